@@ -127,6 +127,277 @@ def quadratic_hessian(x, y, p):
     return 1.0, 0.0, p[0]
 
 
+# --- Himmelblau: f = (x^2 + y - 11)^2 + (x + y^2 - 7)^2 -----------------------------------
+
+
+@jit
+def himmelblau_value(x, y, p):
+    a = x * x + y - 11.0
+    b = x + y * y - 7.0
+    return a * a + b * b
+
+
+@jit
+def himmelblau_gradient(x, y, p):
+    a = x * x + y - 11.0
+    b = x + y * y - 7.0
+    return 4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b
+
+
+@jit
+def himmelblau_hessian(x, y, p):
+    a = x * x + y - 11.0
+    b = x + y * y - 7.0
+    return 4.0 * a + 8.0 * x * x + 2.0, 4.0 * (x + y), 4.0 * b + 8.0 * y * y + 2.0
+
+
+# --- Rastrigin (A = 10): f = 20 + sum_i (x_i^2 - 10 cos(2 pi x_i)) ------------------------
+
+
+@jit
+def rastrigin_value(x, y, p):
+    w = 2.0 * np.pi
+    return 20.0 + x * x - 10.0 * np.cos(w * x) + y * y - 10.0 * np.cos(w * y)
+
+
+@jit
+def rastrigin_gradient(x, y, p):
+    w = 2.0 * np.pi
+    return 2.0 * x + 10.0 * w * np.sin(w * x), 2.0 * y + 10.0 * w * np.sin(w * y)
+
+
+@jit
+def rastrigin_hessian(x, y, p):
+    w = 2.0 * np.pi
+    return 2.0 + 10.0 * w * w * np.cos(w * x), 0.0, 2.0 + 10.0 * w * w * np.cos(w * y)
+
+
+# --- Ackley: f = -20 exp(-0.2 r) - exp((cos 2 pi x + cos 2 pi y) / 2) + e + 20 ------------
+# with r = sqrt((x^2 + y^2) / 2). The cone -20 exp(-0.2 r) has a kink at the origin: there its
+# gradient is taken as the zero subgradient and its (infinite) curvature is left out of the
+# Hessian, so every derivative stays finite. Away from it, with u = x / r and v = y / r
+# (u^2 + v^2 = 2), the cone contributes grad = 2 e^{-0.2 r} (u, v) and
+# Hessian = e^{-0.2 r} (v^2 / r - 0.2 u^2, -uv (0.2 + 1 / r), u^2 / r - 0.2 v^2).
+
+
+@jit
+def ackley_value(x, y, p):
+    w = 2.0 * np.pi
+    r = np.sqrt(0.5 * (x * x + y * y))
+    waves = np.exp(0.5 * (np.cos(w * x) + np.cos(w * y)))
+    return -20.0 * np.exp(-0.2 * r) - waves + np.e + 20.0
+
+
+@jit
+def ackley_gradient(x, y, p):
+    w = 2.0 * np.pi
+    r = np.sqrt(0.5 * (x * x + y * y))
+    waves = np.exp(0.5 * (np.cos(w * x) + np.cos(w * y)))
+    gx = np.pi * np.sin(w * x) * waves
+    gy = np.pi * np.sin(w * y) * waves
+    if r > 0.0:
+        cone = 2.0 * np.exp(-0.2 * r)
+        gx += cone * (x / r)
+        gy += cone * (y / r)
+    return gx, gy
+
+
+@jit
+def ackley_hessian(x, y, p):
+    w = 2.0 * np.pi
+    r = np.sqrt(0.5 * (x * x + y * y))
+    waves = np.pi * np.pi * np.exp(0.5 * (np.cos(w * x) + np.cos(w * y)))
+    sx, sy = np.sin(w * x), np.sin(w * y)
+    fxx = waves * (2.0 * np.cos(w * x) - sx * sx)
+    fxy = -waves * sx * sy
+    fyy = waves * (2.0 * np.cos(w * y) - sy * sy)
+    if r > 0.0:
+        cone = np.exp(-0.2 * r)
+        u, v = x / r, y / r
+        fxx += cone * (v * v / r - 0.2 * u * u)
+        fxy -= cone * u * v * (0.2 + 1.0 / r)
+        fyy += cone * (u * u / r - 0.2 * v * v)
+    return fxx, fxy, fyy
+
+
+# --- Booth: f = (x + 2y - 7)^2 + (2x + y - 5)^2 -------------------------------------------
+
+
+@jit
+def booth_value(x, y, p):
+    a = x + 2.0 * y - 7.0
+    b = 2.0 * x + y - 5.0
+    return a * a + b * b
+
+
+@jit
+def booth_gradient(x, y, p):
+    a = x + 2.0 * y - 7.0
+    b = 2.0 * x + y - 5.0
+    return 2.0 * a + 4.0 * b, 4.0 * a + 2.0 * b
+
+
+@jit
+def booth_hessian(x, y, p):
+    return 10.0, 8.0, 10.0
+
+
+# --- Matyas: f = 0.26 (x^2 + y^2) - 0.48 xy -----------------------------------------------
+
+
+@jit
+def matyas_value(x, y, p):
+    return 0.26 * (x * x + y * y) - 0.48 * x * y
+
+
+@jit
+def matyas_gradient(x, y, p):
+    return 0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x
+
+
+@jit
+def matyas_hessian(x, y, p):
+    return 0.52, -0.48, 0.52
+
+
+# --- Goldstein-Price: f = P Q, with s = x + y + 1, t = 2x - 3y and ------------------------
+# P = 1 + s^2 (19 - 14x + 3x^2 - 14y + 6xy + 3y^2) = 1 + s^2 A,
+# Q = 30 + t^2 (18 - 32x + 12x^2 + 48y - 36xy + 27y^2) = 30 + t^2 B.
+
+
+@jit
+def goldstein_price_value(x, y, p):
+    s = x + y + 1.0
+    t = 2.0 * x - 3.0 * y
+    a = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
+    b = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y
+    return (1.0 + s * s * a) * (30.0 + t * t * b)
+
+
+@jit
+def goldstein_price_gradient(x, y, p):
+    s = x + y + 1.0
+    t = 2.0 * x - 3.0 * y
+    a = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
+    b = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y
+    a_xy = -14.0 + 6.0 * x + 6.0 * y  # dA/dx = dA/dy
+    b_x = -32.0 + 24.0 * x - 36.0 * y
+    b_y = 48.0 - 36.0 * x + 54.0 * y
+    big_p = 1.0 + s * s * a
+    big_q = 30.0 + t * t * b
+    p_x = 2.0 * s * a + s * s * a_xy  # dP/dx = dP/dy, since ds/dx = ds/dy = 1
+    q_x = 4.0 * t * b + t * t * b_x  # dt/dx = 2
+    q_y = -6.0 * t * b + t * t * b_y  # dt/dy = -3
+    return p_x * big_q + big_p * q_x, p_x * big_q + big_p * q_y
+
+
+@jit
+def goldstein_price_hessian(x, y, p):
+    s = x + y + 1.0
+    t = 2.0 * x - 3.0 * y
+    a = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
+    b = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y
+    a_xy = -14.0 + 6.0 * x + 6.0 * y
+    b_x = -32.0 + 24.0 * x - 36.0 * y
+    b_y = 48.0 - 36.0 * x + 54.0 * y
+    big_p = 1.0 + s * s * a
+    big_q = 30.0 + t * t * b
+    p_x = 2.0 * s * a + s * s * a_xy
+    q_x = 4.0 * t * b + t * t * b_x
+    q_y = -6.0 * t * b + t * t * b_y
+    # A has constant second derivatives 6, 6, 6, so every second derivative of P is the same.
+    p_xx = 2.0 * a + 4.0 * s * a_xy + 6.0 * s * s
+    # B has second derivatives 24, -36, 54.
+    q_xx = 8.0 * b + 8.0 * t * b_x + 24.0 * t * t
+    q_xy = -12.0 * b + 4.0 * t * b_y - 6.0 * t * b_x - 36.0 * t * t
+    q_yy = 18.0 * b - 12.0 * t * b_y + 54.0 * t * t
+    fxx = p_xx * big_q + 2.0 * p_x * q_x + big_p * q_xx
+    fxy = p_xx * big_q + p_x * q_y + p_x * q_x + big_p * q_xy
+    fyy = p_xx * big_q + 2.0 * p_x * q_y + big_p * q_yy
+    return fxx, fxy, fyy
+
+
+# --- Six-hump camel: f = (4 - 2.1x^2 + x^4 / 3) x^2 + xy + (-4 + 4y^2) y^2 ----------------
+
+
+@jit
+def six_hump_camel_value(x, y, p):
+    x2, y2 = x * x, y * y
+    return (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
+
+
+@jit
+def six_hump_camel_gradient(x, y, p):
+    x2 = x * x
+    gx = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y
+    gy = x - 8.0 * y + 16.0 * y * y * y
+    return gx, gy
+
+
+@jit
+def six_hump_camel_hessian(x, y, p):
+    x2 = x * x
+    return 8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0, -8.0 + 48.0 * y * y
+
+
+# --- Three-hump camel: f = 2x^2 - 1.05x^4 + x^6 / 6 + xy + y^2 ----------------------------
+
+
+@jit
+def three_hump_camel_value(x, y, p):
+    x2 = x * x
+    return 2.0 * x2 - 1.05 * x2 * x2 + x2 * x2 * x2 / 6.0 + x * y + y * y
+
+
+@jit
+def three_hump_camel_gradient(x, y, p):
+    x2 = x * x
+    return 4.0 * x - 4.2 * x2 * x + x2 * x2 * x + y, x + 2.0 * y
+
+
+@jit
+def three_hump_camel_hessian(x, y, p):
+    x2 = x * x
+    return 4.0 - 12.6 * x2 + 5.0 * x2 * x2, 1.0, 2.0
+
+
+# --- Styblinski-Tang: f = sum_i (x_i^4 - 16 x_i^2 + 5 x_i) / 2 ----------------------------
+
+
+@jit
+def styblinski_tang_value(x, y, p):
+    x2, y2 = x * x, y * y
+    return 0.5 * (x2 * x2 - 16.0 * x2 + 5.0 * x + y2 * y2 - 16.0 * y2 + 5.0 * y)
+
+
+@jit
+def styblinski_tang_gradient(x, y, p):
+    return 2.0 * x**3 - 16.0 * x + 2.5, 2.0 * y**3 - 16.0 * y + 2.5
+
+
+@jit
+def styblinski_tang_hessian(x, y, p):
+    return 6.0 * x * x - 16.0, 0.0, 6.0 * y * y - 16.0
+
+
+# --- Monkey saddle: f = x^3 - 3xy^2 -------------------------------------------------------
+
+
+@jit
+def monkey_saddle_value(x, y, p):
+    return x**3 - 3.0 * x * y * y
+
+
+@jit
+def monkey_saddle_gradient(x, y, p):
+    return 3.0 * (x * x - y * y), -6.0 * x * y
+
+
+@jit
+def monkey_saddle_hessian(x, y, p):
+    return 6.0 * x, -6.0 * y, -6.0 * x
+
+
 # --- Dispatch on the integer code -----------------------------------------------------------
 
 
@@ -141,6 +412,26 @@ def value(code, x, y, p):
         return saddle_value(x, y, p)
     if code == QUADRATIC:
         return quadratic_value(x, y, p)
+    if code == HIMMELBLAU:
+        return himmelblau_value(x, y, p)
+    if code == RASTRIGIN:
+        return rastrigin_value(x, y, p)
+    if code == ACKLEY:
+        return ackley_value(x, y, p)
+    if code == BOOTH:
+        return booth_value(x, y, p)
+    if code == MATYAS:
+        return matyas_value(x, y, p)
+    if code == GOLDSTEIN_PRICE:
+        return goldstein_price_value(x, y, p)
+    if code == SIX_HUMP_CAMEL:
+        return six_hump_camel_value(x, y, p)
+    if code == THREE_HUMP_CAMEL:
+        return three_hump_camel_value(x, y, p)
+    if code == STYBLINSKI_TANG:
+        return styblinski_tang_value(x, y, p)
+    if code == MONKEY_SADDLE:
+        return monkey_saddle_value(x, y, p)
     return np.nan
 
 
@@ -155,6 +446,26 @@ def gradient(code, x, y, p):
         return saddle_gradient(x, y, p)
     if code == QUADRATIC:
         return quadratic_gradient(x, y, p)
+    if code == HIMMELBLAU:
+        return himmelblau_gradient(x, y, p)
+    if code == RASTRIGIN:
+        return rastrigin_gradient(x, y, p)
+    if code == ACKLEY:
+        return ackley_gradient(x, y, p)
+    if code == BOOTH:
+        return booth_gradient(x, y, p)
+    if code == MATYAS:
+        return matyas_gradient(x, y, p)
+    if code == GOLDSTEIN_PRICE:
+        return goldstein_price_gradient(x, y, p)
+    if code == SIX_HUMP_CAMEL:
+        return six_hump_camel_gradient(x, y, p)
+    if code == THREE_HUMP_CAMEL:
+        return three_hump_camel_gradient(x, y, p)
+    if code == STYBLINSKI_TANG:
+        return styblinski_tang_gradient(x, y, p)
+    if code == MONKEY_SADDLE:
+        return monkey_saddle_gradient(x, y, p)
     return np.nan, np.nan
 
 
@@ -169,6 +480,26 @@ def hessian(code, x, y, p):
         return saddle_hessian(x, y, p)
     if code == QUADRATIC:
         return quadratic_hessian(x, y, p)
+    if code == HIMMELBLAU:
+        return himmelblau_hessian(x, y, p)
+    if code == RASTRIGIN:
+        return rastrigin_hessian(x, y, p)
+    if code == ACKLEY:
+        return ackley_hessian(x, y, p)
+    if code == BOOTH:
+        return booth_hessian(x, y, p)
+    if code == MATYAS:
+        return matyas_hessian(x, y, p)
+    if code == GOLDSTEIN_PRICE:
+        return goldstein_price_hessian(x, y, p)
+    if code == SIX_HUMP_CAMEL:
+        return six_hump_camel_hessian(x, y, p)
+    if code == THREE_HUMP_CAMEL:
+        return three_hump_camel_hessian(x, y, p)
+    if code == STYBLINSKI_TANG:
+        return styblinski_tang_hessian(x, y, p)
+    if code == MONKEY_SADDLE:
+        return monkey_saddle_hessian(x, y, p)
     return np.nan, np.nan, np.nan
 
 

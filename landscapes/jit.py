@@ -57,5 +57,5 @@ def _install_project_locators() -> None:
 
 _install_project_locators()
 
-jit = functools.partial(numba.njit, cache=True, error_model="numpy")
+jit = functools.partial(numba.njit, cache=True, error_model="numpy", _nrt=False)
 """``@jit``: nopython, cached on disk, and IEEE semantics (x / 0 gives inf, never raises)."""

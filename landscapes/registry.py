@@ -126,7 +126,9 @@ class Landscape:
         return (fxx, fxy), (fxy, fyy)
 
     def _evaluate(self, what: int, x, y, n_outputs: int):
-        xb, yb = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        xb, yb = np.broadcast_arrays(
+            np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        )
         shape = xb.shape
         xs = np.ascontiguousarray(xb.reshape(-1))
         ys = np.ascontiguousarray(yb.reshape(-1))
@@ -219,6 +221,231 @@ _LANDSCAPES: tuple[Landscape, ...] = (
                 "ratio of the largest to the smallest curvature",
             ),
         ),
+    ),
+    Landscape(
+        name="himmelblau",
+        title="Himmelblau's function",
+        latex=r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        code=S.HIMMELBLAU,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        start=(1.0, 4.5),
+        description=(
+            "Four valleys, one in each quadrant, and all four minima are exactly zero: there is "
+            "no single right answer. Which one a run reaches depends on where it starts and on "
+            "how the optimizer steps. From the default start, plain gradient descent rolls down "
+            "to (3, 2), while Adam's per-coordinate steps head diagonally and carry it to the "
+            "valley on the left."
+        ),
+        log_scale=True,
+        points=(
+            _pt(3, 2),
+            _pt(-2.805118086952745, 3.131312518250573),
+            _pt(-3.779310253377747, -3.2831859912861696),
+            _pt(3.5844283403304917, -1.8481265269644036),
+            _pt(3.385154183607021, 0.07385187983774928, SADDLE_POINT),
+            _pt(0.08667750455539634, 2.884254701174776, SADDLE_POINT),
+            _pt(-3.0730257507643897, -0.08135304428796751, SADDLE_POINT),
+            _pt(-0.12796134673068005, -1.9537149802445766, SADDLE_POINT),
+        ),
+    ),
+    Landscape(
+        name="rastrigin",
+        title="Rastrigin's function",
+        latex=r"f(x, y) = 20 + x^2 - 10\cos(2\pi x) + y^2 - 10\cos(2\pi y)",
+        code=S.RASTRIGIN,
+        bounds=((-5.12, 5.12), (-5.12, 5.12)),
+        start=(2.2, -1.8),
+        description=(
+            "A bowl covered in an egg-crate of bumps: there is a local minimum next to every "
+            "point with whole-number coordinates, and only the one at the origin is global. "
+            "Gradient descent stops in the dimple it starts in (here the one near (2, -2)), and "
+            "small steps can never climb out. Local slope alone cannot find the global minimum; "
+            "this is why people use restarts, noise or many starting points."
+        ),
+        log_scale=False,
+        points=(
+            _pt(0, 0),
+            _pt(1.9899122337085497, -1.9899122337085497, LOCAL_MINIMUM),
+        ),
+    ),
+    Landscape(
+        name="ackley",
+        title="Ackley's function",
+        latex=(
+            r"f(x, y) = -20\,e^{-0.2\sqrt{(x^2 + y^2)/2}}"
+            r" - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20"
+        ),
+        code=S.ACKLEY,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        start=(2.8, -1.6),
+        description=(
+            "A nearly flat plain full of small potholes, with one deep, narrow funnel at the "
+            "origin. Away from the centre the pull of the funnel is weak compared with the "
+            "ripples, so gradient methods settle in the nearest pothole (here near (3, -2)). "
+            "The bottom of the funnel is a sharp point where the gradient is undefined; the "
+            "lab uses zero there."
+        ),
+        log_scale=False,
+        points=(
+            _pt(0, 0),
+            _pt(2.973139419924383, -1.9821399503814776, LOCAL_MINIMUM),
+        ),
+    ),
+    Landscape(
+        name="booth",
+        title="Booth's function",
+        latex=r"f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2",
+        code=S.BOOTH,
+        bounds=((-10.0, 10.0), (-10.0, 10.0)),
+        start=(-8.0, 8.0),
+        description=(
+            "A smooth, tilted bowl with a single minimum at (1, 3): a good first check that "
+            "every optimizer works. The bowl curves nine times more sharply across its long axis "
+            "than along it, and that axis runs diagonally, so the two coordinates are coupled and "
+            "gradient descent's path bends instead of heading straight for the minimum."
+        ),
+        log_scale=True,
+        points=(_pt(1, 3),),
+    ),
+    Landscape(
+        name="matyas",
+        title="Matyas function",
+        latex=r"f(x, y) = 0.26\,(x^2 + y^2) - 0.48\,xy",
+        code=S.MATYAS,
+        bounds=((-10.0, 10.0), (-10.0, 10.0)),
+        start=(9.0, 3.0),
+        description=(
+            "A shallow valley along the diagonal y = x, with its minimum at the origin. Its "
+            "floor rises 25 times more gently than its sides, so once gradient descent reaches "
+            "the floor the slope is tiny and progress slows to a crawl. Adaptive methods take "
+            "bigger steps on the flat floor, but because the valley is diagonal, scaling each "
+            "coordinate separately cannot undo its shape."
+        ),
+        log_scale=True,
+        points=(_pt(0, 0),),
+    ),
+    Landscape(
+        name="goldstein_price",
+        title="Goldstein–Price function",
+        latex=(
+            r"f(x, y) = \left[1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6xy + 3y^2)\right]"
+            r"\left[30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36xy + 27y^2)\right]"
+        ),
+        code=S.GOLDSTEIN_PRICE,
+        bounds=((-2.0, 2.0), (-2.0, 2.0)),
+        start=(1.5, 1.5),
+        description=(
+            "A steep, lumpy surface whose values run from 3 at the global minimum (0, -1) to "
+            "about a million at the edge of the window, so the gradient is enormous on the "
+            "walls and small in the hollows. A learning rate that is safe on the walls is "
+            "painfully slow elsewhere, and a larger one blows up. Local minima with values 30, "
+            "84 and 840 catch runs that start on the wrong side: from the default start, "
+            "gradient descent and Adam usually stop in one of them."
+        ),
+        log_scale=True,
+        points=(
+            _pt(0, -1),
+            _pt(-0.6, -0.4, LOCAL_MINIMUM),
+            _pt(1.8, 0.2, LOCAL_MINIMUM),
+            _pt(1.2, 0.8, LOCAL_MINIMUM),
+            _pt(-0.4, -0.6, SADDLE_POINT),
+            _pt(1.2, -0.2, SADDLE_POINT),
+            _pt(1.4, 0.6, SADDLE_POINT),
+            _pt(0.6, 0.4, SADDLE_POINT),
+        ),
+    ),
+    Landscape(
+        name="six_hump_camel",
+        title="Six-hump camel",
+        latex=r"f(x, y) = \left(4 - 2.1x^2 + \tfrac{1}{3}x^4\right) x^2 + xy + (-4 + 4y^2)\, y^2",
+        code=S.SIX_HUMP_CAMEL,
+        bounds=((-3.0, 3.0), (-2.0, 2.0)),
+        start=(-2.0, 1.0),
+        description=(
+            "Six hollows: two global minima, mirror images of each other near (0.09, -0.71) and "
+            "(-0.09, 0.71), and two pairs of shallower local minima farther out. Started in an "
+            "outer hollow, gradient descent settles there; momentum with enough speed can roll "
+            "over the ridge to a global minimum. A small picture of a real loss surface: "
+            "several equally good answers, and some worse ones."
+        ),
+        log_scale=True,
+        points=(
+            _pt(0.08984201310031807, -0.7126564030207396),
+            _pt(-0.08984201310031807, 0.7126564030207396),
+            _pt(-1.7036067149699807, 0.7960835686726252, LOCAL_MINIMUM),
+            _pt(1.7036067149699807, -0.7960835686726252, LOCAL_MINIMUM),
+            _pt(-1.6071047529201967, -0.5686514548841314, LOCAL_MINIMUM),
+            _pt(1.6071047529201967, 0.5686514548841314, LOCAL_MINIMUM),
+            _pt(0, 0, SADDLE_POINT),
+            _pt(-1.1092053368047865, 0.7682680925095399, SADDLE_POINT),
+            _pt(1.1092053368047865, -0.7682680925095399, SADDLE_POINT),
+        ),
+    ),
+    Landscape(
+        name="three_hump_camel",
+        title="Three-hump camel",
+        latex=r"f(x, y) = 2x^2 - 1.05x^4 + \tfrac{1}{6}x^6 + xy + y^2",
+        code=S.THREE_HUMP_CAMEL,
+        bounds=((-2.0, 2.0), (-2.0, 2.0)),
+        start=(-1.5, -1.5),
+        description=(
+            "One global minimum at the origin, with a shallow side hollow on either side. From "
+            "the default start plain gradient descent settles in the left hollow, while Adam's "
+            "evenly sized steps carry it over the low ridge to the centre. The side minima are "
+            "only a little higher (0.30 against 0): a local minimum can look good enough."
+        ),
+        log_scale=True,
+        points=(
+            _pt(0, 0),
+            _pt(-1.7475523458302888, 0.8737761729151444, LOCAL_MINIMUM),
+            _pt(1.7475523458302888, -0.8737761729151444, LOCAL_MINIMUM),
+            _pt(-1.0705422918236598, 0.5352711459118299, SADDLE_POINT),
+            _pt(1.0705422918236598, -0.5352711459118299, SADDLE_POINT),
+        ),
+    ),
+    Landscape(
+        name="styblinski_tang",
+        title="Styblinski–Tang function",
+        latex=r"f(x, y) = \tfrac{1}{2}\left(x^4 - 16x^2 + 5x + y^4 - 16y^2 + 5y\right)",
+        code=S.STYBLINSKI_TANG,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)),
+        start=(4.5, 4.0),
+        description=(
+            "Four basins of the same shape but different depth, one in each quadrant; the "
+            "deepest is at (-2.90, -2.90) with f ≈ -78.3. Each coordinate is its own 1-D "
+            "problem, so with small steps gradient descent's basin is decided by the side of "
+            "x ≈ 0.157 on which each coordinate starts. From the default start gradient descent "
+            "and Adam reach the shallowest basin (-50.1), with no sign that deeper ones exist."
+        ),
+        log_scale=False,
+        points=(
+            _pt(-2.9035340277711774, -2.9035340277711774),
+            _pt(-2.9035340277711774, 2.746802770990837, LOCAL_MINIMUM),
+            _pt(2.746802770990837, -2.9035340277711774, LOCAL_MINIMUM),
+            _pt(2.746802770990837, 2.746802770990837, LOCAL_MINIMUM),
+            _pt(-2.9035340277711774, 0.1567312567803401, SADDLE_POINT),
+            _pt(0.1567312567803401, -2.9035340277711774, SADDLE_POINT),
+            _pt(2.746802770990837, 0.1567312567803401, SADDLE_POINT),
+            _pt(0.1567312567803401, 2.746802770990837, SADDLE_POINT),
+        ),
+    ),
+    Landscape(
+        name="monkey_saddle",
+        title="Monkey saddle",
+        latex=r"f(x, y) = x^3 - 3xy^2",
+        code=S.MONKEY_SADDLE,
+        bounds=((-2.0, 2.0), (-2.0, 2.0)),
+        start=(1.5, 0.01),
+        description=(
+            "Three ridges and three valleys meet at the origin, where the slope and the "
+            "curvature both vanish: a saddle even flatter than the ordinary one. Started on a "
+            "ridge, gradient descent slides towards the centre and slows to a crawl, because "
+            "the slope shrinks with the square of the distance; it escapes into a valley only "
+            "once its small sideways offset has grown. There is no minimum: a run that leaves "
+            "the window has escaped, not failed."
+        ),
+        log_scale=False,
+        points=(_pt(0, 0, SADDLE_POINT),),
     ),
 )
 
