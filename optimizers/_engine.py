@@ -151,7 +151,7 @@ def simulate_kernel(
 @jit(parallel=True)
 def batch_kernel(
     surface, sp, optimizer, hyper, schedule, q, source, gq, seed, starts, steps, box,
-    target_loss, final_xy, final_loss, reached_at, diverged_at,
+    target_loss, states, memories, final_xy, final_loss, reached_at, diverged_at,
 ):
     """Run one trajectory per row of ``starts`` (n, 2) with hyperparameters ``hyper[r]``.
 
@@ -160,9 +160,7 @@ def batch_kernel(
     Run r draws its gradient noise from stream r, so results do not depend on threading.
     """
     for r in numba.prange(starts.shape[0]):
-        h = hyper[r]
-        state = np.empty((2, R.N_STATE_SLOTS))
-        memory = np.empty(Q.N_PLATEAU_SLOTS)
+        h, state, memory = hyper[r], states[r], memories[r]
         _begin(optimizer, h, state, memory)
         plateau_lr = h[R.LR]
         x, y = starts[r, 0], starts[r, 1]

@@ -1,0 +1,545 @@
+"""The public API: validate at the boundary, coerce to the kernels' one signature, run.
+
+    simulate(landscape, optimizer, start, steps, *, schedule=None, gradient="analytic",
+             seed=0, **hyperparameters) -> Trajectory
+    sweep(...)  -> SweepResult     one optimizer over a grid of two hyperparameters
+    basins(...) -> BasinsResult    which minimum each start point of a grid reaches
+
+Every bad input raises ``ValueError`` with a message that names the parameter, the value and
+what is allowed. Divergence is not an error: it is reported in the result.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+import landscapes
+from landscapes import Landscape
+from optimizers import _engine as E
+from optimizers import _rules as R
+from optimizers import _schedules as Q
+from optimizers.specs import (
+    GRADIENT_SOURCES_BY_NAME,
+    OPTIMIZERS_BY_NAME,
+    SCHEDULES_BY_NAME,
+    OptimizerSpec,
+)
+
+MAX_STEPS = 1_000_000
+"""The longest run ``simulate`` accepts (about 50 MB of trajectory)."""
+
+MAX_BATCH_RUNS = 1_000_000
+"""The most trajectories one ``sweep`` or ``basins`` call runs."""
+
+ESCAPE_FACTOR = 50.0
+"""A run has diverged when it leaves the plot window widened this many times about its centre."""
+
+_GRADIENT_CODES = {
+    "analytic": E.ANALYTIC,
+    "finite_difference": E.FINITE_DIFFERENCE,
+    "noisy": E.NOISY,
+}
+
+
+def names() -> list[str]:
+    """The names of every optimizer, in display order."""
+    return list(OPTIMIZERS_BY_NAME)
+
+
+def schedule_names() -> list[str]:
+    return list(SCHEDULES_BY_NAME)
+
+
+def gradient_names() -> list[str]:
+    return list(GRADIENT_SOURCES_BY_NAME)
+
+
+@dataclass(frozen=True)
+class Evaluations:
+    """How many times the run evaluated f, its gradient and its Hessian."""
+
+    function: int
+    gradient: int
+    hessian: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.function + self.gradient + self.hessian
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One run. Point t is x_t; step t goes from point t to point t + 1 at rate ``lr[t]``.
+
+    ``xy`` (n+1, 2), ``loss`` (n+1,), ``grad`` (n+1, 2) hold only finite values; ``lr`` (n,).
+    ``diverged_at`` is the index of the first point that was not finite or left the escape box
+    (the arrays stop just before it), or None.
+    """
+
+    xy: np.ndarray
+    loss: np.ndarray
+    grad: np.ndarray
+    lr: np.ndarray
+    diverged_at: int | None
+    evaluations: Evaluations
+    config: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def steps(self) -> int:
+        return int(self.lr.shape[0])
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """Final loss and steps to tolerance over a grid: rows are ``y_values``, columns ``x_values``.
+
+    ``steps_to_tolerance`` is the first step whose loss is within ``tolerance`` of the global
+    minimum value (-1: never); ``diverged_at`` is -1 for runs that did not diverge, and
+    ``final_loss`` is the loss at the last finite point.
+    """
+
+    x_param: str
+    x_values: np.ndarray
+    y_param: str
+    y_values: np.ndarray
+    final_loss: np.ndarray
+    steps_to_tolerance: np.ndarray
+    diverged_at: np.ndarray
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class BasinsResult:
+    """Where runs from a grid of starts end: rows are ``ys``, columns ``xs``.
+
+    ``minimum[j, i]`` is the index into ``minima`` of the minimum the run from (xs[i], ys[j])
+    ended within ``radius`` of, ``NOWHERE`` (-1) if it ended elsewhere, ``DIVERGED`` (-2).
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    final_xy: np.ndarray
+    minimum: np.ndarray
+    minima: tuple[landscapes.CriticalPoint, ...]
+    radius: float
+
+    NOWHERE = -1
+    DIVERGED = -2
+
+
+# --- validation and coercion -------------------------------------------------------------------
+
+
+def _landscape(landscape: str | Landscape) -> Landscape:
+    if isinstance(landscape, Landscape):
+        return landscape
+    return landscapes.get(landscape)
+
+
+def _optimizer(name: str) -> OptimizerSpec:
+    try:
+        return OPTIMIZERS_BY_NAME[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"Unknown optimizer: {name!r} (valid optimizers: {', '.join(names())})"
+        ) from None
+
+
+def _as_float(what: str, value: Any) -> float:
+    if isinstance(value, bool):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid {what}: {value!r} (allowed: a number)") from None
+
+
+def hyperparameter_vector(optimizer: str, **hyperparameters: Any) -> np.ndarray:
+    """Validate ``hyperparameters`` for ``optimizer`` and return the kernel's float64 vector."""
+    spec = _optimizer(optimizer)
+    taken = {hp.name: hp for hp in spec.hyperparameters}
+    h = np.zeros(R.N_HYPERPARAMETERS, dtype=np.float64)
+    values = {**spec.defaults, **spec.fixed}
+    for name, raw in hyperparameters.items():
+        if name not in taken:
+            raise ValueError(
+                f"Invalid hyperparameter for {spec.name}: {name!r} "
+                f"({spec.name} takes: {', '.join(taken)})"
+            )
+        value = _as_float(name, raw)
+        problem = taken[name].problem(value)
+        if problem:
+            raise ValueError(problem)
+        values[name] = value
+    if values.get("nesterov", 0.0) and (values["momentum"] <= 0.0 or values["dampening"] != 0.0):
+        raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+    for name, value in values.items():
+        h[R.HYPERPARAMETER_SLOTS[name]] = value
+    return h
+
+
+def _settings(kind: str, config: Any, registry: dict, default: str) -> tuple[str, dict[str, Any]]:
+    """Split ``None``, a name, or a dict ``{"name": ..., **params}`` into (name, params)."""
+    if config is None:
+        return default, {}
+    if isinstance(config, str):
+        name, params = config, {}
+    elif isinstance(config, dict):
+        params = dict(config)
+        name = params.pop("name", None)
+    else:
+        raise ValueError(
+            f"Invalid {kind}: {config!r} (allowed: a name or a dict with a 'name' key)"
+        )
+    if name not in registry:
+        raise ValueError(f"Unknown {kind}: {name!r} (valid {kind}s: {', '.join(registry)})")
+    return name, params
+
+
+def _checked_parameters(kind: str, name: str, parameters, given: dict[str, Any]) -> dict:
+    known = {p.name: p for p in parameters}
+    for key in given:
+        if key not in known:
+            allowed = ", ".join(known) or "none"
+            raise ValueError(f"Invalid parameter for {kind} '{name}': {key!r} (allowed: {allowed})")
+    values = {}
+    for p in parameters:
+        if p.name not in given:
+            if p.required:
+                raise ValueError(f"{kind.capitalize()} '{name}' requires {p.name}")
+            values[p.name] = p.default
+            continue
+        if p.name == "milestones":
+            values[p.name] = _milestones(given[p.name])
+            continue
+        value = _as_float(p.name, given[p.name])
+        ok = math.isfinite(value) and (value > p.low if p.low_open else value >= p.low)
+        ok = ok and value <= p.high and (not p.integer or value == int(value))
+        if not ok:
+            kind_word = "an integer" if p.integer else "a number"
+            low_op = "<" if p.low_open else "<="
+            raise ValueError(
+                f"Invalid {p.name} for {kind} '{name}': {given[p.name]!r} "
+                f"(allowed: {kind_word}, {p.low:g} {low_op} {p.name} <= {p.high:g})"
+            )
+        values[p.name] = value
+    return values
+
+
+def _milestones(raw: Any) -> tuple[int, ...]:
+    try:
+        values = [float(v) for v in raw]
+    except (TypeError, ValueError):
+        values = None
+    if not values or any(not (math.isfinite(v) and v >= 1 and v == int(v)) for v in values):
+        raise ValueError(
+            f"Invalid milestones: {raw!r} (allowed: a non-empty list of positive integer steps)"
+        )
+    return tuple(sorted(int(v) for v in values))
+
+
+def schedule_vector(schedule: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
+    """Validate a schedule (None, a name or a dict) -> (code, parameter vector, settings)."""
+    name, given = _settings("schedule", schedule, SCHEDULES_BY_NAME, "constant")
+    spec = SCHEDULES_BY_NAME[name]
+    v = _checked_parameters("schedule", name, spec.parameters, given)
+    if name == "step":
+        q = [v["step_size"], v["gamma"]]
+    elif name == "multistep":
+        q = [v["gamma"], *v["milestones"]]
+    elif name == "exponential":
+        q = [v["gamma"]]
+    elif name == "inverse_time":
+        q = [v["decay"]]
+    elif name == "cosine":
+        q = [v["T_max"], v["eta_min"]]
+    elif name == "warmup_cosine":
+        q = [v["warmup_steps"], v["T_max"], v["eta_min"], v["start_factor"]]
+    elif name == "cyclic":
+        if v["max_lr"] < v["base_lr"]:
+            raise ValueError(
+                f"Invalid max_lr for schedule 'cyclic': {v['max_lr']!r} "
+                f"(allowed: max_lr >= base_lr = {v['base_lr']!r})"
+            )
+        down = v["step_size_down"] or v["step_size_up"]
+        q = [v["base_lr"], v["max_lr"], v["step_size_up"], down]
+    elif name == "reduce_on_plateau":
+        q = [v["factor"], v["patience"], v["threshold"], v["cooldown"], v["min_lr"], v["eps"]]
+    else:
+        q = []
+    return spec.code, np.asarray(q, dtype=np.float64), {"name": name, **v}
+
+
+def gradient_vector(gradient: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
+    """Validate a gradient source (a name or a dict) -> (code, parameter vector, settings)."""
+    name, given = _settings("gradient source", gradient, GRADIENT_SOURCES_BY_NAME, "analytic")
+    spec = GRADIENT_SOURCES_BY_NAME[name]
+    v = _checked_parameters("gradient source", name, spec.parameters, given)
+    return _GRADIENT_CODES[name], np.asarray(list(v.values()), dtype=np.float64), {"name": name, **v}
+
+
+def escape_box(surface: Landscape) -> np.ndarray:
+    """(x_low, x_high, y_low, y_high): the plot window widened ESCAPE_FACTOR times."""
+    (x0, x1), (y0, y1) = surface.bounds
+    cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
+    rx, ry = 0.5 * ESCAPE_FACTOR * (x1 - x0), 0.5 * ESCAPE_FACTOR * (y1 - y0)
+    return np.array([cx - rx, cx + rx, cy - ry, cy + ry], dtype=np.float64)
+
+
+def _start(surface: Landscape, start: Any) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in start)
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid start: {start!r} (allowed: a pair of numbers (x, y))") from None
+    box = escape_box(surface)
+    if not (box[0] <= x <= box[1] and box[2] <= y <= box[3]):
+        raise ValueError(
+            f"Invalid start: ({x!r}, {y!r}) (allowed: finite, with {box[0]:g} <= x <= {box[1]:g}"
+            f" and {box[2]:g} <= y <= {box[3]:g})"
+        )
+    return x, y
+
+
+def _steps(steps: Any, cap: int = MAX_STEPS) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or not 0 <= steps <= cap:
+        raise ValueError(f"Invalid steps: {steps!r} (allowed: an integer, 0 <= steps <= {cap})")
+    return int(steps)
+
+
+def _seed(seed: Any) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**63:
+        raise ValueError(f"Invalid seed: {seed!r} (allowed: an integer, 0 <= seed < 2**63)")
+    return int(seed)
+
+
+def _evaluations(optimizer: OptimizerSpec, source: str, points: int, steps: int) -> Evaluations:
+    if source == "finite_difference":
+        return Evaluations(function=5 * points, gradient=0)
+    return Evaluations(
+        function=points, gradient=points, hessian=steps if optimizer.code == R.NEWTON else 0
+    )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Everything a kernel needs, validated and coerced to the kernels' fixed types."""
+
+    surface: Landscape
+    spec: OptimizerSpec
+    h: np.ndarray
+    schedule: int
+    q: np.ndarray
+    source: int
+    gq: np.ndarray
+    seed: int
+    config: dict[str, Any]
+
+    @property
+    def kernel_args(self) -> tuple:
+        return (
+            np.int64(self.surface.code), self.surface.surface_params, np.int64(self.spec.code),
+            self.h, np.int64(self.schedule), self.q, np.int64(self.source), self.gq,
+            np.int64(self.seed),
+        )
+
+
+def _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters) -> _Run:
+    surface = _landscape(landscape)
+    spec = _optimizer(optimizer)
+    h = hyperparameter_vector(optimizer, **hyperparameters)
+    schedule_code, q, schedule_settings = schedule_vector(schedule)
+    source, gq, gradient_settings = gradient_vector(gradient)
+    config = {
+        "landscape": surface.name,
+        "optimizer": spec.name,
+        "hyperparameters": {hp.name: float(h[R.HYPERPARAMETER_SLOTS[hp.name]])
+                            for hp in spec.hyperparameters},
+        "schedule": schedule_settings,
+        "gradient": gradient_settings,
+        "seed": _seed(seed),
+    }
+    return _Run(surface, spec, h, schedule_code, q, source, gq, _seed(seed), config)
+
+
+# --- the API -----------------------------------------------------------------------------------
+
+
+def simulate(
+    landscape: str | Landscape,
+    optimizer: str,
+    start: tuple[float, float],
+    steps: int,
+    *,
+    schedule: str | dict | None = None,
+    gradient: str | dict = "analytic",
+    seed: int = 0,
+    **hyperparameters: float,
+) -> Trajectory:
+    """Run ``optimizer`` for ``steps`` steps on ``landscape`` from ``start``.
+
+    ``schedule`` is None, a name or a dict such as ``{"name": "step", "step_size": 100,
+    "gamma": 0.5}`` with torch's parameter names. ``gradient`` is "analytic",
+    "finite_difference" or "noisy", or a dict with its parameters (``h``; ``noise_scale``,
+    ``batch_size``). Hyperparameters use torch's names, with betas split into beta1, beta2.
+    """
+    run = _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters)
+    x0, y0 = _start(run.surface, start)
+    n = _steps(steps)
+    xy = np.empty((n + 1, 2))
+    loss = np.empty(n + 1)
+    grad = np.empty((n + 1, 2))
+    lr = np.empty(n)
+    state = np.empty((2, R.N_STATE_SLOTS))
+    memory = np.empty(Q.N_PLATEAU_SLOTS)
+    points, diverged_at = E.simulate_kernel(
+        *run.kernel_args, x0, y0, escape_box(run.surface), state, memory, xy, loss, grad, lr
+    )
+    points = int(points)
+    steps_taken = max(points - 1, 0)
+    return Trajectory(
+        xy=xy[:points],
+        loss=loss[:points],
+        grad=grad[:points],
+        lr=lr[:steps_taken],
+        diverged_at=None if diverged_at < 0 else int(diverged_at),
+        evaluations=_evaluations(run.spec, run.config["gradient"]["name"], points, steps_taken),
+        config={**run.config, "start": (x0, y0), "steps": n},
+    )
+
+
+def _run_batch(run: _Run, starts: np.ndarray, hyper: np.ndarray, steps: int, target: float):
+    n = starts.shape[0]
+    final_xy = np.empty((n, 2))
+    final_loss = np.empty(n)
+    reached_at = np.empty(n, dtype=np.int64)
+    diverged_at = np.empty(n, dtype=np.int64)
+    state = np.empty((n, 2, R.N_STATE_SLOTS))
+    memory = np.empty((n, Q.N_PLATEAU_SLOTS))
+    surface, sp, optimizer, _, schedule, q, source, gq, seed = run.kernel_args
+    E.batch_kernel(
+        surface, sp, optimizer, hyper, schedule, q, source, gq, seed,
+        np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
+        escape_box(run.surface), np.float64(target), state, memory,
+        final_xy, final_loss, reached_at, diverged_at,
+    )
+    return final_xy, final_loss, reached_at, diverged_at
+
+
+def _grid_values(name: str, values: Any) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64).reshape(-1)
+    if array.size == 0:
+        raise ValueError(f"Invalid {name}: empty (allowed: a non-empty list of numbers)")
+    return array
+
+
+def sweep(
+    landscape: str | Landscape,
+    optimizer: str,
+    start: tuple[float, float],
+    steps: int,
+    *,
+    x_param: str = "lr",
+    x_values: Any,
+    y_param: str,
+    y_values: Any,
+    tolerance: float = 1e-6,
+    schedule: str | dict | None = None,
+    gradient: str | dict = "analytic",
+    seed: int = 0,
+    **hyperparameters: float,
+) -> SweepResult:
+    """Run ``optimizer`` once for every pair (x, y) of two hyperparameters, in parallel.
+
+    Every run starts at ``start``; all other settings are shared. A run "converges" at the
+    first step whose loss is within ``tolerance`` of the surface's global minimum value.
+    """
+    run = _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters)
+    x0, y0 = _start(run.surface, start)
+    n_steps = _steps(steps)
+    xs, ys = _grid_values("x_values", x_values), _grid_values("y_values", y_values)
+    if xs.size * ys.size > MAX_BATCH_RUNS:
+        raise ValueError(
+            f"Invalid grid: {ys.size} x {xs.size} runs (allowed: at most {MAX_BATCH_RUNS})"
+        )
+    if x_param == y_param:
+        raise ValueError(f"Invalid y_param: {y_param!r} (allowed: different from x_param)")
+    hyper = np.empty((ys.size, xs.size, R.N_HYPERPARAMETERS))
+    for j, y_value in enumerate(ys):
+        for i, x_value in enumerate(xs):
+            given = {**hyperparameters, x_param: x_value, y_param: y_value}
+            hyper[j, i] = hyperparameter_vector(optimizer, **given)
+    hyper = hyper.reshape(-1, R.N_HYPERPARAMETERS)
+    starts = np.tile(np.array([[x0, y0]]), (hyper.shape[0], 1))
+    tolerance = _as_float("tolerance", tolerance)
+    if not (math.isfinite(tolerance) and tolerance > 0):
+        raise ValueError(f"Invalid tolerance: {tolerance!r} (allowed: tolerance > 0)")
+    target = run.surface.minimum_value + tolerance
+    _, final_loss, reached_at, diverged_at = _run_batch(run, starts, hyper, n_steps, target)
+    shape = (ys.size, xs.size)
+    return SweepResult(
+        x_param=x_param, x_values=xs, y_param=y_param, y_values=ys,
+        final_loss=final_loss.reshape(shape),
+        steps_to_tolerance=reached_at.reshape(shape),
+        diverged_at=diverged_at.reshape(shape),
+        tolerance=tolerance,
+    )
+
+
+def basins(
+    landscape: str | Landscape,
+    optimizer: str,
+    steps: int,
+    *,
+    resolution: int = 100,
+    radius: float | None = None,
+    schedule: str | dict | None = None,
+    gradient: str | dict = "analytic",
+    seed: int = 0,
+    **hyperparameters: float,
+) -> BasinsResult:
+    """Run ``optimizer`` from every point of a resolution x resolution grid over the window.
+
+    Each run is labelled with the listed minimum (global or local) it ends within ``radius``
+    of; the default radius is 2% of the window's diagonal.
+    """
+    run = _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters)
+    n_steps = _steps(steps)
+    if isinstance(resolution, bool) or not isinstance(resolution, int | np.integer) or not (
+        2 <= resolution <= 1000
+    ):
+        raise ValueError(
+            f"Invalid resolution: {resolution!r} (allowed: an integer, 2 <= resolution <= 1000)"
+        )
+    (x0, x1), (y0, y1) = run.surface.bounds
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    starts = np.column_stack([gx.ravel(), gy.ravel()])
+    hyper = np.tile(run.h, (starts.shape[0], 1))
+    final_xy, _, _, diverged_at = _run_batch(run, starts, hyper, n_steps, -math.inf)
+    if radius is None:
+        radius = 0.02 * math.hypot(x1 - x0, y1 - y0)
+    minima = tuple(
+        p for p in run.surface.points
+        if p.kind in (landscapes.GLOBAL_MINIMUM, landscapes.LOCAL_MINIMUM)
+    )
+    label = np.full(starts.shape[0], BasinsResult.NOWHERE, dtype=np.int64)
+    if minima:
+        centres = np.array([(p.x, p.y) for p in minima])
+        distance = np.linalg.norm(final_xy[:, None, :] - centres[None, :, :], axis=2)
+        nearest = distance.argmin(axis=1)
+        close = distance[np.arange(nearest.size), nearest] <= radius
+        label[close] = nearest[close]
+    label[diverged_at >= 0] = BasinsResult.DIVERGED
+    shape = (ys.size, xs.size)
+    return BasinsResult(
+        xs=xs, ys=ys, final_xy=final_xy.reshape(*shape, 2), minimum=label.reshape(shape),
+        minima=minima, radius=float(radius),
+    )
