@@ -517,3 +517,71 @@ def evaluate_on(code, p, what, xs, ys, out):
             out[0, i], out[1, i] = gradient(code, x, y, p)
         else:
             out[0, i], out[1, i], out[2, i] = hessian(code, x, y, p)
+
+
+@jit
+def values_and_gradients(code, p, m, sp, f, g):
+    """For each of m points (p[r], p[m + r]): f[r] and the gradient (g[r], g[m + r]).
+
+    The dispatch sits outside the loops, so each loop is straight-line code over the points
+    that the compiler can vectorise (a switch inside one loop would stop it).
+    """
+    if code == ROSENBROCK:
+        for r in range(m):
+            f[r] = rosenbrock_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = rosenbrock_gradient(p[r], p[m + r], sp)
+    elif code == BEALE:
+        for r in range(m):
+            f[r] = beale_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = beale_gradient(p[r], p[m + r], sp)
+    elif code == SADDLE:
+        for r in range(m):
+            f[r] = saddle_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = saddle_gradient(p[r], p[m + r], sp)
+    elif code == QUADRATIC:
+        for r in range(m):
+            f[r] = quadratic_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = quadratic_gradient(p[r], p[m + r], sp)
+    elif code == HIMMELBLAU:
+        for r in range(m):
+            f[r] = himmelblau_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = himmelblau_gradient(p[r], p[m + r], sp)
+    elif code == RASTRIGIN:
+        for r in range(m):
+            f[r] = rastrigin_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = rastrigin_gradient(p[r], p[m + r], sp)
+    elif code == ACKLEY:
+        for r in range(m):
+            f[r] = ackley_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = ackley_gradient(p[r], p[m + r], sp)
+    elif code == BOOTH:
+        for r in range(m):
+            f[r] = booth_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = booth_gradient(p[r], p[m + r], sp)
+    elif code == MATYAS:
+        for r in range(m):
+            f[r] = matyas_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = matyas_gradient(p[r], p[m + r], sp)
+    elif code == GOLDSTEIN_PRICE:
+        for r in range(m):
+            f[r] = goldstein_price_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = goldstein_price_gradient(p[r], p[m + r], sp)
+    elif code == SIX_HUMP_CAMEL:
+        for r in range(m):
+            f[r] = six_hump_camel_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = six_hump_camel_gradient(p[r], p[m + r], sp)
+    elif code == THREE_HUMP_CAMEL:
+        for r in range(m):
+            f[r] = three_hump_camel_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = three_hump_camel_gradient(p[r], p[m + r], sp)
+    elif code == STYBLINSKI_TANG:
+        for r in range(m):
+            f[r] = styblinski_tang_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = styblinski_tang_gradient(p[r], p[m + r], sp)
+    elif code == MONKEY_SADDLE:
+        for r in range(m):
+            f[r] = monkey_saddle_value(p[r], p[m + r], sp)
+            g[r], g[m + r] = monkey_saddle_gradient(p[r], p[m + r], sp)
+    else:
+        for r in range(m):
+            f[r], g[r], g[m + r] = np.nan, np.nan, np.nan

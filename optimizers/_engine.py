@@ -7,12 +7,15 @@ One step is exactly one iteration of a PyTorch training loop::
     x_{t+1}     = optimizer.step()             # torch's update rule, step count t + 1
     scheduler.step()                           # reduce_on_plateau is given loss_t
 
-A run stops early, without raising, when the loss or gradient is not finite or when the new
-point is not finite or leaves the escape box (the plot window widened about its centre); that
-is reported as divergence at the index of the first bad point.
+A run stops, without raising, at the first point x_t that is not finite or lies outside the
+escape box (the plot window widened about its centre), or whose loss or gradient is not
+finite; ``t`` is reported as the divergence index.
 
-Every kernel has exactly one compiled signature: the Python layer (``optimizers.api``) coerces
-every argument to int64, float64 scalars or C-contiguous float64/int64 arrays.
+Two kernels share the surfaces and the update rules: ``simulate_kernel`` records every point
+of one run; ``batch_kernel`` runs many independent runs in parallel and keeps only summaries.
+Each has exactly one compiled signature: ``optimizers.api`` coerces every argument to int64,
+float64 or C-contiguous float64/int64 arrays, and allocates every array (the kernels are
+compiled without Numba's reference-counting runtime, which costs more than a step).
 """
 
 from __future__ import annotations
@@ -28,6 +31,9 @@ from optimizers import _schedules as Q
 ANALYTIC = 0
 FINITE_DIFFERENCE = 1
 NOISY = 2
+
+CHUNK_RUNS = 64
+"""Runs advanced together, step by step, by one thread of ``batch_kernel``."""
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -88,103 +94,157 @@ def loss_and_gradient(surface, sp, source, gq, seed, stream, t, x, y):
 
 
 @jit
-def _inside(x, y, box):
-    """Finite and within the escape box (x_low, x_high, y_low, y_high)."""
-    return box[0] <= x <= box[1] and box[2] <= y <= box[3]
+def _usable(x, y, f, gx, gy, box):
+    """x_t inside the escape box (x_low, x_high, y_low, y_high), with finite loss and gradient."""
+    inside = (box[0] <= x) & (x <= box[1]) & (box[2] <= y) & (y <= box[3])
+    return inside & np.isfinite(f) & np.isfinite(gx) & np.isfinite(gy)
 
 
 @jit
-def _step(surface, sp, optimizer, h, state, x, y, gx, gy, rate, t):
-    """x_{t+1} from x_t: torch's update with step count t + 1 (Newton solves with the Hessian)."""
+def _evaluate(surface, sp, source, gq, seed, first_run, t, p, f, g):
+    """Loss f[r] and gradient (g[r], g[m + r]) of each of the m = len(f) runs at step t.
+
+    Coordinates are laid out as p = (x_0 .. x_{m-1}, y_0 .. y_{m-1}); run r draws its noise
+    from stream first_run + r.
+    """
+    m = f.shape[0]
+    if source == ANALYTIC:
+        S.values_and_gradients(surface, p, m, sp, f, g)
+    else:
+        for r in range(m):
+            f[r], g[r], g[m + r] = loss_and_gradient(
+                surface, sp, source, gq, seed, first_run + r, t, p[r], p[m + r]
+            )
+
+
+@jit
+def _move(surface, sp, optimizer, h, s, p, g, rates, step):
+    """One optimizer step (torch's step count ``step``) for every run, in place."""
     if optimizer == R.NEWTON:
-        fxx, fxy, fyy = S.hessian(surface, x, y, sp)
-        dx, dy = R.newton_direction(gx, gy, fxx, fxy, fyy, h[R.DAMPING])
-        return x - rate * dx, y - rate * dy
-    return (
-        R.update(optimizer, x, gx, state, 0, rate, t + 1, h),
-        R.update(optimizer, y, gy, state, 1, rate, t + 1, h),
-    )
+        m = p.shape[0] // 2
+        for r in range(m):
+            fxx, fxy, fyy = S.hessian(surface, p[r], p[m + r], sp)
+            dx, dy = R.newton_direction(g[r], g[m + r], fxx, fxy, fyy, h[R.DAMPING, r])
+            p[r] -= rates[r] * dx
+            p[m + r] -= rates[m + r] * dy
+    else:
+        R.update_all(optimizer, p, g, s, rates, step, h)
 
 
 @jit
-def _begin(optimizer, h, state, memory):
-    R.init_state(optimizer, state, h)
-    Q.init_plateau(memory)
+def schedule_rates(schedule, q, lr0, rates):
+    """rates[t] = lr_t of a closed-form schedule for base rate lr0."""
+    for t in range(rates.shape[0]):
+        a, b = Q.affine(schedule, q, t)
+        rates[t] = a * lr0 + b
 
 
 @jit
 def simulate_kernel(
-    surface, sp, optimizer, h, schedule, q, source, gq, seed, x0, y0, box,
-    state, memory, xy, loss, grad, lr_used,
+    surface, sp, optimizer, h, schedule, q, source, gq, seed, start, box,
+    state, memory, scratch, xy, loss, grad, lr_used,
 ):
-    """Run len(xy) - 1 steps from (x0, y0), writing every point; returns (n_points, diverged_at).
+    """Run len(xy) - 1 steps from ``start`` (x, y), writing every point.
 
-    Points 0 .. n_points - 1 of ``xy``, ``loss`` and ``grad`` are written (all finite) and
-    ``lr_used[t]`` is the rate of the step from point t. ``diverged_at`` is the index of the
-    first bad point, or -1.
+    Returns (n_points, diverged_at): points 0 .. n_points - 1 of ``xy``, ``loss`` and
+    ``grad`` are written and ``lr_used[t]`` is the rate of the step from point t;
+    ``diverged_at`` is the index of the first unusable point (== n_points), or -1.
+    ``h`` is (N_HYPERPARAMETERS, 2), a column per coordinate; ``state``
+    (N_STATE_SLOTS, 2), ``memory`` (N_PLATEAU_SLOTS,) and ``scratch`` (2, 3) are workspace.
     """
     steps = xy.shape[0] - 1
-    _begin(optimizer, h, state, memory)
+    p, g, f = scratch[0, :2], scratch[1, :2], scratch[2, :1]
+    rates = scratch[2, 1:3]
+    p[0], p[1] = start[0], start[1]
+    R.init_state(optimizer, state, h)
+    Q.init_plateau(memory)
     plateau = schedule == Q.REDUCE_ON_PLATEAU
     if not plateau:
-        for t in range(steps):
-            a, b = Q.affine(schedule, q, t)
-            lr_used[t] = a * h[R.LR] + b
-    rate = h[R.LR]
-    x, y = x0, y0
+        schedule_rates(schedule, q, h[R.LR, 0], lr_used)
+    rate = h[R.LR, 0]
     for t in range(steps + 1):
-        f, gx, gy = loss_and_gradient(surface, sp, source, gq, seed, 0, t, x, y)
-        if not (np.isfinite(f) and np.isfinite(gx) and np.isfinite(gy)):
+        _evaluate(surface, sp, source, gq, seed, 0, t, p, f, g)
+        if not _usable(p[0], p[1], f[0], g[0], g[1], box):
             return t, t
-        xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = x, y, f, gx, gy
+        xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = p[0], p[1], f[0], g[0], g[1]
         if t == steps:
             break
         if plateau:
             lr_used[t] = rate
-            rate = Q.plateau_step(q, memory, rate, f)
-        x, y = _step(surface, sp, optimizer, h, state, x, y, gx, gy, lr_used[t], t)
-        if not _inside(x, y, box):
-            return t + 1, t + 1
+            rate = Q.plateau_step(q, memory, rate, f[0])
+        rates[0] = rates[1] = lr_used[t]
+        _move(surface, sp, optimizer, h, state, p, g, rates, t + 1)
     return steps + 1, -1
+
+
+@jit
+def _advance_chunk(surface, sp, optimizer, h, schedule, q, source, gq, seed, first_run,
+                   steps, box, target_loss, s, memory, p, g, f, rates, final_xy, final_loss,
+                   reached_at, diverged_at):
+    """Advance the m = len(f) runs of one chunk together, one step at a time.
+
+    ``p`` holds the starts in the layout of :func:`_evaluate`; ``h``, ``s`` and ``rates``
+    have one column per coordinate. Every loop runs over the chunk's runs with the codes
+    fixed, so the compiler can vectorise it. A diverged run keeps computing (harmless NaNs)
+    but its summaries stay at its last usable point.
+    """
+    m = f.shape[0]
+    for r in range(m):
+        reached_at[r] = -1
+        diverged_at[r] = -1
+        final_xy[r, 0], final_xy[r, 1], final_loss[r] = p[r], p[m + r], np.nan
+        Q.init_plateau(memory[r])
+    for i in range(2 * m):
+        rates[i] = h[R.LR, i]
+    R.init_state(optimizer, s, h)
+    for t in range(steps + 1):
+        _evaluate(surface, sp, source, gq, seed, first_run, t, p, f, g)
+        for r in range(m):
+            alive = diverged_at[r] < 0
+            usable = _usable(p[r], p[m + r], f[r], g[r], g[m + r], box)
+            diverged_at[r] = t if alive and not usable else diverged_at[r]
+            keep = alive and usable
+            final_xy[r, 0] = p[r] if keep else final_xy[r, 0]
+            final_xy[r, 1] = p[m + r] if keep else final_xy[r, 1]
+            final_loss[r] = f[r] if keep else final_loss[r]
+            reached = keep and reached_at[r] < 0 and f[r] <= target_loss
+            reached_at[r] = t if reached else reached_at[r]
+        if t == steps:
+            break
+        if schedule != Q.REDUCE_ON_PLATEAU:
+            a, b = Q.affine(schedule, q, t)
+            for i in range(2 * m):
+                rates[i] = a * h[R.LR, i] + b
+        _move(surface, sp, optimizer, h, s, p, g, rates, t + 1)
+        if schedule == Q.REDUCE_ON_PLATEAU:  # after the step, as scheduler.step(loss) is
+            for r in range(m):
+                rates[r] = rates[m + r] = Q.plateau_step(q, memory[r], rates[r], f[r])
 
 
 @jit(parallel=True)
 def batch_kernel(
     surface, sp, optimizer, hyper, schedule, q, source, gq, seed, starts, steps, box,
-    target_loss, states, memories, final_xy, final_loss, reached_at, diverged_at,
+    target_loss, states, memories, points, gradients, losses, rates,
+    final_xy, final_loss, reached_at, diverged_at,
 ):
-    """Run one trajectory per row of ``starts`` (n, 2) with hyperparameters ``hyper[r]``.
+    """Run many independent runs in parallel, chunk by chunk; keep only their summaries.
 
-    Writes the last finite point and its loss, the first step whose loss is <= target_loss
-    (-1 if never) and the divergence index (-1 if none) of every run, in parallel over runs.
-    Run r draws its gradient noise from stream r, so results do not depend on threading.
+    Chunk c holds runs c*m .. c*m + m - 1 (m = CHUNK_RUNS): ``starts`` (c, 2m) in the
+    coordinate layout of :func:`_evaluate`, ``hyper`` (c, N_HYPERPARAMETERS, 2m), and
+    workspace ``states``, ``memories``, ``points``, ``gradients``, ``losses``, ``rates``.
+    Writes per run: the last usable point and its loss, the first step whose loss is
+    <= target_loss (-1: never) and the divergence index (-1: none). Run r draws its noise from
+    stream r, so results do not depend on the number of threads.
     """
-    for r in numba.prange(starts.shape[0]):
-        h, state, memory = hyper[r], states[r], memories[r]
-        _begin(optimizer, h, state, memory)
-        plateau_lr = h[R.LR]
-        x, y = starts[r, 0], starts[r, 1]
-        reached_at[r] = -1
-        diverged_at[r] = -1
-        final_xy[r, 0], final_xy[r, 1], final_loss[r] = x, y, np.nan
-        for t in range(steps + 1):
-            f, gx, gy = loss_and_gradient(surface, sp, source, gq, seed, r, t, x, y)
-            if not (np.isfinite(f) and np.isfinite(gx) and np.isfinite(gy)):
-                diverged_at[r] = t
-                break
-            final_xy[r, 0], final_xy[r, 1], final_loss[r] = x, y, f
-            if reached_at[r] < 0 and f <= target_loss:
-                reached_at[r] = t
-            if t == steps:
-                break
-            if schedule == Q.REDUCE_ON_PLATEAU:
-                rate = plateau_lr
-            else:
-                a, b = Q.affine(schedule, q, t)
-                rate = a * h[R.LR] + b
-            x, y = _step(surface, sp, optimizer, h, state, x, y, gx, gy, rate, t)
-            if not _inside(x, y, box):
-                diverged_at[r] = t + 1
-                break
-            if schedule == Q.REDUCE_ON_PLATEAU:
-                plateau_lr = Q.plateau_step(q, memory, plateau_lr, f)
+    n_chunks = starts.shape[0]
+    m = starts.shape[1] // 2
+    for c in numba.prange(n_chunks):
+        lo = c * m
+        for i in range(2 * m):
+            points[c, i] = starts[c, i]
+        _advance_chunk(
+            surface, sp, optimizer, hyper[c], schedule, q, source, gq, seed, lo, steps, box,
+            target_loss, states[c], memories[c], points[c], gradients[c], losses[c], rates[c],
+            final_xy[lo:lo + m], final_loss[lo:lo + m], reached_at[lo:lo + m],
+            diverged_at[lo:lo + m],
+        )

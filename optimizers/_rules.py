@@ -5,10 +5,13 @@ does on each element of a parameter tensor:
 
     p_new = _<name>_update(p, g, s, i, lr, step, h)
 
-``p`` is coordinate ``i``, ``g`` its gradient, ``s[i]`` the coordinate's state (a row of
-float64 slots, indexed by the constants below, named after torch's state buffers), ``lr`` the learning
-rate of this step (after the schedule), ``step`` torch's step count (1 on the first update) and
-``h`` the hyperparameter vector (indexed by the hyperparameter constants below). Newton's
+``p`` is coordinate ``i``, ``g`` its gradient, ``s[:, i]`` its state (float64 slots indexed
+by the constants below, named after torch's state buffers), ``lr`` the learning rate of this
+step (after the schedule), ``step`` torch's step count (1 on the first update) and ``h[:, i]``
+its hyperparameters (indexed by the hyperparameter constants below). Every coordinate carries
+its own hyperparameters, so a batch of runs (a sweep over lr x beta1, say) is just one long
+parameter vector: slots-major arrays keep each slot contiguous across coordinates, which lets
+the compiler vectorise a loop over them. Newton's
 method couples the coordinates through the Hessian and lives in :func:`newton_direction`.
 
 Note: torch evaluates the bias corrections with ``beta ** step``; a ``pow`` call costs about
@@ -102,169 +105,136 @@ def lerp(start, end, weight):
 @jit
 def _advance_power(s, i, slot, beta):
     """beta ** step for this step: the running product in slot ``slot``, advanced once."""
-    s[i, slot] *= beta
-    return s[i, slot]
+    s[slot, i] *= beta
+    return s[slot, i]
 
 
 @jit
-def _with_weight_decay(g, p, h):
-    """torch's coupled (L2) weight decay: g + weight_decay p, skipped when it is zero."""
-    if h[WEIGHT_DECAY] != 0.0:
-        return g + h[WEIGHT_DECAY] * p
-    return g
+def _with_weight_decay(g, p, h, i):
+    """torch's coupled (L2) weight decay: g + weight_decay p (exactly g when it is zero)."""
+    return g + h[WEIGHT_DECAY, i] * p
 
 
 @jit
 def init_state(optimizer, s, h):
     """The state before the first step: zeros, except Adagrad's sum and the running products."""
     s[:] = 0.0
-    s[:, BETA1_POWER] = 1.0
-    s[:, BETA2_POWER] = 1.0
-    s[:, MU_PRODUCT] = 1.0
+    s[BETA1_POWER] = 1.0
+    s[BETA2_POWER] = 1.0
+    s[MU_PRODUCT] = 1.0
     if optimizer == ADAGRAD:
-        s[:, SUM] = h[INITIAL_ACCUMULATOR_VALUE]
+        for i in range(s.shape[1]):
+            s[SUM, i] = h[INITIAL_ACCUMULATOR_VALUE, i]
 
 
 @jit
 def _sgd_update(p, g, s, i, lr, step, h):
-    momentum = h[MOMENTUM]
-    g = _with_weight_decay(g, p, h)
-    if momentum != 0.0:
-        if step == 1:
-            buf = g
-        else:
-            buf = momentum * s[i, MOMENTUM_BUFFER] + (1.0 - h[DAMPENING]) * g
-        s[i, MOMENTUM_BUFFER] = buf
-        g = g + momentum * buf if h[NESTEROV] != 0.0 else buf
-    return p - lr * g
+    momentum = h[MOMENTUM, i]
+    g = _with_weight_decay(g, p, h, i)
+    # The buffer starts as the first gradient; with momentum = 0 it is kept but never used.
+    buf = g if step == 1 else momentum * s[MOMENTUM_BUFFER, i] + (1.0 - h[DAMPENING, i]) * g
+    s[MOMENTUM_BUFFER, i] = buf
+    direction = (g + momentum * buf if h[NESTEROV, i] != 0.0 else buf) if momentum != 0.0 else g
+    return p - lr * direction
 
 
 @jit
 def _adagrad_update(p, g, s, i, lr, step, h):
-    g = _with_weight_decay(g, p, h)
-    clr = lr / (1.0 + (step - 1) * h[LR_DECAY])
-    s[i, SUM] += g * g
-    return p - clr * (g / (np.sqrt(s[i, SUM]) + h[EPS]))
+    g = _with_weight_decay(g, p, h, i)
+    clr = lr / (1.0 + (step - 1) * h[LR_DECAY, i])
+    s[SUM, i] += g * g
+    return p - clr * (g / (np.sqrt(s[SUM, i]) + h[EPS, i]))
 
 
 @jit
 def _adadelta_update(p, g, s, i, lr, step, h):
-    rho, eps = h[RHO], h[EPS]
-    g = _with_weight_decay(g, p, h)
-    s[i, SQUARE_AVG] = s[i, SQUARE_AVG] * rho + (1.0 - rho) * g * g
-    delta = np.sqrt(s[i, ACC_DELTA] + eps) / np.sqrt(s[i, SQUARE_AVG] + eps) * g
-    s[i, ACC_DELTA] = s[i, ACC_DELTA] * rho + (1.0 - rho) * delta * delta
+    rho, eps = h[RHO, i], h[EPS, i]
+    g = _with_weight_decay(g, p, h, i)
+    s[SQUARE_AVG, i] = s[SQUARE_AVG, i] * rho + (1.0 - rho) * g * g
+    delta = np.sqrt(s[ACC_DELTA, i] + eps) / np.sqrt(s[SQUARE_AVG, i] + eps) * g
+    s[ACC_DELTA, i] = s[ACC_DELTA, i] * rho + (1.0 - rho) * delta * delta
     return p - lr * delta
 
 
 @jit
 def _rmsprop_update(p, g, s, i, lr, step, h):
-    alpha, momentum = h[ALPHA], h[MOMENTUM]
-    g = _with_weight_decay(g, p, h)
-    s[i, SQUARE_AVG] = s[i, SQUARE_AVG] * alpha + (1.0 - alpha) * g * g
-    if h[CENTERED] != 0.0:
-        s[i, GRAD_AVG] = lerp(s[i, GRAD_AVG], g, 1.0 - alpha)
-        avg = np.sqrt(s[i, SQUARE_AVG] - s[i, GRAD_AVG] * s[i, GRAD_AVG]) + h[EPS]
+    alpha, momentum = h[ALPHA, i], h[MOMENTUM, i]
+    g = _with_weight_decay(g, p, h, i)
+    s[SQUARE_AVG, i] = s[SQUARE_AVG, i] * alpha + (1.0 - alpha) * g * g
+    if h[CENTERED, i] != 0.0:
+        s[GRAD_AVG, i] = lerp(s[GRAD_AVG, i], g, 1.0 - alpha)
+        avg = np.sqrt(s[SQUARE_AVG, i] - s[GRAD_AVG, i] * s[GRAD_AVG, i]) + h[EPS, i]
     else:
-        avg = np.sqrt(s[i, SQUARE_AVG]) + h[EPS]
+        avg = np.sqrt(s[SQUARE_AVG, i]) + h[EPS, i]
     if momentum > 0.0:
-        s[i, MOMENTUM_BUFFER] = s[i, MOMENTUM_BUFFER] * momentum + g / avg
-        return p - lr * s[i, MOMENTUM_BUFFER]
+        s[MOMENTUM_BUFFER, i] = s[MOMENTUM_BUFFER, i] * momentum + g / avg
+        return p - lr * s[MOMENTUM_BUFFER, i]
     return p - lr * (g / avg)
 
 
 @jit
 def _adam_update(p, g, s, i, lr, step, h):
-    beta1, beta2 = h[BETA1], h[BETA2]
-    s[i, EXP_AVG] = lerp(s[i, EXP_AVG], g, 1.0 - beta1)
-    s[i, EXP_AVG_SQ] = s[i, EXP_AVG_SQ] * beta2 + (1.0 - beta2) * g * g
+    beta1, beta2 = h[BETA1, i], h[BETA2, i]
+    s[EXP_AVG, i] = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+    s[EXP_AVG_SQ, i] = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
     step_size = lr / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
     bias_correction2_sqrt = np.sqrt(1.0 - _advance_power(s, i, BETA2_POWER, beta2))
-    if h[AMSGRAD] != 0.0:
-        s[i, MAX_EXP_AVG_SQ] = max(s[i, MAX_EXP_AVG_SQ], s[i, EXP_AVG_SQ])
-        denom = np.sqrt(s[i, MAX_EXP_AVG_SQ]) / bias_correction2_sqrt + h[EPS]
-    else:
-        denom = np.sqrt(s[i, EXP_AVG_SQ]) / bias_correction2_sqrt + h[EPS]
-    return p - step_size * (s[i, EXP_AVG] / denom)
+    s[MAX_EXP_AVG_SQ, i] = max(s[MAX_EXP_AVG_SQ, i], s[EXP_AVG_SQ, i])  # kept; used by amsgrad
+    second_moment = s[MAX_EXP_AVG_SQ, i] if h[AMSGRAD, i] != 0.0 else s[EXP_AVG_SQ, i]
+    denom = np.sqrt(second_moment) / bias_correction2_sqrt + h[EPS, i]
+    return p - step_size * (s[EXP_AVG, i] / denom)
 
 
 @jit
 def _adamax_update(p, g, s, i, lr, step, h):
-    beta1 = h[BETA1]
-    g = _with_weight_decay(g, p, h)
-    s[i, EXP_AVG] = lerp(s[i, EXP_AVG], g, 1.0 - beta1)
-    s[i, EXP_INF] = max(s[i, EXP_INF] * h[BETA2], abs(g) + h[EPS])
+    beta1 = h[BETA1, i]
+    g = _with_weight_decay(g, p, h, i)
+    s[EXP_AVG, i] = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+    s[EXP_INF, i] = max(s[EXP_INF, i] * h[BETA2, i], abs(g) + h[EPS, i])
     clr = lr / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
-    return p - clr * (s[i, EXP_AVG] / s[i, EXP_INF])
+    return p - clr * (s[EXP_AVG, i] / s[EXP_INF, i])
 
 
 @jit
 def _nadam_update(p, g, s, i, lr, step, h):
-    beta1, beta2, momentum_decay = h[BETA1], h[BETA2], h[MOMENTUM_DECAY]
-    g = _with_weight_decay(g, p, h)
+    beta1, beta2, momentum_decay = h[BETA1, i], h[BETA2, i], h[MOMENTUM_DECAY, i]
+    g = _with_weight_decay(g, p, h, i)
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
     mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-    s[i, MU_PRODUCT] *= mu
-    s[i, EXP_AVG] = lerp(s[i, EXP_AVG], g, 1.0 - beta1)
-    s[i, EXP_AVG_SQ] = s[i, EXP_AVG_SQ] * beta2 + (1.0 - beta2) * g * g
-    denom = np.sqrt(s[i, EXP_AVG_SQ] / (1.0 - _advance_power(s, i, BETA2_POWER, beta2))) + h[EPS]
-    p = p + (-lr * (1.0 - mu) / (1.0 - s[i, MU_PRODUCT])) * (g / denom)
-    return p + (-lr * mu_next / (1.0 - s[i, MU_PRODUCT] * mu_next)) * (s[i, EXP_AVG] / denom)
+    s[MU_PRODUCT, i] *= mu
+    s[EXP_AVG, i] = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+    s[EXP_AVG_SQ, i] = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
+    denom = np.sqrt(s[EXP_AVG_SQ, i] / (1.0 - _advance_power(s, i, BETA2_POWER, beta2))) + h[EPS, i]
+    p = p + (-lr * (1.0 - mu) / (1.0 - s[MU_PRODUCT, i])) * (g / denom)
+    return p + (-lr * mu_next / (1.0 - s[MU_PRODUCT, i] * mu_next)) * (s[EXP_AVG, i] / denom)
 
 
 @jit
 def _radam_update(p, g, s, i, lr, step, h):
-    beta1, beta2 = h[BETA1], h[BETA2]
-    g = _with_weight_decay(g, p, h)
-    s[i, EXP_AVG] = lerp(s[i, EXP_AVG], g, 1.0 - beta1)
-    s[i, EXP_AVG_SQ] = s[i, EXP_AVG_SQ] * beta2 + (1.0 - beta2) * g * g
+    beta1, beta2 = h[BETA1, i], h[BETA2, i]
+    g = _with_weight_decay(g, p, h, i)
+    s[EXP_AVG, i] = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+    s[EXP_AVG_SQ, i] = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
     beta2_power = _advance_power(s, i, BETA2_POWER, beta2)
     bias_correction2 = 1.0 - beta2_power
-    corrected_exp_avg = s[i, EXP_AVG] / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
+    corrected_exp_avg = s[EXP_AVG, i] / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
     rho_inf = 2.0 / (1.0 - beta2) - 1.0
     rho_t = rho_inf - 2.0 * step * beta2_power / bias_correction2
     if rho_t > 5.0:
         rect = np.sqrt(
             (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
         )
-        adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(s[i, EXP_AVG_SQ]) + h[EPS])
+        adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(s[EXP_AVG_SQ, i]) + h[EPS, i])
         return p - corrected_exp_avg * lr * adaptive_lr * rect
     return p - corrected_exp_avg * lr
 
 
 @jit
 def _lion_update(p, g, s, i, lr, step, h):
-    beta1, beta2 = h[BETA1], h[BETA2]
-    direction = np.sign(beta1 * s[i, EXP_AVG] + (1.0 - beta1) * g)
-    s[i, EXP_AVG] = beta2 * s[i, EXP_AVG] + (1.0 - beta2) * g
-    return p * (1.0 - lr * h[WEIGHT_DECAY]) - lr * direction
-
-
-@jit
-def update(optimizer, p, g, s, i, lr, step, h):
-    """One coordinate's update by the first-order optimizer with this code; returns p_new."""
-    if optimizer == SGD:
-        return _sgd_update(p, g, s, i, lr, step, h)
-    if optimizer == ADAM:
-        return _adam_update(p, _with_weight_decay(g, p, h), s, i, lr, step, h)
-    if optimizer == ADAMW:
-        # Decoupled weight decay (Loshchilov & Hutter): shrink p, then a plain Adam step.
-        return _adam_update(p * (1.0 - lr * h[WEIGHT_DECAY]), g, s, i, lr, step, h)
-    if optimizer == ADAGRAD:
-        return _adagrad_update(p, g, s, i, lr, step, h)
-    if optimizer == ADADELTA:
-        return _adadelta_update(p, g, s, i, lr, step, h)
-    if optimizer == RMSPROP:
-        return _rmsprop_update(p, g, s, i, lr, step, h)
-    if optimizer == ADAMAX:
-        return _adamax_update(p, g, s, i, lr, step, h)
-    if optimizer == NADAM:
-        return _nadam_update(p, g, s, i, lr, step, h)
-    if optimizer == RADAM:
-        return _radam_update(p, g, s, i, lr, step, h)
-    if optimizer == LION:
-        return _lion_update(p, g, s, i, lr, step, h)
-    return np.nan
+    beta1, beta2 = h[BETA1, i], h[BETA2, i]
+    direction = np.sign(beta1 * s[EXP_AVG, i] + (1.0 - beta1) * g)
+    s[EXP_AVG, i] = beta2 * s[EXP_AVG, i] + (1.0 - beta2) * g
+    return p * (1.0 - lr * h[WEIGHT_DECAY, i]) - lr * direction
 
 
 @jit
@@ -274,3 +244,42 @@ def newton_direction(gx, gy, fxx, fxy, fyy, damping):
     c = fyy + damping
     det = a * c - fxy * fxy
     return (c * gx - fxy * gy) / det, (a * gy - fxy * gx) / det
+
+
+@jit
+def update_all(optimizer, p, g, s, lr, step, h):
+    """p[i] <- the update of every coordinate i, with its own rate lr[i] (first-order only).
+
+    The dispatch sits outside the loops so each loop can be vectorised across coordinates.
+    """
+    n = p.shape[0]
+    if optimizer == ADAM:
+        for i in range(n):
+            p[i] = _adam_update(p[i], _with_weight_decay(g[i], p[i], h, i), s, i, lr[i], step, h)
+    elif optimizer == ADAMW:
+        for i in range(n):
+            p[i] = _adam_update(p[i] * (1.0 - lr[i] * h[WEIGHT_DECAY, i]), g[i], s, i, lr[i], step, h)
+    elif optimizer == SGD:
+        for i in range(n):
+            p[i] = _sgd_update(p[i], g[i], s, i, lr[i], step, h)
+    elif optimizer == ADAGRAD:
+        for i in range(n):
+            p[i] = _adagrad_update(p[i], g[i], s, i, lr[i], step, h)
+    elif optimizer == ADADELTA:
+        for i in range(n):
+            p[i] = _adadelta_update(p[i], g[i], s, i, lr[i], step, h)
+    elif optimizer == RMSPROP:
+        for i in range(n):
+            p[i] = _rmsprop_update(p[i], g[i], s, i, lr[i], step, h)
+    elif optimizer == ADAMAX:
+        for i in range(n):
+            p[i] = _adamax_update(p[i], g[i], s, i, lr[i], step, h)
+    elif optimizer == NADAM:
+        for i in range(n):
+            p[i] = _nadam_update(p[i], g[i], s, i, lr[i], step, h)
+    elif optimizer == RADAM:
+        for i in range(n):
+            p[i] = _radam_update(p[i], g[i], s, i, lr[i], step, h)
+    elif optimizer == LION:
+        for i in range(n):
+            p[i] = _lion_update(p[i], g[i], s, i, lr[i], step, h)

@@ -346,7 +346,7 @@ class _Run:
     def kernel_args(self) -> tuple:
         return (
             np.int64(self.surface.code), self.surface.surface_params, np.int64(self.spec.code),
-            self.h, np.int64(self.schedule), self.q, np.int64(self.source), self.gq,
+            np.ascontiguousarray(np.column_stack([self.h, self.h])), np.int64(self.schedule), self.q, np.int64(self.source), self.gq,
             np.int64(self.seed),
         )
 
@@ -397,10 +397,10 @@ def simulate(
     loss = np.empty(n + 1)
     grad = np.empty((n + 1, 2))
     lr = np.empty(n)
-    state = np.empty((2, R.N_STATE_SLOTS))
-    memory = np.empty(Q.N_PLATEAU_SLOTS)
     points, diverged_at = E.simulate_kernel(
-        *run.kernel_args, x0, y0, escape_box(run.surface), state, memory, xy, loss, grad, lr
+        *run.kernel_args, np.array([x0, y0]), escape_box(run.surface),
+        np.empty((R.N_STATE_SLOTS, 2)), np.empty(Q.N_PLATEAU_SLOTS), np.empty((3, 3)),
+        xy, loss, grad, lr,
     )
     points = int(points)
     steps_taken = max(points - 1, 0)
@@ -416,21 +416,30 @@ def simulate(
 
 
 def _run_batch(run: _Run, starts: np.ndarray, hyper: np.ndarray, steps: int, target: float):
+    """Run one trajectory per row of ``starts`` (n, 2) with hyperparameters ``hyper`` (n, H)."""
     n = starts.shape[0]
-    final_xy = np.empty((n, 2))
-    final_loss = np.empty(n)
-    reached_at = np.empty(n, dtype=np.int64)
-    diverged_at = np.empty(n, dtype=np.int64)
-    state = np.empty((n, 2, R.N_STATE_SLOTS))
-    memory = np.empty((n, Q.N_PLATEAU_SLOTS))
+    m = E.CHUNK_RUNS
+    chunks = -(-n // m)
+    padded = np.arange(chunks * m) % n  # pad the last chunk with copies of real runs
+    # coordinate layout per chunk: (x_0 .. x_{m-1}, y_0 .. y_{m-1})
+    chunk_starts = np.ascontiguousarray(
+        starts[padded].reshape(chunks, m, 2).transpose(0, 2, 1).reshape(chunks, 2 * m)
+    )
+    chunk_hyper = hyper[padded].reshape(chunks, m, R.N_HYPERPARAMETERS).transpose(0, 2, 1)
+    chunk_hyper = np.ascontiguousarray(np.concatenate([chunk_hyper, chunk_hyper], axis=2))
+    final_xy = np.empty((chunks * m, 2))
+    final_loss = np.empty(chunks * m)
+    reached_at = np.empty(chunks * m, dtype=np.int64)
+    diverged_at = np.empty(chunks * m, dtype=np.int64)
     surface, sp, optimizer, _, schedule, q, source, gq, seed = run.kernel_args
     E.batch_kernel(
-        surface, sp, optimizer, hyper, schedule, q, source, gq, seed,
-        np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
-        escape_box(run.surface), np.float64(target), state, memory,
-        final_xy, final_loss, reached_at, diverged_at,
+        surface, sp, optimizer, chunk_hyper, schedule, q, source, gq, seed,
+        chunk_starts, np.int64(steps), escape_box(run.surface), np.float64(target),
+        np.empty((chunks, R.N_STATE_SLOTS, 2 * m)), np.empty((chunks, m, Q.N_PLATEAU_SLOTS)),
+        np.empty((chunks, 2 * m)), np.empty((chunks, 2 * m)), np.empty((chunks, m)),
+        np.empty((chunks, 2 * m)), final_xy, final_loss, reached_at, diverged_at,
     )
-    return final_xy, final_loss, reached_at, diverged_at
+    return final_xy[:n], final_loss[:n], reached_at[:n], diverged_at[:n]
 
 
 def _grid_values(name: str, values: Any) -> np.ndarray:
@@ -471,12 +480,16 @@ def sweep(
         )
     if x_param == y_param:
         raise ValueError(f"Invalid y_param: {y_param!r} (allowed: different from x_param)")
-    hyper = np.empty((ys.size, xs.size, R.N_HYPERPARAMETERS))
-    for j, y_value in enumerate(ys):
-        for i, x_value in enumerate(xs):
-            given = {**hyperparameters, x_param: x_value, y_param: y_value}
-            hyper[j, i] = hyperparameter_vector(optimizer, **given)
-    hyper = hyper.reshape(-1, R.N_HYPERPARAMETERS)
+    for param, values in ((x_param, xs), (y_param, ys)):
+        for value in np.unique(values):  # each value checked once, with the other settings
+            hyperparameter_vector(optimizer, **{**hyperparameters, param: value})
+    grid_y, grid_x = np.meshgrid(ys, xs, indexing="ij")
+    hyper = np.tile(run.h, (grid_x.size, 1))
+    hyper[:, R.HYPERPARAMETER_SLOTS[x_param]] = grid_x.ravel()
+    hyper[:, R.HYPERPARAMETER_SLOTS[y_param]] = grid_y.ravel()
+    nesterov = hyper[:, R.NESTEROV] != 0
+    if np.any(nesterov & ((hyper[:, R.MOMENTUM] <= 0) | (hyper[:, R.DAMPENING] != 0))):
+        raise ValueError("Nesterov momentum requires a momentum and zero dampening")
     starts = np.tile(np.array([[x0, y0]]), (hyper.shape[0], 1))
     tolerance = _as_float("tolerance", tolerance)
     if not (math.isfinite(tolerance) and tolerance > 0):
