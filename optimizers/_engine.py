@@ -162,18 +162,24 @@ def simulate_kernel(
     if not plateau:
         schedule_rates(schedule, q, h[R.LR, 0], lr_used)
     rate = h[R.LR, 0]
+    x, y = start[0], start[1]
     for t in range(steps + 1):
-        _evaluate(surface, sp, source, gq, seed, 0, t, p, f, g)
-        if not _usable(p[0], p[1], f[0], g[0], g[1], box):
+        f, gx, gy = loss_and_gradient(surface, sp, source, gq, seed, 0, t, x, y)
+        if not _usable(x, y, f, gx, gy, box):
             return t, t
-        xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = p[0], p[1], f[0], g[0], g[1]
+        xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = x, y, f, gx, gy
         if t == steps:
             break
         if plateau:
             lr_used[t] = rate
-            rate = Q.plateau_step(q, memory, rate, f[0])
-        rates[0] = rates[1] = lr_used[t]
-        _move(surface, sp, optimizer, h, state, p, g, rates, t + 1)
+            rate = Q.plateau_step(q, memory, rate, f)
+        if optimizer == R.NEWTON:
+            fxx, fxy, fyy = S.hessian(surface, x, y, sp)
+            dx, dy = R.newton_direction(gx, gy, fxx, fxy, fyy, h[R.DAMPING, 0])
+            x, y = x - lr_used[t] * dx, y - lr_used[t] * dy
+        else:
+            x = R.update(optimizer, x, gx, state, 0, lr_used[t], t + 1, h)
+            y = R.update(optimizer, y, gy, state, 1, lr_used[t], t + 1, h)
     return steps + 1, -1
 
 

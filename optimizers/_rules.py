@@ -111,8 +111,9 @@ def _advance_power(s, i, slot, beta):
 
 @jit
 def _with_weight_decay(g, p, h, i):
-    """torch's coupled (L2) weight decay: g + weight_decay p (exactly g when it is zero)."""
-    return g + h[WEIGHT_DECAY, i] * p
+    """torch's coupled (L2) weight decay: g + weight_decay p, skipped when it is zero."""
+    weight_decay = h[WEIGHT_DECAY, i]
+    return g + weight_decay * p if weight_decay != 0.0 else g
 
 
 @jit
@@ -142,16 +143,18 @@ def _sgd_update(p, g, s, i, lr, step, h):
 def _adagrad_update(p, g, s, i, lr, step, h):
     g = _with_weight_decay(g, p, h, i)
     clr = lr / (1.0 + (step - 1) * h[LR_DECAY, i])
-    s[SUM, i] += g * g
-    return p - clr * (g / (np.sqrt(s[SUM, i]) + h[EPS, i]))
+    total = s[SUM, i] + g * g
+    s[SUM, i] = total
+    return p - clr * (g / (np.sqrt(total) + h[EPS, i]))
 
 
 @jit
 def _adadelta_update(p, g, s, i, lr, step, h):
     rho, eps = h[RHO, i], h[EPS, i]
     g = _with_weight_decay(g, p, h, i)
-    s[SQUARE_AVG, i] = s[SQUARE_AVG, i] * rho + (1.0 - rho) * g * g
-    delta = np.sqrt(s[ACC_DELTA, i] + eps) / np.sqrt(s[SQUARE_AVG, i] + eps) * g
+    square_avg = s[SQUARE_AVG, i] * rho + (1.0 - rho) * g * g
+    delta = np.sqrt(s[ACC_DELTA, i] + eps) / np.sqrt(square_avg + eps) * g
+    s[SQUARE_AVG, i] = square_avg
     s[ACC_DELTA, i] = s[ACC_DELTA, i] * rho + (1.0 - rho) * delta * delta
     return p - lr * delta
 
@@ -160,39 +163,44 @@ def _adadelta_update(p, g, s, i, lr, step, h):
 def _rmsprop_update(p, g, s, i, lr, step, h):
     alpha, momentum = h[ALPHA, i], h[MOMENTUM, i]
     g = _with_weight_decay(g, p, h, i)
-    s[SQUARE_AVG, i] = s[SQUARE_AVG, i] * alpha + (1.0 - alpha) * g * g
+    square_avg = s[SQUARE_AVG, i] * alpha + (1.0 - alpha) * g * g
+    s[SQUARE_AVG, i] = square_avg
     if h[CENTERED, i] != 0.0:
-        s[GRAD_AVG, i] = lerp(s[GRAD_AVG, i], g, 1.0 - alpha)
-        avg = np.sqrt(s[SQUARE_AVG, i] - s[GRAD_AVG, i] * s[GRAD_AVG, i]) + h[EPS, i]
+        grad_avg = lerp(s[GRAD_AVG, i], g, 1.0 - alpha)
+        s[GRAD_AVG, i] = grad_avg
+        avg = np.sqrt(square_avg - grad_avg * grad_avg) + h[EPS, i]
     else:
-        avg = np.sqrt(s[SQUARE_AVG, i]) + h[EPS, i]
+        avg = np.sqrt(square_avg) + h[EPS, i]
     if momentum > 0.0:
-        s[MOMENTUM_BUFFER, i] = s[MOMENTUM_BUFFER, i] * momentum + g / avg
-        return p - lr * s[MOMENTUM_BUFFER, i]
+        buf = s[MOMENTUM_BUFFER, i] * momentum + g / avg
+        s[MOMENTUM_BUFFER, i] = buf
+        return p - lr * buf
     return p - lr * (g / avg)
 
 
 @jit
 def _adam_update(p, g, s, i, lr, step, h):
     beta1, beta2 = h[BETA1, i], h[BETA2, i]
-    s[EXP_AVG, i] = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
-    s[EXP_AVG_SQ, i] = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
+    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+    exp_avg_sq = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
+    max_exp_avg_sq = max(s[MAX_EXP_AVG_SQ, i], exp_avg_sq)  # kept always, used by amsgrad
+    s[EXP_AVG, i], s[EXP_AVG_SQ, i], s[MAX_EXP_AVG_SQ, i] = exp_avg, exp_avg_sq, max_exp_avg_sq
     step_size = lr / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
     bias_correction2_sqrt = np.sqrt(1.0 - _advance_power(s, i, BETA2_POWER, beta2))
-    s[MAX_EXP_AVG_SQ, i] = max(s[MAX_EXP_AVG_SQ, i], s[EXP_AVG_SQ, i])  # kept; used by amsgrad
-    second_moment = s[MAX_EXP_AVG_SQ, i] if h[AMSGRAD, i] != 0.0 else s[EXP_AVG_SQ, i]
+    second_moment = max_exp_avg_sq if h[AMSGRAD, i] != 0.0 else exp_avg_sq
     denom = np.sqrt(second_moment) / bias_correction2_sqrt + h[EPS, i]
-    return p - step_size * (s[EXP_AVG, i] / denom)
+    return p - step_size * (exp_avg / denom)
 
 
 @jit
 def _adamax_update(p, g, s, i, lr, step, h):
     beta1 = h[BETA1, i]
     g = _with_weight_decay(g, p, h, i)
-    s[EXP_AVG, i] = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
-    s[EXP_INF, i] = max(s[EXP_INF, i] * h[BETA2, i], abs(g) + h[EPS, i])
+    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+    exp_inf = max(s[EXP_INF, i] * h[BETA2, i], abs(g) + h[EPS, i])
+    s[EXP_AVG, i], s[EXP_INF, i] = exp_avg, exp_inf
     clr = lr / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
-    return p - clr * (s[EXP_AVG, i] / s[EXP_INF, i])
+    return p - clr * (exp_avg / exp_inf)
 
 
 @jit
@@ -201,30 +209,33 @@ def _nadam_update(p, g, s, i, lr, step, h):
     g = _with_weight_decay(g, p, h, i)
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
     mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-    s[MU_PRODUCT, i] *= mu
-    s[EXP_AVG, i] = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
-    s[EXP_AVG_SQ, i] = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
-    denom = np.sqrt(s[EXP_AVG_SQ, i] / (1.0 - _advance_power(s, i, BETA2_POWER, beta2))) + h[EPS, i]
-    p = p + (-lr * (1.0 - mu) / (1.0 - s[MU_PRODUCT, i])) * (g / denom)
-    return p + (-lr * mu_next / (1.0 - s[MU_PRODUCT, i] * mu_next)) * (s[EXP_AVG, i] / denom)
+    mu_product = s[MU_PRODUCT, i] * mu
+    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+    exp_avg_sq = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
+    s[MU_PRODUCT, i], s[EXP_AVG, i], s[EXP_AVG_SQ, i] = mu_product, exp_avg, exp_avg_sq
+    bias_correction2 = 1.0 - _advance_power(s, i, BETA2_POWER, beta2)
+    denom = np.sqrt(exp_avg_sq / bias_correction2) + h[EPS, i]
+    p = p + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
+    return p + (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)
 
 
 @jit
 def _radam_update(p, g, s, i, lr, step, h):
     beta1, beta2 = h[BETA1, i], h[BETA2, i]
     g = _with_weight_decay(g, p, h, i)
-    s[EXP_AVG, i] = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
-    s[EXP_AVG_SQ, i] = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
+    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+    exp_avg_sq = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
+    s[EXP_AVG, i], s[EXP_AVG_SQ, i] = exp_avg, exp_avg_sq
     beta2_power = _advance_power(s, i, BETA2_POWER, beta2)
     bias_correction2 = 1.0 - beta2_power
-    corrected_exp_avg = s[EXP_AVG, i] / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
+    corrected_exp_avg = exp_avg / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
     rho_inf = 2.0 / (1.0 - beta2) - 1.0
     rho_t = rho_inf - 2.0 * step * beta2_power / bias_correction2
     if rho_t > 5.0:
         rect = np.sqrt(
             (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
         )
-        adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(s[EXP_AVG_SQ, i]) + h[EPS, i])
+        adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(exp_avg_sq) + h[EPS, i])
         return p - corrected_exp_avg * lr * adaptive_lr * rect
     return p - corrected_exp_avg * lr
 
@@ -232,9 +243,36 @@ def _radam_update(p, g, s, i, lr, step, h):
 @jit
 def _lion_update(p, g, s, i, lr, step, h):
     beta1, beta2 = h[BETA1, i], h[BETA2, i]
-    direction = np.sign(beta1 * s[EXP_AVG, i] + (1.0 - beta1) * g)
-    s[EXP_AVG, i] = beta2 * s[EXP_AVG, i] + (1.0 - beta2) * g
+    exp_avg = s[EXP_AVG, i]
+    direction = np.sign(beta1 * exp_avg + (1.0 - beta1) * g)
+    s[EXP_AVG, i] = beta2 * exp_avg + (1.0 - beta2) * g
     return p * (1.0 - lr * h[WEIGHT_DECAY, i]) - lr * direction
+
+
+@jit
+def update(optimizer, p, g, s, i, lr, step, h):
+    """Coordinate i's update by the first-order optimizer with this code; returns p_new."""
+    if optimizer == SGD:
+        return _sgd_update(p, g, s, i, lr, step, h)
+    if optimizer == ADAM:
+        return _adam_update(p, _with_weight_decay(g, p, h, i), s, i, lr, step, h)
+    if optimizer == ADAMW:
+        return _adam_update(p * (1.0 - lr * h[WEIGHT_DECAY, i]), g, s, i, lr, step, h)
+    if optimizer == ADAGRAD:
+        return _adagrad_update(p, g, s, i, lr, step, h)
+    if optimizer == ADADELTA:
+        return _adadelta_update(p, g, s, i, lr, step, h)
+    if optimizer == RMSPROP:
+        return _rmsprop_update(p, g, s, i, lr, step, h)
+    if optimizer == ADAMAX:
+        return _adamax_update(p, g, s, i, lr, step, h)
+    if optimizer == NADAM:
+        return _nadam_update(p, g, s, i, lr, step, h)
+    if optimizer == RADAM:
+        return _radam_update(p, g, s, i, lr, step, h)
+    if optimizer == LION:
+        return _lion_update(p, g, s, i, lr, step, h)
+    return np.nan
 
 
 @jit
