@@ -51,13 +51,13 @@ def _splitmix64(z):
 
 
 @jit
-def standard_normal(seed, stream, counter):
-    """A standard normal draw that depends only on (seed, stream, counter).
+def standard_normal(seed, counter):
+    """A standard normal draw that depends only on (seed, counter).
 
     A counter-based generator (SplitMix64 hashing, then Box-Muller): the same draw comes back in
     any order and on any thread, so parallel runs are reproducible from their seed.
     """
-    key = _splitmix64(_splitmix64(np.uint64(seed)) ^ np.uint64(stream))
+    key = _splitmix64(_splitmix64(np.uint64(seed)))
     h1 = _splitmix64(key ^ np.uint64(2 * counter))
     h2 = _splitmix64(key ^ np.uint64(2 * counter + 1))
     u1 = (np.float64(h1 >> _S11) + 1.0) * _TWO_POW_MINUS_53  # in (0, 1]
@@ -75,7 +75,7 @@ def finite_difference(surface, sp, x, y, h):
 
 
 @jit
-def loss_and_gradient(surface, sp, source, gq, seed, stream, t, x, y):
+def loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
     """f(x, y) and the gradient as the chosen source reports it at step t.
 
     finite_difference: central differences with step gq[0] (four extra evaluations of f).
@@ -88,8 +88,8 @@ def loss_and_gradient(surface, sp, source, gq, seed, stream, t, x, y):
     gx, gy = S.gradient(surface, x, y, sp)
     if source == NOISY:
         scale = gq[0] / np.sqrt(gq[1])
-        gx += scale * standard_normal(seed, stream, 2 * t)
-        gy += scale * standard_normal(seed, stream, 2 * t + 1)
+        gx += scale * standard_normal(seed, 2 * t)
+        gy += scale * standard_normal(seed, 2 * t + 1)
     return loss, gx, gy
 
 
@@ -101,11 +101,12 @@ def _usable(x, y, f, gx, gy, box):
 
 
 @jit
-def _evaluate(surface, sp, source, gq, seed, first_run, t, p, f, g):
+def _evaluate(surface, sp, source, gq, seed, t, p, f, g):
     """Loss f[r] and gradient (g[r], g[m + r]) of each of the m = len(f) runs at step t.
 
-    Coordinates are laid out as p = (x_0 .. x_{m-1}, y_0 .. y_{m-1}); run r draws its noise
-    from stream first_run + r.
+    Coordinates are laid out as p = (x_0 .. x_{m-1}, y_0 .. y_{m-1}). Every run draws the
+    same noise sequence from the seed, as ``simulate`` does, so a batch run is exactly the
+    run ``simulate`` makes with the same settings.
     """
     m = f.shape[0]
     if source == ANALYTIC:
@@ -113,7 +114,7 @@ def _evaluate(surface, sp, source, gq, seed, first_run, t, p, f, g):
     else:
         for r in range(m):
             f[r], g[r], g[m + r] = loss_and_gradient(
-                surface, sp, source, gq, seed, first_run + r, t, p[r], p[m + r]
+                surface, sp, source, gq, seed, t, p[r], p[m + r]
             )
 
 
@@ -142,20 +143,17 @@ def schedule_rates(schedule, q, lr0, rates):
 @jit
 def simulate_kernel(
     surface, sp, optimizer, h, schedule, q, source, gq, seed, start, box,
-    state, memory, scratch, xy, loss, grad, lr_used,
+    state, memory, xy, loss, grad, lr_used,
 ):
     """Run len(xy) - 1 steps from ``start`` (x, y), writing every point.
 
     Returns (n_points, diverged_at): points 0 .. n_points - 1 of ``xy``, ``loss`` and
     ``grad`` are written and ``lr_used[t]`` is the rate of the step from point t;
     ``diverged_at`` is the index of the first unusable point (== n_points), or -1.
-    ``h`` is (N_HYPERPARAMETERS, 2), a column per coordinate; ``state``
-    (N_STATE_SLOTS, 2), ``memory`` (N_PLATEAU_SLOTS,) and ``scratch`` (2, 3) are workspace.
+    ``h`` is (N_HYPERPARAMETERS, 2), a column per coordinate; ``state`` (N_STATE_SLOTS, 2)
+    and ``memory`` (N_PLATEAU_SLOTS,) are workspace.
     """
     steps = xy.shape[0] - 1
-    p, g, f = scratch[0, :2], scratch[1, :2], scratch[2, :1]
-    rates = scratch[2, 1:3]
-    p[0], p[1] = start[0], start[1]
     R.init_state(optimizer, state, h)
     Q.init_plateau(memory)
     plateau = schedule == Q.REDUCE_ON_PLATEAU
@@ -164,7 +162,7 @@ def simulate_kernel(
     rate = h[R.LR, 0]
     x, y = start[0], start[1]
     for t in range(steps + 1):
-        f, gx, gy = loss_and_gradient(surface, sp, source, gq, seed, 0, t, x, y)
+        f, gx, gy = loss_and_gradient(surface, sp, source, gq, seed, t, x, y)
         if not _usable(x, y, f, gx, gy, box):
             return t, t
         xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = x, y, f, gx, gy
@@ -184,8 +182,7 @@ def simulate_kernel(
 
 
 @jit
-def _advance_chunk(surface, sp, optimizer, h, schedule, q, source, gq, seed, first_run,
-                   steps, box, target_loss, s, memory, p, g, f, rates, final_xy, final_loss,
+def _advance_chunk(surface, sp, optimizer, h, schedule, q, source, gq, seed, steps, box, target_loss, s, memory, p, g, f, rates, final_xy, final_loss,
                    reached_at, diverged_at):
     """Advance the m = len(f) runs of one chunk together, one step at a time.
 
@@ -204,7 +201,7 @@ def _advance_chunk(surface, sp, optimizer, h, schedule, q, source, gq, seed, fir
         rates[i] = h[R.LR, i]
     R.init_state(optimizer, s, h)
     for t in range(steps + 1):
-        _evaluate(surface, sp, source, gq, seed, first_run, t, p, f, g)
+        _evaluate(surface, sp, source, gq, seed, t, p, f, g)
         for r in range(m):
             alive = diverged_at[r] < 0
             usable = _usable(p[r], p[m + r], f[r], g[r], g[m + r], box)
@@ -239,8 +236,7 @@ def batch_kernel(
     coordinate layout of :func:`_evaluate`, ``hyper`` (c, N_HYPERPARAMETERS, 2m), and
     workspace ``states``, ``memories``, ``points``, ``gradients``, ``losses``, ``rates``.
     Writes per run: the last usable point and its loss, the first step whose loss is
-    <= target_loss (-1: never) and the divergence index (-1: none). Run r draws its noise from
-    stream r, so results do not depend on the number of threads.
+    <= target_loss (-1: never) and the divergence index (-1: none).
     """
     n_chunks = starts.shape[0]
     m = starts.shape[1] // 2
@@ -249,7 +245,7 @@ def batch_kernel(
         for i in range(2 * m):
             points[c, i] = starts[c, i]
         _advance_chunk(
-            surface, sp, optimizer, hyper[c], schedule, q, source, gq, seed, lo, steps, box,
+            surface, sp, optimizer, hyper[c], schedule, q, source, gq, seed, steps, box,
             target_loss, states[c], memories[c], points[c], gradients[c], losses[c], rates[c],
             final_xy[lo:lo + m], final_loss[lo:lo + m], reached_at[lo:lo + m],
             diverged_at[lo:lo + m],

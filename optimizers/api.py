@@ -236,7 +236,7 @@ def _checked_parameters(kind: str, name: str, parameters, given: dict[str, Any])
 
 def _milestones(raw: Any) -> tuple[int, ...]:
     try:
-        values = [float(v) for v in raw]
+        values = None if isinstance(raw, str | bytes) else [float(v) for v in raw]
     except (TypeError, ValueError):
         values = None
     if not values or any(not (math.isfinite(v) and v >= 1 and v == int(v)) for v in values):
@@ -320,12 +320,14 @@ def _seed(seed: Any) -> int:
     return int(seed)
 
 
-def _evaluations(optimizer: OptimizerSpec, source: str, points: int, steps: int) -> Evaluations:
+def _evaluations(optimizer: OptimizerSpec, source: str, points: int, diverged: bool) -> Evaluations:
+    """What a run evaluated: f and its gradient at every recorded point and at the point that
+    proved unusable, and Newton's Hessian at every point a step was taken from."""
+    evaluated = points + 1 if diverged else points
+    hessians = (points if diverged else max(points - 1, 0)) if optimizer.code == R.NEWTON else 0
     if source == "finite_difference":
-        return Evaluations(function=5 * points, gradient=0)
-    return Evaluations(
-        function=points, gradient=points, hessian=steps if optimizer.code == R.NEWTON else 0
-    )
+        return Evaluations(function=5 * evaluated, gradient=0, hessian=hessians)
+    return Evaluations(function=evaluated, gradient=evaluated, hessian=hessians)
 
 
 @dataclass(frozen=True)
@@ -399,7 +401,7 @@ def simulate(
     lr = np.empty(n)
     points, diverged_at = E.simulate_kernel(
         *run.kernel_args, np.array([x0, y0]), escape_box(run.surface),
-        np.empty((R.N_STATE_SLOTS, 2)), np.empty(Q.N_PLATEAU_SLOTS), np.empty((3, 3)),
+        np.empty((R.N_STATE_SLOTS, 2)), np.empty(Q.N_PLATEAU_SLOTS),
         xy, loss, grad, lr,
     )
     points = int(points)
@@ -410,7 +412,9 @@ def simulate(
         grad=grad[:points],
         lr=lr[:steps_taken],
         diverged_at=None if diverged_at < 0 else int(diverged_at),
-        evaluations=_evaluations(run.spec, run.config["gradient"]["name"], points, steps_taken),
+        evaluations=_evaluations(
+            run.spec, run.config["gradient"]["name"], points, diverged_at >= 0
+        ),
         config={**run.config, "start": (x0, y0), "steps": n},
     )
 
@@ -443,9 +447,12 @@ def _run_batch(run: _Run, starts: np.ndarray, hyper: np.ndarray, steps: int, tar
 
 
 def _grid_values(name: str, values: Any) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64).reshape(-1)
+    try:
+        array = np.asarray(values, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        array = np.empty(0)
     if array.size == 0:
-        raise ValueError(f"Invalid {name}: empty (allowed: a non-empty list of numbers)")
+        raise ValueError(f"Invalid {name}: {values!r} (allowed: a non-empty list of numbers)")
     return array
 
 
@@ -539,6 +546,9 @@ def basins(
     final_xy, _, _, diverged_at = _run_batch(run, starts, hyper, n_steps, -math.inf)
     if radius is None:
         radius = 0.02 * math.hypot(x1 - x0, y1 - y0)
+    radius = _as_float("radius", radius)
+    if not (math.isfinite(radius) and radius > 0):
+        raise ValueError(f"Invalid radius: {radius!r} (allowed: a number > 0)")
     minima = tuple(
         p for p in run.surface.points
         if p.kind in (landscapes.GLOBAL_MINIMUM, landscapes.LOCAL_MINIMUM)
