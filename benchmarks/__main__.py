@@ -56,7 +56,8 @@ def core() -> list[Row]:
     with tempfile.TemporaryDirectory() as cache_dir:
         cold = _first_trajectory_seconds(cache_dir)
         warm = min(_first_trajectory_seconds(cache_dir) for _ in range(3))
-    rows.append(("compile: new process, empty Numba cache, to first trajectory", cold, "<= 10", "s"))
+    rows.append(("compile: new process, empty Numba cache, to first trajectory", cold, "<= 10",
+                 "s"))
     rows.append(("compile: new process, warm cache, to first trajectory", warm, "<= 1.0", "s"))
 
     start, steps, hp = (-1.5, 2.0), 200_000, {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999}

@@ -182,8 +182,10 @@ def simulate_kernel(
 
 
 @jit
-def _advance_chunk(surface, sp, optimizer, h, schedule, q, source, gq, seed, steps, box, target_loss, s, memory, p, g, f, rates, final_xy, final_loss,
-                   reached_at, diverged_at):
+def _advance_chunk(
+    surface, sp, optimizer, h, schedule, q, source, gq, seed, steps, box, target_loss,
+    s, memory, p, g, f, rates, final_xy, final_loss, reached_at, diverged_at,
+):
     """Advance the m = len(f) runs of one chunk together, one step at a time.
 
     ``p`` holds the starts in the layout of :func:`_evaluate`; ``h``, ``s`` and ``rates``

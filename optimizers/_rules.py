@@ -296,7 +296,8 @@ def update_all(optimizer, p, g, s, lr, step, h):
             p[i] = _adam_update(p[i], _with_weight_decay(g[i], p[i], h, i), s, i, lr[i], step, h)
     elif optimizer == ADAMW:
         for i in range(n):
-            p[i] = _adam_update(p[i] * (1.0 - lr[i] * h[WEIGHT_DECAY, i]), g[i], s, i, lr[i], step, h)
+            decayed = p[i] * (1.0 - lr[i] * h[WEIGHT_DECAY, i])
+            p[i] = _adam_update(decayed, g[i], s, i, lr[i], step, h)
     elif optimizer == SGD:
         for i in range(n):
             p[i] = _sgd_update(p[i], g[i], s, i, lr[i], step, h)

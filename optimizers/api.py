@@ -283,7 +283,8 @@ def gradient_vector(gradient: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
     name, given = _settings("gradient source", gradient, GRADIENT_SOURCES_BY_NAME, "analytic")
     spec = GRADIENT_SOURCES_BY_NAME[name]
     v = _checked_parameters("gradient source", name, spec.parameters, given)
-    return _GRADIENT_CODES[name], np.asarray(list(v.values()), dtype=np.float64), {"name": name, **v}
+    gq = np.asarray(list(v.values()), dtype=np.float64)
+    return _GRADIENT_CODES[name], gq, {"name": name, **v}
 
 
 def escape_box(surface: Landscape) -> np.ndarray:
@@ -348,8 +349,8 @@ class _Run:
     def kernel_args(self) -> tuple:
         return (
             np.int64(self.surface.code), self.surface.surface_params, np.int64(self.spec.code),
-            np.ascontiguousarray(np.column_stack([self.h, self.h])), np.int64(self.schedule), self.q, np.int64(self.source), self.gq,
-            np.int64(self.seed),
+            np.ascontiguousarray(np.column_stack([self.h, self.h])),  # a column per coordinate
+            np.int64(self.schedule), self.q, np.int64(self.source), self.gq, np.int64(self.seed),
         )
 
 

@@ -127,12 +127,15 @@ class OptimizerSpec:
         raise KeyError(name)
 
 
-def _sgd_spec(name: str, title: str, momentum: float, nesterov: bool, summary: str) -> OptimizerSpec:
+def _sgd_spec(
+    name: str, title: str, momentum: float, nesterov: bool, summary: str
+) -> OptimizerSpec:
     hyper = [_lr(1e-3)]
     if name == "sgd":
         hyper += [
             _MOMENTUM,
-            Hyperparameter("dampening", 0.0, 0.0, 1.0, "damps the new gradient's share of momentum"),
+            Hyperparameter("dampening", 0.0, 0.0, 1.0,
+                           "damps the new gradient's share of momentum"),
             Hyperparameter("nesterov", 0.0, 0.0, 1.0, "use Nesterov's look-ahead", boolean=True),
         ]
     else:
@@ -185,8 +188,8 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         code=R.ADAGRAD,
         hyperparameters=(
             _lr(1e-2),
-            Hyperparameter("lr_decay", 0.0, 0.0, 10.0, "the rate shrinks as lr / (1 + (t-1) lr_decay)",
-                           slider=(0.0, 0.1)),
+            Hyperparameter("lr_decay", 0.0, 0.0, 10.0,
+                           "the rate shrinks as lr / (1 + (t-1) lr_decay)", slider=(0.0, 0.1)),
             _WEIGHT_DECAY,
             Hyperparameter("initial_accumulator_value", 0.0, 0.0, 1e3,
                            "starting value of the sum of squared gradients", slider=(0.0, 10.0)),
@@ -194,7 +197,8 @@ OPTIMIZERS: tuple[OptimizerSpec, ...] = (
         ),
         latex=(
             r"s_t = s_{t-1} + g_t^2 \\"
-            r"\theta_t = \theta_{t-1} - \frac{\gamma}{1 + (t-1)\eta}\,\frac{g_t}{\sqrt{s_t} + \epsilon}"
+            r"\theta_t = \theta_{t-1}"
+            r" - \frac{\gamma}{1 + (t-1)\eta}\,\frac{g_t}{\sqrt{s_t} + \epsilon}"
         ),
         summary=(
             "Divides each coordinate's step by the square root of all its squared gradients so "
