@@ -1,0 +1,21 @@
+"""Descent Lab: watch gradient-descent optimizers move across 2-D loss surfaces.
+
+The entry point and router: ``streamlit run app.py``. Each page lives in ``pages/``.
+"""
+
+import streamlit as st
+
+from ui import compute
+
+st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide")
+compute.warm_kernels()
+
+PAGES = [
+    st.Page("pages/explore.py", title="Explore", icon=":material/explore:", default=True),
+    st.Page("pages/compare.py", title="Compare", icon=":material/sports_score:"),
+    st.Page("pages/schedules.py", title="Schedules", icon=":material/trending_down:"),
+    st.Page("pages/sensitivity.py", title="Sensitivity", icon=":material/grid_on:"),
+    st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+]
+
+st.navigation(PAGES, position="top").run()

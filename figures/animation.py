@@ -1,0 +1,362 @@
+"""The animated map: a surface drawn once, paths that grow frame by frame in the browser.
+
+Input is plain data: a surface view (grid, window, known points) and runs (name, colour, path).
+Output is a plotly figure as a plain dict. The contour lives only in the base figure; each frame
+restyles just the path and head traces (``traces=[...]``), so the browser never redraws the
+surface and Play needs no server round-trip. Frames are capped (``FRAME_CAP``) with a stride that
+always keeps the first and the last step.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import struct
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from figures.palette import FONT, POINT_STYLES, SURFACE_COLORSCALE
+
+FRAME_CAP = 150
+"""The most frames one animation carries; longer runs are shown with a stride."""
+
+FULL_PATH_CAP = 1500
+"""The most points of a path drawn in the final state (the base figure and the last frame)."""
+
+SPEEDS = (("▶ Play", 60), ("▶▶ 2×", 30), ("▶▶▶ 4×", 12), ("½× slow", 160))
+"""The play buttons: label and milliseconds per frame."""
+
+
+def map_height(bounds: Sequence[Sequence[float]], width: int = 760) -> int:
+    """A figure height that fits the window at equal aspect in a plot about ``width`` wide."""
+    ratio = (bounds[1][1] - bounds[1][0]) / (bounds[0][1] - bounds[0][0])
+    return int(min(820, max(520, width * ratio + 230)))
+
+
+def diverged_label(diverged_at: int) -> str:
+    """The label a run that left the window (or overflowed) carries."""
+    return f"diverged at step {diverged_at}"
+
+
+def frame_indices(n_points: int, cap: int = FRAME_CAP) -> np.ndarray:
+    """Point indices shown as frames: at most ``cap``, evenly strided, first and last included."""
+    if n_points <= 0:
+        return np.zeros(1, dtype=np.int64)
+    count = max(2, min(cap, n_points)) if n_points > 1 else 1
+    return np.unique(np.round(np.linspace(0, n_points - 1, count)).astype(np.int64))
+
+
+def decimals_for(bounds: Sequence[Sequence[float]]) -> int:
+    """Decimal places that keep coordinates to about 1/10 000 of the window (small payload)."""
+    span = max(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0])
+    return max(0, 4 - math.floor(math.log10(span)))
+
+
+def _rounded(values: np.ndarray, decimals: int) -> list[float]:
+    return np.round(np.asarray(values, dtype=np.float64), decimals).tolist()
+
+
+def surface_height(z: np.ndarray, log_scale: bool, floor: float) -> np.ndarray:
+    """What the colour scale shows: f, or log10(f - floor) when the surface spans decades."""
+    z = np.asarray(z, dtype=np.float64)
+    if not log_scale:
+        return z
+    gap = z - floor
+    eps = max(1e-12, 1e-6 * float(np.nanmax(gap)))
+    return np.log10(np.maximum(gap, 0.0) + eps)
+
+
+def height_title(log_scale: bool) -> str:
+    return "log₁₀(f − f*)" if log_scale else "f(x, y)"
+
+
+def contour_trace(surface: dict[str, Any]) -> dict[str, Any]:
+    """The filled contour of the surface (log colour scale where ``log_scale``)."""
+    z = surface_height(surface["z"], surface["log_scale"], surface["floor"])
+    return {
+        "type": "contour",
+        "x": _rounded(surface["x"], 5),
+        "y": _rounded(surface["y"], 5),
+        "z": np.round(z, 3).tolist(),
+        "colorscale": [list(stop) for stop in SURFACE_COLORSCALE],
+        "ncontours": 28,
+        "contours": {"coloring": "fill", "showlines": True},
+        "line": {"width": 0.6, "color": "rgba(40, 50, 70, 0.35)"},
+        "colorbar": {"title": {"text": height_title(surface["log_scale"])}, "thickness": 16},
+        "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<extra>click: start here</extra>",
+        "name": "surface",
+        "showlegend": False,
+    }
+
+
+BANDS = 24
+"""Colour bands of the backdrop; their edges are drawn as contour lines."""
+
+
+def _colorscale_rgb(t: np.ndarray) -> np.ndarray:
+    stops = np.array([s for s, _ in SURFACE_COLORSCALE])
+    colours = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for _, c in SURFACE_COLORSCALE],
+                       dtype=np.float64)
+    return np.stack([np.interp(t, stops, colours[:, k]) for k in range(3)], axis=-1)
+
+
+def png_data_uri(rgb: np.ndarray) -> str:
+    """An (h, w, 3) uint8 image as a data: URI (a minimal PNG writer, standard library only)."""
+    h, w, _ = rgb.shape
+    raw = b"".join(b"\x00" + rgb[row].tobytes() for row in range(h))
+
+    def chunk(tag: bytes, payload: bytes) -> bytes:
+        return (struct.pack(">I", len(payload)) + tag + payload
+                + struct.pack(">I", zlib.crc32(tag + payload) & 0xFFFFFFFF))
+
+    png = (b"\x89PNG\r\n\x1a\n"
+           + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _height_range(surface: dict[str, Any]) -> tuple[np.ndarray, float, float]:
+    height = surface_height(surface["z"], surface["log_scale"], surface["floor"])
+    return height, float(np.nanmin(height)), float(np.nanmax(height))
+
+
+def surface_png(surface: dict[str, Any]) -> str:
+    """The surface as filled contour bands with darker edges, as a PNG data URI."""
+    height, low, high = _height_range(surface)
+    t = (height - low) / max(high - low, 1e-300)
+    band = np.minimum((t * BANDS).astype(np.int64), BANDS - 1)
+    rgb = _colorscale_rgb((band + 0.5) / BANDS)
+    edge = np.zeros(band.shape, dtype=bool)
+    edge[:, :-1] |= band[:, 1:] != band[:, :-1]
+    edge[:-1, :] |= band[1:, :] != band[:-1, :]
+    rgb[edge] *= 0.82
+    return png_data_uri(np.ascontiguousarray(rgb[::-1].round().astype(np.uint8)))
+
+
+def surface_backdrop(surface: dict[str, Any], clicks: int = 45) -> list[dict[str, Any]]:
+    """What the picture cannot do: a colour bar, and invisible points to hover and click."""
+    _, low, high = _height_range(surface)
+    (x0, x1), (y0, y1) = surface["bounds"]
+    gx, gy = np.meshgrid(np.linspace(x0, x1, clicks), np.linspace(y0, y1, clicks))
+    decimals = decimals_for(surface["bounds"])
+    return [
+        {
+            "type": "scatter", "mode": "markers", "x": [None], "y": [None],
+            "marker": {"color": [low], "cmin": low, "cmax": high, "showscale": True,
+                       "colorscale": [list(stop) for stop in SURFACE_COLORSCALE],
+                       "colorbar": {"title": {"text": height_title(surface["log_scale"])},
+                                    "thickness": 16}},
+            "showlegend": False, "hoverinfo": "skip", "name": "colour scale",
+        },
+        {
+            "type": "scatter", "mode": "markers", "x": _rounded(gx.ravel(), decimals),
+            "y": _rounded(gy.ravel(), decimals), "name": "surface", "showlegend": False,
+            "marker": {"size": 10, "opacity": 0.0, "color": "#000000"},
+            "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<extra>click: start here</extra>",
+        },
+    ]
+
+
+def point_traces(points: Sequence[tuple[float, float, str]]) -> list[dict[str, Any]]:
+    """One marker trace per kind of known point (global/local minima, saddle points)."""
+    traces = []
+    for kind, style in POINT_STYLES.items():
+        chosen = [(x, y) for x, y, k in points if k == kind]
+        if not chosen:
+            continue
+        traces.append({
+            "type": "scatter",
+            "mode": "markers",
+            "x": [p[0] for p in chosen],
+            "y": [p[1] for p in chosen],
+            "name": kind,
+            "showlegend": False,
+            "marker": {
+                "symbol": style["symbol"], "size": style["size"], "color": style["color"],
+                "line": {"width": 1.5, "color": style["color"]},
+            },
+            "hovertemplate": f"{kind}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
+        })
+    return traces
+
+
+def _final_path(xy: np.ndarray) -> np.ndarray:
+    if xy.shape[0] <= FULL_PATH_CAP:
+        return xy
+    keep = np.unique(np.round(np.linspace(0, xy.shape[0] - 1, FULL_PATH_CAP)).astype(np.int64))
+    return xy[keep]
+
+
+def run_legend_name(run: dict[str, Any]) -> str:
+    if run.get("diverged_at") is not None:
+        return f"{run['name']} — {diverged_label(run['diverged_at'])}"
+    return run["name"]
+
+
+class _RunFrames:
+    """One run's strided points, rounded once, sliced per frame."""
+
+    def __init__(self, run: dict[str, Any], indices: np.ndarray, decimals: int):
+        xy = np.asarray(run["xy"], dtype=np.float64).reshape(-1, 2)
+        self.length = xy.shape[0]
+        self.count = int(np.searchsorted(indices, self.length - 1, side="right"))
+        strided = xy[indices[: self.count]]
+        self.xs = _rounded(strided[:, 0], decimals)
+        self.ys = _rounded(strided[:, 1], decimals)
+        final = _final_path(xy)
+        self.final_x = _rounded(final[:, 0], decimals)
+        self.final_y = _rounded(final[:, 1], decimals)
+        self.label = (
+            diverged_label(run["diverged_at"]) if run.get("diverged_at") is not None else ""
+        )
+
+    def path(self, k: int) -> tuple[list[float], list[float]]:
+        """The path up to frame k: strided points, ending exactly at the frame's point."""
+        if k + 1 <= self.count:
+            return self.xs[: k + 1], self.ys[: k + 1]
+        return self.xs + self.final_x[-1:], self.ys + self.final_y[-1:]
+
+    def head_text(self, done: bool) -> list[str]:
+        return [self.label if done else ""]
+
+
+def animated_paths(
+    surface: dict[str, Any],
+    runs: Sequence[dict[str, Any]],
+    *,
+    frame_cap: int = FRAME_CAP,
+    height: int = 640,
+    title: str = "",
+) -> dict[str, Any]:
+    """The animated contour map as a figure dict.
+
+    ``surface``: ``x``, ``y`` (1-D grid), ``z`` (2-D, rows along y), ``log_scale``, ``floor``
+    (f* or the grid minimum), ``bounds`` ((x0, x1), (y0, y1)) and ``points`` [(x, y, kind)].
+    ``runs``: ``name``, ``color``, ``xy`` ((n, 2) finite path) and ``diverged_at`` (int or None).
+    The base figure shows the finished paths; Play animates them from step 0.
+    """
+    (x0, x1), (y0, y1) = surface["bounds"]
+    decimals = decimals_for(surface["bounds"])
+    n_points = max([np.asarray(r["xy"]).reshape(-1, 2).shape[0] for r in runs] or [1])
+    indices = frame_indices(n_points, frame_cap)
+    per_run = [_RunFrames(run, indices, decimals) for run in runs]
+
+    # The surface is a picture under the axes, not a contour trace: during a transition
+    # plotly.js removes the layer of every trace type that no frame lists, so a contour trace
+    # vanishes on Play. A layout image is never touched by transitions.
+    data: list[dict[str, Any]] = [*surface_backdrop(surface), *point_traces(surface["points"])]
+    if runs:
+        start = np.asarray(runs[0]["xy"], dtype=np.float64).reshape(-1, 2)[0]
+        data.append({
+            "type": "scatter", "mode": "markers", "x": [float(start[0])], "y": [float(start[1])],
+            "name": "start", "showlegend": False,
+            "marker": {"symbol": "circle-open", "size": 16, "color": "#000000",
+                                        "line": {"width": 2.5}},
+            "hovertemplate": "start (%{x:.3f}, %{y:.3f})<extra></extra>",
+        })
+    animated: list[int] = []
+    for run, frames in zip(runs, per_run, strict=True):
+        animated += [len(data), len(data) + 1]
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "x": frames.final_x, "y": frames.final_y,
+            "name": run_legend_name(run), "legendgroup": run["name"],
+            "line": {"color": run["color"], "width": 3},
+            "marker": {"color": run["color"], "size": 4},
+            "hovertemplate": f"{run['name']}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
+        })
+        data.append({
+            "type": "scatter", "mode": "markers+text", "x": frames.final_x[-1:],
+            "y": frames.final_y[-1:], "text": frames.head_text(True),
+            "textposition": "top center",
+            "textfont": {"color": run["color"], "size": 18},
+            "name": run["name"], "legendgroup": run["name"], "showlegend": False,
+            "marker": {"color": run["color"], "size": 15, "line": {"width": 2, "color": "white"}},
+            "hoverinfo": "skip",
+        })
+
+    frames = []
+    last = len(indices) - 1
+    for k, t in enumerate(indices):
+        frame_data: list[dict[str, Any]] = []
+        for f in per_run:
+            if k == last:
+                px, py = f.final_x, f.final_y
+            else:
+                px, py = f.path(k)
+            frame_data.append({"x": px, "y": py})
+            frame_data.append({"x": px[-1:], "y": py[-1:], "text": f.head_text(t >= f.length - 1)})
+        frames.append({"name": str(int(t)), "data": frame_data, "traces": animated})
+
+    layout = _layout((x0, x1), (y0, y1), height, title)
+    layout["images"] = [{
+        "source": surface_png(surface), "xref": "x", "yref": "y", "x": x0, "y": y1,
+        "sizex": x1 - x0, "sizey": y1 - y0, "sizing": "stretch", "layer": "below",
+        "xanchor": "left", "yanchor": "top",
+    }]
+    layout["updatemenus"] = [_play_buttons()]
+    layout["sliders"] = [_scrubber(indices)]
+    return {"data": data, "layout": layout, "frames": frames}
+
+
+def _layout(xr, yr, height: int, title: str) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "x": 0.01, "font": {"size": 20}} if title else None,
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 70 if title else 40, "b": 130},
+        "xaxis": {"range": list(xr), "title": {"text": "x"}, "constrain": "domain",
+                  "showgrid": False, "zeroline": False},
+        "yaxis": {"range": list(yr), "title": {"text": "y"}, "scaleanchor": "x",
+                  "constrain": "domain", "showgrid": False, "zeroline": False},
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
+                   "bgcolor": "rgba(255,255,255,0.8)"},
+        "hovermode": "closest",
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "dragmode": "pan",
+    }
+
+
+def _animate_args(frames: list[str] | None, ms: int, *, fromcurrent: bool) -> list[Any]:
+    return [frames, {
+        "mode": "immediate",
+        "fromcurrent": fromcurrent,
+        "frame": {"duration": ms, "redraw": False},
+        "transition": {"duration": 0},
+    }]
+
+
+def _play_buttons() -> dict[str, Any]:
+    buttons = [
+        {"label": label, "method": "animate", "args": _animate_args(None, ms, fromcurrent=True)}
+        for label, ms in SPEEDS
+    ]
+    buttons.append({
+        "label": "❚❚ Pause", "method": "animate",
+        "args": _animate_args([None], 0, fromcurrent=False),
+    })
+    return {
+        "type": "buttons", "direction": "left", "showactive": False,
+        "x": 0.0, "xanchor": "left", "y": -0.08, "yanchor": "top",
+        "pad": {"t": 0, "r": 6}, "font": {"size": 15},
+        "buttons": buttons,
+    }
+
+
+def _scrubber(indices: np.ndarray) -> dict[str, Any]:
+    steps = [
+        {"label": str(int(t)), "method": "animate",
+         "args": _animate_args([str(int(t))], 0, fromcurrent=False)}
+        for t in indices
+    ]
+    return {
+        "active": len(steps) - 1,
+        "x": 0.0, "len": 1.0, "y": -0.16, "yanchor": "top",
+        "pad": {"t": 10, "b": 0},
+        "currentvalue": {"prefix": "step ", "font": {"size": 16}},
+        "transition": {"duration": 0},
+        "steps": steps,
+    }

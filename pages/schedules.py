@@ -1,0 +1,81 @@
+"""Schedules: how each learning-rate schedule moves the rate, and what it does to a run."""
+
+import streamlit as st
+
+import figures
+from optimizers.specs import SCHEDULES_BY_NAME
+from ui import compute, page_state, player, widgets
+from ui import state as S
+
+st.title("Schedules")
+st.markdown("See the learning-rate curve of each schedule as you set it, then watch the same "
+            "optimizer run with a constant rate and with the schedule, side by side.")
+
+
+def schedules() -> None:
+    ps = page_state.load("schedules")
+    c = ps.config
+    widgets.problems_note(ps.problems)
+    with st.sidebar:
+        st.subheader("Surface")
+        surface = widgets.surface_picker(c.surface, ps.key("surface"))
+        steps = widgets.steps_slider(c.steps, ps.key("steps"))
+        start = widgets.start_inputs(surface.name, c.start if surface.name == c.surface.name
+                                     else None, ps.key("start"))
+        st.subheader("Optimizer")
+        the_run = widgets.run_editor(c.run, ps.key("run"))
+
+    names = list(SCHEDULES_BY_NAME)
+    chosen = st.multiselect("schedules", names, default=[s.name for s in c.schedules],
+                            key=ps.key("chosen"), format_func=lambda n: SCHEDULES_BY_NAME[n].title)
+    if not chosen:
+        st.error("Pick at least one schedule. Showing the previous choice.")
+        chosen = [s.name for s in c.schedules]
+    before = {s.name: s for s in c.schedules}
+    settings = []
+    cells = st.columns(min(4, len(chosen)))
+    for i, name in enumerate(chosen):
+        spec = SCHEDULES_BY_NAME[name]
+        with cells[i % len(cells)].container(border=True):
+            widgets.run_heading(i, spec.title)
+            st.latex(spec.latex)
+            st.caption(f"{spec.summary} In torch: {spec.torch_equivalent}.")
+            settings.append(widgets.schedule_picker(
+                before.get(name, S.schedule_setting(name)), ps.key(f"schedule.{name}"),
+                choose=False))
+    focus = st.radio("run with and without", chosen, horizontal=True,
+                     index=chosen.index(c.focus) if c.focus in chosen else 0,
+                     format_func=lambda n: SCHEDULES_BY_NAME[n].title, key=ps.key("focus"))
+    config = S.SchedulesConfig(surface, the_run, steps, start, tuple(settings), focus)
+    ps.save(config)
+
+    try:
+        curves = [{"name": SCHEDULES_BY_NAME[s.name].title, "color": figures.run_color(i),
+                   "lr": compute.schedule_curve(s, the_run, surface, steps, start),
+                   "diverged_at": None} for i, s in enumerate(settings)]
+    except ValueError as error:
+        st.error(f"These settings cannot be run: {error}")
+        return
+    widgets.plotly(figures.step_curves(curves, "lr", title="Learning rate by step",
+                                       y_title="lr", height=360), key=ps.key("lr_curves"))
+
+    index = chosen.index(focus)
+    scheduled = settings[index]
+    title = SCHEDULES_BY_NAME[focus].title
+    plain = compute.Scene(surface, (the_run,), steps, start, names=("constant lr",),
+                          first_color=len(settings))
+    with_it = compute.Scene(surface, (the_run,), steps, start, scheduled,
+                            names=(f"with {title.lower()}",), first_color=index)
+    height = figures.map_height(plain.landscape().bounds, width=560)
+    columns = st.columns(2, gap="medium")
+    for column, scene, label in zip(columns, (plain, with_it), ("without", "with"), strict=True):
+        with column:
+            st.markdown(f"**{scene.names[0]}**")
+            player.animated_chart(compute.animated_figure(scene, height), height=height,
+                                  key=ps.key(f"map.{label}"))
+    both = compute.run_payloads(plain) + compute.run_payloads(with_it)
+    widgets.step_charts(both, compute.surface_view(surface), ps.key("curves"))
+    widgets.downloads(with_it, "schedules")
+
+
+schedules()

@@ -1,0 +1,75 @@
+"""Sensitivity: final loss over a grid of two hyperparameters, and basins of attraction."""
+
+import streamlit as st
+
+import figures
+from optimizers.specs import OPTIMIZERS_BY_NAME
+from ui import compute, page_state, widgets
+from ui import state as S
+
+st.title("Sensitivity")
+st.markdown("How much do the results depend on two hyperparameters? Each cell is one run; "
+            "click a cell to open that run in Explore. Below: where each start point ends up.")
+
+
+def sensitivity() -> None:
+    ps = page_state.load("sensitivity")
+    c = ps.config
+    widgets.problems_note(ps.problems)
+    with st.sidebar:
+        st.subheader("Surface")
+        surface = widgets.surface_picker(c.surface, ps.key("surface"))
+        steps = widgets.steps_slider(c.steps, ps.key("steps"))
+        start = widgets.start_inputs(surface.name, c.start if surface.name == c.surface.name
+                                     else None, ps.key("start"))
+        st.subheader("Optimizer")
+        the_run = widgets.run_editor(c.run, ps.key("run"))
+
+    spec = OPTIMIZERS_BY_NAME[the_run.optimizer]
+    params = S.sweepable(the_run.optimizer)
+    left, middle, right, far = st.columns(4)
+    x_param = left.selectbox("x: hyperparameter", params, key=ps.key(f"x.{spec.name}"),
+                             index=params.index(c.x_param) if c.x_param in params else 0)
+    others = [p for p in params if p != x_param]
+    y_param = middle.selectbox("y: hyperparameter", others, key=ps.key(f"y.{spec.name}.{x_param}"),
+                               index=others.index(c.y_param) if c.y_param in others else 0)
+    resolution = right.slider("cells per side", *S.RESOLUTION_RANGE, c.resolution,
+                              key=ps.key("resolution"))
+    metric = far.radio("colour shows", list(S.METRICS), format_func=S.METRICS.get,
+                       index=list(S.METRICS).index(c.metric), key=ps.key("metric"),
+                       horizontal=True)
+    tolerance = widgets.tolerance_input(c.tolerance, ps.key("tolerance"))
+    with st.sidebar:
+        st.subheader("Basins of attraction")
+        basin_resolution = st.slider("start points per side", *S.BASIN_RESOLUTION_RANGE,
+                                     c.basin_resolution, key=ps.key("basin_resolution"))
+    config = S.SensitivityConfig(surface, the_run, steps, start, x_param, y_param, resolution,
+                                 metric, tolerance, basin_resolution)
+    ps.save(config)
+
+    scene = compute.Scene(surface, (the_run,), steps, start)
+    xs = compute.grid_values(spec.hyperparameter(x_param), resolution)
+    ys = compute.grid_values(spec.hyperparameter(y_param), resolution)
+    try:
+        with st.spinner(f"Running {resolution * resolution} runs of {steps} steps…"):
+            result = compute.sweep(scene, x_param, xs, y_param, ys, tolerance)
+    except ValueError as error:
+        st.error(f"This sweep cannot be run: {error}")
+        return
+    values, title, log_values = compute.sweep_metric(scene, result, metric)
+    figure = figures.sweep_heatmap(
+        result.x_values, result.y_values, values, x_title=x_param, y_title=y_param,
+        value_title=title, log_x=spec.hyperparameter(x_param).log,
+        log_y=spec.hyperparameter(y_param).log, log_values=log_values,
+        diverged=result.diverged_at >= 0)
+    heat_key = ps.key(f"heat.{x_param}.{y_param}.{resolution}")
+    widgets.plotly(figure, key=heat_key, selection_mode="points",
+                   on_select=widgets.cell_picker(heat_key, ps.key("cell_x"), ps.key("cell_y")))
+    widgets.open_cell_in_explore(scene, x_param, xs, y_param, ys, ps.key("cell_x"),
+                                 ps.key("cell_y"))
+
+    st.subheader("Basins of attraction")
+    widgets.basins_section(scene, basin_resolution)
+
+
+sensitivity()

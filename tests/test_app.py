@@ -1,0 +1,126 @@
+"""Every page under streamlit's AppTest: it runs, its controls (also at their extremes) change
+the output without an exception, and a tampered link loads with the warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["explore", "compare", "schedules", "sensitivity", "learn"]
+
+
+def _open(page: str, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.query_params.clear()
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _output(at: AppTest) -> tuple:
+    """What the page shows: chart specs, tables, component args, the URL."""
+    charts = tuple(c.proto.spec for c in at.get("plotly_chart"))
+    tables = tuple(str(d.value) for d in at.dataframe)
+    components = tuple(str(c.proto) for c in at.get("component_instance"))
+    return charts, tables, components, tuple(sorted(at.query_params.items()))
+
+
+def _clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_and_writes_its_query(page):
+    at = _open(page)
+    _clean(at)
+    assert at.title[0].value.lower() == page
+    assert len(at.query_params) > 0
+    assert not at.warning
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_slider_at_both_extremes(page):
+    at = _open(page)
+    before = _output(at)
+    changed = False
+    for index in range(len(at.slider)):
+        slider = at.slider[index]
+        for end in (slider.min, slider.max):
+            slider.set_value(end)
+            at.run()
+            _clean(at)
+            changed |= _output(at) != before
+            if index >= len(at.slider):
+                break
+            slider = at.slider[index]
+    assert changed or not at.slider  # Learn has only log-scale (select) sliders
+
+
+@pytest.mark.parametrize("lr", ["1e-05", "10"])
+def test_learning_rate_at_its_slider_extremes(lr):
+    # the log-scale lr control is a select_slider: its ends are set through the link
+    at = _open("explore", {"runs": f"sgd(lr={lr});adam(lr={lr});newton(lr={lr})"})
+    _clean(at)
+    assert not at.warning
+    assert at.query_params["runs"].startswith(f"sgd(lr={lr})")
+
+
+def test_explore_extremes_diverge_without_a_traceback():
+    at = _open("explore", {"runs": "sgd(lr=10);adam(lr=10)", "surface": "goldstein_price",
+                           "steps": "3000"})
+    _clean(at)
+    assert "diverged" in str(_output(at))
+
+
+@pytest.mark.parametrize(("page", "query"), [
+    ("explore", {"runs": "adam(lr=-1);warp", "steps": "abc", "start": "99,99"}),
+    ("compare", {"runs": "sgd(lr=0)", "tolerance": "-1", "bogus": "1"}),
+    ("schedules", {"schedules": "step(gamma=5)", "focus": "nothing"}),
+    ("sensitivity", {"x": "amsgrad", "resolution": "0"}),
+    ("learn", {"optimizer": "nope", "lr_small": "-1"}),
+])
+def test_tampered_link_loads_with_the_warning(page, query):
+    at = _open(page, query)
+    _clean(at)
+    assert at.warning, "a bad link must say which fields were ignored"
+    text = at.warning[0].value
+    assert "ignored" in text
+    for key in query:
+        assert key in text
+
+
+def test_bad_typed_input_shows_an_error_next_to_it_and_the_page_keeps_working():
+    at = _open("explore")
+    at.number_input(key=next(n.key for n in at.number_input if n.key.endswith(".x"))).set_value(
+        1e6).run()
+    assert not at.exception
+    assert any("Invalid start" in e.value for e in at.error)
+    assert at.get("component_instance")  # the map is still drawn
+
+
+def test_compare_shared_learning_rate_switch():
+    at = _open("compare")
+    before = _output(at)
+    at.toggle(key=next(t.key for t in at.toggle if t.key.endswith(".shared"))).set_value(True).run()
+    _clean(at)
+    assert at.query_params["shared_lr"] == "1"
+    assert _output(at) != before
+
+
+def test_explore_schedule_and_noisy_gradient():
+    at = _open("explore")
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("schedule.name"))
+                 ).set_value("step").run()
+    _clean(at)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("gradient.name"))
+                 ).set_value("noisy").run()
+    _clean(at)
+    assert at.query_params["schedule"].startswith("step")
+    assert at.query_params["gradient"].startswith("noisy")

@@ -1,0 +1,108 @@
+"""ui/state.py: every page's config survives config -> query -> config, and bad links fall back
+field by field with a message naming the field."""
+
+import pytest
+
+from ui import state as S
+
+CONFIGS = {
+    "explore": S.ExploreConfig(
+        surface=S.surface_setting("quadratic", condition_number=100.0),
+        runs=(S.run("adam", lr=0.3, beta1=0.8, amsgrad=1.0), S.run("sgd", lr=0.01, momentum=0.9,
+                                                                      nesterov=1.0)),
+        schedule=S.schedule_setting("multistep", milestones=(50, 120), gamma=0.5),
+        gradient=S.gradient_setting("noisy", noise_scale=2.5, batch_size=8.0),
+        seed=7, steps=1234, start=(-3.25, 1.5),
+    ),
+    "compare": S.CompareConfig(runs=tuple(S.run("sgd", lr=10 ** -k) for k in range(8)),
+                               shared_lr=True, lr=0.02, tolerance=1e-3, start=(1.0, -2.0)),
+    "schedules": S.SchedulesConfig(
+        schedules=(S.schedule_setting("cyclic", base_lr=0.001, max_lr=0.2),
+                   S.schedule_setting("reduce_on_plateau", patience=5.0)),
+        focus="reduce_on_plateau"),
+    "sensitivity": S.SensitivityConfig(run=S.run("adam", lr=0.01), x_param="beta1",
+                                       y_param="beta2", resolution=7, metric="steps"),
+    "learn": S.LearnConfig(optimizer="lion", surface="ackley", lr_small=0.0001, batch_size=64),
+}
+
+
+@pytest.mark.parametrize("page", list(S.PAGES))
+def test_defaults_round_trip(page):
+    record, to_query, from_query = S.PAGES[page]
+    config, problems = from_query(to_query(record()))
+    assert problems == []
+    assert config == record()
+
+
+@pytest.mark.parametrize("page", list(CONFIGS))
+def test_changed_configs_round_trip(page):
+    _, to_query, from_query = S.PAGES[page]
+    query = to_query(CONFIGS[page])
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in query.items())
+    config, problems = from_query(query)
+    assert problems == []
+    assert config == CONFIGS[page]
+
+
+@pytest.mark.parametrize("page", list(S.PAGES))
+def test_empty_query_is_the_default(page):
+    record, _, from_query = S.PAGES[page]
+    assert from_query({}) == (record(), [])
+
+
+BAD_EXPLORE = [
+    ({"surface": "nowhere"}, "'surface'", "unknown surface"),
+    ({"surface": "quadratic(condition_number=1e9)"}, "'surface.condition_number'", "allowed"),
+    ({"runs": "adam(lr=-1)"}, "'runs[1].lr'", "Invalid learning rate: -1.0"),
+    ({"runs": "adam(beta1=1)"}, "'runs[1].beta1'", "beta1"),
+    ({"runs": "adam(lr=abc)"}, "'runs[1].lr'", "not a number"),
+    ({"runs": "teleport"}, "'runs[1]'", "unknown optimizer"),
+    ({"runs": "sgd(nesterov=1)"}, "'runs[1].nesterov'", "Nesterov momentum requires"),
+    ({"runs": ";".join(["sgd"] * 9)}, "'runs[9]'", "at most 8"),
+    ({"schedule": "step(step_size=0)"}, "'schedule.step_size'", "step_size"),
+    ({"schedule": "cyclic(max_lr=0.0001)"}, "'schedule.max_lr'", "max_lr"),
+    ({"gradient": "noisy(batch_size=0.5)"}, "'gradient.batch_size'", "batch_size"),
+    ({"steps": "999999"}, "'steps'", "allowed"),
+    ({"steps": "12.5"}, "'steps'", "integer"),
+    ({"start": "99,99"}, "'start'", "inside the plot window"),
+    ({"start": "nan,1"}, "'start'", "pair"),
+    ({"seed": "-3"}, "'seed'", "allowed"),
+    ({"colour": "red"}, "'colour'", "unknown field"),
+    ({"runs": "adam(lr=0.1"}, "'runs[1]'", "not of the form"),
+]
+
+
+@pytest.mark.parametrize(("query", "field", "why"), BAD_EXPLORE)
+def test_bad_explore_fields_fall_back_with_a_message(query, field, why):
+    config, problems = S.explore_from_query(query)
+    assert problems, "a bad field must be reported"
+    assert problems[0].startswith(field) and why in problems[0], problems
+    default = S.ExploreConfig()
+    assert config.steps == default.steps or "steps" not in query
+
+
+def test_good_fields_survive_next_to_bad_ones():
+    config, problems = S.explore_from_query(
+        {"runs": "adam(lr=0.2,beta1=7);sgd(lr=0.5)", "steps": "42", "start": "500,0"})
+    assert config.runs == (S.run("adam", lr=0.2), S.run("sgd", lr=0.5))
+    assert config.steps == 42 and config.start is None
+    assert len(problems) == 2
+
+
+@pytest.mark.parametrize(("page", "query", "field"), [
+    ("compare", {"shared_lr": "maybe"}, "'shared_lr'"),
+    ("compare", {"lr": "0"}, "'lr'"),
+    ("compare", {"tolerance": "-1"}, "'tolerance'"),
+    ("schedules", {"schedules": "step(gamma=3);nothing"}, "'schedules[1].gamma'"),
+    ("schedules", {"focus": "cosine", "schedules": "step"}, "'focus'"),
+    ("sensitivity", {"x": "amsgrad", "run": "adam"}, "'x'"),
+    ("sensitivity", {"metric": "speed"}, "'metric'"),
+    ("sensitivity", {"resolution": "1000"}, "'resolution'"),
+    ("learn", {"optimizer": "sgdd"}, "'optimizer'"),
+    ("learn", {"batch_size": "0"}, "'batch_size'"),
+])
+def test_bad_fields_on_other_pages(page, query, field):
+    record, _, from_query = S.PAGES[page]
+    config, problems = from_query(query)
+    assert any(p.startswith(field) for p in problems), problems
+    assert isinstance(config, record)

@@ -1,0 +1,197 @@
+"""Cached computation: trajectories, surface grids and figures, keyed by small frozen configs.
+
+Streamlit reruns the page on every widget change; everything here is cached so a rerun with an
+unchanged config costs a dictionary lookup. The kernels are warmed once per server process.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+import figures
+import landscapes
+import optimizers
+from ui.state import RunConfig, Setting
+
+GRID = 200
+"""Surface samples per axis for the contour and the 3-D sheet."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything that decides a set of trajectories: the cache key of a page's runs."""
+
+    surface: Setting
+    runs: tuple[RunConfig, ...]
+    steps: int
+    start: tuple[float, float] | None = None
+    schedule: Setting = field(default_factory=lambda: Setting("constant"))
+    gradient: Setting = field(default_factory=lambda: Setting("analytic"))
+    seed: int = 0
+    names: tuple[str, ...] | None = None  # labels for the runs (default: from their settings)
+    first_color: int = 0  # palette index of the first run, so a run keeps its colour
+
+    def landscape(self) -> landscapes.Landscape:
+        return landscapes.get(self.surface.name, **self.surface.kwargs())
+
+    def start_point(self) -> tuple[float, float]:
+        return self.start if self.start is not None else landscapes.get(self.surface.name).start
+
+
+@st.cache_resource(show_spinner=False)
+def warm_kernels() -> bool:
+    """Compile (or load from Numba's cache) the kernels once per server process."""
+    optimizers.simulate("rosenbrock", "adam", (-1.5, 2.0), 2, lr=0.01)
+    optimizers.sweep("rosenbrock", "sgd", (-1.5, 2.0), 2, x_values=[1e-3], y_param="momentum",
+                     y_values=[0.5])
+    optimizers.basins("himmelblau", "sgd", 2, resolution=2, lr=0.01)
+    return True
+
+
+def _simulate(scene: Scene, the_run: RunConfig, schedule: Setting) -> optimizers.Trajectory:
+    return optimizers.simulate(
+        scene.landscape(), the_run.optimizer, scene.start_point(), scene.steps,
+        schedule=schedule.core(), gradient=scene.gradient.core(), seed=scene.seed,
+        **the_run.kwargs(),
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def trajectories(scene: Scene) -> list[optimizers.Trajectory]:
+    """One trajectory per run of the scene (raises ValueError for a bad setting)."""
+    return [_simulate(scene, r, scene.schedule) for r in scene.runs]
+
+
+def run_names(runs: tuple[RunConfig, ...]) -> list[str]:
+    """Labels that tell runs apart: numbered when two would read the same."""
+    labels = [r.label() for r in runs]
+    return [f"{i + 1}. {label}" if labels.count(label) > 1 else label
+            for i, label in enumerate(labels)]
+
+
+def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str, Any]]:
+    """The runs as the figure builders take them: name, colour, path, curves, divergence."""
+    names = names or list(scene.names or run_names(scene.runs))
+    floor = scene.landscape().minimum_value
+    payloads = []
+    for i, path in enumerate(trajectories(scene)):
+        payloads.append({
+            "name": names[i],
+            "color": figures.run_color(scene.first_color + i),
+            "xy": path.xy,
+            "loss": path.loss,
+            # distance above the global minimum: what a log axis can show
+            "gap": path.loss - floor if np.isfinite(floor) else path.loss,
+            "lr": path.lr,
+            "grad_norm": np.hypot(path.grad[:, 0], path.grad[:, 1]),
+            "diverged_at": path.diverged_at,
+            "evaluations": path.evaluations,
+        })
+    return payloads
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def surface_view(surface: Setting) -> dict[str, Any]:
+    """The surface sampled on a grid over its window, with its known points."""
+    landscape = landscapes.get(surface.name, **surface.kwargs())
+    (x0, x1), (y0, y1) = landscape.bounds
+    xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+    z = landscape.f(*np.meshgrid(xs, ys))
+    floor = landscape.minimum_value if np.isfinite(landscape.minimum_value) else float(z.min())
+    return {
+        "x": xs, "y": ys, "z": z, "log_scale": landscape.log_scale,
+        "floor": min(floor, float(z.min())), "bounds": landscape.bounds,
+        "points": [(p.x, p.y, p.kind) for p in landscape.points], "title": landscape.title,
+        "bounded": bool(np.isfinite(landscape.minimum_value)),
+    }
+
+
+def to_json(figure: dict[str, Any]) -> str:
+    return json.dumps(figure, separators=(",", ":"), allow_nan=False)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def animated_figure(scene: Scene, height: int = 640, title: str = "") -> str:
+    """The animated map of the scene, as the JSON string the browser receives."""
+    figure = figures.animated_paths(surface_view(scene.surface), run_payloads(scene),
+                                    height=height, title=title)
+    return to_json(figure)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def animated_html(scene: Scene, title: str = "") -> str:
+    """A standalone HTML page of the animation that plays offline (plotly.js embedded)."""
+    import plotly.io as pio  # only when a file is asked for
+
+    figure = json.loads(animated_figure(scene, 640, title))
+    return pio.to_html(figure, include_plotlyjs=True, full_html=True, auto_play=False,
+                       validate=False)
+
+
+def trajectories_csv(scene: Scene) -> str:
+    """Every run's points as CSV: run, step, x, y, loss, gradient, learning rate."""
+    lines = ["run,optimizer,step,x,y,loss,grad_x,grad_y,lr,diverged_at"]
+    for name, the_run, path in zip(scene.names or run_names(scene.runs), scene.runs,
+                                   trajectories(scene),
+                                   strict=True):
+        lr = np.append(path.lr, np.nan)
+        diverged = "" if path.diverged_at is None else str(path.diverged_at)
+        label = name.replace(",", ";").replace('"', "'")
+        for t in range(path.xy.shape[0]):
+            lines.append(
+                f"\"{label}\",{the_run.optimizer},{t},{path.xy[t, 0]:.10g},{path.xy[t, 1]:.10g},"
+                f"{path.loss[t]:.10g},{path.grad[t, 0]:.10g},{path.grad[t, 1]:.10g},"
+                f"{'' if np.isnan(lr[t]) else f'{lr[t]:.10g}'},{diverged}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sweep(scene: Scene, x_param: str, x_values: tuple[float, ...], y_param: str,
+          y_values: tuple[float, ...], tolerance: float) -> optimizers.SweepResult:
+    the_run = scene.runs[0]
+    fixed = {k: v for k, v in the_run.kwargs().items() if k not in (x_param, y_param)}
+    return optimizers.sweep(
+        scene.landscape(), the_run.optimizer, scene.start_point(), scene.steps,
+        x_param=x_param, x_values=list(x_values), y_param=y_param, y_values=list(y_values),
+        tolerance=tolerance, schedule=scene.schedule.core(), gradient=scene.gradient.core(),
+        seed=scene.seed, **fixed,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def basins(scene: Scene, resolution: int) -> optimizers.BasinsResult:
+    the_run = scene.runs[0]
+    return optimizers.basins(
+        scene.landscape(), the_run.optimizer, scene.steps, resolution=resolution,
+        schedule=scene.schedule.core(), gradient=scene.gradient.core(), seed=scene.seed,
+        **the_run.kwargs(),
+    )
+
+
+def grid_values(hp, count: int) -> tuple[float, ...]:
+    """``count`` values over a hyperparameter's slider range (log-spaced where the spec says)."""
+    low, high = hp.slider_range
+    values = np.geomspace(low, high, count) if hp.log else np.linspace(low, high, count)
+    return tuple(float(f"{v:.4g}") for v in values)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def schedule_curve(schedule: Setting, the_run: RunConfig, surface: Setting, steps: int,
+                   start: tuple[float, float] | None) -> np.ndarray:
+    """The learning rate at every step of ``the_run`` under ``schedule``, as the engine sets it."""
+    scene = Scene(surface, (the_run,), steps, start, schedule)
+    return _simulate(scene, the_run, schedule).lr
+
+
+def sweep_metric(scene: Scene, result: optimizers.SweepResult, metric: str):
+    """What the heatmap colours: (values, title, log colour scale?)."""
+    if metric == "final_loss":
+        return result.final_loss - surface_view(scene.surface)["floor"], "f − f*", True
+    steps = np.where(result.steps_to_tolerance < 0, np.nan, result.steps_to_tolerance)
+    return steps, "steps to converge", False

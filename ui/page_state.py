@@ -1,0 +1,89 @@
+"""Keep each page's configuration in the URL, and in the session across page switches.
+
+Streamlit clears the query string when the user moves to another page, so every rerun writes
+the page's query back. A link (or an edited URL) is read once: it replaces the stored config
+and starts a new generation of widget keys, so every control shows the link's values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import streamlit as st
+
+from ui.state import PAGES
+
+
+@dataclass
+class PageState:
+    page: str
+    config: Any
+    generation: int
+    problems: list[str]
+
+    def key(self, name: str) -> str:
+        """A widget key that is fresh whenever the config was replaced from outside."""
+        return f"{self.page}.{self.generation}.{name}"
+
+    def save(self, config: Any) -> None:
+        """Store the config and write its query into the URL (only when it changed)."""
+        _, to_query, _ = PAGES[self.page]
+        ss = st.session_state
+        if config != ss.get(f"_{self.page}.loaded"):
+            ss[f"_{self.page}.problems"] = []  # the user moved on from the link
+        ss[f"_{self.page}.config"] = config
+        query = to_query(config)
+        if st.query_params.to_dict() != query:
+            st.query_params.from_dict(query)
+        ss[f"_{self.page}.written"] = query
+        self.config = config
+
+
+def _ensure_router() -> None:
+    """Route deep links through app.py.
+
+    A pages/ folder makes Streamlit start in its old multipage mode, in which the first request
+    for e.g. /compare runs pages/compare.py directly, without app.py and its st.navigation.
+    Leaving that mode and rerunning hands the request to the router.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def load(page: str) -> PageState:
+    """The page's config: from a new link, else from this session, else the defaults."""
+    _ensure_router()
+    record, _, from_query = PAGES[page]
+    ss = st.session_state
+    query = st.query_params.to_dict()
+    generation = ss.get(f"_{page}.generation", 0)
+    if query and query != ss.get(f"_{page}.written"):
+        config, problems = from_query(query)
+        generation += 1
+        ss[f"_{page}.generation"] = generation
+        ss[f"_{page}.problems"] = problems
+        ss[f"_{page}.loaded"] = config
+        ss[f"_{page}.config"] = config
+    config = ss.get(f"_{page}.config") or record()
+    return PageState(page, config, generation, list(ss.get(f"_{page}.problems", [])))
+
+
+def replace_config(page: str, config: Any) -> None:
+    """Replace the page's config from a callback (e.g. a click on the map), refreshing widgets."""
+    ss = st.session_state
+    ss[f"_{page}.config"] = config
+    ss[f"_{page}.generation"] = ss.get(f"_{page}.generation", 0) + 1
+
+
+def start_from_click(page: str, key: str) -> None:
+    """Callback of a clickable map: the clicked point becomes the start of every run."""
+    click = st.session_state.get(key)
+    config = st.session_state.get(f"_{page}.config")
+    if not click or config is None or "x" not in click:
+        return
+    start = (round(float(click["x"]), 4), round(float(click["y"]), 4))
+    replace_config(page, replace(config, start=start))

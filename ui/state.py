@@ -1,0 +1,669 @@
+"""Each page's whole configuration as a small frozen record, and its URL query form.
+
+Pure (no streamlit): for every page ``X``, ``x_to_query(config) -> dict[str, str]`` and
+``x_from_query(query) -> (config, problems)``. A bad or stale field falls back to its default
+and adds one line to ``problems`` naming the field, the value and why it was ignored. Validity
+is decided by the core's own validators (``landscapes.get``, ``optimizers.api``), so the rules
+live in one place.
+
+Settings with parameters are written ``name(key=value,...)``, e.g.
+``schedule=step(step_size=100,gamma=0.5)``; runs are joined with ``;``. Values equal to the
+defaults are left out, so links stay short.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import landscapes
+from optimizers.api import gradient_vector, hyperparameter_vector, schedule_vector
+from optimizers.specs import (
+    GRADIENT_SOURCES_BY_NAME,
+    OPTIMIZERS_BY_NAME,
+    SCHEDULES_BY_NAME,
+)
+
+Value = float | tuple[int, ...]
+Pairs = tuple[tuple[str, Value], ...]
+
+MAX_RUNS = 8
+STEPS_RANGE = (1, 3000)
+"""The steps the pages offer (the core accepts more; longer runs only slow the page)."""
+RESOLUTION_RANGE = (3, 40)
+BASIN_RESOLUTION_RANGE = (10, 150)
+TOLERANCE_RANGE = (1e-12, 1e3)
+DEFAULT_MILESTONES = (100, 200)
+"""The spec has no default milestone list (torch requires one); the page starts with this."""
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A named choice with parameters: a surface, a schedule or a gradient source."""
+
+    name: str
+    params: Pairs = ()
+
+    def kwargs(self) -> dict[str, Value]:
+        return dict(self.params)
+
+    def core(self) -> dict[str, Any] | str:
+        """The form ``optimizers.simulate`` takes for a schedule or gradient source."""
+        return {"name": self.name, **self.kwargs()} if self.params else self.name
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One run: an optimizer with every hyperparameter it takes."""
+
+    optimizer: str
+    hyperparameters: Pairs = ()
+
+    def kwargs(self) -> dict[str, float]:
+        return {**OPTIMIZERS_BY_NAME[self.optimizer].defaults, **dict(self.hyperparameters)}
+
+    @property
+    def lr(self) -> float:
+        return float(self.kwargs()["lr"])
+
+    def with_values(self, **values: float) -> RunConfig:
+        return run(self.optimizer, **{**dict(self.hyperparameters), **values})
+
+    def label(self) -> str:
+        """A short name: the optimizer and what differs from torch's defaults."""
+        spec = OPTIMIZERS_BY_NAME[self.optimizer]
+        changed = [f"{k}={v:g}" for k, v in self.hyperparameters
+                   if k == "lr" or spec.defaults.get(k) != v]
+        return f"{spec.title.split(' (')[0]} ({', '.join(changed)})" if changed else spec.title
+
+
+def run(optimizer: str, **values: float) -> RunConfig:
+    """A run with torch's defaults except ``values``, in the spec's order."""
+    spec = OPTIMIZERS_BY_NAME[optimizer]
+    merged = {**spec.defaults, **values}
+    return RunConfig(optimizer, tuple((hp.name, float(merged[hp.name]))
+                                      for hp in spec.hyperparameters))
+
+
+def surface_setting(name: str, **values: float) -> Setting:
+    surface = landscapes.get(name, **values)
+    return Setting(name, tuple(surface.parameter_values.items()))
+
+
+def schedule_defaults(name: str) -> dict[str, Value]:
+    spec = SCHEDULES_BY_NAME[name]
+    return {p.name: (DEFAULT_MILESTONES if p.name == "milestones" else _num(p.default, p.integer))
+            for p in spec.parameters}
+
+
+def schedule_setting(name: str, **values: Value) -> Setting:
+    merged = {**schedule_defaults(name), **values}
+    return Setting(name, tuple(merged.items()))
+
+
+def gradient_defaults(name: str) -> dict[str, float]:
+    spec = GRADIENT_SOURCES_BY_NAME[name]
+    return {p.name: _num(p.default, p.integer) for p in spec.parameters}
+
+
+def gradient_setting(name: str, **values: float) -> Setting:
+    return Setting(name, tuple({**gradient_defaults(name), **values}.items()))
+
+
+def _num(value: float, integer: bool) -> float:
+    return float(int(value)) if integer else float(value)
+
+
+@dataclass(frozen=True)
+class ExploreConfig:
+    surface: Setting = field(default_factory=lambda: surface_setting("rosenbrock"))
+    runs: tuple[RunConfig, ...] = field(default_factory=lambda: (
+        run("momentum", lr=1e-3), run("adam", lr=0.05), run("rmsprop", lr=0.01),
+    ))
+    schedule: Setting = field(default_factory=lambda: schedule_setting("constant"))
+    gradient: Setting = field(default_factory=lambda: gradient_setting("analytic"))
+    seed: int = 0
+    steps: int = 500
+    start: tuple[float, float] | None = None  # None: the surface's own start
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    surface: Setting = field(default_factory=lambda: surface_setting("quadratic"))
+    runs: tuple[RunConfig, ...] = field(default_factory=lambda: (
+        run("sgd", lr=0.01), run("sgd", lr=0.05), run("sgd", lr=0.095),
+        run("momentum", lr=0.01), run("adam", lr=0.5),
+    ))
+    steps: int = 300
+    start: tuple[float, float] | None = None
+    shared_lr: bool = False
+    lr: float = 0.05
+    tolerance: float = 1e-6
+
+
+@dataclass(frozen=True)
+class SchedulesConfig:
+    surface: Setting = field(default_factory=lambda: surface_setting("rosenbrock"))
+    run: RunConfig = field(default_factory=lambda: run("adam", lr=0.1))
+    steps: int = 600
+    start: tuple[float, float] | None = None
+    schedules: tuple[Setting, ...] = field(default_factory=lambda: (
+        schedule_setting("step", step_size=150, gamma=0.3),
+        schedule_setting("cosine", T_max=600),
+        schedule_setting("warmup_cosine", warmup_steps=60, T_max=540),
+        schedule_setting("exponential", gamma=0.995),
+    ))
+    focus: str = "cosine"
+
+
+@dataclass(frozen=True)
+class SensitivityConfig:
+    surface: Setting = field(default_factory=lambda: surface_setting("himmelblau"))
+    run: RunConfig = field(default_factory=lambda: run("momentum", lr=1e-3))
+    steps: int = 500
+    start: tuple[float, float] | None = None
+    x_param: str = "lr"
+    y_param: str = "momentum"
+    resolution: int = 20
+    metric: str = "final_loss"
+    tolerance: float = 1e-4
+    basin_resolution: int = 80
+
+
+METRICS = {"final_loss": "final loss", "steps": "steps to converge"}
+
+
+@dataclass(frozen=True)
+class LearnConfig:
+    optimizer: str = "adam"
+    surface: str = "rosenbrock"
+    lr_small: float = 0.005
+    lr_good: float = 0.05
+    lr_large: float = 0.105
+    batch_size: int = 4
+
+
+# --- the text form -----------------------------------------------------------------------------
+
+_SETTING = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$")
+
+
+def _fmt(value: Value) -> str:
+    if isinstance(value, tuple):
+        return "/".join(str(int(v)) for v in value)
+    if float(value) == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.10g}"
+
+
+def format_setting(name: str, params: dict[str, Value], defaults: dict[str, Value]) -> str:
+    changed = [f"{k}={_fmt(v)}" for k, v in params.items() if defaults.get(k) != v]
+    return f"{name}({','.join(changed)})" if changed else name
+
+
+def parse_setting(text: str) -> tuple[str, dict[str, str]]:
+    """``name(k=v,...)`` -> (name, {k: v}); raises ValueError when it is not that shape."""
+    match = _SETTING.match(text or "")
+    if not match:
+        raise ValueError(f"{text!r} is not of the form name or name(key=value,...)")
+    name, inner = match.group(1), match.group(2)
+    params: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in (inner or "").split(","))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{part!r} is not of the form key=value")
+        params[key.strip()] = value.strip()
+    return name, params
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
+
+
+def _value(key: str, text: str) -> Value:
+    if key == "milestones":
+        return tuple(int(v) for v in text.split("/") if v.strip())
+    return _float(text)
+
+
+# --- validation of single fields, by the core ----------------------------------------------------
+
+
+def hyperparameter_problem(optimizer: str, values: dict[str, float]) -> str | None:
+    try:
+        hyperparameter_vector(optimizer, **values)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def schedule_problem(name: str, values: dict[str, Value]) -> str | None:
+    try:
+        schedule_vector({"name": name, **values})
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def gradient_problem(name: str, values: dict[str, Value]) -> str | None:
+    try:
+        gradient_vector({"name": name, **values})
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def surface_problem(name: str, values: dict[str, float]) -> str | None:
+    try:
+        landscapes.get(name, **values)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def start_problem(surface: str, start: tuple[float, float]) -> str | None:
+    """The pages accept starts inside the plot window."""
+    (x0, x1), (y0, y1) = landscapes.get(surface).bounds
+    x, y = start
+    if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
+        return (f"Invalid start: ({x:g}, {y:g}) (allowed: inside the plot window, "
+                f"{x0:g} <= x <= {x1:g} and {y0:g} <= y <= {y1:g})")
+    return None
+
+
+def int_problem(what: str, value: float, low: int, high: int) -> str | None:
+    if not (math.isfinite(value) and value == int(value) and low <= value <= high):
+        return f"Invalid {what}: {value!r} (allowed: an integer, {low} <= {what} <= {high})"
+    return None
+
+
+# --- parsing with per-field fallback ------------------------------------------------------------
+
+
+class _Reader:
+    """Reads query fields one at a time, keeping defaults for the bad ones."""
+
+    def __init__(self, query: dict[str, str], known: tuple[str, ...]):
+        self.query = {k: (v[-1] if isinstance(v, list) else v) for k, v in query.items()}
+        self.problems: list[str] = [
+            f"'{k}': unknown field, ignored (known fields: {', '.join(known)})"
+            for k in self.query if k not in known
+        ]
+
+    def ignore(self, key: str, why: str) -> None:
+        self.problems.append(f"'{key}': {why}; ignored, using the default")
+
+    def setting(self, key: str, registry: dict, default: Setting, defaults_of, problem_of,
+                label: str) -> Setting:
+        if key not in self.query:
+            return default
+        try:
+            name, given = parse_setting(self.query[key])
+        except ValueError as error:
+            self.ignore(key, str(error))
+            return default
+        if name not in registry:
+            self.ignore(key, f"unknown {label} {name!r} (valid: {', '.join(registry)})")
+            return default
+        accepted = dict(defaults_of(name))
+        for k, text in given.items():
+            try:
+                value = _value(k, text)
+            except ValueError:
+                self.ignore(f"{key}.{k}", f"{text!r} is not a number")
+                continue
+            why = problem_of(name, {**accepted, k: value})
+            if why:
+                self.ignore(f"{key}.{k}", why)
+                continue
+            accepted[k] = value
+        return Setting(name, tuple(accepted.items()))
+
+    def surface(self, default: Setting) -> Setting:
+        return self.setting(
+            "surface", {n: None for n in landscapes.names()}, default,
+            lambda n: landscapes.get(n).parameter_values, surface_problem, "surface",
+        )
+
+    def run_list(self, key: str, default: tuple[RunConfig, ...], limit: int,
+                 ) -> tuple[RunConfig, ...]:
+        if key not in self.query:
+            return default
+        runs: list[RunConfig] = []
+        for i, text in enumerate(filter(None, self.query[key].split(";")), start=1):
+            label = f"{key}[{i}]"
+            if len(runs) == limit:
+                self.ignore(label, f"at most {limit} runs")
+                continue
+            try:
+                name, given = parse_setting(text)
+            except ValueError as error:
+                self.ignore(label, str(error))
+                continue
+            if name not in OPTIMIZERS_BY_NAME:
+                self.ignore(label, f"unknown optimizer {name!r} "
+                                   f"(valid: {', '.join(OPTIMIZERS_BY_NAME)})")
+                continue
+            accepted: dict[str, float] = {}
+            for k, raw in given.items():
+                try:
+                    value = _float(raw)
+                except ValueError:
+                    self.ignore(f"{label}.{k}", f"{raw!r} is not a number")
+                    continue
+                why = hyperparameter_problem(name, {**accepted, k: value})
+                if why:
+                    self.ignore(f"{label}.{k}", why)
+                    continue
+                accepted[k] = value
+            runs.append(run(name, **accepted))
+        if not runs:
+            self.ignore(key, "no valid run")
+            return default
+        return tuple(runs)
+
+    def integer(self, key: str, default: int, low: int, high: int) -> int:
+        if key not in self.query:
+            return default
+        try:
+            value = _float(self.query[key])
+        except ValueError:
+            self.ignore(key, f"{self.query[key]!r} is not a number")
+            return default
+        why = int_problem(key, value, low, high)
+        if why:
+            self.ignore(key, why)
+            return default
+        return int(value)
+
+    def number(self, key: str, default: float, low: float, high: float,
+               low_open: bool = False) -> float:
+        if key not in self.query:
+            return default
+        try:
+            value = _float(self.query[key])
+        except ValueError:
+            self.ignore(key, f"{self.query[key]!r} is not a number")
+            return default
+        if not ((value > low if low_open else value >= low) and value <= high):
+            op = "<" if low_open else "<="
+            self.ignore(key, f"Invalid {key}: {value!r} (allowed: {low:g} {op} {key} <= {high:g})")
+            return default
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        if key not in self.query:
+            return default
+        text = self.query[key].strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        self.ignore(key, f"{self.query[key]!r} is not a switch (allowed: 1 or 0)")
+        return default
+
+    def choice(self, key: str, default: str, allowed) -> str:
+        if key not in self.query:
+            return default
+        value = self.query[key]
+        if value not in allowed:
+            self.ignore(key, f"{value!r} is not one of {', '.join(allowed)}")
+            return default
+        return value
+
+    def start(self, surface: str) -> tuple[float, float] | None:
+        if "start" not in self.query:
+            return None
+        try:
+            x, y = (_float(v) for v in self.query["start"].split(","))
+        except ValueError:
+            self.ignore("start", f"{self.query['start']!r} is not a pair x,y")
+            return None
+        why = start_problem(surface, (x, y))
+        if why:
+            self.ignore("start", why)
+            return None
+        return (x, y)
+
+
+def _surface_query(q: dict[str, str], surface: Setting) -> None:
+    q["surface"] = format_setting(surface.name, surface.kwargs(),
+                                  landscapes.get(surface.name).parameter_values)
+
+
+def _runs_text(runs: tuple[RunConfig, ...]) -> str:
+    return ";".join(
+        format_setting(r.optimizer, dict(r.hyperparameters),
+                       {k: v for k, v in OPTIMIZERS_BY_NAME[r.optimizer].defaults.items()
+                        if k != "lr"})
+        for r in runs
+    )
+
+
+def _start_text(start: tuple[float, float]) -> str:
+    return f"{start[0]:.6g},{start[1]:.6g}"
+
+
+def _common_query(q: dict[str, str], config: Any) -> None:
+    q["steps"] = str(config.steps)
+    if config.start is not None:
+        q["start"] = _start_text(config.start)
+
+
+# --- Explore -------------------------------------------------------------------------------------
+
+EXPLORE_FIELDS = ("surface", "runs", "schedule", "gradient", "seed", "steps", "start")
+
+
+def explore_to_query(config: ExploreConfig) -> dict[str, str]:
+    q: dict[str, str] = {}
+    _surface_query(q, config.surface)
+    q["runs"] = _runs_text(config.runs)
+    if config.schedule.name != "constant":
+        q["schedule"] = format_setting(config.schedule.name, config.schedule.kwargs(),
+                                       schedule_defaults(config.schedule.name))
+    if config.gradient.name != "analytic":
+        q["gradient"] = format_setting(config.gradient.name, config.gradient.kwargs(),
+                                       gradient_defaults(config.gradient.name))
+        q["seed"] = str(config.seed)
+    _common_query(q, config)
+    return q
+
+
+def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]:
+    d = ExploreConfig()
+    r = _Reader(query, EXPLORE_FIELDS)
+    surface = r.surface(d.surface)
+    config = ExploreConfig(
+        surface=surface,
+        runs=r.run_list("runs", d.runs, MAX_RUNS),
+        schedule=r.setting("schedule", SCHEDULES_BY_NAME, d.schedule, schedule_defaults,
+                           schedule_problem, "schedule"),
+        gradient=r.setting("gradient", GRADIENT_SOURCES_BY_NAME, d.gradient, gradient_defaults,
+                           gradient_problem, "gradient source"),
+        seed=r.integer("seed", d.seed, 0, 2**31 - 1),
+        steps=r.integer("steps", d.steps, *STEPS_RANGE),
+        start=r.start(surface.name),
+    )
+    return config, r.problems
+
+
+# --- Compare -------------------------------------------------------------------------------------
+
+COMPARE_FIELDS = ("surface", "runs", "steps", "start", "shared_lr", "lr", "tolerance")
+
+
+def compare_to_query(config: CompareConfig) -> dict[str, str]:
+    q: dict[str, str] = {}
+    _surface_query(q, config.surface)
+    q["runs"] = _runs_text(config.runs)
+    _common_query(q, config)
+    q["shared_lr"] = "1" if config.shared_lr else "0"
+    q["lr"] = f"{config.lr:.10g}"
+    q["tolerance"] = f"{config.tolerance:.10g}"
+    return q
+
+
+def compare_from_query(query: dict[str, str]) -> tuple[CompareConfig, list[str]]:
+    d = CompareConfig()
+    r = _Reader(query, COMPARE_FIELDS)
+    surface = r.surface(d.surface)
+    lr = r.number("lr", d.lr, 0.0, 1e3, low_open=True)
+    config = CompareConfig(
+        surface=surface,
+        runs=r.run_list("runs", d.runs, MAX_RUNS),
+        steps=r.integer("steps", d.steps, *STEPS_RANGE),
+        start=r.start(surface.name),
+        shared_lr=r.flag("shared_lr", d.shared_lr),
+        lr=lr,
+        tolerance=r.number("tolerance", d.tolerance, *TOLERANCE_RANGE),
+    )
+    return config, r.problems
+
+
+# --- Schedules -----------------------------------------------------------------------------------
+
+SCHEDULES_FIELDS = ("surface", "run", "steps", "start", "schedules", "focus")
+
+
+def schedules_to_query(config: SchedulesConfig) -> dict[str, str]:
+    q: dict[str, str] = {}
+    _surface_query(q, config.surface)
+    q["run"] = _runs_text((config.run,))
+    _common_query(q, config)
+    q["schedules"] = ";".join(
+        format_setting(s.name, s.kwargs(), schedule_defaults(s.name)) for s in config.schedules
+    )
+    q["focus"] = config.focus
+    return q
+
+
+def schedules_from_query(query: dict[str, str]) -> tuple[SchedulesConfig, list[str]]:
+    d = SchedulesConfig()
+    r = _Reader(query, SCHEDULES_FIELDS)
+    surface = r.surface(d.surface)
+    schedules = d.schedules
+    if "schedules" in query:
+        chosen: dict[str, Setting] = {}
+        for i, text in enumerate(filter(None, r.query["schedules"].split(";")), start=1):
+            sub = _Reader({"schedule": text}, ("schedule",))
+            setting = sub.setting("schedule", SCHEDULES_BY_NAME, None, schedule_defaults,
+                                  schedule_problem, "schedule")
+            r.problems += [p.replace("'schedule", f"'schedules[{i}]") for p in sub.problems]
+            if setting is not None and setting.name not in chosen:
+                chosen[setting.name] = setting
+        schedules = tuple(chosen.values()) or d.schedules
+    names = [s.name for s in schedules]
+    focus = r.choice("focus", d.focus if d.focus in names else names[0], names)
+    config = SchedulesConfig(
+        surface=surface,
+        run=r.run_list("run", (d.run,), 1)[0],
+        steps=r.integer("steps", d.steps, *STEPS_RANGE),
+        start=r.start(surface.name),
+        schedules=schedules,
+        focus=focus,
+    )
+    return config, r.problems
+
+
+# --- Sensitivity ---------------------------------------------------------------------------------
+
+SENSITIVITY_FIELDS = ("surface", "run", "steps", "start", "x", "y", "resolution", "metric",
+                      "tolerance", "basin_resolution")
+
+
+def sweepable(optimizer: str) -> list[str]:
+    """Hyperparameters a sweep can vary: the numeric (not on/off) ones."""
+    return [hp.name for hp in OPTIMIZERS_BY_NAME[optimizer].hyperparameters if not hp.boolean]
+
+
+def sensitivity_to_query(config: SensitivityConfig) -> dict[str, str]:
+    q: dict[str, str] = {}
+    _surface_query(q, config.surface)
+    q["run"] = _runs_text((config.run,))
+    _common_query(q, config)
+    q.update(x=config.x_param, y=config.y_param, resolution=str(config.resolution),
+             metric=config.metric, tolerance=f"{config.tolerance:.10g}",
+             basin_resolution=str(config.basin_resolution))
+    return q
+
+
+def sensitivity_from_query(query: dict[str, str]) -> tuple[SensitivityConfig, list[str]]:
+    d = SensitivityConfig()
+    r = _Reader(query, SENSITIVITY_FIELDS)
+    surface = r.surface(d.surface)
+    the_run = r.run_list("run", (d.run,), 1)[0]
+    params = sweepable(the_run.optimizer)
+    x_default = "lr" if "lr" in params else params[0]
+    x_param = r.choice("x", x_default, params)
+    others = [p for p in params if p != x_param]
+    y_default = d.y_param if d.y_param in others else (others[0] if others else x_param)
+    y_param = r.choice("y", y_default, others or [x_param])
+    config = SensitivityConfig(
+        surface=surface,
+        run=the_run,
+        steps=r.integer("steps", d.steps, *STEPS_RANGE),
+        start=r.start(surface.name),
+        x_param=x_param,
+        y_param=y_param,
+        resolution=r.integer("resolution", d.resolution, *RESOLUTION_RANGE),
+        metric=r.choice("metric", d.metric, list(METRICS)),
+        tolerance=r.number("tolerance", d.tolerance, *TOLERANCE_RANGE),
+        basin_resolution=r.integer("basin_resolution", d.basin_resolution,
+                                   *BASIN_RESOLUTION_RANGE),
+    )
+    return config, r.problems
+
+
+# --- Learn ---------------------------------------------------------------------------------------
+
+LEARN_FIELDS = ("optimizer", "surface", "lr_small", "lr_good", "lr_large", "batch_size")
+
+
+def learn_to_query(config: LearnConfig) -> dict[str, str]:
+    return {
+        "optimizer": config.optimizer, "surface": config.surface,
+        "lr_small": f"{config.lr_small:.10g}", "lr_good": f"{config.lr_good:.10g}",
+        "lr_large": f"{config.lr_large:.10g}", "batch_size": str(config.batch_size),
+    }
+
+
+def learn_from_query(query: dict[str, str]) -> tuple[LearnConfig, list[str]]:
+    d = LearnConfig()
+    r = _Reader(query, LEARN_FIELDS)
+    config = LearnConfig(
+        optimizer=r.choice("optimizer", d.optimizer, list(OPTIMIZERS_BY_NAME)),
+        surface=r.choice("surface", d.surface, landscapes.names()),
+        lr_small=r.number("lr_small", d.lr_small, 0.0, 10.0, low_open=True),
+        lr_good=r.number("lr_good", d.lr_good, 0.0, 10.0, low_open=True),
+        lr_large=r.number("lr_large", d.lr_large, 0.0, 10.0, low_open=True),
+        batch_size=r.integer("batch_size", d.batch_size, 1, 1024),
+    )
+    return config, r.problems
+
+
+PAGES = {
+    "explore": (ExploreConfig, explore_to_query, explore_from_query),
+    "compare": (CompareConfig, compare_to_query, compare_from_query),
+    "schedules": (SchedulesConfig, schedules_to_query, schedules_from_query),
+    "sensitivity": (SensitivityConfig, sensitivity_to_query, sensitivity_from_query),
+    "learn": (LearnConfig, learn_to_query, learn_from_query),
+}
+"""Each page's record, and its two query functions."""
+
+
+def explore_link(surface: Setting, the_run: RunConfig, steps: int,
+                 start: tuple[float, float] | None) -> dict[str, str]:
+    """The query that opens one configuration in Explore (used by Sensitivity's heatmap)."""
+    return explore_to_query(ExploreConfig(surface=surface, runs=(the_run,), steps=steps,
+                                          start=start))
+
+

@@ -1,0 +1,392 @@
+"""Controls shared by the pages. Every range, default and description comes from the specs.
+
+Each control takes the current value from the page's config and a key; it returns the new
+value. Inputs that can be wrong (typed numbers) are checked by the core's validators and the
+message is shown right under the control, while the page falls back to the last good value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+from optimizers.specs import (
+    GRADIENT_SOURCES_BY_NAME,
+    OPTIMIZERS_BY_NAME,
+    SCHEDULES_BY_NAME,
+    Hyperparameter,
+)
+from ui import state as S
+
+
+def log_options(low: float, high: float, include: float | None = None,
+                per_decade: int = 12) -> list[float]:
+    """A log-spaced ladder from low to high, 2 significant digits, with ``include`` on it."""
+    exponents = np.arange(math.log10(low), math.log10(high) + 1e-9, 1.0 / per_decade)
+    values = {float(f"{10 ** e:.2g}") for e in exponents} | {float(low), float(high)}
+    if include is not None:
+        values.add(float(include))
+    return sorted(values)
+
+
+def fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def _float_step(low: float, high: float) -> float:
+    return 10.0 ** math.floor(math.log10(max(high - low, 1e-9) / 1000.0))
+
+
+def hyperparameter_input(hp: Hyperparameter, value: float, key: str, *,
+                         label: str | None = None, disabled: bool = False) -> float:
+    """One hyperparameter: a switch, a log-scale slider or a linear slider (spec ranges)."""
+    label = label or hp.name
+    help_text = f"{hp.description}. Allowed: {hp.allowed()}; torch's default: {hp.default:g}."
+    if hp.boolean:
+        return float(st.toggle(label, value=bool(value), key=key, help=help_text,
+                               disabled=disabled))
+    low, high = hp.slider_range
+    if hp.log:
+        options = log_options(low, high, include=value)
+        return float(st.select_slider(label, options=options, value=float(value),
+                                      format_func=fmt, key=key, help=help_text,
+                                      disabled=disabled))
+    low, high = min(low, value), max(high, value)
+    return float(st.slider(label, float(low), float(high), float(value),
+                           step=_float_step(low, high), format="%.4f" if high <= 1 else "%.2f",
+                           key=key, help=help_text, disabled=disabled))
+
+
+def run_editor(the_run: S.RunConfig, key: str, *, choose_optimizer: bool = True,
+               lr_override: float | None = None, columns: int = 1) -> S.RunConfig:
+    """An optimizer with its own hyperparameters (only the ones it takes, torch's defaults).
+
+    With ``lr_override`` the run's own lr is kept but not shown: the page runs it at the shared
+    rate, and switching back restores each run's own.
+    """
+    name = the_run.optimizer
+    if choose_optimizer:
+        names = list(OPTIMIZERS_BY_NAME)
+        name = st.selectbox("optimizer", names, index=names.index(name), key=f"{key}.opt",
+                            format_func=lambda n: OPTIMIZERS_BY_NAME[n].title)
+    spec = OPTIMIZERS_BY_NAME[name]
+    values = the_run.kwargs() if name == the_run.optimizer else dict(spec.defaults)
+    cells = st.columns(columns) if columns > 1 else [st.container()]
+    for i, hp in enumerate(spec.hyperparameters):
+        with cells[i % len(cells)]:
+            if hp.name == "lr" and lr_override is not None:
+                st.caption(f"lr = {lr_override:g}, shared by all runs")
+                continue
+            values[hp.name] = hyperparameter_input(hp, values[hp.name], f"{key}.{name}.{hp.name}")
+    problem = S.hyperparameter_problem(name, values)
+    if problem:  # e.g. Nesterov needs momentum > 0 and no dampening: keep the last good run
+        st.error(problem)
+        return the_run if the_run.optimizer == name else S.run(name)
+    return S.run(name, **values)
+
+
+def surface_picker(setting: S.Setting, key: str) -> S.Setting:
+    """A surface and its parameters (e.g. the condition number)."""
+    names = landscapes.names()
+    name = st.selectbox("surface", names, index=names.index(setting.name), key=f"{key}.name",
+                        format_func=lambda n: landscapes.get(n).title)
+    surface = landscapes.get(name)
+    values = setting.kwargs() if name == setting.name else surface.parameter_values
+    for q in surface.parameters:
+        help_text = f"{q.description}. Allowed: {q.low:g} to {q.high:g}; default {q.default:g}."
+        if q.low > 0 and q.high / q.low >= 100:
+            values[q.name] = float(st.select_slider(
+                q.name, options=log_options(q.low, q.high, include=values[q.name], per_decade=6),
+                value=float(values[q.name]), format_func=fmt, key=f"{key}.{name}.{q.name}",
+                help=help_text))
+        else:
+            values[q.name] = float(st.slider(q.name, q.low, q.high, float(values[q.name]),
+                                             key=f"{key}.{name}.{q.name}", help=help_text))
+    return S.surface_setting(name, **values)
+
+
+def steps_slider(value: int, key: str, label: str = "steps") -> int:
+    low, high = S.STEPS_RANGE
+    return int(st.slider(label, low, high, int(value), key=key,
+                         help=f"Number of optimizer steps ({low} to {high})."))
+
+
+def start_inputs(surface: str, start: tuple[float, float] | None, key: str
+                 ) -> tuple[float, float] | None:
+    """The start point, typed (or set by clicking the map). None means the surface's own."""
+    default = landscapes.get(surface).start
+    x0, y0 = start if start is not None else default
+    left, right = st.columns(2)
+    x = left.number_input("start x", value=float(x0), format="%.4f", step=0.1,
+                          key=f"{key}.{surface}.x")
+    y = right.number_input("start y", value=float(y0), format="%.4f", step=0.1,
+                           key=f"{key}.{surface}.y")
+    problem = S.start_problem(surface, (x, y))
+    if problem:
+        st.error(problem + " The surface's own start is used until this is fixed.")
+        return None
+    return None if (x, y) == tuple(default) else (float(x), float(y))
+
+
+def _parameter_inputs(kind: str, name: str, parameters, values: dict, key: str,
+                      problem_of: Callable[[str, dict], str | None]) -> dict:
+    """Typed inputs for a schedule's or gradient source's parameters, each checked by the core."""
+    accepted = dict(values)
+    for p in parameters:
+        help_text = f"{p.description} ({kind} '{name}')."
+        if p.name == "milestones":
+            text = st.text_input("milestones", value=", ".join(str(m) for m in values[p.name]),
+                                 key=f"{key}.{name}.milestones",
+                                 help=help_text + " Steps separated by commas, e.g. 100, 200.")
+            try:
+                candidate = tuple(int(float(v)) for v in text.replace(";", ",").split(",")
+                                  if v.strip())
+                problem = problem_of(name, {**accepted, "milestones": candidate})
+            except ValueError:
+                problem = f"Invalid milestones: {text!r} (allowed: step numbers, e.g. 100, 200)"
+        elif p.integer:
+            candidate = st.number_input(p.name, value=int(values[p.name]), step=1,
+                                        key=f"{key}.{name}.{p.name}", help=help_text)
+            problem = problem_of(name, {**accepted, p.name: candidate})
+        else:
+            candidate = st.number_input(p.name, value=float(values[p.name]), format="%g",
+                                        step=_input_step(float(values[p.name])),
+                                        key=f"{key}.{name}.{p.name}", help=help_text)
+            problem = problem_of(name, {**accepted, p.name: candidate})
+        if problem:
+            st.error(f"{problem}. Using {S._fmt(values[p.name])} until this is fixed.")
+        else:
+            accepted[p.name] = (candidate if isinstance(candidate, tuple)
+                                else float(candidate))
+    return accepted
+
+
+def _input_step(value: float) -> float:
+    if value == 0:
+        return 0.01
+    return 10.0 ** (math.floor(math.log10(abs(value))) - 1)
+
+
+def schedule_picker(setting: S.Setting, key: str, *, choose: bool = True) -> S.Setting:
+    """A learning-rate schedule and its parameters (torch's names)."""
+    name = setting.name
+    if choose:
+        names = list(SCHEDULES_BY_NAME)
+        name = st.selectbox("schedule", names, index=names.index(name), key=f"{key}.name",
+                            format_func=lambda n: SCHEDULES_BY_NAME[n].title,
+                            help="How the learning rate changes with the step.")
+    spec = SCHEDULES_BY_NAME[name]
+    values = setting.kwargs() if name == setting.name else S.schedule_defaults(name)
+    values = _parameter_inputs("schedule", name, spec.parameters, values, key,
+                               S.schedule_problem)
+    return S.schedule_setting(name, **values)
+
+
+def gradient_picker(setting: S.Setting, seed: int, key: str) -> tuple[S.Setting, int]:
+    """Where gradients come from: exact, finite differences (h) or noisy (noise, batch, seed)."""
+    names = list(GRADIENT_SOURCES_BY_NAME)
+    name = st.selectbox("gradient source", names, index=names.index(setting.name),
+                        key=f"{key}.name", format_func=lambda n: GRADIENT_SOURCES_BY_NAME[n].title,
+                        help="; ".join(s.summary for s in GRADIENT_SOURCES_BY_NAME.values()))
+    spec = GRADIENT_SOURCES_BY_NAME[name]
+    values = setting.kwargs() if name == setting.name else S.gradient_defaults(name)
+    values = _parameter_inputs("gradient source", name, spec.parameters, values, key,
+                               S.gradient_problem)
+    if name == "noisy":
+        typed = st.number_input("seed", value=int(seed), step=1, key=f"{key}.seed",
+                                help="The noise is drawn from this seed: same seed, same run.")
+        problem = S.int_problem("seed", typed, 0, 2**31 - 1)
+        if problem:
+            st.error(problem)
+        else:
+            seed = int(typed)
+    return S.gradient_setting(name, **values), seed
+
+
+def problems_note(problems: list[str]) -> None:
+    """The warning a tampered or stale link shows: which fields were ignored, and why."""
+    if problems:
+        lines = "\n".join(f"- {p}" for p in problems)
+        st.warning(f"**Some settings in this link could not be used and were ignored** "
+                   f"(the defaults are shown instead):\n{lines}", icon="⚠️")
+
+
+def plotly(figure: dict, key: str, **kwargs):
+    """A static plotly chart from a figure dict (small figures only: it is validated)."""
+    return st.plotly_chart(figure, key=key, config={"displaylogo": False}, **kwargs)
+
+
+def step_charts(runs_data: list[dict], view: dict, key: str, *, stacked: bool = False,
+                only: tuple[str, ...] = ()) -> None:
+    """Loss (log, above f* where f* is known), learning rate and gradient norm against the step."""
+    import figures
+
+    bounded = view["bounded"]
+    curves = (
+        ("gap", "Loss", "f − f*" if bounded else "f", bounded),
+        ("lr", "Learning rate", "lr", True),
+        ("grad_norm", "Gradient norm", "‖∇f‖", True),
+    )
+    if only:
+        curves = tuple(c for c in curves if c[0] in only)
+    places = [st.container() for _ in curves] if stacked or only else st.columns(3)
+    for place, (name, title, y_title, log_y) in zip(places, curves, strict=True):
+        with place:
+            plotly(figures.step_curves(runs_data, name, title=title, y_title=y_title,
+                                       log_y=log_y, height=250 if stacked else 320),
+                   key=f"{key}.{name}")
+
+
+def run_summary(runs_data: list[dict]) -> None:
+    """How each run ended, and what it cost in evaluations of f, ∇f and the Hessian."""
+    rows = []
+    for run in runs_data:
+        ev = run["evaluations"]
+        rows.append({
+            "run": run["name"],
+            "steps taken": int(run["lr"].shape[0]),
+            "final loss": float(run["loss"][-1]),
+            "final point": f"({run['xy'][-1, 0]:.4f}, {run['xy'][-1, 1]:.4f})",
+            "diverged": ("no" if run["diverged_at"] is None
+                         else f"at step {run['diverged_at']}"),
+            "f evaluations": ev.function,
+            "∇f evaluations": ev.gradient,
+            "Hessian evaluations": ev.hessian,
+        })
+    colored_table(rows, [run["color"] for run in runs_data])
+
+
+def colored_table(rows: list[dict], colors: list[str], column: str | None = None) -> None:
+    """A table whose run column is painted in each run's colour."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    first = column or frame.columns[0]
+    styled = frame.style.apply(
+        lambda column: [f"color: {c}; font-weight: 700" for c in colors], subset=[first]
+    ).format(precision=4, thousands="", subset=frame.select_dtypes("float").columns)
+    st.dataframe(styled, hide_index=True, width="stretch")
+
+
+def downloads(scene, name: str) -> None:
+    """CSV of every trajectory, and the animation as a standalone HTML page that plays offline."""
+    from ui import compute
+
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        "⬇ Trajectories (CSV)", data=lambda: compute.trajectories_csv(scene),
+        file_name=f"descent-lab-{name}.csv", mime="text/csv", on_click="ignore",
+        key=f"{name}.csv",
+    )
+    right.download_button(
+        "⬇ Animation (HTML, plays offline)", data=lambda: compute.animated_html(scene),
+        file_name=f"descent-lab-{name}.html", mime="text/html", on_click="ignore",
+        key=f"{name}.html",
+    )
+
+
+def tolerance_input(value: float, key: str) -> float:
+    """The tolerance that counts as converged: loss within it of the global minimum value."""
+    low, high = S.TOLERANCE_RANGE
+    typed = st.number_input("tolerance", value=float(value), format="%g", step=value / 10,
+                            key=key, help="A run has converged at the first step whose loss is "
+                            f"within this of the global minimum value ({low:g} to {high:g}).")
+    if not (low <= typed <= high):
+        st.error(f"Invalid tolerance: {typed!r} (allowed: {low:g} <= tolerance <= {high:g}). "
+                 f"Using {value:g}.")
+        return value
+    return float(typed)
+
+
+def run_heading(index: int, text: str | None = None) -> None:
+    """A heading in run ``index``'s colour, so controls match their path and curve."""
+    import figures
+
+    st.markdown(f"<span style='color:{figures.run_color(index)};font-weight:700;"
+                f"font-size:1.15rem'>● {text or f'Run {index + 1}'}</span>",
+                unsafe_allow_html=True)
+
+
+def leaderboard(runs_data: list[dict], landscape, tolerance: float) -> None:
+    """Final loss, distance to the nearest minimum, steps to tolerance, divergence; best first."""
+    import figures
+
+    minima = [(p.x, p.y) for p in landscape.points if "minimum" in p.kind]
+    rows = figures.leaderboard(runs_data, minima, landscape.minimum_value, tolerance)
+    colors = [row.pop("color") for row in rows]
+    table = [{"#": row.pop("rank"), **row} for row in rows]
+    for row in table:
+        steps, distance = row["steps to tolerance"], row["distance to nearest minimum"]
+        row["final loss"] = f"{row['final loss']:.4g}"
+        row["distance to nearest minimum"] = "no minimum" if distance is None else f"{distance:.3g}"
+        row["steps to tolerance"] = "never" if steps is None else str(steps)
+    colored_table(table, colors, column="run")
+
+
+def cell_picker(chart_key: str, x_key: str, y_key: str):
+    """A selection callback for the sweep heatmap: the clicked cell fills the two pickers."""
+
+    def picked() -> None:
+        state = st.session_state.get(chart_key)
+        points = (state or {}).get("selection", {}).get("points", [])
+        cells = [p.get("customdata") for p in points if p.get("customdata") is not None]
+        if cells:
+            i, j = cells[0][:2]
+            st.session_state[x_key] = int(i)
+            st.session_state[y_key] = int(j)
+
+    return picked
+
+
+def open_cell_in_explore(scene, x_param: str, xs, y_param: str, ys, x_key: str,
+                         y_key: str) -> None:
+    """Pick a cell (click it, or use these pickers) and open that run in Explore."""
+    st.session_state.setdefault(x_key, 0)
+    st.session_state.setdefault(y_key, 0)
+    st.session_state[x_key] = min(st.session_state[x_key], len(xs) - 1)
+    st.session_state[y_key] = min(st.session_state[y_key], len(ys) - 1)
+    left, middle, right = st.columns([2, 2, 2], vertical_alignment="bottom")
+    i = left.selectbox(f"cell: {x_param}", range(len(xs)), format_func=lambda k: fmt(xs[k]),
+                       key=x_key)
+    j = middle.selectbox(f"cell: {y_param}", range(len(ys)), format_func=lambda k: fmt(ys[k]),
+                         key=y_key)
+    the_run = scene.runs[0].with_values(**{x_param: xs[i], y_param: ys[j]})
+    problem = S.hyperparameter_problem(the_run.optimizer, the_run.kwargs())
+    if problem:
+        middle.error(problem)
+        return
+    if right.button(f"Open {x_param}={fmt(xs[i])}, {y_param}={fmt(ys[j])} in Explore",
+                    type="primary", key=f"{x_key}.open"):
+        st.switch_page("pages/explore.py",
+                       query_params=S.explore_link(scene.surface, the_run, scene.steps,
+                                                   scene.start))
+
+
+def basins_section(scene, resolution: int) -> None:
+    """Each start point coloured by the minimum it reaches (surfaces with several minima)."""
+    import figures
+    from ui import compute
+
+    landscape = scene.landscape()
+    minima = [(p.x, p.y, p.kind) for p in landscape.points if "minimum" in p.kind]
+    if len(minima) < 2:
+        st.info(f"{landscape.title} has a single minimum, so every run that converges ends in "
+                "the same place. Pick a surface with several minima (Himmelblau, Rastrigin, "
+                "six-hump camel, Styblinski–Tang …) to see basins.")
+        return
+    try:
+        with st.spinner(f"Running {resolution * resolution} runs, one from each start point…"):
+            result = compute.basins(scene, resolution)
+    except ValueError as error:
+        st.error(f"The basins cannot be computed: {error}")
+        return
+    plotly(figures.basins_map(result.xs, result.ys, result.minimum,
+                              [(p.x, p.y, p.kind) for p in result.minima],
+                              bounds=landscape.bounds), key="basins")
+    st.caption(f"{scene.runs[0].label()}, {scene.steps} steps from each of "
+               f"{resolution}×{resolution} start points; a run counts as reaching a minimum when "
+               f"it ends within {result.radius:.3g} of it.")
