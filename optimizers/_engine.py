@@ -181,39 +181,60 @@ def simulate_kernel(
     return steps + 1, -1
 
 
+# Rows of a chunk's tally: per-run summaries.
+USABLE_SO_FAR = 0  # 1.0 while every point so far was usable
+USABLE_POINTS = 1  # how many leading points were usable
+NOT_YET_REACHED = 2  # 1.0 until a usable point's loss is <= target_loss
+POINTS_BEFORE_REACHED = 3
+FINAL_X = 4  # the last usable point and its loss
+FINAL_Y = 5
+FINAL_LOSS = 6
+N_TALLY_ROWS = 7
+
+
+@jit
+def _tally(p, f, g, box, target_loss, t, tally):
+    """Fold step t's points into the tally of every run of the chunk."""
+    m = f.shape[0]
+    for r in range(m):
+        if tally[USABLE_SO_FAR, r] == 0.0:
+            continue
+        if not _usable(p[r], p[m + r], f[r], g[r], g[m + r], box):
+            tally[USABLE_SO_FAR, r] = 0.0
+            continue
+        tally[USABLE_POINTS, r] = t + 1
+        tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r] = p[r], p[m + r], f[r]
+        if tally[NOT_YET_REACHED, r] > 0.0 and f[r] <= target_loss:
+            tally[NOT_YET_REACHED, r] = 0.0
+            tally[POINTS_BEFORE_REACHED, r] = t
+
+
 @jit
 def _advance_chunk(
     surface, sp, optimizer, h, schedule, q, source, gq, seed, steps, box, target_loss,
-    s, memory, p, g, f, rates, final_xy, final_loss, reached_at, diverged_at,
+    s, memory, p, g, f, rates, tally,
 ):
     """Advance the m = len(f) runs of one chunk together, one step at a time.
 
     ``p`` holds the starts in the layout of :func:`_evaluate`; ``h``, ``s`` and ``rates``
-    have one column per coordinate. Every loop runs over the chunk's runs with the codes
-    fixed, so the compiler can vectorise it. A diverged run keeps computing (harmless NaNs)
-    but its summaries stay at its last usable point.
+    have one column per coordinate, ``tally`` (N_TALLY_ROWS, m) one per run. Every loop runs
+    over the chunk's runs with the codes fixed, so the compiler can vectorise it. A run that
+    becomes unusable keeps computing (harmless NaNs) but its tally no longer changes.
     """
     m = f.shape[0]
     for r in range(m):
-        reached_at[r] = -1
-        diverged_at[r] = -1
-        final_xy[r, 0], final_xy[r, 1], final_loss[r] = p[r], p[m + r], np.nan
         Q.init_plateau(memory[r])
+        tally[USABLE_SO_FAR, r] = 1.0
+        tally[USABLE_POINTS, r] = 0.0
+        tally[NOT_YET_REACHED, r] = 1.0
+        tally[POINTS_BEFORE_REACHED, r] = 0.0
+        tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r] = p[r], p[m + r], np.nan
     for i in range(2 * m):
         rates[i] = h[R.LR, i]
     R.init_state(optimizer, s, h)
     for t in range(steps + 1):
         _evaluate(surface, sp, source, gq, seed, t, p, f, g)
-        for r in range(m):
-            alive = diverged_at[r] < 0
-            usable = _usable(p[r], p[m + r], f[r], g[r], g[m + r], box)
-            diverged_at[r] = t if alive and not usable else diverged_at[r]
-            keep = alive and usable
-            final_xy[r, 0] = p[r] if keep else final_xy[r, 0]
-            final_xy[r, 1] = p[m + r] if keep else final_xy[r, 1]
-            final_loss[r] = f[r] if keep else final_loss[r]
-            reached = keep and reached_at[r] < 0 and f[r] <= target_loss
-            reached_at[r] = t if reached else reached_at[r]
+        _tally(p, f, g, box, target_loss, t, tally)
         if t == steps:
             break
         if schedule != Q.REDUCE_ON_PLATEAU:
@@ -228,27 +249,43 @@ def _advance_chunk(
 
 @jit(parallel=True)
 def batch_kernel(
-    surface, sp, optimizer, hyper, schedule, q, source, gq, seed, starts, steps, box,
-    target_loss, states, memories, points, gradients, losses, rates,
-    final_xy, final_loss, reached_at, diverged_at,
+    surface, sp, optimizer, h, varied_slots, varied_values, schedule, q, source, gq, seed,
+    starts, steps, box, target_loss, hypers, states, memories, points, gradients, losses,
+    rates, tallies, final_xy, final_loss, reached_at, diverged_at,
 ):
-    """Run many independent runs in parallel, chunk by chunk; keep only their summaries.
+    """Run len(starts) independent runs in parallel and keep a summary of each.
 
-    Chunk c holds runs c*m .. c*m + m - 1 (m = CHUNK_RUNS): ``starts`` (c, 2m) in the
-    coordinate layout of :func:`_evaluate`, ``hyper`` (c, N_HYPERPARAMETERS, 2m), and
-    workspace ``states``, ``memories``, ``points``, ``gradients``, ``losses``, ``rates``.
-    Writes per run: the last usable point and its loss, the first step whose loss is
-    <= target_loss (-1: never) and the divergence index (-1: none).
+    Run r starts at ``starts[r]`` (n, 2) with the hyperparameters ``h`` (N_HYPERPARAMETERS,),
+    except that slot ``varied_slots[k]`` takes ``varied_values[k, r]``. Runs are advanced in
+    chunks of m; each thread reuses its own workspace (``hypers``, ``states``, ``memories``,
+    ``points``, ``gradients``, ``losses``, ``rates``, ``tallies``; leading dimension: thread),
+    which stays in cache. Writes per run: the last usable point and its loss, the first step
+    whose loss is <= target_loss (-1: never) and the divergence index (-1: none).
     """
-    n_chunks = starts.shape[0]
-    m = starts.shape[1] // 2
-    for c in numba.prange(n_chunks):
+    n = starts.shape[0]
+    m = losses.shape[1]
+    for c in numba.prange((n + m - 1) // m):
+        thread = numba.get_thread_id()
+        hc, p, tally = hypers[thread], points[thread], tallies[thread]
         lo = c * m
-        for i in range(2 * m):
-            points[c, i] = starts[c, i]
+        count = min(m, n - lo)
+        for r in range(m):
+            run = lo + r if r < count else lo  # pad a short chunk with copies of its first run
+            p[r], p[m + r] = starts[run, 0], starts[run, 1]
+            for k in range(hc.shape[0]):
+                hc[k, r] = hc[k, m + r] = h[k]
+            for k in range(varied_slots.shape[0]):
+                hc[varied_slots[k], r] = hc[varied_slots[k], m + r] = varied_values[k, run]
         _advance_chunk(
-            surface, sp, optimizer, hyper[c], schedule, q, source, gq, seed, steps, box,
-            target_loss, states[c], memories[c], points[c], gradients[c], losses[c], rates[c],
-            final_xy[lo:lo + m], final_loss[lo:lo + m], reached_at[lo:lo + m],
-            diverged_at[lo:lo + m],
+            surface, sp, optimizer, hc, schedule, q, source, gq, seed, steps, box, target_loss,
+            states[thread], memories[thread], p, gradients[thread], losses[thread],
+            rates[thread], tally,
         )
+        for r in range(count):
+            final_xy[lo + r, 0] = tally[FINAL_X, r]
+            final_xy[lo + r, 1] = tally[FINAL_Y, r]
+            final_loss[lo + r] = tally[FINAL_LOSS, r]
+            usable = tally[USABLE_SO_FAR, r] > 0.0
+            diverged_at[lo + r] = -1 if usable else int(tally[USABLE_POINTS, r])
+            not_reached = tally[NOT_YET_REACHED, r] > 0.0
+            reached_at[lo + r] = -1 if not_reached else int(tally[POINTS_BEFORE_REACHED, r])

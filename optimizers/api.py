@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numba
 import numpy as np
 
 import landscapes
@@ -420,38 +421,40 @@ def simulate(
     )
 
 
-def _run_batch(run: _Run, starts: np.ndarray, hyper: np.ndarray, steps: int, target: float):
-    """Run one trajectory per row of ``starts`` (n, 2) with hyperparameters ``hyper`` (n, H)."""
+def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
+               varied: dict[str, np.ndarray] | None = None):
+    """Run one trajectory per row of ``starts`` (n, 2); ``varied`` maps a hyperparameter name
+    to its value for every run (the others are ``run.h``)."""
     n = starts.shape[0]
-    m = E.CHUNK_RUNS
-    chunks = -(-n // m)
-    padded = np.arange(chunks * m) % n  # pad the last chunk with copies of real runs
-    # coordinate layout per chunk: (x_0 .. x_{m-1}, y_0 .. y_{m-1})
-    chunk_starts = np.ascontiguousarray(
-        starts[padded].reshape(chunks, m, 2).transpose(0, 2, 1).reshape(chunks, 2 * m)
-    )
-    chunk_hyper = hyper[padded].reshape(chunks, m, R.N_HYPERPARAMETERS).transpose(0, 2, 1)
-    chunk_hyper = np.ascontiguousarray(np.concatenate([chunk_hyper, chunk_hyper], axis=2))
-    final_xy = np.empty((chunks * m, 2))
-    final_loss = np.empty(chunks * m)
-    reached_at = np.empty(chunks * m, dtype=np.int64)
-    diverged_at = np.empty(chunks * m, dtype=np.int64)
+    varied = varied or {}
+    slots = np.array([R.HYPERPARAMETER_SLOTS[name] for name in varied], dtype=np.int64)
+    values = np.array([np.asarray(v, dtype=np.float64) for v in varied.values()])
+    values = np.ascontiguousarray(values.reshape(len(varied), n))
+    threads, m = numba.get_num_threads(), E.CHUNK_RUNS
+    final_xy = np.empty((n, 2))
+    final_loss = np.empty(n)
+    reached_at = np.empty(n, dtype=np.int64)
+    diverged_at = np.empty(n, dtype=np.int64)
     surface, sp, optimizer, _, schedule, q, source, gq, seed = run.kernel_args
     E.batch_kernel(
-        surface, sp, optimizer, chunk_hyper, schedule, q, source, gq, seed,
-        chunk_starts, np.int64(steps), escape_box(run.surface), np.float64(target),
-        np.empty((chunks, R.N_STATE_SLOTS, 2 * m)), np.empty((chunks, m, Q.N_PLATEAU_SLOTS)),
-        np.empty((chunks, 2 * m)), np.empty((chunks, 2 * m)), np.empty((chunks, m)),
-        np.empty((chunks, 2 * m)), final_xy, final_loss, reached_at, diverged_at,
+        surface, sp, optimizer, run.h, slots, values, schedule, q, source, gq, seed,
+        np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
+        escape_box(run.surface), np.float64(target),
+        np.empty((threads, R.N_HYPERPARAMETERS, 2 * m)),
+        np.empty((threads, R.N_STATE_SLOTS, 2 * m)), np.empty((threads, m, Q.N_PLATEAU_SLOTS)),
+        np.empty((threads, 2 * m)), np.empty((threads, 2 * m)), np.empty((threads, m)),
+        np.empty((threads, 2 * m)), np.empty((threads, E.N_TALLY_ROWS, m)),
+        final_xy, final_loss, reached_at, diverged_at,
     )
-    return final_xy[:n], final_loss[:n], reached_at[:n], diverged_at[:n]
+    return final_xy, final_loss, reached_at, diverged_at
 
 
 def _grid_values(name: str, values: Any) -> np.ndarray:
     try:
-        array = np.asarray(values, dtype=np.float64).reshape(-1)
+        array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
         array = np.empty(0)
+    array = array.reshape(-1) if array.ndim == 1 else np.empty(0)
     if array.size == 0:
         raise ValueError(f"Invalid {name}: {values!r} (allowed: a non-empty list of numbers)")
     return array
@@ -492,18 +495,18 @@ def sweep(
         for value in np.unique(values):  # each value checked once, with the other settings
             hyperparameter_vector(optimizer, **{**hyperparameters, param: value})
     grid_y, grid_x = np.meshgrid(ys, xs, indexing="ij")
-    hyper = np.tile(run.h, (grid_x.size, 1))
-    hyper[:, R.HYPERPARAMETER_SLOTS[x_param]] = grid_x.ravel()
-    hyper[:, R.HYPERPARAMETER_SLOTS[y_param]] = grid_y.ravel()
-    nesterov = hyper[:, R.NESTEROV] != 0
-    if np.any(nesterov & ((hyper[:, R.MOMENTUM] <= 0) | (hyper[:, R.DAMPENING] != 0))):
+    varied = {x_param: grid_x.ravel(), y_param: grid_y.ravel()}
+    setting = {name: varied.get(name, run.h[R.HYPERPARAMETER_SLOTS[name]])
+               for name in ("nesterov", "momentum", "dampening")}
+    if np.any((setting["nesterov"] != 0)
+              & ((setting["momentum"] <= 0) | (setting["dampening"] != 0))):
         raise ValueError("Nesterov momentum requires a momentum and zero dampening")
-    starts = np.tile(np.array([[x0, y0]]), (hyper.shape[0], 1))
+    starts = np.tile(np.array([[x0, y0]]), (grid_x.size, 1))
     tolerance = _as_float("tolerance", tolerance)
     if not (math.isfinite(tolerance) and tolerance > 0):
         raise ValueError(f"Invalid tolerance: {tolerance!r} (allowed: tolerance > 0)")
     target = run.surface.minimum_value + tolerance
-    _, final_loss, reached_at, diverged_at = _run_batch(run, starts, hyper, n_steps, target)
+    _, final_loss, reached_at, diverged_at = _run_batch(run, starts, n_steps, target, varied)
     shape = (ys.size, xs.size)
     return SweepResult(
         x_param=x_param, x_values=xs, y_param=y_param, y_values=ys,
@@ -543,8 +546,7 @@ def basins(
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     gx, gy = np.meshgrid(xs, ys)
     starts = np.column_stack([gx.ravel(), gy.ravel()])
-    hyper = np.tile(run.h, (starts.shape[0], 1))
-    final_xy, _, _, diverged_at = _run_batch(run, starts, hyper, n_steps, -math.inf)
+    final_xy, _, _, diverged_at = _run_batch(run, starts, n_steps, -math.inf)
     if radius is None:
         radius = 0.02 * math.hypot(x1 - x0, y1 - y0)
     radius = _as_float("radius", radius)
