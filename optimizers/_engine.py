@@ -249,7 +249,7 @@ def _advance_chunk(
 
 @jit(parallel=True)
 def batch_kernel(
-    surface, sp, optimizer, h, varied_slots, varied_values, schedule, q, source, gq, seed,
+    surface, sps, optimizer, h, varied_slots, varied_values, schedule, q, source, gq, seed,
     starts, steps, box, target_loss, hypers, states, memories, points, gradients, losses,
     rates, tallies, final_xy, final_loss, reached_at, diverged_at,
 ):
@@ -259,8 +259,10 @@ def batch_kernel(
     except that slot ``varied_slots[k]`` takes ``varied_values[k, r]``. Runs are advanced in
     chunks of m; each thread reuses its own workspace (``hypers``, ``states``, ``memories``,
     ``points``, ``gradients``, ``losses``, ``rates``, ``tallies``; leading dimension: thread),
-    which stays in cache. Writes per run: the last usable point and its loss, the first step
-    whose loss is <= target_loss (-1: never) and the divergence index (-1: none).
+    which stays in cache; ``sps`` holds a copy of the surface parameters per thread, since a
+    surface may use the tail of its parameter vector as scratch. Writes per run: the last
+    usable point and its loss, the first step whose loss is <= target_loss (-1: never) and
+    the divergence index (-1: none).
     """
     n = starts.shape[0]
     m = losses.shape[1]
@@ -277,8 +279,8 @@ def batch_kernel(
             for k in range(varied_slots.shape[0]):
                 hc[varied_slots[k], r] = hc[varied_slots[k], m + r] = varied_values[k, run]
         _advance_chunk(
-            surface, sp, optimizer, hc, schedule, q, source, gq, seed, steps, box, target_loss,
-            states[thread], memories[thread], p, gradients[thread], losses[thread],
+            surface, sps[thread], optimizer, hc, schedule, q, source, gq, seed, steps, box,
+            target_loss, states[thread], memories[thread], p, gradients[thread], losses[thread],
             rates[thread], tally,
         )
         for r in range(count):

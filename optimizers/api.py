@@ -437,7 +437,8 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     diverged_at = np.empty(n, dtype=np.int64)
     surface, sp, optimizer, _, schedule, q, source, gq, seed = run.kernel_args
     E.batch_kernel(
-        surface, sp, optimizer, run.h, slots, values, schedule, q, source, gq, seed,
+        surface, np.tile(sp, (threads, 1)), optimizer, run.h, slots, values, schedule, q,
+        source, gq, seed,
         np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
         escape_box(run.surface), np.float64(target),
         np.empty((threads, R.N_HYPERPARAMETERS, 2 * m)),
