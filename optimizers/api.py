@@ -163,25 +163,37 @@ def _as_float(what: str, value: Any) -> float:
         raise ValueError(f"Invalid {what}: {value!r} (allowed: a number)") from None
 
 
+def _checked_hyperparameter(spec: OptimizerSpec, name: str, raw: Any) -> float:
+    """One hyperparameter's value, checked against the optimizer's spec."""
+    taken = {hp.name: hp for hp in spec.hyperparameters}
+    if name not in taken:
+        raise ValueError(
+            f"Invalid hyperparameter for {spec.name}: {name!r} "
+            f"({spec.name} takes: {', '.join(taken)})"
+        )
+    value = _as_float(name, raw)
+    problem = taken[name].problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _check_nesterov(nesterov, momentum, dampening) -> None:
+    """torch's rule, on numbers or on arrays of a grid's values."""
+    if np.any((np.asarray(nesterov) != 0) & ((np.asarray(momentum) <= 0)
+                                             | (np.asarray(dampening) != 0))):
+        raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+
 def hyperparameter_vector(optimizer: str, **hyperparameters: Any) -> np.ndarray:
     """Validate ``hyperparameters`` for ``optimizer`` and return the kernel's float64 vector."""
     spec = _optimizer(optimizer)
-    taken = {hp.name: hp for hp in spec.hyperparameters}
-    h = np.zeros(R.N_HYPERPARAMETERS, dtype=np.float64)
     values = {**spec.defaults, **spec.fixed}
     for name, raw in hyperparameters.items():
-        if name not in taken:
-            raise ValueError(
-                f"Invalid hyperparameter for {spec.name}: {name!r} "
-                f"({spec.name} takes: {', '.join(taken)})"
-            )
-        value = _as_float(name, raw)
-        problem = taken[name].problem(value)
-        if problem:
-            raise ValueError(problem)
-        values[name] = value
-    if values.get("nesterov", 0.0) and (values["momentum"] <= 0.0 or values["dampening"] != 0.0):
-        raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        values[name] = _checked_hyperparameter(spec, name, raw)
+    if "nesterov" in values:
+        _check_nesterov(values["nesterov"], values["momentum"], values["dampening"])
+    h = np.zeros(R.N_HYPERPARAMETERS, dtype=np.float64)
     for name, value in values.items():
         h[R.HYPERPARAMETER_SLOTS[name]] = value
     return h
@@ -493,15 +505,13 @@ def sweep(
     if x_param == y_param:
         raise ValueError(f"Invalid y_param: {y_param!r} (allowed: different from x_param)")
     for param, values in ((x_param, xs), (y_param, ys)):
-        for value in np.unique(values):  # each value checked once, with the other settings
-            hyperparameter_vector(optimizer, **{**hyperparameters, param: value})
+        for value in np.unique(values):
+            _checked_hyperparameter(run.spec, param, value)
     grid_y, grid_x = np.meshgrid(ys, xs, indexing="ij")
     varied = {x_param: grid_x.ravel(), y_param: grid_y.ravel()}
-    setting = {name: varied.get(name, run.h[R.HYPERPARAMETER_SLOTS[name]])
-               for name in ("nesterov", "momentum", "dampening")}
-    if np.any((setting["nesterov"] != 0)
-              & ((setting["momentum"] <= 0) | (setting["dampening"] != 0))):
-        raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+    if "nesterov" in {**run.spec.defaults, **run.spec.fixed}:  # the rule that ties two
+        _check_nesterov(*(varied.get(name, run.h[R.HYPERPARAMETER_SLOTS[name]])
+                          for name in ("nesterov", "momentum", "dampening")))
     starts = np.tile(np.array([[x0, y0]]), (grid_x.size, 1))
     tolerance = _as_float("tolerance", tolerance)
     if not (math.isfinite(tolerance) and tolerance > 0):
@@ -547,12 +557,12 @@ def basins(
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     gx, gy = np.meshgrid(xs, ys)
     starts = np.column_stack([gx.ravel(), gy.ravel()])
-    final_xy, _, _, diverged_at = _run_batch(run, starts, n_steps, -math.inf)
     if radius is None:
         radius = 0.02 * math.hypot(x1 - x0, y1 - y0)
     radius = _as_float("radius", radius)
     if not (math.isfinite(radius) and radius > 0):
         raise ValueError(f"Invalid radius: {radius!r} (allowed: a number > 0)")
+    final_xy, _, _, diverged_at = _run_batch(run, starts, n_steps, -math.inf)
     minima = tuple(
         p for p in run.surface.points
         if p.kind in (landscapes.GLOBAL_MINIMUM, landscapes.LOCAL_MINIMUM)

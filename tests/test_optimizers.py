@@ -1,0 +1,428 @@
+"""Every optimizer takes torch's steps.
+
+The reference below is torch.optim's documented single-tensor algorithm for each optimizer,
+written out as plain Python on floats, one coordinate at a time (torch updates each element of
+a parameter tensor independently), with the gradients of ``landscapes.get(name).grad``. Lion
+follows Chen et al. (2023) and Newton's method solves ``(H + damping I) d = g`` with NumPy.
+The engine must reproduce the reference's first steps to 1e-12 relative, for every optimizer,
+for a table of hyperparameter settings that switches every option on (amsgrad, centered,
+momentum, nesterov, dampening, weight decay, lr_decay, initial_accumulator_value, ...).
+
+The engine keeps ``beta ** step`` as a running product instead of calling ``pow`` (see the
+note in ``optimizers._rules``); a long Adam run checks that this stays within 1e-10 of torch.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+
+# torch.optim's defaults for each optimizer, in the lab's names (betas split into beta1, beta2).
+# "momentum" and "nesterov" are the lab's presets of torch's SGD; Lion's are Chen et al.'s.
+TORCH_DEFAULTS = {
+    "sgd": {"lr": 1e-3, "momentum": 0.0, "dampening": 0.0, "nesterov": False,
+            "weight_decay": 0.0},
+    "momentum": {"lr": 1e-3, "momentum": 0.9, "dampening": 0.0, "nesterov": False,
+                 "weight_decay": 0.0},
+    "nesterov": {"lr": 1e-3, "momentum": 0.9, "dampening": 0.0, "nesterov": True,
+                 "weight_decay": 0.0},
+    "adagrad": {"lr": 1e-2, "lr_decay": 0.0, "weight_decay": 0.0,
+                "initial_accumulator_value": 0.0, "eps": 1e-10},
+    "adadelta": {"lr": 1.0, "rho": 0.9, "eps": 1e-6, "weight_decay": 0.0},
+    "rmsprop": {"lr": 1e-2, "alpha": 0.99, "eps": 1e-8, "weight_decay": 0.0, "momentum": 0.0,
+                "centered": False},
+    "adam": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0,
+             "amsgrad": False},
+    "adamw": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 1e-2,
+              "amsgrad": False},
+    "adamax": {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0},
+    "nadam": {"lr": 2e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0,
+              "momentum_decay": 4e-3},
+    "radam": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0},
+    "lion": {"lr": 1e-4, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0},
+    "newton": {"lr": 1.0, "damping": 0.0},
+}
+
+
+# --- the reference: torch's update rules on floats --------------------------------------------
+
+
+def lerp(start, end, weight):
+    """torch.lerp: start + weight (end - start)."""
+    return start + weight * (end - start)
+
+
+def torch_sgd(p, g, state, step, lr, hp):
+    if hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    if hp["momentum"] != 0:
+        if "momentum_buffer" not in state:  # the buffer starts at the first gradient
+            buf = g
+        else:
+            buf = state["momentum_buffer"] * hp["momentum"] + (1 - hp["dampening"]) * g
+        state["momentum_buffer"] = buf
+        g = g + hp["momentum"] * buf if hp["nesterov"] else buf
+    return p + -lr * g
+
+
+def torch_adagrad(p, g, state, step, lr, hp):
+    if hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    clr = lr / (1 + (step - 1) * hp["lr_decay"])
+    state["sum"] = state.get("sum", hp["initial_accumulator_value"]) + g * g
+    std = math.sqrt(state["sum"]) + hp["eps"]
+    return p + -clr * g / std
+
+
+def torch_adadelta(p, g, state, step, lr, hp):
+    rho, eps = hp["rho"], hp["eps"]
+    if hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    state["square_avg"] = state.get("square_avg", 0.0) * rho + (1 - rho) * g * g
+    std = math.sqrt(state["square_avg"] + eps)
+    delta = math.sqrt(state.get("acc_delta", 0.0) + eps) / std * g
+    state["acc_delta"] = state.get("acc_delta", 0.0) * rho + (1 - rho) * delta * delta
+    return p + -lr * delta
+
+
+def torch_rmsprop(p, g, state, step, lr, hp):
+    alpha = hp["alpha"]
+    if hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    state["square_avg"] = state.get("square_avg", 0.0) * alpha + (1 - alpha) * g * g
+    if hp["centered"]:
+        state["grad_avg"] = lerp(state.get("grad_avg", 0.0), g, 1 - alpha)
+        avg = math.sqrt(state["square_avg"] - state["grad_avg"] * state["grad_avg"])
+    else:
+        avg = math.sqrt(state["square_avg"])
+    avg = avg + hp["eps"]
+    if hp["momentum"] > 0:
+        state["momentum_buffer"] = state.get("momentum_buffer", 0.0) * hp["momentum"] + g / avg
+        return p + -lr * state["momentum_buffer"]
+    return p + -lr * g / avg
+
+
+def torch_adam(p, g, state, step, lr, hp, decoupled_weight_decay=False):
+    beta1, beta2 = hp["beta1"], hp["beta2"]
+    if decoupled_weight_decay:  # AdamW
+        p = p * (1 - lr * hp["weight_decay"])
+    elif hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    state["exp_avg"] = lerp(state.get("exp_avg", 0.0), g, 1 - beta1)
+    state["exp_avg_sq"] = state.get("exp_avg_sq", 0.0) * beta2 + (1 - beta2) * g * g
+    bias_correction1 = 1 - beta1**step
+    bias_correction2 = 1 - beta2**step
+    step_size = lr / bias_correction1
+    bias_correction2_sqrt = math.sqrt(bias_correction2)
+    if hp["amsgrad"]:
+        state["max_exp_avg_sq"] = max(state.get("max_exp_avg_sq", 0.0), state["exp_avg_sq"])
+        denom = math.sqrt(state["max_exp_avg_sq"]) / bias_correction2_sqrt + hp["eps"]
+    else:
+        denom = math.sqrt(state["exp_avg_sq"]) / bias_correction2_sqrt + hp["eps"]
+    return p + -step_size * state["exp_avg"] / denom
+
+
+def torch_adamw(p, g, state, step, lr, hp):
+    return torch_adam(p, g, state, step, lr, hp, decoupled_weight_decay=True)
+
+
+def torch_adamax(p, g, state, step, lr, hp):
+    beta1, beta2 = hp["beta1"], hp["beta2"]
+    if hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    state["exp_avg"] = lerp(state.get("exp_avg", 0.0), g, 1 - beta1)
+    state["exp_inf"] = max(state.get("exp_inf", 0.0) * beta2, abs(g) + hp["eps"])
+    clr = lr / (1 - beta1**step)
+    return p + -clr * state["exp_avg"] / state["exp_inf"]
+
+
+def torch_nadam(p, g, state, step, lr, hp):
+    beta1, beta2, momentum_decay = hp["beta1"], hp["beta2"], hp["momentum_decay"]
+    bias_correction2 = 1 - beta2**step
+    if hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+    state["mu_product"] = state.get("mu_product", 1.0) * mu
+    state["exp_avg"] = lerp(state.get("exp_avg", 0.0), g, 1 - beta1)
+    state["exp_avg_sq"] = state.get("exp_avg_sq", 0.0) * beta2 + (1 - beta2) * g * g
+    denom = math.sqrt(state["exp_avg_sq"] / bias_correction2) + hp["eps"]
+    mu_product_next = state["mu_product"] * mu_next
+    p = p + (-lr * (1.0 - mu) / (1.0 - state["mu_product"])) * g / denom
+    return p + (-lr * mu_next) / (1.0 - mu_product_next) * state["exp_avg"] / denom
+
+
+def torch_radam(p, g, state, step, lr, hp):
+    beta1, beta2 = hp["beta1"], hp["beta2"]
+    if hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    state["exp_avg"] = lerp(state.get("exp_avg", 0.0), g, 1 - beta1)
+    state["exp_avg_sq"] = state.get("exp_avg_sq", 0.0) * beta2 + (1 - beta2) * g * g
+    bias_correction1 = 1 - beta1**step
+    bias_correction2 = 1 - beta2**step
+    bias_corrected_exp_avg = state["exp_avg"] / bias_correction1
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * step * (beta2**step) / bias_correction2
+    if rho_t > 5.0:
+        rect = math.sqrt(
+            (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+        )
+        adaptive_lr = math.sqrt(bias_correction2) / (math.sqrt(state["exp_avg_sq"]) + hp["eps"])
+        return p - bias_corrected_exp_avg * lr * adaptive_lr * rect
+    return p - bias_corrected_exp_avg * lr
+
+
+def torch_lion(p, g, state, step, lr, hp):
+    """Chen et al. (2023): c = b1 m + (1-b1) g; p <- p (1 - lr wd) - lr sign(c);
+    m <- b2 m + (1-b2) g."""
+    beta1, beta2 = hp["beta1"], hp["beta2"]
+    m = state.get("exp_avg", 0.0)
+    c = beta1 * m + (1 - beta1) * g
+    p = p * (1 - lr * hp["weight_decay"]) - lr * float(np.sign(c))
+    state["exp_avg"] = beta2 * m + (1 - beta2) * g
+    return p
+
+
+TORCH_RULES = {
+    "sgd": torch_sgd,
+    "momentum": torch_sgd,
+    "nesterov": torch_sgd,
+    "adagrad": torch_adagrad,
+    "adadelta": torch_adadelta,
+    "rmsprop": torch_rmsprop,
+    "adam": torch_adam,
+    "adamw": torch_adamw,
+    "adamax": torch_adamax,
+    "nadam": torch_nadam,
+    "radam": torch_radam,
+    "lion": torch_lion,
+}
+
+
+def newton_step(surface, p, lr, hp):
+    """p - lr (H + damping I)^-1 g."""
+    hessian = np.array(surface.hessian(*p)) + hp["damping"] * np.eye(2)
+    direction = np.linalg.solve(hessian, np.array(surface.grad(*p)))
+    return [p[0] - lr * float(direction[0]), p[1] - lr * float(direction[1])]
+
+
+def reference_path(surface, optimizer, start, steps, **hyperparameters):
+    """The points x_0 .. x_steps of a torch training loop: one optimizer.step() per point."""
+    hp = {**TORCH_DEFAULTS[optimizer], **hyperparameters}
+    p = [float(start[0]), float(start[1])]
+    state = [{}, {}]  # torch keeps one state per element of the parameter
+    path = [tuple(p)]
+    for t in range(steps):
+        if optimizer == "newton":
+            p = newton_step(surface, p, hp["lr"], hp)
+        else:
+            g = surface.grad(*p)
+            rule = TORCH_RULES[optimizer]
+            p = [rule(p[i], g[i], state[i], t + 1, hp["lr"], hp) for i in range(2)]
+        path.append(tuple(p))
+    return np.array(path)
+
+
+# --- the table of optimizers under test ---------------------------------------------------------
+
+# (optimizer, hyperparameters, steps). Three steps unless a rule needs more to show itself:
+# RAdam's rectification switches on only once rho_t > 5 (step 6 at the earliest).
+CONFIGURATIONS = [
+    ("sgd", {}, 3),
+    ("sgd", {"lr": 2e-3, "weight_decay": 0.5}, 3),
+    ("sgd", {"momentum": 0.9}, 3),
+    ("sgd", {"momentum": 0.9, "dampening": 0.5}, 3),
+    ("sgd", {"momentum": 0.9, "nesterov": True}, 3),
+    ("sgd", {"momentum": 0.5, "nesterov": True, "weight_decay": 0.5}, 3),
+    ("momentum", {}, 3),
+    ("momentum", {"momentum": 0.5, "weight_decay": 0.5}, 3),
+    ("nesterov", {}, 3),
+    ("nesterov", {"momentum": 0.99, "lr": 5e-4}, 3),
+    ("adagrad", {}, 3),
+    ("adagrad", {"lr": 0.1, "lr_decay": 0.5}, 3),
+    ("adagrad", {"initial_accumulator_value": 2.0, "weight_decay": 0.5}, 3),
+    ("adagrad", {"eps": 1e-1}, 3),
+    ("adadelta", {}, 3),
+    ("adadelta", {"lr": 0.5, "rho": 0.5, "eps": 1e-3, "weight_decay": 0.5}, 3),
+    ("rmsprop", {}, 3),
+    ("rmsprop", {"centered": True}, 3),
+    ("rmsprop", {"momentum": 0.9}, 3),
+    ("rmsprop", {"centered": True, "momentum": 0.5, "alpha": 0.9, "weight_decay": 0.5}, 3),
+    ("rmsprop", {"eps": 1.0}, 3),
+    ("adam", {}, 3),
+    ("adam", {"lr": 0.1}, 3),
+    ("adam", {"lr": 0.5, "beta2": 0.5, "amsgrad": True}, 3),
+    ("adam", {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 1e-1, "weight_decay": 0.5}, 3),
+    ("adamw", {}, 3),
+    ("adamw", {"lr": 0.5, "beta2": 0.5, "weight_decay": 0.5, "amsgrad": True}, 3),
+    ("adamax", {}, 3),
+    ("adamax", {"lr": 0.1, "beta1": 0.5, "beta2": 0.5, "eps": 1.0, "weight_decay": 0.5}, 3),
+    ("nadam", {}, 3),
+    ("nadam", {"lr": 0.1, "momentum_decay": 0.5, "weight_decay": 0.5}, 3),
+    ("nadam", {"beta1": 0.5, "beta2": 0.9, "eps": 1e-1}, 3),
+    ("radam", {}, 8),
+    ("radam", {"lr": 2e-3, "beta2": 0.9, "weight_decay": 0.5}, 8),
+    ("radam", {"beta1": 0.5, "eps": 1.0}, 8),
+    ("lion", {}, 3),
+    ("lion", {"lr": 0.5, "beta1": 0.95, "beta2": 0.5, "weight_decay": 0.5}, 3),
+    ("newton", {}, 3),
+    ("newton", {"lr": 0.5, "damping": 10.0}, 3),
+]
+
+# Surfaces and fixed starts: a curved valley with large gradients, and a bowl (κ = 20 and a
+# custom κ, to check that surface parameters reach the kernel).
+SURFACES = {
+    "rosenbrock": (landscapes.get("rosenbrock"), (-1.5, 2.0)),
+    "quadratic": (landscapes.get("quadratic"), (-9.0, 3.0)),
+    "quadratic(kappa=3)": (landscapes.get("quadratic", condition_number=3.0), (4.0, -2.5)),
+}
+
+
+def configuration_id(optimizer, hyperparameters, steps):
+    settings = ",".join(f"{k}={v}" for k, v in hyperparameters.items())
+    return f"{optimizer}({settings})"
+
+
+def configurations():
+    return [
+        pytest.param(optimizer, hyper, steps, id=configuration_id(optimizer, hyper, steps))
+        for optimizer, hyper, steps in CONFIGURATIONS
+    ]
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+def test_the_table_covers_every_optimizer():
+    assert {optimizer for optimizer, _, _ in CONFIGURATIONS} == set(optimizers.names())
+    assert set(TORCH_DEFAULTS) == set(optimizers.names())
+
+
+@pytest.mark.parametrize("optimizer", optimizers.names())
+def test_defaults_are_torchs_defaults(optimizer):
+    spec = optimizers.OPTIMIZERS_BY_NAME[optimizer]
+    settings = {**spec.defaults, **spec.fixed}
+    assert settings == pytest.approx(
+        {name: float(value) for name, value in TORCH_DEFAULTS[optimizer].items()}
+    )
+
+
+@pytest.mark.parametrize("surface_name", list(SURFACES))
+@pytest.mark.parametrize(("optimizer", "hyperparameters", "steps"), configurations())
+def test_first_steps_are_torchs_steps(optimizer, hyperparameters, steps, surface_name):
+    surface, start = SURFACES[surface_name]
+    path = optimizers.simulate(surface, optimizer, start, steps, **hyperparameters)
+    expected = reference_path(surface, optimizer, start, steps, **hyperparameters)
+    assert path.diverged_at is None
+    np.testing.assert_allclose(path.xy, expected, rtol=1e-12, atol=1e-300)
+    np.testing.assert_array_equal(path.lr, {**TORCH_DEFAULTS[optimizer], **hyperparameters}["lr"])
+    # the recorded loss and gradient are the surface's, at the recorded points
+    np.testing.assert_array_equal(path.loss, surface.f(path.xy[:, 0], path.xy[:, 1]))
+    np.testing.assert_array_equal(path.grad, np.column_stack(surface.grad(path.xy[:, 0],
+                                                                          path.xy[:, 1])))
+
+
+@pytest.mark.parametrize(("optimizer", "hyperparameters", "steps"), configurations())
+def test_every_setting_in_the_table_changes_the_first_steps(optimizer, hyperparameters, steps):
+    """Otherwise the table could not catch an engine that ignores that setting."""
+    for name in hyperparameters:
+        without = {k: v for k, v in hyperparameters.items() if k != name}
+        changed = any(
+            not np.array_equal(
+                reference_path(surface, optimizer, start, steps, **hyperparameters),
+                reference_path(surface, optimizer, start, steps, **without),
+            )
+            for surface, start in SURFACES.values()
+        )
+        assert changed, f"{name}={hyperparameters[name]!r} makes no difference"
+
+
+def test_radam_rows_reach_the_rectified_branch():
+    """rho_t > 5 within the steps the table runs (beta2 = 0.999 and 0.9)."""
+    for beta2 in (0.999, 0.9):
+        rho_inf = 2 / (1 - beta2) - 1
+        rho = [rho_inf - 2 * t * beta2**t / (1 - beta2**t) for t in range(1, 9)]
+        assert rho[0] < 5 < rho[-1]
+
+
+def test_running_product_bias_correction_stays_within_1e_10_of_pow_over_100_000_steps():
+    """Adam with beta1 = 0.999, beta2 = 0.9999: both corrections matter for the whole run.
+
+    lr is small so the point is still far from the minimum after 100 000 steps, and every
+    step's size depends on 1 - beta ** step.
+    """
+    surface, start, steps = landscapes.get("quadratic"), (-9.0, 3.0), 100_000
+    hp = {"lr": 1e-5, "beta1": 0.999, "beta2": 0.9999}
+    path = optimizers.simulate(surface, "adam", start, steps, **hp)
+    expected = reference_path(surface, "adam", start, steps, **hp)
+    assert path.diverged_at is None
+    assert np.all(np.abs(path.xy[-1] - path.xy[0]) > 0.5)  # it moved a long way
+    np.testing.assert_allclose(path.xy, expected, rtol=1e-10)
+
+
+# --- behaviour a reader of the spec expects -----------------------------------------------------
+
+
+def test_sgd_with_a_tiny_learning_rate_barely_moves_in_100_steps():
+    surface = landscapes.get("quadratic")
+    path = optimizers.simulate(surface, "sgd", surface.start, 100, lr=1e-7)
+    assert np.linalg.norm(path.xy[-1] - path.xy[0]) < 1e-3
+    assert path.loss[-1] < path.loss[0]
+    assert path.loss[-1] > 0.999 * path.loss[0]
+
+
+def first_step_below(path, level):
+    below = np.flatnonzero(path.loss <= level)
+    return int(below[0]) if below.size else math.inf
+
+
+def test_momentum_reaches_the_bowls_minimum_faster_than_sgd_at_the_same_lr():
+    surface = landscapes.get("quadratic")
+    sgd = optimizers.simulate(surface, "sgd", surface.start, 3000, lr=0.01)
+    heavy_ball = optimizers.simulate(surface, "momentum", surface.start, 3000, lr=0.01)
+    assert first_step_below(sgd, 1e-6) < math.inf
+    assert first_step_below(heavy_ball, 1e-6) < first_step_below(sgd, 1e-6) / 2
+
+
+@pytest.mark.parametrize("name", ["quadratic", "booth", "matyas"])
+def test_newton_solves_a_quadratic_bowl_in_one_step(name):
+    surface = landscapes.get(name)
+    path = optimizers.simulate(surface, "newton", surface.start, 1, lr=1.0, damping=0.0)
+    np.testing.assert_allclose(path.xy[1], surface.minima[0], rtol=0, atol=1e-12)
+    assert path.loss[1] == pytest.approx(surface.minimum_value, abs=1e-20)
+
+
+def test_newton_heads_for_a_saddle_as_readily_as_for_a_minimum():
+    path = optimizers.simulate("saddle", "newton", (1.5, -0.7), 1)
+    np.testing.assert_array_equal(path.xy[1], [0.0, 0.0])
+
+
+@pytest.mark.parametrize("optimizer", optimizers.names())
+def test_every_optimizer_with_its_defaults_goes_downhill_on_the_booth_bowl(optimizer):
+    surface = landscapes.get("booth")
+    path = optimizers.simulate(surface, optimizer, surface.start, 200)
+    assert not path.diverged
+    assert path.loss[-1] < path.loss[0]
+
+
+def test_lion_moves_every_coordinate_by_exactly_lr():
+    path = optimizers.simulate("rosenbrock", "lion", (-1.5, 2.0), 5, lr=0.01)
+    np.testing.assert_allclose(np.abs(np.diff(path.xy, axis=0)), 0.01, rtol=1e-12)
+
+
+def test_decoupled_weight_decay_shrinks_adamws_point_but_not_adams_gradient():
+    """AdamW: p (1 - lr wd) then the Adam step; Adam adds wd p to the gradient instead."""
+    start, hp = (-1.5, 2.0), {"lr": 0.1, "weight_decay": 0.5}
+    adamw = optimizers.simulate("rosenbrock", "adamw", start, 1, **hp)
+    adam_from_shrunk = optimizers.simulate(
+        "rosenbrock", "adam", (start[0] * 0.95, start[1] * 0.95), 0
+    )
+    plain_adam = optimizers.simulate("rosenbrock", "adam", start, 1, lr=0.1)
+    # The first Adam step is lr * sign(g) (m_hat / sqrt(v_hat) = g / |g|), whatever g is.
+    step = plain_adam.xy[1] - plain_adam.xy[0]
+    np.testing.assert_allclose(adamw.xy[1], adam_from_shrunk.xy[0] + step, rtol=1e-9)

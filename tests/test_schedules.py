@@ -1,0 +1,219 @@
+"""Every learning-rate schedule against torch.optim.lr_scheduler, step by step.
+
+``Trajectory.lr[t]`` is the rate of the step from point t, i.e. the optimizer's lr after t calls
+of ``scheduler.step()`` (torch's ``last_epoch == t``). The closed-form schedules are written out
+below from torch's formulas; ReduceLROnPlateau is simulated as torch implements it, fed with
+the losses the run recorded.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+
+BASE_LR = 0.01
+STEPS = 120
+
+
+def run(schedule, lr=BASE_LR, steps=STEPS, surface="quadratic", **settings):
+    """Plain SGD, so each step is x_{t+1} = x_t - lr_t g_t and shows the rate it used."""
+    return optimizers.simulate(surface, "sgd", landscapes.get(surface).start, steps,
+                               schedule=schedule, lr=lr, **settings)
+
+
+# --- closed forms, as torch.optim.lr_scheduler defines them ----------------------------------
+
+
+def step_lr(t, step_size, gamma=0.1):
+    return BASE_LR * gamma ** (t // step_size)
+
+
+def multistep_lr(t, milestones, gamma=0.1):
+    return BASE_LR * gamma ** sum(1 for m in milestones if m <= t)  # bisect_right
+
+
+def exponential_lr(t, gamma):
+    return BASE_LR * gamma**t
+
+
+def inverse_time_lr(t, decay):
+    return BASE_LR / (1 + decay * t)
+
+
+def cosine_lr(t, T_max, eta_min=0.0):
+    return eta_min + (BASE_LR - eta_min) * (1 + math.cos(math.pi * t / T_max)) / 2
+
+
+def warmup_cosine_lr(t, warmup_steps=50, T_max=500, eta_min=0.0, start_factor=0.1):
+    """SequentialLR(LinearLR(start_factor, total_iters=W), CosineAnnealingLR, milestones=[W])."""
+    if t < warmup_steps:
+        return BASE_LR * (start_factor + (1 - start_factor) * t / warmup_steps)
+    return cosine_lr(t - warmup_steps, T_max, eta_min)
+
+
+def cyclic_lr(t, base_lr=1e-3, max_lr=1e-1, step_size_up=50, step_size_down=None):
+    """CyclicLR(mode='triangular'): the optimizer's own lr is replaced."""
+    step_size_down = step_size_down or step_size_up
+    total_size = step_size_up + step_size_down
+    step_ratio = step_size_up / total_size
+    cycle = math.floor(1 + t / total_size)
+    x = 1.0 + t / total_size - cycle
+    scale_factor = x / step_ratio if x <= step_ratio else (x - 1) / (step_ratio - 1)
+    return base_lr + (max_lr - base_lr) * scale_factor
+
+
+CLOSED_FORMS = [
+    (None, lambda t: BASE_LR),
+    ("constant", lambda t: BASE_LR),
+    ({"name": "step", "step_size": 7}, lambda t: step_lr(t, 7)),
+    ({"name": "step", "step_size": 10, "gamma": 0.5}, lambda t: step_lr(t, 10, 0.5)),
+    ({"name": "multistep", "milestones": [30, 5, 12]}, lambda t: multistep_lr(t, [5, 12, 30])),
+    ({"name": "multistep", "milestones": [3, 3, 40], "gamma": 0.5},
+     lambda t: multistep_lr(t, [3, 3, 40], 0.5)),
+    ({"name": "exponential", "gamma": 0.97}, lambda t: exponential_lr(t, 0.97)),
+    ({"name": "inverse_time", "decay": 0.1}, lambda t: inverse_time_lr(t, 0.1)),
+    ({"name": "cosine", "T_max": 500}, lambda t: cosine_lr(t, 500)),
+    ({"name": "cosine", "T_max": 40, "eta_min": 1e-3}, lambda t: cosine_lr(t, 40, 1e-3)),
+    ({"name": "warmup_cosine"}, warmup_cosine_lr),
+    ({"name": "warmup_cosine", "warmup_steps": 10, "T_max": 60, "eta_min": 1e-4,
+      "start_factor": 0.25},
+     lambda t: warmup_cosine_lr(t, 10, 60, 1e-4, 0.25)),
+    ({"name": "cyclic"}, cyclic_lr),
+    ({"name": "cyclic", "base_lr": 1e-4, "max_lr": 0.02, "step_size_up": 8},
+     lambda t: cyclic_lr(t, 1e-4, 0.02, 8)),
+    ({"name": "cyclic", "base_lr": 1e-4, "max_lr": 0.02, "step_size_up": 4,
+      "step_size_down": 11},
+     lambda t: cyclic_lr(t, 1e-4, 0.02, 4, 11)),
+]
+
+
+def schedule_id(schedule):
+    if schedule is None or isinstance(schedule, str):
+        return str(schedule)
+    return ",".join(f"{k}={v}" for k, v in schedule.items())
+
+
+@pytest.mark.parametrize(
+    ("schedule", "closed_form"),
+    [pytest.param(s, f, id=schedule_id(s)) for s, f in CLOSED_FORMS],
+)
+def test_closed_form_schedules_follow_torchs_formula(schedule, closed_form):
+    path = run(schedule)
+    expected = [closed_form(t) for t in range(STEPS)]
+    assert path.steps == STEPS
+    np.testing.assert_allclose(path.lr, expected, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize(
+    "schedule", [pytest.param(s, id=schedule_id(s)) for s, _ in CLOSED_FORMS]
+)
+def test_each_step_uses_the_scheduled_rate(schedule):
+    """SGD: x_{t+1} = x_t - lr[t] g_t, so the rate recorded is the rate the optimizer used."""
+    path = run(schedule)
+    np.testing.assert_allclose(path.xy[1:], path.xy[:-1] - path.lr[:, None] * path.grad[:-1],
+                               rtol=1e-14, atol=1e-300)
+
+
+def test_every_schedule_is_exercised():
+    used = {"constant" if s is None else s if isinstance(s, str) else s["name"]
+            for s, _ in CLOSED_FORMS}
+    assert used | {"reduce_on_plateau"} == set(optimizers.schedule_names())
+
+
+def test_schedules_compose_with_adaptive_optimizers():
+    """The schedule sets lr; Adam's first step then moves every coordinate by about lr_0."""
+    schedule = {"name": "warmup_cosine", "warmup_steps": 4, "start_factor": 0.5}
+    path = optimizers.simulate("rosenbrock", "adam", (-1.5, 2.0), 1, lr=0.1, schedule=schedule)
+    np.testing.assert_allclose(np.abs(path.xy[1] - path.xy[0]), 0.05, rtol=1e-8)
+
+
+# --- ReduceLROnPlateau -------------------------------------------------------------------------
+
+
+class ReduceLROnPlateau:
+    """torch.optim.lr_scheduler.ReduceLROnPlateau(mode='min', threshold_mode='rel')."""
+
+    def __init__(self, lr, factor=0.1, patience=10, threshold=1e-4, cooldown=0, min_lr=0.0,
+                 eps=1e-8):
+        self.lr, self.factor, self.patience, self.threshold = lr, factor, patience, threshold
+        self.cooldown, self.min_lr, self.eps = cooldown, min_lr, eps
+        self.best = math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+
+    def step(self, metrics):
+        current = float(metrics)
+        if current < self.best * (1 - self.threshold):
+            self.best = current
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            new_lr = max(self.lr * self.factor, self.min_lr)
+            if self.lr - new_lr > self.eps:
+                self.lr = new_lr
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+
+
+def torch_plateau_rates(lr, losses, **settings):
+    """The rate of each step of a loop that calls scheduler.step(loss_t) after step t."""
+    scheduler = ReduceLROnPlateau(lr, **settings)
+    rates = []
+    for loss in losses:
+        rates.append(scheduler.lr)
+        scheduler.step(loss)
+    return np.array(rates)
+
+
+# Noisy gradients on the bowl make the loss stall and bounce, so the scheduler has work to do.
+NOISY = {"name": "noisy", "noise_scale": 2.0}
+PLATEAU_CASES = [
+    ("defaults", {}, 0.05),
+    ("patience", {"patience": 3, "factor": 0.5}, 0.05),
+    ("cooldown", {"patience": 2, "factor": 0.7, "cooldown": 6}, 0.05),
+    ("min_lr", {"patience": 1, "factor": 0.5, "min_lr": 0.004}, 0.05),
+    ("threshold", {"patience": 4, "factor": 0.5, "threshold": 0.2}, 0.05),
+    ("eps", {"patience": 1, "factor": 0.5, "eps": 0.01}, 0.05),
+]
+
+
+@pytest.mark.parametrize(("case", "settings", "lr"), PLATEAU_CASES,
+                         ids=[case for case, _, _ in PLATEAU_CASES])
+def test_reduce_on_plateau_is_torchs_reduce_lr_on_plateau(case, settings, lr):
+    path = run({"name": "reduce_on_plateau", **settings}, lr=lr, steps=400, gradient=NOISY,
+               seed=3)
+    assert path.diverged_at is None
+    expected = torch_plateau_rates(lr, path.loss[:-1], **settings)
+    np.testing.assert_array_equal(path.lr, expected)
+    assert expected[-1] < lr, "the case never reduces the rate: it tests nothing"
+
+
+@pytest.mark.parametrize(("case", "settings"), [
+    ("cooldown", {"cooldown": 6}),
+    ("min_lr", {"min_lr": 0.004}),
+    ("threshold", {"threshold": 0.2}),
+    ("eps", {"eps": 0.01}),
+])
+def test_every_plateau_setting_in_the_table_makes_a_difference(case, settings):
+    """Otherwise the table could not catch an engine that ignores it."""
+    (_, full, lr), = [c for c in PLATEAU_CASES if c[0] == case]
+    without = {k: v for k, v in full.items() if k not in settings}
+    path = run({"name": "reduce_on_plateau", **full}, lr=lr, steps=400, gradient=NOISY, seed=3)
+    assert not np.array_equal(torch_plateau_rates(lr, path.loss[:-1], **full),
+                              torch_plateau_rates(lr, path.loss[:-1], **without))
+
+
+def test_reduce_on_plateau_never_goes_below_min_lr_and_only_ever_falls():
+    path = run({"name": "reduce_on_plateau", "patience": 0, "factor": 0.5, "min_lr": 1e-3},
+               lr=0.05, steps=300, gradient=NOISY, seed=1)
+    assert np.all(np.diff(path.lr) <= 0)
+    assert path.lr.min() == 1e-3
