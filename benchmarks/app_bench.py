@@ -32,7 +32,7 @@ def _best_of(function, repeats: int = 5) -> float:
     return best
 
 
-def run() -> list[tuple[str, float, float, str]]:
+def run() -> list[tuple[str, float, str, str]]:
     import json
     import logging
 
@@ -66,18 +66,17 @@ def run() -> list[tuple[str, float, float, str]]:
     frames = len(json.loads(figure_json)["frames"])
     return [
         ("app: animated map payload, 8 runs x 1000 steps", len(figure_json) / 1e6,
-         PAYLOAD_TARGET_MB, "MB"),
-        ("app: frames in the animation", float(frames), 151.0, "frames"),
+         f"<= {PAYLOAD_TARGET_MB:g}", "MB"),
+        ("app: frames in the animation (last step included)", float(frames), "~150", "frames"),
         ("app: server time, new config (simulate + figure + JSON)", cold_seconds * 1e3,
-         SERVER_TARGET_MS, "ms"),
+         f"<= {SERVER_TARGET_MS:g}", "ms"),
         ("app: server time, figure from trajectories (build + JSON)", build_seconds * 1e3,
-         SERVER_TARGET_MS, "ms"),
-        ("app: server time, rerun with cached figure", warm_seconds * 1e3, SERVER_TARGET_MS,
-         "ms"),
+         f"<= {SERVER_TARGET_MS:g}", "ms"),
+        ("app: server time, rerun with cached figure", warm_seconds * 1e3,
+         f"<= {SERVER_TARGET_MS:g}", "ms"),
     ]
 
 
 if __name__ == "__main__":
     for name, measured, target, unit in run():
-        flag = "ok " if measured <= target else "OVER"
-        print(f"{flag} {name}: {measured:.3f} {unit} (target <= {target:g} {unit})")
+        print(f"{name}: {measured:.4g} {unit} (target {target} {unit})")
