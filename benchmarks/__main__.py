@@ -3,6 +3,7 @@
     python -m benchmarks            # everything
     python -m benchmarks core       # the numerical core only
     python -m benchmarks app        # the web app's figure payload and server time
+    python -m benchmarks formula    # a typed formula, from its text to a trajectory
 
 Timings are the best of several repeats (the least disturbed by other work on the machine).
 References (a bare jitted loop, a plain NumPy loop) are measured in the same run, so figures
@@ -102,12 +103,19 @@ def app() -> list[Row]:
     return app_bench.run()
 
 
+def formula() -> list[Row]:
+    from benchmarks import formula_bench
+
+    return formula_bench.run()
+
+
 def main(argv: list[str]) -> int:
-    groups = {"core": core, "app": app}
+    groups = {"core": core, "app": app, "formula": formula}
     chosen = argv or list(groups)
     unknown = [name for name in chosen if name not in groups]
     if unknown:
-        print(f"unknown benchmark group(s): {', '.join(unknown)} (choose from: core, app)")
+        print(f"unknown benchmark group(s): {', '.join(unknown)} "
+              f"(choose from: {', '.join(groups)})")
         return 2
     print(f"{'what':<66} {'measured':>12} {'target':>10}  unit")
     for name in chosen:

@@ -119,20 +119,27 @@ def png_data_uri(rgb: np.ndarray) -> str:
 
 
 def _height_range(surface: dict[str, Any]) -> tuple[np.ndarray, float, float]:
+    """The colour-scale heights and their finite range (NaN where f is undefined)."""
     height = surface_height(surface["z"], surface["log_scale"], surface["floor"])
+    height = np.where(np.isfinite(height), height, np.nan)
+    if not np.isfinite(height).any():
+        return height, 0.0, 1.0
     return height, float(np.nanmin(height)), float(np.nanmax(height))
 
 
 def surface_png(surface: dict[str, Any]) -> str:
     """The surface as filled contour bands with darker edges, as a PNG data URI."""
     height, low, high = _height_range(surface)
-    t = (height - low) / max(high - low, 1e-300)
+    undefined = np.isnan(height)
+    t = (np.where(undefined, low, height) - low) / max(high - low, 1e-300)
     band = np.minimum((t * BANDS).astype(np.int64), BANDS - 1)
+    band[undefined] = -1
     rgb = _colorscale_rgb((band + 0.5) / BANDS)
     edge = np.zeros(band.shape, dtype=bool)
     edge[:, :-1] |= band[:, 1:] != band[:, :-1]
     edge[:-1, :] |= band[1:, :] != band[:-1, :]
     rgb[edge] *= 0.82
+    rgb[undefined] = 255.0  # blank where f is undefined
     return png_data_uri(np.ascontiguousarray(rgb[::-1].round().astype(np.uint8)))
 
 

@@ -101,7 +101,8 @@ def surface_3d(
         "contours": {"z": {"show": True, "usecolormap": False, "color": "#5b6b80",
                            "width": 1}},
     }]
-    lift = 0.01 * float(np.ptp(z)) if z.size else 0.0
+    finite = z[np.isfinite(z)]
+    lift = 0.01 * float(np.ptp(finite)) if finite.size else 0.0
     for run in runs:
         xy = np.asarray(run["xy"], dtype=np.float64).reshape(-1, 2)
         loss = np.asarray(run["loss"], dtype=np.float64)

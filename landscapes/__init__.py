@@ -6,6 +6,7 @@
     0.0
 """
 
+from landscapes.formula import from_formula
 from landscapes.registry import (
     GLOBAL_MINIMUM,
     LOCAL_MINIMUM,
@@ -24,6 +25,7 @@ __all__ = [
     "CriticalPoint",
     "Landscape",
     "SurfaceParameter",
+    "from_formula",
     "get",
     "names",
 ]

@@ -31,6 +31,28 @@ SIX_HUMP_CAMEL = 10
 THREE_HUMP_CAMEL = 11
 STYBLINSKI_TANG = 12
 MONKEY_SADDLE = 13
+FORMULA = 14
+
+# Opcodes of a formula program (built by ``landscapes.formula``; see the formula section).
+OP_X = 0
+OP_Y = 1
+OP_CONST = 2  # followed in the program by the constant's value
+OP_ADD = 3
+OP_SUB = 4
+OP_MUL = 5
+OP_DIV = 6
+OP_POW = 7
+OP_NEG = 8
+OP_SIN = 9
+OP_COS = 10
+OP_TAN = 11
+OP_EXP = 12
+OP_LOG = 13
+OP_SQRT = 14
+OP_ABS = 15
+OP_TANH = 16
+FORMULA_HEADER = 2  # p[0]: the program's length; p[1]: the deepest stack it needs
+FORMULA_SLOTS = 6  # per stack entry: f, df/dx, df/dy, d2f/dx2, d2f/dxdy, d2f/dy2
 
 # What `evaluate_on` computes.
 VALUE = 0
@@ -398,6 +420,169 @@ def monkey_saddle_hessian(x, y, p):
     return 6.0 * x, -6.0 * y, -6.0 * x
 
 
+# --- Formula: f typed by the user, p = (n, depth, program[n], stack[FORMULA_SLOTS * depth]) ------
+# The program is the formula in postfix (landscapes.formula compiles it). A small stack machine
+# runs it with forward-mode automatic differentiation to second order: every stack entry is
+# (f, f_x, f_y, f_xx, f_xy, f_yy) of a subexpression, combined by the rules of calculus, so the
+# derivatives are exact (no finite differences). The stack lives at the tail of p: the kernels
+# allocate nothing, and every caller passes its own copy of p (batch_kernel: one per thread).
+
+
+@jit
+def _int_power(a, n):
+    """a**n for an integer n, by repeated squaring (as Numba computes float ** int)."""
+    m = abs(n)
+    result = 1.0
+    while m:
+        if m & 1:
+            result *= a
+        m >>= 1
+        a *= a
+    return 1.0 / result if n < 0 else result
+
+
+@jit
+def _power(a, c):
+    if c == np.floor(c) and abs(c) <= 64.0:
+        return _int_power(a, int(c))
+    return a**c
+
+
+@jit
+def _formula_chain(p, k, u, d1, d2):
+    """Entry k, holding a, becomes g(a), where g(a) = u, g'(a) = d1 and g''(a) = d2."""
+    ax, ay = p[k + 1], p[k + 2]
+    if ax == 0.0 and ay == 0.0 and p[k + 3] == 0.0 and p[k + 4] == 0.0 and p[k + 5] == 0.0:
+        p[k] = u  # a constant stays a constant, even where g' is infinite (sqrt(0))
+        return
+    p[k + 3] = d2 * ax * ax + d1 * p[k + 3]
+    p[k + 4] = d2 * ax * ay + d1 * p[k + 4]
+    p[k + 5] = d2 * ay * ay + d1 * p[k + 5]
+    p[k + 1] = d1 * ax
+    p[k + 2] = d1 * ay
+    p[k] = u
+
+
+@jit
+def _formula_binary(p, op, j, k):
+    """Entry j, holding a, becomes a (op) b for b in entry k."""
+    a, ax, ay, axx, axy, ayy = p[j], p[j + 1], p[j + 2], p[j + 3], p[j + 4], p[j + 5]
+    b, bx, by, bxx, bxy, byy = p[k], p[k + 1], p[k + 2], p[k + 3], p[k + 4], p[k + 5]
+    if op == OP_ADD:
+        p[j], p[j + 1], p[j + 2] = a + b, ax + bx, ay + by
+        p[j + 3], p[j + 4], p[j + 5] = axx + bxx, axy + bxy, ayy + byy
+    elif op == OP_SUB:
+        p[j], p[j + 1], p[j + 2] = a - b, ax - bx, ay - by
+        p[j + 3], p[j + 4], p[j + 5] = axx - bxx, axy - bxy, ayy - byy
+    elif op == OP_MUL:
+        p[j], p[j + 1], p[j + 2] = a * b, ax * b + a * bx, ay * b + a * by
+        p[j + 3] = axx * b + 2.0 * ax * bx + a * bxx
+        p[j + 4] = axy * b + ax * by + ay * bx + a * bxy
+        p[j + 5] = ayy * b + 2.0 * ay * by + a * byy
+    elif op == OP_DIV:  # q = a / b, from a = q b differentiated twice
+        q = a / b
+        qx, qy = (ax - q * bx) / b, (ay - q * by) / b
+        p[j], p[j + 1], p[j + 2] = q, qx, qy
+        p[j + 3] = (axx - 2.0 * qx * bx - q * bxx) / b
+        p[j + 4] = (axy - qx * by - qy * bx - q * bxy) / b
+        p[j + 5] = (ayy - 2.0 * qy * by - q * byy) / b
+    elif bx == 0.0 and by == 0.0 and bxx == 0.0 and bxy == 0.0 and byy == 0.0:
+        # a^c with a constant exponent: the power rule, defined for a negative base too
+        d1 = d2 = 0.0
+        if b != 0.0:
+            d1 = b * _power(a, b - 1.0)
+            if b != 1.0:
+                d2 = b * (b - 1.0) * _power(a, b - 2.0)
+        _formula_chain(p, j, _power(a, b), d1, d2)
+    else:  # a^b = exp(g) with g = b log(a): f' = f g', f'' = f (g'' + g' g'^T); needs a > 0
+        f = _power(a, b)
+        la = np.log(a)
+        gx, gy = bx * la + b * ax / a, by * la + b * ay / a
+        gxx = bxx * la + 2.0 * bx * ax / a + b * (axx / a - ax * ax / (a * a))
+        gxy = bxy * la + (bx * ay + by * ax) / a + b * (axy / a - ax * ay / (a * a))
+        gyy = byy * la + 2.0 * by * ay / a + b * (ayy / a - ay * ay / (a * a))
+        p[j], p[j + 1], p[j + 2] = f, f * gx, f * gy
+        p[j + 3], p[j + 4], p[j + 5] = f * (gxx + gx * gx), f * (gxy + gx * gy), f * (gyy + gy * gy)
+
+
+@jit
+def _formula_function(p, op, k):
+    """Entry k, holding a, becomes fn(a) for the function of opcode op."""
+    a = p[k]
+    if op == OP_SIN:
+        s, c = np.sin(a), np.cos(a)
+        _formula_chain(p, k, s, c, -s)
+    elif op == OP_COS:
+        s, c = np.sin(a), np.cos(a)
+        _formula_chain(p, k, c, -s, -c)
+    elif op == OP_TAN:
+        t = np.tan(a)
+        _formula_chain(p, k, t, 1.0 + t * t, 2.0 * t * (1.0 + t * t))
+    elif op == OP_EXP:
+        u = np.exp(a)
+        _formula_chain(p, k, u, u, u)
+    elif op == OP_LOG:
+        _formula_chain(p, k, np.log(a), 1.0 / a, -1.0 / (a * a))
+    elif op == OP_SQRT:
+        u = np.sqrt(a)
+        _formula_chain(p, k, u, 0.5 / u, -0.25 / (u * a))
+    elif op == OP_ABS:
+        _formula_chain(p, k, abs(a), np.sign(a), 0.0)
+    elif op == OP_TANH:
+        t = np.tanh(a)
+        _formula_chain(p, k, t, 1.0 - t * t, -2.0 * t * (1.0 - t * t))
+    else:
+        _formula_chain(p, k, np.nan, np.nan, np.nan)
+
+
+@jit
+def formula_run(x, y, p):
+    """Run the program in p at (x, y); the result (f and its derivatives) is the stack's first
+    entry, whose index into p is returned."""
+    base = FORMULA_HEADER + int(p[0])
+    k = base - FORMULA_SLOTS  # the top entry (none yet)
+    pc = FORMULA_HEADER
+    while pc < base:
+        op = int(p[pc])
+        pc += 1
+        if op <= OP_CONST:
+            k += FORMULA_SLOTS
+            if op == OP_CONST:
+                p[k] = p[pc]
+                pc += 1
+            else:
+                p[k] = x if op == OP_X else y
+            p[k + 1] = 1.0 if op == OP_X else 0.0
+            p[k + 2] = 1.0 if op == OP_Y else 0.0
+            p[k + 3] = p[k + 4] = p[k + 5] = 0.0
+        elif op <= OP_POW:
+            _formula_binary(p, op, k - FORMULA_SLOTS, k)
+            k -= FORMULA_SLOTS
+        elif op == OP_NEG:
+            for i in range(FORMULA_SLOTS):
+                p[k + i] = -p[k + i]
+        else:
+            _formula_function(p, op, k)
+    return base
+
+
+@jit
+def formula_value(x, y, p):
+    return p[formula_run(x, y, p)]
+
+
+@jit
+def formula_gradient(x, y, p):
+    k = formula_run(x, y, p)
+    return p[k + 1], p[k + 2]
+
+
+@jit
+def formula_hessian(x, y, p):
+    k = formula_run(x, y, p)
+    return p[k + 3], p[k + 4], p[k + 5]
+
+
 # --- Dispatch on the integer code -----------------------------------------------------------
 
 
@@ -432,6 +617,8 @@ def value(code, x, y, p):
         return styblinski_tang_value(x, y, p)
     if code == MONKEY_SADDLE:
         return monkey_saddle_value(x, y, p)
+    if code == FORMULA:
+        return formula_value(x, y, p)
     return np.nan
 
 
@@ -466,6 +653,8 @@ def gradient(code, x, y, p):
         return styblinski_tang_gradient(x, y, p)
     if code == MONKEY_SADDLE:
         return monkey_saddle_gradient(x, y, p)
+    if code == FORMULA:
+        return formula_gradient(x, y, p)
     return np.nan, np.nan
 
 
@@ -500,6 +689,8 @@ def hessian(code, x, y, p):
         return styblinski_tang_hessian(x, y, p)
     if code == MONKEY_SADDLE:
         return monkey_saddle_hessian(x, y, p)
+    if code == FORMULA:
+        return formula_hessian(x, y, p)
     return np.nan, np.nan, np.nan
 
 
@@ -582,6 +773,10 @@ def values_and_gradients(code, p, m, sp, f, g):
         for r in range(m):
             f[r] = monkey_saddle_value(p[r], p[m + r], sp)
             g[r], g[m + r] = monkey_saddle_gradient(p[r], p[m + r], sp)
+    elif code == FORMULA:
+        for r in range(m):
+            k = formula_run(p[r], p[m + r], sp)  # one pass gives f and its gradient
+            f[r], g[r], g[m + r] = sp[k], sp[k + 1], sp[k + 2]
     else:
         for r in range(m):
             f[r], g[r], g[m + r] = np.nan, np.nan, np.nan

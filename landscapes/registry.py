@@ -46,7 +46,9 @@ class Landscape:
     """One analytic 2-D surface f(x, y), its derivatives and what it teaches.
 
     ``f``, ``grad`` and ``hessian`` accept floats or NumPy arrays of any (broadcastable) shape
-    and return floats or arrays of the broadcast shape.
+    and return floats or arrays of the broadcast shape. A typed formula
+    (:func:`landscapes.from_formula`) has no tunable parameters: its compiled ``program`` is
+    the parameter vector the kernels receive instead of ``values``.
     """
 
     name: str
@@ -60,12 +62,14 @@ class Landscape:
     points: tuple[CriticalPoint, ...] = ()
     parameters: tuple[SurfaceParameter, ...] = ()
     values: tuple[float, ...] = ()
+    program: tuple[float, ...] = field(default=(), repr=False)
     _p: np.ndarray = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         if not self.values:
             object.__setattr__(self, "values", tuple(q.default for q in self.parameters))
-        object.__setattr__(self, "_p", np.asarray(self.values, dtype=np.float64))
+        vector = self.program or self.values
+        object.__setattr__(self, "_p", np.asarray(vector, dtype=np.float64))
 
     # --- known points -----------------------------------------------------------------------
 
@@ -133,7 +137,8 @@ class Landscape:
         xs = np.ascontiguousarray(xb.reshape(-1))
         ys = np.ascontiguousarray(yb.reshape(-1))
         out = np.empty((3, xs.size), dtype=np.float64)
-        S.evaluate_on(np.int64(self.code), self._p, np.int64(what), xs, ys, out)
+        # a copy: a formula surface uses the tail of its vector as scratch
+        S.evaluate_on(np.int64(self.code), self.surface_params, np.int64(what), xs, ys, out)
         if shape == ():
             return tuple(float(out[k, 0]) for k in range(n_outputs))
         return tuple(out[k].reshape(shape) for k in range(n_outputs))

@@ -18,10 +18,11 @@ def compare() -> None:
     widgets.problems_note(ps.problems)
     with st.sidebar:
         st.subheader("Surface")
-        surface = widgets.surface_picker(c.surface, ps.key("surface"))
+        surface = widgets.surface_picker(c.surface, ps.key("surface"), custom=True)
         steps = widgets.steps_slider(c.steps, ps.key("steps"))
-        start = widgets.start_inputs(surface.name, c.start if surface.name == c.surface.name
-                                     else None, ps.key("start"))
+        start = widgets.start_inputs(
+            surface, c.start if S.surface_key(surface) == S.surface_key(c.surface) else None,
+            ps.key("start"))
         st.subheader("Learning rate")
         shared = st.toggle("same learning rate for all", value=c.shared_lr,
                            key=ps.key("shared"),
@@ -54,6 +55,7 @@ def compare() -> None:
         st.error(f"These settings cannot be run: {error}")
         return
     view = compute.surface_view(surface)
+    widgets.formula_card(surface)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         map_key = ps.key("map")

@@ -18,10 +18,10 @@ def explore() -> None:
     widgets.problems_note(ps.problems)
     with st.sidebar:
         st.subheader("Surface")
-        surface = widgets.surface_picker(c.surface, ps.key("surface"))
-        same_surface = surface.name == c.surface.name
+        surface = widgets.surface_picker(c.surface, ps.key("surface"), custom=True)
+        same_surface = S.surface_key(surface) == S.surface_key(c.surface)
         steps = widgets.steps_slider(c.steps, ps.key("steps"))
-        start = widgets.start_inputs(surface.name, c.start if same_surface else None,
+        start = widgets.start_inputs(surface, c.start if same_surface else None,
                                      ps.key("start"))
         st.subheader("Optimizers")
         chosen = st.multiselect(
@@ -53,6 +53,7 @@ def explore() -> None:
         st.error(f"These settings cannot be run: {error}")
         return
     view = compute.surface_view(surface)
+    widgets.formula_card(surface)
 
     left, right = st.columns([3, 2], gap="medium")
     with left:

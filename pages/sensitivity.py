@@ -20,7 +20,7 @@ def sensitivity() -> None:
         st.subheader("Surface")
         surface = widgets.surface_picker(c.surface, ps.key("surface"))
         steps = widgets.steps_slider(c.steps, ps.key("steps"))
-        start = widgets.start_inputs(surface.name, c.start if surface.name == c.surface.name
+        start = widgets.start_inputs(surface, c.start if surface.name == c.surface.name
                                      else None, ps.key("start"))
         st.subheader("Optimizer")
         the_run = widgets.run_editor(c.run, ps.key("run"))

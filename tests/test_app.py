@@ -124,3 +124,43 @@ def test_explore_schedule_and_noisy_gradient():
     _clean(at)
     assert at.query_params["schedule"].startswith("step")
     assert at.query_params["gradient"].startswith("noisy")
+
+
+CUSTOM_LINK = {"surface": "custom", "formula": "log(x) + (y - 1)^2", "window": "-1,3,-2,2",
+               "runs": "sgd(lr=0.1);adam(lr=0.05);newton(lr=1)"}
+
+
+@pytest.mark.parametrize("page", ["explore", "compare"])
+def test_a_typed_formula_from_a_link_runs_and_shows_its_latex(page):
+    at = _open(page, CUSTOM_LINK)
+    _clean(at)
+    assert not at.warning
+    shown = [element.value for element in at.get("latex")]
+    assert any(r"\log\left(x\right)" in s for s in shown)
+    assert any(r"\frac{\partial f}{\partial x} = \frac{1}{x}" in s for s in shown)
+    assert at.get("component_instance")  # the map, with the paths
+    assert at.query_params["formula"] == CUSTOM_LINK["formula"]
+
+
+def test_explore_typed_formula_good_then_bad():
+    at = _open("explore")
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("surface.name"))
+                 ).set_value("custom").run()
+    _clean(at)
+    box = next(t.key for t in at.text_input if t.key.endswith(".formula"))
+    at.text_input(key=box).set_value("sin(x)*cos(y) + 0.1*x^2").run()
+    _clean(at)
+    assert at.query_params["formula"] == "sin(x)*cos(y) + 0.1*x^2"
+    assert "run" in str(_output(at))
+    at.text_input(key=box).set_value("sin(x)*cos(y) + os.system(1)").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "unknown name 'os' at column 17" in errors[0]
+    assert at.query_params["formula"] == "sin(x)*cos(y) + 0.1*x^2"  # the last good one
+    assert at.get("component_instance")  # the rest of the page keeps working
+
+
+def test_a_bad_formula_in_a_link_shows_the_note():
+    at = _open("explore", {"surface": "custom", "formula": "__import__('os')"})
+    _clean(at)
+    assert "'formula'" in at.warning[0].value and "unknown name '__import__'" in at.warning[0].value

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -162,6 +163,23 @@ def test_explore_plays_and_reacts_to_a_slider(page, server):
         arg=[PLAYER, shown], timeout=30_000,
     )
     _no_exception(page)
+
+
+def test_explore_plays_a_typed_formula_from_a_link(page, server):
+    query = urllib.parse.urlencode({"surface": "custom", "formula": "sin(x)*cos(y) + 0.1*x^2",
+                                    "window": "-3,3,-3,3", "runs": "sgd(lr=0.1);adam(lr=0.05)"})
+    page.goto(f"{server}/?{query}")
+    _settle(page)
+    frame = _player(page)
+    final = _path_d(frame)
+    assert final
+    frame.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(500)
+    assert _path_d(frame) != final
+    assert page.locator(".katex").count() >= 3  # the formula and its two partial derivatives
+    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    _no_exception(page)
+    _shot(page, "explore-formula")
 
 
 @pytest.mark.parametrize("name", ["compare", "schedules", "learn"])

@@ -106,3 +106,42 @@ def test_bad_fields_on_other_pages(page, query, field):
     config, problems = from_query(query)
     assert any(p.startswith(field) for p in problems), problems
     assert isinstance(config, record)
+
+
+# --- typed surfaces ------------------------------------------------------------------------------
+
+CUSTOM = S.custom_setting("log(x) + (y - 1)^2 / 0.3", (-1.0, 3.5, -2.0, 2.25))
+
+
+@pytest.mark.parametrize("page", ["explore", "compare"])
+def test_a_typed_surface_round_trips_through_the_link(page):
+    record, to_query, from_query = S.PAGES[page]
+    config = record(surface=CUSTOM, start=(1.25, 0.5))
+    query = to_query(config)
+    assert query["surface"] == "custom"
+    assert query["formula"] == "log(x) + (y - 1)^2 / 0.3"
+    assert query["window"] == "-1,3.5,-2,2.25"
+    assert from_query(query) == (config, [])
+
+
+@pytest.mark.parametrize(("query", "field", "fragment"), [
+    ({"surface": "custom", "formula": "x + os"}, "'formula'", "unknown name 'os' at column 5"),
+    ({"surface": "custom", "formula": "(x"}, "'formula'", "missing ')'"),
+    ({"surface": "custom"}, "'surface'", "needs its 'formula'"),
+    ({"surface": "custom", "formula": "x^2", "window": "3,1,0,1"}, "'window'",
+     "Invalid x range"),
+    ({"surface": "custom", "formula": "x^2", "window": "1,2"}, "'window'", "x_min,x_max"),
+])
+def test_a_bad_formula_in_a_link_falls_back_with_a_note(query, field, fragment):
+    config, problems = S.explore_from_query(query)
+    assert len(problems) == 1 and problems[0].startswith(field) and fragment in problems[0]
+    if field == "'window'":  # the formula is kept, in its suggested window
+        assert config.surface == S.custom_setting("x^2")
+    else:
+        assert config.surface == S.ExploreConfig().surface
+
+
+def test_typed_surfaces_stay_on_explore_and_compare():
+    config, problems = S.sensitivity_from_query({"surface": "custom", "formula": "x^2"})
+    assert config.surface == S.SensitivityConfig().surface
+    assert any("Explore and Compare only" in p for p in problems)

@@ -16,7 +16,7 @@ import streamlit as st
 import figures
 import landscapes
 import optimizers
-from ui.state import RunConfig, Setting
+from ui.state import RunConfig, Setting, landscape_of
 
 GRID = 200
 """Surface samples per axis for the contour and the 3-D sheet."""
@@ -37,10 +37,10 @@ class Scene:
     first_color: int = 0  # palette index of the first run, so a run keeps its colour
 
     def landscape(self) -> landscapes.Landscape:
-        return landscapes.get(self.surface.name, **self.surface.kwargs())
+        return landscape_of(self.surface)
 
     def start_point(self) -> tuple[float, float]:
-        return self.start if self.start is not None else landscapes.get(self.surface.name).start
+        return self.start if self.start is not None else self.landscape().start
 
 
 @st.cache_resource(show_spinner=False)
@@ -50,6 +50,7 @@ def warm_kernels() -> bool:
     optimizers.sweep("rosenbrock", "sgd", (-1.5, 2.0), 2, x_values=[1e-3], y_param="momentum",
                      y_values=[0.5])
     optimizers.basins("himmelblau", "sgd", 2, resolution=2, lr=0.01)
+    optimizers.simulate(landscapes.from_formula("x^2 + y^2"), "newton", (1.0, 1.0), 2)
     return True
 
 
@@ -97,15 +98,20 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def surface_view(surface: Setting) -> dict[str, Any]:
-    """The surface sampled on a grid over its window, with its known points."""
-    landscape = landscapes.get(surface.name, **surface.kwargs())
+    """The surface sampled on a grid over its window, with its known points.
+
+    Where f is undefined or infinite (a typed formula's log(x) at x < 0) ``z`` is NaN: blank.
+    """
+    landscape = landscape_of(surface)
     (x0, x1), (y0, y1) = landscape.bounds
     xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
     z = landscape.f(*np.meshgrid(xs, ys))
-    floor = landscape.minimum_value if np.isfinite(landscape.minimum_value) else float(z.min())
+    z = np.where(np.isfinite(z), z, np.nan)
+    lowest = float(np.nanmin(z)) if np.isfinite(z).any() else 0.0
+    floor = landscape.minimum_value if np.isfinite(landscape.minimum_value) else lowest
     return {
         "x": xs, "y": ys, "z": z, "log_scale": landscape.log_scale,
-        "floor": min(floor, float(z.min())), "bounds": landscape.bounds,
+        "floor": min(floor, lowest), "bounds": landscape.bounds,
         "points": [(p.x, p.y, p.kind) for p in landscape.points], "title": landscape.title,
         "bounded": bool(np.isfinite(landscape.minimum_value)),
     }

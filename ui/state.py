@@ -8,17 +8,21 @@ live in one place.
 
 Settings with parameters are written ``name(key=value,...)``, e.g.
 ``schedule=step(step_size=100,gamma=0.5)``; runs are joined with ``;``. Values equal to the
-defaults are left out, so links stay short.
+defaults are left out, so links stay short. A typed surface (Explore and Compare) is
+``surface=custom&formula=x^2+3*y^2&window=-3,3,-3,3`` (x_min, x_max, y_min, y_max).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import landscapes
+from landscapes import formula
 from optimizers.api import gradient_vector, hyperparameter_vector, schedule_vector
 from optimizers.specs import (
     GRADIENT_SOURCES_BY_NAME,
@@ -26,7 +30,7 @@ from optimizers.specs import (
     SCHEDULES_BY_NAME,
 )
 
-Value = float | tuple[int, ...]
+Value = float | str | tuple[float, ...]
 Pairs = tuple[tuple[str, Value], ...]
 
 MAX_RUNS = 8
@@ -93,6 +97,46 @@ def run(optimizer: str, **values: float) -> RunConfig:
 def surface_setting(name: str, **values: float) -> Setting:
     surface = landscapes.get(name, **values)
     return Setting(name, tuple(surface.parameter_values.items()))
+
+
+CUSTOM = formula.NAME
+DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(2*x)"
+Window = tuple[float, float, float, float]  # x_min, x_max, y_min, y_max
+
+
+def custom_setting(text: str, window: Window | None = None) -> Setting:
+    """A typed surface: its formula and plot window (suggested when None); raises ValueError."""
+    bounds = None if window is None else ((window[0], window[1]), (window[2], window[3]))
+    surface = _custom_landscape(text.strip(), bounds)
+    (x0, x1), (y0, y1) = surface.bounds
+    return Setting(CUSTOM, (("formula", text.strip()), ("window", (x0, x1, y0, y1))))
+
+
+@functools.lru_cache(maxsize=64)
+def _custom_landscape(text: str, bounds) -> landscapes.Landscape:
+    return landscapes.from_formula(text, bounds)
+
+
+@functools.lru_cache(maxsize=64)
+def read_formula(text: str) -> formula.Formula:
+    """The parsed formula (LaTeX, gradient); raises ValueError with the parser's message."""
+    return formula.read(text)
+
+
+def landscape_of(surface: Setting) -> landscapes.Landscape:
+    """The surface a setting names: a built-in with its parameters, or a typed formula."""
+    if surface.name == CUSTOM:
+        values = surface.kwargs()
+        x0, x1, y0, y1 = values["window"]
+        return _custom_landscape(values["formula"], ((x0, x1), (y0, y1)))
+    return landscapes.get(surface.name, **surface.kwargs())
+
+
+def surface_key(surface: Setting) -> str:
+    """Tells surfaces apart in widget keys: the name, plus a digest of a typed formula."""
+    if surface.name != CUSTOM:
+        return surface.name
+    return f"{CUSTOM}-{hashlib.sha1(repr(surface.params).encode()).hexdigest()[:10]}"
 
 
 def schedule_defaults(name: str) -> dict[str, Value]:
@@ -269,9 +313,10 @@ def surface_problem(name: str, values: dict[str, float]) -> str | None:
     return None
 
 
-def start_problem(surface: str, start: tuple[float, float]) -> str | None:
+def start_problem(surface: Setting | str, start: tuple[float, float]) -> str | None:
     """The pages accept starts inside the plot window."""
-    (x0, x1), (y0, y1) = landscapes.get(surface).bounds
+    setting = surface if isinstance(surface, Setting) else Setting(surface)
+    (x0, x1), (y0, y1) = landscape_of(setting).bounds
     x, y = start
     if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
         return (f"Invalid start: ({x:g}, {y:g}) (allowed: inside the plot window, "
@@ -327,11 +372,38 @@ class _Reader:
             accepted[k] = value
         return Setting(name, tuple(accepted.items()))
 
-    def surface(self, default: Setting) -> Setting:
+    def surface(self, default: Setting, custom: bool = False) -> Setting:
+        """The surface field; with ``custom``, also a typed formula and its window."""
+        if self.query.get("surface", "").strip() == CUSTOM:
+            if custom:
+                return self.custom_surface(default)
+            self.ignore("surface", "typed formulas are available on Explore and Compare only")
+            return default
         return self.setting(
             "surface", {n: None for n in landscapes.names()}, default,
             lambda n: landscapes.get(n).parameter_values, surface_problem, "surface",
         )
+
+    def custom_surface(self, default: Setting) -> Setting:
+        text = self.query.get("formula")
+        if text is None:
+            self.ignore("surface", "a custom surface needs its 'formula' field")
+            return default
+        try:
+            suggested = custom_setting(text)
+        except ValueError as error:
+            self.ignore("formula", f"{text!r}: {error}")
+            return default
+        if "window" not in self.query:
+            return suggested
+        try:
+            window = tuple(_float(v) for v in self.query["window"].split(","))
+            if len(window) != 4:
+                raise ValueError(f"{self.query['window']!r} is not x_min,x_max,y_min,y_max")
+            return custom_setting(text, window)
+        except ValueError as error:
+            self.ignore("window", str(error))
+            return suggested
 
     def run_list(self, key: str, default: tuple[RunConfig, ...], limit: int,
                  ) -> tuple[RunConfig, ...]:
@@ -419,7 +491,7 @@ class _Reader:
             return default
         return value
 
-    def start(self, surface: str) -> tuple[float, float] | None:
+    def start(self, surface: Setting) -> tuple[float, float] | None:
         if "start" not in self.query:
             return None
         try:
@@ -434,7 +506,18 @@ class _Reader:
         return (x, y)
 
 
+def _exact(value: float) -> str:
+    """A number as short text that reads back exactly."""
+    return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(float(value))
+
+
 def _surface_query(q: dict[str, str], surface: Setting) -> None:
+    if surface.name == CUSTOM:
+        values = surface.kwargs()
+        q["surface"] = CUSTOM
+        q["formula"] = values["formula"]
+        q["window"] = ",".join(_exact(v) for v in values["window"])
+        return
     q["surface"] = format_setting(surface.name, surface.kwargs(),
                                   landscapes.get(surface.name).parameter_values)
 
@@ -460,7 +543,8 @@ def _common_query(q: dict[str, str], config: Any) -> None:
 
 # --- Explore -------------------------------------------------------------------------------------
 
-EXPLORE_FIELDS = ("surface", "runs", "schedule", "gradient", "seed", "steps", "start")
+EXPLORE_FIELDS = ("surface", "formula", "window", "runs", "schedule", "gradient", "seed",
+                  "steps", "start")
 
 
 def explore_to_query(config: ExploreConfig) -> dict[str, str]:
@@ -481,7 +565,7 @@ def explore_to_query(config: ExploreConfig) -> dict[str, str]:
 def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]:
     d = ExploreConfig()
     r = _Reader(query, EXPLORE_FIELDS)
-    surface = r.surface(d.surface)
+    surface = r.surface(d.surface, custom=True)
     config = ExploreConfig(
         surface=surface,
         runs=r.run_list("runs", d.runs, MAX_RUNS),
@@ -491,14 +575,15 @@ def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]
                            gradient_problem, "gradient source"),
         seed=r.integer("seed", d.seed, 0, 2**31 - 1),
         steps=r.integer("steps", d.steps, *STEPS_RANGE),
-        start=r.start(surface.name),
+        start=r.start(surface),
     )
     return config, r.problems
 
 
 # --- Compare -------------------------------------------------------------------------------------
 
-COMPARE_FIELDS = ("surface", "runs", "steps", "start", "shared_lr", "lr", "tolerance")
+COMPARE_FIELDS = ("surface", "formula", "window", "runs", "steps", "start", "shared_lr", "lr",
+                  "tolerance")
 
 
 def compare_to_query(config: CompareConfig) -> dict[str, str]:
@@ -515,13 +600,13 @@ def compare_to_query(config: CompareConfig) -> dict[str, str]:
 def compare_from_query(query: dict[str, str]) -> tuple[CompareConfig, list[str]]:
     d = CompareConfig()
     r = _Reader(query, COMPARE_FIELDS)
-    surface = r.surface(d.surface)
+    surface = r.surface(d.surface, custom=True)
     lr = r.number("lr", d.lr, 0.0, 1e3, low_open=True)
     config = CompareConfig(
         surface=surface,
         runs=r.run_list("runs", d.runs, MAX_RUNS),
         steps=r.integer("steps", d.steps, *STEPS_RANGE),
-        start=r.start(surface.name),
+        start=r.start(surface),
         shared_lr=r.flag("shared_lr", d.shared_lr),
         lr=lr,
         tolerance=r.number("tolerance", d.tolerance, *TOLERANCE_RANGE),
@@ -567,7 +652,7 @@ def schedules_from_query(query: dict[str, str]) -> tuple[SchedulesConfig, list[s
         surface=surface,
         run=r.run_list("run", (d.run,), 1)[0],
         steps=r.integer("steps", d.steps, *STEPS_RANGE),
-        start=r.start(surface.name),
+        start=r.start(surface),
         schedules=schedules,
         focus=focus,
     )
@@ -611,7 +696,7 @@ def sensitivity_from_query(query: dict[str, str]) -> tuple[SensitivityConfig, li
         surface=surface,
         run=the_run,
         steps=r.integer("steps", d.steps, *STEPS_RANGE),
-        start=r.start(surface.name),
+        start=r.start(surface),
         x_param=x_param,
         y_param=y_param,
         resolution=r.integer("resolution", d.resolution, *RESOLUTION_RANGE),

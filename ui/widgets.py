@@ -89,11 +89,20 @@ def run_editor(the_run: S.RunConfig, key: str, *, choose_optimizer: bool = True,
     return S.run(name, **values)
 
 
-def surface_picker(setting: S.Setting, key: str) -> S.Setting:
-    """A surface and its parameters (e.g. the condition number)."""
-    names = landscapes.names()
+def _surface_title(name: str) -> str:
+    return "Your own formula…" if name == S.CUSTOM else landscapes.get(name).title
+
+
+def surface_picker(setting: S.Setting, key: str, *, custom: bool = False) -> S.Setting:
+    """A surface and its parameters (e.g. the condition number); with ``custom``, also a
+    surface typed as a formula."""
+    names = landscapes.names() + ([S.CUSTOM] if custom else [])
     name = st.selectbox("surface", names, index=names.index(setting.name), key=f"{key}.name",
-                        format_func=lambda n: landscapes.get(n).title)
+                        format_func=_surface_title)
+    if name == S.CUSTOM:
+        return formula_input(setting, key)
+    if not custom:
+        st.caption("Typed formulas (your own surface) are on Explore and Compare.")
     surface = landscapes.get(name)
     values = setting.kwargs() if name == setting.name else surface.parameter_values
     for q in surface.parameters:
@@ -109,22 +118,76 @@ def surface_picker(setting: S.Setting, key: str) -> S.Setting:
     return S.surface_setting(name, **values)
 
 
+FORMULA_HELP = (
+    "Type f(x, y) with numbers, x, y, + - * / and ^ or ** for powers, parentheses, the "
+    "constants pi and e, and sin, cos, tan, exp, log, sqrt, abs, tanh. E.g. "
+    "(1 - x)^2 + 100*(y - x^2)^2 or sin(x)*cos(y). Derivatives are exact."
+)
+
+
+def formula_input(setting: S.Setting, key: str) -> S.Setting:
+    """A surface typed as a formula, and its plot window (suggested, editable).
+
+    A bad formula or window shows the parser's message under its box, and the last good
+    surface stays in use."""
+    before = setting if setting.name == S.CUSTOM else S.custom_setting(S.DEFAULT_FORMULA)
+    last = before.kwargs()
+    text = st.text_input("f(x, y) =", value=last["formula"], key=f"{key}.formula",
+                         help=FORMULA_HELP)
+    try:
+        suggested = S.custom_setting(text)
+    except ValueError as error:
+        st.error(f"{error}. Showing f(x, y) = {last['formula']} until this is fixed.")
+        suggested, text = before, last["formula"]
+    window = last["window"] if text.strip() == last["formula"] else suggested.kwargs()["window"]
+    cells = st.columns(2)
+    digest = S.surface_key(suggested)
+    typed = tuple(
+        cells[i % 2].number_input(label, value=float(window[i]), format="%g",
+                                  step=_input_step(float(window[i]) or 1.0),
+                                  key=f"{key}.window.{digest}.{i}")
+        for i, label in enumerate(("x min", "x max", "y min", "y max"))
+    )
+    try:
+        return S.custom_setting(text, typed)
+    except ValueError as error:
+        st.error(f"{error}. Using the window {suggested.kwargs()['window']} until this is fixed.")
+        return S.custom_setting(text, window)
+
+
+def formula_card(surface: S.Setting) -> None:
+    """A typed surface's formula and its gradient, in LaTeX."""
+    if surface.name != S.CUSTOM:
+        return
+    shown = S.read_formula(surface.kwargs()["formula"])
+    with st.container(border=True):
+        left, right = st.columns([2, 3])
+        with left:
+            st.caption("Your surface")
+            st.latex(shown.latex)
+        with right:
+            st.caption("Its gradient, differentiated exactly")
+            for line in shown.gradient_latex:
+                st.latex(line)
+
+
 def steps_slider(value: int, key: str, label: str = "steps") -> int:
     low, high = S.STEPS_RANGE
     return int(st.slider(label, low, high, int(value), key=key,
                          help=f"Number of optimizer steps ({low} to {high})."))
 
 
-def start_inputs(surface: str, start: tuple[float, float] | None, key: str
+def start_inputs(surface: S.Setting, start: tuple[float, float] | None, key: str
                  ) -> tuple[float, float] | None:
     """The start point, typed (or set by clicking the map). None means the surface's own."""
-    default = landscapes.get(surface).start
+    default = S.landscape_of(surface).start
     x0, y0 = start if start is not None else default
     left, right = st.columns(2)
+    surface_key = S.surface_key(surface)
     x = left.number_input("start x", value=float(x0), format="%.4f", step=0.1,
-                          key=f"{key}.{surface}.x")
+                          key=f"{key}.{surface_key}.x")
     y = right.number_input("start y", value=float(y0), format="%.4f", step=0.1,
-                           key=f"{key}.{surface}.y")
+                           key=f"{key}.{surface_key}.y")
     problem = S.start_problem(surface, (x, y))
     if problem:
         st.error(problem + " The surface's own start is used until this is fixed.")
