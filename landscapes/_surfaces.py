@@ -586,7 +586,7 @@ def formula_hessian(x, y, p):
 # --- Dispatch on the integer code -----------------------------------------------------------
 
 
-@jit
+@jit(inline="always")
 def value(code, x, y, p):
     """f(x, y) of the surface with this code."""
     if code == ROSENBROCK:
@@ -622,7 +622,7 @@ def value(code, x, y, p):
     return np.nan
 
 
-@jit
+@jit(inline="always")
 def gradient(code, x, y, p):
     """(df/dx, df/dy) of the surface with this code."""
     if code == ROSENBROCK:

@@ -66,15 +66,22 @@ def standard_normal(seed, counter):
 
 
 @jit
-def finite_difference(surface, sp, x, y, h):
-    """f(x, y) and the central-difference gradient (f(x+h) - f(x-h)) / 2h: five evaluations."""
-    f = S.value(surface, x, y, sp)
-    gx = (S.value(surface, x + h, y, sp) - S.value(surface, x - h, y, sp)) / (2.0 * h)
-    gy = (S.value(surface, x, y + h, sp) - S.value(surface, x, y - h, sp)) / (2.0 * h)
-    return f, gx, gy
+def _value_at(surface, sp, x, y):
+    """f(x, y) behind a call: the dispatch is inlined where it is called, so the five
+    evaluations of a finite difference share this one compiled copy."""
+    return S.value(surface, x, y, sp)
 
 
 @jit
+def finite_difference(surface, sp, x, y, h):
+    """f(x, y) and the central-difference gradient (f(x+h) - f(x-h)) / 2h: five evaluations."""
+    f = _value_at(surface, sp, x, y)
+    gx = (_value_at(surface, sp, x + h, y) - _value_at(surface, sp, x - h, y)) / (2.0 * h)
+    gy = (_value_at(surface, sp, x, y + h) - _value_at(surface, sp, x, y - h)) / (2.0 * h)
+    return f, gx, gy
+
+
+@jit(inline="always")
 def loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
     """f(x, y) and the gradient as the chosen source reports it at step t.
 
@@ -93,7 +100,7 @@ def loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
     return loss, gx, gy
 
 
-@jit
+@jit(inline="always")
 def _usable(x, y, f, gx, gy, box):
     """x_t inside the escape box (x_low, x_high, y_low, y_high), with finite loss and gradient."""
     inside = (box[0] <= x) & (x <= box[1]) & (box[2] <= y) & (y <= box[3])

@@ -249,7 +249,7 @@ def _lion_update(p, g, s, i, lr, step, h):
     return p * (1.0 - lr * h[WEIGHT_DECAY, i]) - lr * direction
 
 
-@jit
+@jit(inline="always")
 def update(optimizer, p, g, s, i, lr, step, h):
     """Coordinate i's update by the first-order optimizer with this code; returns p_new."""
     if optimizer == SGD:
