@@ -17,12 +17,7 @@ def compare() -> None:
     c = ps.config
     widgets.problems_note(ps.problems)
     with st.sidebar:
-        st.subheader("Surface")
-        surface = widgets.surface_picker(c.surface, ps.key("surface"), custom=True)
-        steps = widgets.steps_slider(c.steps, ps.key("steps"))
-        start = widgets.start_inputs(
-            surface, c.start if S.surface_key(surface) == S.surface_key(c.surface) else None,
-            ps.key("start"))
+        surface, steps, start = widgets.surface_section(c, ps, custom=True)
         st.subheader("Learning rate")
         shared = st.toggle("same learning rate for all", value=c.shared_lr,
                            key=ps.key("shared"),

@@ -17,12 +17,7 @@ def explore() -> None:
     c = ps.config
     widgets.problems_note(ps.problems)
     with st.sidebar:
-        st.subheader("Surface")
-        surface = widgets.surface_picker(c.surface, ps.key("surface"), custom=True)
-        same_surface = S.surface_key(surface) == S.surface_key(c.surface)
-        steps = widgets.steps_slider(c.steps, ps.key("steps"))
-        start = widgets.start_inputs(surface, c.start if same_surface else None,
-                                     ps.key("start"))
+        surface, steps, start = widgets.surface_section(c, ps, custom=True)
         st.subheader("Optimizers")
         chosen = st.multiselect(
             "optimizers", list(OPTIMIZERS_BY_NAME), default=[r.optimizer for r in c.runs],

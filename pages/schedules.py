@@ -17,11 +17,7 @@ def schedules() -> None:
     c = ps.config
     widgets.problems_note(ps.problems)
     with st.sidebar:
-        st.subheader("Surface")
-        surface = widgets.surface_picker(c.surface, ps.key("surface"))
-        steps = widgets.steps_slider(c.steps, ps.key("steps"))
-        start = widgets.start_inputs(surface, c.start if surface.name == c.surface.name
-                                     else None, ps.key("start"))
+        surface, steps, start = widgets.surface_section(c, ps)
         st.subheader("Optimizer")
         the_run = widgets.run_editor(c.run, ps.key("run"))
 

@@ -281,36 +281,29 @@ def _value(key: str, text: str) -> Value:
 # --- validation of single fields, by the core ----------------------------------------------------
 
 
-def hyperparameter_problem(optimizer: str, values: dict[str, float]) -> str | None:
+def _refusal(check, *args, **kwargs) -> str | None:
+    """The core's message if ``check`` refuses its arguments, else None."""
     try:
-        hyperparameter_vector(optimizer, **values)
+        check(*args, **kwargs)
     except ValueError as error:
         return str(error)
     return None
+
+
+def hyperparameter_problem(optimizer: str, values: dict[str, float]) -> str | None:
+    return _refusal(hyperparameter_vector, optimizer, **values)
 
 
 def schedule_problem(name: str, values: dict[str, Value]) -> str | None:
-    try:
-        schedule_vector({"name": name, **values})
-    except ValueError as error:
-        return str(error)
-    return None
+    return _refusal(schedule_vector, {"name": name, **values})
 
 
 def gradient_problem(name: str, values: dict[str, Value]) -> str | None:
-    try:
-        gradient_vector({"name": name, **values})
-    except ValueError as error:
-        return str(error)
-    return None
+    return _refusal(gradient_vector, {"name": name, **values})
 
 
 def surface_problem(name: str, values: dict[str, float]) -> str | None:
-    try:
-        landscapes.get(name, **values)
-    except ValueError as error:
-        return str(error)
-    return None
+    return _refusal(landscapes.get, name, **values)
 
 
 def start_problem(surface: Setting | str, start: tuple[float, float]) -> str | None:

@@ -171,6 +171,20 @@ def formula_card(surface: S.Setting) -> None:
                 st.latex(line)
 
 
+def surface_section(config, page, *, custom: bool = False
+                    ) -> tuple[S.Setting, int, tuple[float, float] | None]:
+    """The sidebar's "Surface" block every page opens with: surface, steps and start point.
+
+    The typed start is kept while the surface stays the same and reset when it changes.
+    """
+    st.subheader("Surface")
+    surface = surface_picker(config.surface, page.key("surface"), custom=custom)
+    steps = steps_slider(config.steps, page.key("steps"))
+    same_surface = S.surface_key(surface) == S.surface_key(config.surface)
+    start = start_inputs(surface, config.start if same_surface else None, page.key("start"))
+    return surface, steps, start
+
+
 def steps_slider(value: int, key: str, label: str = "steps") -> int:
     low, high = S.STEPS_RANGE
     return int(st.slider(label, low, high, int(value), key=key,
