@@ -219,14 +219,16 @@ def _tally(p, f, g, box, target_loss, t, tally):
 @jit
 def _advance_chunk(
     surface, sp, optimizer, h, schedule, q, source, gq, seed, steps, box, target_loss,
-    s, memory, p, g, f, rates, tally,
+    tally_every, s, memory, p, g, f, rates, tally,
 ):
     """Advance the m = len(f) runs of one chunk together, one step at a time.
 
     ``p`` holds the starts in the layout of :func:`_evaluate`; ``h``, ``s`` and ``rates``
     have one column per coordinate, ``tally`` (N_TALLY_ROWS, m) one per run. Every loop runs
     over the chunk's runs with the codes fixed, so the compiler can vectorise it. A run that
-    becomes unusable keeps computing (harmless NaNs) but its tally no longer changes.
+    becomes unusable keeps computing (harmless NaNs) but its tally no longer changes. Points
+    are tallied every ``tally_every`` steps and at the end: 1 makes every summary exact; a
+    basin map, which needs only where runs end, tallies just the first and the last point.
     """
     m = f.shape[0]
     for r in range(m):
@@ -241,7 +243,8 @@ def _advance_chunk(
     R.init_state(optimizer, s, h)
     for t in range(steps + 1):
         _evaluate(surface, sp, source, gq, seed, t, p, f, g)
-        _tally(p, f, g, box, target_loss, t, tally)
+        if t % tally_every == 0 or t == steps:
+            _tally(p, f, g, box, target_loss, t, tally)
         if t == steps:
             break
         if schedule != Q.REDUCE_ON_PLATEAU:
@@ -257,8 +260,8 @@ def _advance_chunk(
 @jit(parallel=True)
 def batch_kernel(
     surface, sps, optimizer, h, varied_slots, varied_values, schedule, q, source, gq, seed,
-    starts, steps, box, target_loss, hypers, states, memories, points, gradients, losses,
-    rates, tallies, final_xy, final_loss, reached_at, diverged_at,
+    starts, steps, box, target_loss, tally_every, hypers, states, memories, points,
+    gradients, losses, rates, tallies, final_xy, final_loss, reached_at, diverged_at,
 ):
     """Run len(starts) independent runs in parallel and keep a summary of each.
 
@@ -269,7 +272,7 @@ def batch_kernel(
     which stays in cache; ``sps`` holds a copy of the surface parameters per thread, since a
     surface may use the tail of its parameter vector as scratch. Writes per run: the last
     usable point and its loss, the first step whose loss is <= target_loss (-1: never) and
-    the divergence index (-1: none).
+    the divergence index (-1: none), exact when ``tally_every`` is 1 (see _advance_chunk).
     """
     n = starts.shape[0]
     m = losses.shape[1]
@@ -287,8 +290,8 @@ def batch_kernel(
                 hc[varied_slots[k], r] = hc[varied_slots[k], m + r] = varied_values[k, run]
         _advance_chunk(
             surface, sps[thread], optimizer, hc, schedule, q, source, gq, seed, steps, box,
-            target_loss, states[thread], memories[thread], p, gradients[thread], losses[thread],
-            rates[thread], tally,
+            target_loss, tally_every, states[thread], memories[thread], p, gradients[thread],
+            losses[thread], rates[thread], tally,
         )
         for r in range(count):
             final_xy[lo + r, 0] = tally[FINAL_X, r]

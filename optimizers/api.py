@@ -122,7 +122,8 @@ class BasinsResult:
     """Where runs from a grid of starts end: rows are ``ys``, columns ``xs``.
 
     ``minimum[j, i]`` is the index into ``minima`` of the minimum the run from (xs[i], ys[j])
-    ended within ``radius`` of, ``NOWHERE`` (-1) if it ended elsewhere, ``DIVERGED`` (-2).
+    ended within ``radius`` of, ``NOWHERE`` (-1) if it ended elsewhere, ``DIVERGED`` (-2) if it
+    ended unusable (not finite, or outside the escape box).
     """
 
     xs: np.ndarray
@@ -434,9 +435,10 @@ def simulate(
 
 
 def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
-               varied: dict[str, np.ndarray] | None = None):
+               varied: dict[str, np.ndarray] | None = None, every_step: bool = True):
     """Run one trajectory per row of ``starts`` (n, 2); ``varied`` maps a hyperparameter name
-    to its value for every run (the others are ``run.h``)."""
+    to its value for every run (the others are ``run.h``). Without ``every_step`` only the
+    first and the last point are checked (enough to know where a run ends)."""
     n = starts.shape[0]
     varied = varied or {}
     slots = np.array([R.HYPERPARAMETER_SLOTS[name] for name in varied], dtype=np.int64)
@@ -452,7 +454,7 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
         surface, np.tile(sp, (threads, 1)), optimizer, run.h, slots, values, schedule, q,
         source, gq, seed,
         np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
-        escape_box(run.surface), np.float64(target),
+        escape_box(run.surface), np.float64(target), np.int64(1 if every_step else max(steps, 1)),
         np.empty((threads, R.N_HYPERPARAMETERS, 2 * m)),
         np.empty((threads, R.N_STATE_SLOTS, 2 * m)), np.empty((threads, m, Q.N_PLATEAU_SLOTS)),
         np.empty((threads, 2 * m)), np.empty((threads, 2 * m)), np.empty((threads, m)),
@@ -562,7 +564,7 @@ def basins(
     radius = _as_float("radius", radius)
     if not (math.isfinite(radius) and radius > 0):
         raise ValueError(f"Invalid radius: {radius!r} (allowed: a number > 0)")
-    final_xy, _, _, diverged_at = _run_batch(run, starts, n_steps, -math.inf)
+    final_xy, _, _, diverged_at = _run_batch(run, starts, n_steps, -math.inf, every_step=False)
     minima = tuple(
         p for p in run.surface.points
         if p.kind in (landscapes.GLOBAL_MINIMUM, landscapes.LOCAL_MINIMUM)
