@@ -182,9 +182,13 @@ def simulate_kernel(
             fxx, fxy, fyy = S.hessian(surface, x, y, sp)
             dx, dy = R.newton_direction(gx, gy, fxx, fxy, fyy, h[R.DAMPING, 0])
             x, y = x - lr_used[t] * dx, y - lr_used[t] * dy
-        else:
-            x = R.update(optimizer, x, gx, state, 0, lr_used[t], t + 1, h)
-            y = R.update(optimizer, y, gy, state, 1, lr_used[t], t + 1, h)
+        else:  # one inlined copy of the update rule serves both coordinates
+            new_x = new_y = 0.0
+            for i in range(2):
+                moved = R.update(optimizer, y if i else x, gy if i else gx, state, i,
+                                 lr_used[t], t + 1, h)
+                new_x, new_y = (new_x, moved) if i else (moved, new_y)
+            x, y = new_x, new_y
     return steps + 1, -1
 
 
