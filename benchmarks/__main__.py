@@ -4,6 +4,7 @@
     python -m benchmarks core       # the numerical core only
     python -m benchmarks app        # the web app's figure payload and server time
     python -m benchmarks formula    # a typed formula, from its text to a trajectory
+    python -m benchmarks data       # mini-batch steps on a data surface
 
 Timings are the best of several repeats (the least disturbed by other work on the machine).
 References (a bare jitted loop, a plain NumPy loop) are measured in the same run, so figures
@@ -109,8 +110,14 @@ def formula() -> list[Row]:
     return formula_bench.run()
 
 
+def data() -> list[Row]:
+    from benchmarks import data_bench
+
+    return data_bench.run()
+
+
 def main(argv: list[str]) -> int:
-    groups = {"core": core, "app": app, "formula": formula}
+    groups = {"core": core, "app": app, "formula": formula, "data": data}
     chosen = argv or list(groups)
     unknown = [name for name in chosen if name not in groups]
     if unknown:

@@ -203,6 +203,52 @@ def run_legend_name(run: dict[str, Any]) -> str:
     return run["name"]
 
 
+class _FitFrames:
+    """One run's model curve in the data view (a data surface), at the frames' points."""
+
+    def __init__(self, run: dict[str, Any], indices: np.ndarray, grid: list[float]):
+        fit = np.asarray(run["fit"], dtype=np.float64)
+        self.grid = grid
+        self.rows = [_rounded(fit[min(int(t), fit.shape[0] - 1)], 4) for t in indices]
+        self.final = _rounded(fit[-1], 4)
+
+
+def band_traces(run: dict[str, Any], decimals: int) -> list[dict[str, Any]]:
+    """Drawn once, not animated: the run without gradient noise (``reference``, dashed) and
+    the paths of its extra seeds (``band``), thin lines in its colour."""
+    traces = []
+    if run.get("reference") is not None:
+        final = _final_path(np.asarray(run["reference"], dtype=np.float64).reshape(-1, 2))
+        traces.append({
+            "type": "scatter", "mode": "lines", "x": _rounded(final[:, 0], decimals),
+            "y": _rounded(final[:, 1], decimals), "name": f"{run['name']}: full batch",
+            "legendgroup": run["name"], "showlegend": False,
+            "line": {"color": run["color"], "width": 2, "dash": "dash"},
+            "hovertemplate": f"{run['name']}, exact gradient<br>(%{{x:.3f}}, %{{y:.3f}})"
+                             "<extra></extra>",
+        })
+    for k, xy in enumerate(run.get("band") or []):
+        final = _final_path(np.asarray(xy, dtype=np.float64).reshape(-1, 2))
+        traces.append({
+            "type": "scatter", "mode": "lines", "x": _rounded(final[:, 0], decimals),
+            "y": _rounded(final[:, 1], decimals), "name": f"{run['name']}: seed +{k + 1}",
+            "legendgroup": run["name"], "showlegend": False, "opacity": 0.75,
+            "line": {"color": run["color"], "width": 1.5},
+            "hovertemplate": f"{run['name']}, seed +{k + 1}<br>(%{{x:.3f}}, %{{y:.3f}})"
+                             "<extra></extra>",
+        })
+    return traces
+
+
+def _data_traces(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "scatter", "mode": "markers", "x": _rounded(view["u"], 4),
+        "y": _rounded(view["v"], 4), "xaxis": "x2", "yaxis": "y2", "name": "data",
+        "showlegend": False, "marker": {"color": "rgba(60, 60, 60, 0.45)", "size": 5},
+        "hovertemplate": "u = %{x:.3f}<br>v = %{y:.3f}<extra>data</extra>",
+    }
+
+
 class _RunFrames:
     """One run's strided points, rounded once, sliced per frame."""
 
@@ -242,8 +288,15 @@ def animated_paths(
 
     ``surface``: ``x``, ``y`` (1-D grid), ``z`` (2-D, rows along y), ``log_scale``, ``floor``
     (f* or the grid minimum), ``bounds`` ((x0, x1), (y0, y1)) and ``points`` [(x, y, kind)].
-    ``runs``: ``name``, ``color``, ``xy`` ((n, 2) finite path) and ``diverged_at`` (int or None).
+    ``runs``: ``name``, ``color``, ``xy`` ((n, 2) finite path) and ``diverged_at`` (int or None);
+    optionally ``band`` (paths of the same run with other seeds, drawn thin and not animated)
+    and ``reference`` (its path with the exact gradient, dashed and not animated).
     The base figure shows the finished paths; Play animates them from step 0.
+
+    A data surface (``surface["data"]``: inputs ``u``, targets ``v``, a ``grid`` of inputs and
+    the parameters' names ``axes``) adds a second plot beside the map: the data, and each run's
+    model curve (``run["fit"]``, (n, len(grid)): the model at every point of the path), which
+    the frames update with the paths, so it also plays in the browser.
     """
     (x0, x1), (y0, y1) = surface["bounds"]
     decimals = decimals_for(surface["bounds"])
@@ -264,7 +317,23 @@ def animated_paths(
                                         "line": {"width": 2.5}},
             "hovertemplate": "start (%{x:.3f}, %{y:.3f})<extra></extra>",
         })
+    for run in runs:
+        data += band_traces(run, decimals)
+    view = surface.get("data")
+    fits: list[_FitFrames] = []
+    if view is not None:
+        data.append(_data_traces(view))
+        grid = _rounded(view["grid"], 4)
+        fits = [_FitFrames(run, indices, grid) for run in runs if run.get("fit") is not None]
     animated: list[int] = []
+    for run, fit in zip(runs, fits, strict=False):
+        animated.append(len(data))
+        data.append({
+            "type": "scatter", "mode": "lines", "x": fit.grid, "y": fit.final,
+            "xaxis": "x2", "yaxis": "y2", "name": f"{run['name']}: fit", "showlegend": False,
+            "legendgroup": run["name"], "line": {"color": run["color"], "width": 3},
+            "hoverinfo": "skip",
+        })
     for run, frames in zip(runs, per_run, strict=True):
         animated += [len(data), len(data) + 1]
         data.append({
@@ -287,7 +356,9 @@ def animated_paths(
     frames = []
     last = len(indices) - 1
     for k, t in enumerate(indices):
-        frame_data: list[dict[str, Any]] = []
+        frame_data: list[dict[str, Any]] = [
+            {"x": fit.grid, "y": fit.final if k == last else fit.rows[k]} for fit in fits
+        ]
         for f in per_run:
             if k == last:
                 px, py = f.final_x, f.final_y
@@ -305,7 +376,36 @@ def animated_paths(
     }]
     layout["updatemenus"] = [_play_buttons()]
     layout["sliders"] = [_scrubber(indices)]
+    if view is not None:
+        _add_data_view(layout, data, view)
     return {"data": data, "layout": layout, "frames": frames}
+
+
+MAP_WIDTH = 0.58
+"""The map's share of the figure's width when a data view sits beside it."""
+
+
+def _add_data_view(layout: dict[str, Any], data: list[dict[str, Any]], view: dict) -> None:
+    """Put the data view to the right of the map, with the colour bar between them."""
+    names = view["axes"]
+    layout["xaxis"].update(domain=[0.0, MAP_WIDTH], title={"text": f"{names[0]}  (x)"})
+    layout["yaxis"]["title"] = {"text": f"{names[1]}  (y)"}
+    v = np.asarray(view["v"], dtype=np.float64)
+    low, high = float(v.min()), float(v.max())
+    margin = 0.25 * max(high - low, 1e-6)
+    layout["xaxis2"] = {"domain": [MAP_WIDTH + 0.17, 1.0], "anchor": "y2", "zeroline": False,
+                        "title": {"text": "u (input)"},
+                        "range": [float(view["grid"][0]), float(view["grid"][-1])]}
+    layout["yaxis2"] = {"anchor": "x2", "title": {"text": "v (target)"}, "zeroline": False,
+                        "range": [low - margin, high + margin]}
+    layout["annotations"] = [{
+        "text": view["title"], "xref": "paper", "yref": "paper", "x": 1.0, "xanchor": "right",
+        "y": 1.0, "yanchor": "bottom", "showarrow": False, "font": {"size": 13},
+    }]
+    for trace in data:
+        colorbar = trace.get("marker", {}).get("colorbar")
+        if colorbar is not None:
+            colorbar.update(x=MAP_WIDTH + 0.01, xanchor="left", thickness=12)
 
 
 def _layout(xr, yr, height: int, title: str) -> dict[str, Any]:

@@ -6,6 +6,8 @@
     0.0
 """
 
+from landscapes.data import NAMES as _DATA_NAMES
+from landscapes.data import from_data
 from landscapes.formula import from_formula
 from landscapes.registry import (
     GLOBAL_MINIMUM,
@@ -25,7 +27,14 @@ __all__ = [
     "CriticalPoint",
     "Landscape",
     "SurfaceParameter",
+    "data_names",
+    "from_data",
     "from_formula",
     "get",
     "names",
 ]
+
+
+def data_names() -> list[str]:
+    """The kinds of data surface ``from_data`` builds (not in ``names()``: they take a dataset)."""
+    return list(_DATA_NAMES)

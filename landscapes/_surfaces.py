@@ -8,6 +8,10 @@ parameter vector (empty for surfaces without parameters).
 
 A gradient is returned as ``(df/dx, df/dy)``; a Hessian as its three distinct entries
 ``(d2f/dx2, d2f/dxdy, d2f/dy2)``.
+
+Data surfaces (a model's loss averaged over a dataset stored in ``p``) are the exception: one
+loop, :func:`data_sum`, serves all three kinds, over all examples or over a shuffled
+mini-batch, and the engine reaches it directly (see the data section).
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ THREE_HUMP_CAMEL = 11
 STYBLINSKI_TANG = 12
 MONKEY_SADDLE = 13
 FORMULA = 14
+# Data surfaces: the loss of a model with parameters (x, y) averaged over a dataset stored in p.
+LINEAR_REGRESSION = 15
+LOGISTIC_REGRESSION = 16
+TANH_NETWORK = 17
+FIRST_DATA = LINEAR_REGRESSION
 
 # Opcodes of a formula program (built by ``landscapes.formula``; see the formula section).
 OP_X = 0
@@ -53,6 +62,7 @@ OP_ABS = 15
 OP_TANH = 16
 FORMULA_HEADER = 2  # p[0]: the program's length; p[1]: the deepest stack it needs
 FORMULA_SLOTS = 6  # per stack entry: f, df/dx, df/dy, d2f/dx2, d2f/dxdy, d2f/dy2
+DATA_HEADER = 1  # p[0]: the number of examples n; then the n inputs, then the n targets
 
 # What `evaluate_on` computes.
 VALUE = 0
@@ -583,12 +593,126 @@ def formula_hessian(x, y, p):
     return p[k + 3], p[k + 4], p[k + 5]
 
 
+# --- Data surfaces: p = (n, inputs u[n], targets v[n]) ----------------------------------------
+# The point (x, y) is a model's two parameters and f is its loss averaged over the n examples
+# (u_i, v_i): f = (1/n) sum_i l(x, y; u_i, v_i). The examples are drawn in Python
+# (landscapes.data) and stored in p like a formula's program; the kernels only loop over them.
+#   linear regression     l = (x u + y - v)^2                         (w = x, b = y)
+#   logistic regression   l = log(1 + e^z) - v z,  z = x u + y,  v in {0, 1}
+#   tanh network          l = (y tanh(x u) - v)^2                     (w1 = x, w2 = y)
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S27, _S30, _S31 = np.uint64(27), np.uint64(30), np.uint64(31)
+_ONE = np.uint64(1)
+FEISTEL_ROUNDS = 4
+
+
+@jit
+def shuffled_index(position, n, key):
+    """The example at ``position`` of a keyed pseudo-random permutation of range(n).
+
+    A data loader with shuffle=True deals the n examples in a fresh random order every
+    epoch; storing that order would need an array, which the kernels never allocate. Instead
+    the permutation is computed one position at a time by a small Feistel network over
+    [0, 2^k), 2^k the next power of two >= n: the k bits of a value are split into a left
+    part L of ceil(k / 2) bits and a right part R of the rest, and each of four rounds maps
+    (L, R) to (R, L xor F(R)), where F is a SplitMix64 hash of R, the key and the round,
+    cut to L's width (so the parts trade widths every round). A round is undone by
+    recomputing F(R), so the network permutes [0, 2^k). *Cycle-walking* applies it again
+    while the value lands in [n, 2^k): following a cycle of a permutation of [0, 2^k) from a
+    value below n always comes back below n, so the result is a permutation of range(n); as
+    2^k < 2n it takes fewer than two applications on average. The key is a uint64 (the
+    engine hashes (seed, epoch) into it); same (n, key), same order, on any thread.
+    """
+    bits = 0
+    while (1 << bits) < n:
+        bits += 1
+    v = np.uint64(position)
+    while True:
+        wr = np.uint64(bits // 2)
+        wl = np.uint64(bits) - wr
+        left, right = v >> wr, v & ((_ONE << wr) - _ONE)
+        for r in range(FEISTEL_ROUNDS):
+            z = (key ^ right) + np.uint64(r + 1) * _GOLDEN  # SplitMix64 of (key, round, R)
+            z = (z ^ (z >> _S30)) * _MIX1
+            z = (z ^ (z >> _S27)) * _MIX2
+            f = (z ^ (z >> _S31)) & ((_ONE << wl) - _ONE)
+            left, right = right, left ^ f
+            wl, wr = wr, wl
+        v = (left << wr) | right
+        if v < np.uint64(n):
+            return np.int64(v)
+
+
+@jit
+def data_sum(code, x, y, p, first, last, key):
+    """The sums of the loss and its gradient over the examples at positions first .. last - 1,
+    in data order when ``key`` is 0, else in the shuffled order :func:`shuffled_index`."""
+    n = int(p[0])
+    f = gx = gy = 0.0
+    for position in range(first, last):
+        i = position if key == 0 else shuffled_index(position, n, key)
+        u, v = p[DATA_HEADER + i], p[DATA_HEADER + n + i]
+        if code == LINEAR_REGRESSION:
+            r = x * u + y - v
+            f += r * r
+            gx += 2.0 * r * u
+            gy += 2.0 * r
+        elif code == LOGISTIC_REGRESSION:
+            z = x * u + y
+            e = np.exp(-abs(z))  # log(1 + e^z) and the sigmoid, without overflow
+            sigma = 1.0 / (1.0 + e) if z >= 0.0 else e / (1.0 + e)
+            f += max(z, 0.0) + np.log1p(e) - v * z
+            gx += (sigma - v) * u
+            gy += sigma - v
+        else:
+            t = np.tanh(x * u)
+            r = y * t - v
+            f += r * r
+            gx += 2.0 * r * y * (1.0 - t * t) * u
+            gy += 2.0 * r * t
+    return f, gx, gy
+
+
+@jit
+def data_hessian(code, x, y, p):
+    """The Hessian of f, averaged over every example."""
+    n = int(p[0])
+    hxx = hxy = hyy = 0.0
+    for i in range(n):
+        u, v = p[DATA_HEADER + i], p[DATA_HEADER + n + i]
+        if code == LINEAR_REGRESSION:
+            a, b, c = 2.0 * u * u, 2.0 * u, 2.0
+        elif code == LOGISTIC_REGRESSION:
+            e = np.exp(-abs(x * u + y))
+            curvature = e / ((1.0 + e) * (1.0 + e))  # sigma (1 - sigma)
+            a, b, c = curvature * u * u, curvature * u, curvature
+        else:
+            t = np.tanh(x * u)
+            s = 1.0 - t * t  # dt/dx = s u, ds/dx = -2 t s u
+            r = y * t - v
+            a = 2.0 * y * u * u * s * (y * s - 2.0 * r * t)
+            b, c = 2.0 * s * u * (y * t + r), 2.0 * t * t
+        hxx += a
+        hxy += b
+        hyy += c
+    return hxx / n, hxy / n, hyy / n
+
+
 # --- Dispatch on the integer code -----------------------------------------------------------
 
 
 @jit(inline="always")
 def value(code, x, y, p):
-    """f(x, y) of the surface with this code."""
+    """f(x, y) of the surface with this code.
+
+    Not for data surfaces: their loop over the examples is reached through :func:`data_sum`
+    (the engine's ``loss_and_gradient`` and :func:`evaluate_on` branch to it), which keeps it
+    out of this switch that is copied into every caller; here they give NaN.
+    """
     if code == ROSENBROCK:
         return rosenbrock_value(x, y, p)
     if code == BEALE:
@@ -624,7 +748,7 @@ def value(code, x, y, p):
 
 @jit(inline="always")
 def gradient(code, x, y, p):
-    """(df/dx, df/dy) of the surface with this code."""
+    """(df/dx, df/dy) of the surface with this code (not for data surfaces: see :func:`value`)."""
     if code == ROSENBROCK:
         return rosenbrock_gradient(x, y, p)
     if code == BEALE:
@@ -691,6 +815,8 @@ def hessian(code, x, y, p):
         return monkey_saddle_hessian(x, y, p)
     if code == FORMULA:
         return formula_hessian(x, y, p)
+    if code >= FIRST_DATA:
+        return data_hessian(code, x, y, p)
     return np.nan, np.nan, np.nan
 
 
@@ -700,6 +826,13 @@ def evaluate_on(code, p, what, xs, ys, out):
 
     ``xs`` and ``ys`` are flat float64 arrays of equal length; ``out`` has shape (3, len(xs)).
     """
+    if code >= FIRST_DATA and what != HESSIAN:
+        n = int(p[0])
+        for i in range(xs.shape[0]):
+            f, gx, gy = data_sum(code, xs[i], ys[i], p, n - n, n, np.uint64(0))
+            out[0, i], out[1, i], out[2, i] = (f / n, gx / n, 0.0) if what == VALUE else (
+                gx / n, gy / n, 0.0)
+        return
     for i in range(xs.shape[0]):
         x, y = xs[i], ys[i]
         if what == VALUE:
@@ -777,6 +910,11 @@ def values_and_gradients(code, p, m, sp, f, g):
         for r in range(m):
             k = formula_run(p[r], p[m + r], sp)  # one pass gives f and its gradient
             f[r], g[r], g[m + r] = sp[k], sp[k + 1], sp[k + 2]
+    elif code >= FIRST_DATA:
+        n = int(sp[0])
+        for r in range(m):
+            f[r], g[r], g[m + r] = data_sum(code, p[r], p[m + r], sp, n - n, n, np.uint64(0))
+            f[r], g[r], g[m + r] = f[r] / n, g[r] / n, g[m + r] / n
     else:
         for r in range(m):
             f[r], g[r], g[m + r] = np.nan, np.nan, np.nan

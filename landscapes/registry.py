@@ -90,6 +90,18 @@ class Landscape:
         return {q.name: v for q, v in zip(self.parameters, self.values, strict=True)}
 
     @property
+    def data_size(self) -> int:
+        """The number of examples of a data surface (``landscapes.from_data``), else 0."""
+        return int(self._p[0]) if self.code >= S.FIRST_DATA else 0
+
+    @property
+    def dataset(self) -> tuple[np.ndarray, np.ndarray]:
+        """A data surface's examples (inputs u, targets v); empty arrays for other surfaces."""
+        n = self.data_size
+        return (self._p[S.DATA_HEADER:S.DATA_HEADER + n].copy(),
+                self._p[S.DATA_HEADER + n:S.DATA_HEADER + 2 * n].copy())
+
+    @property
     def surface_params(self) -> np.ndarray:
         """The float64 parameter vector the kernels receive (a copy)."""
         return self._p.copy()
@@ -463,7 +475,14 @@ def names() -> list[str]:
 
 
 def get(name: str, **parameters: float) -> Landscape:
-    """The registry entry ``name``, with optional surface parameters (e.g. condition_number)."""
+    """The registry entry ``name``, with optional surface parameters (e.g. condition_number).
+
+    A data surface's name (``landscapes.data_names()``) gives ``landscapes.from_data(name,
+    **parameters)``, with parameters size, noise and seed."""
+    from landscapes import data  # a module that needs this one
+
+    if name in data.KINDS:
+        return data.from_data(name, **parameters)
     try:
         entry = _BY_NAME[name]
     except (KeyError, TypeError):

@@ -7,6 +7,9 @@ One step is exactly one iteration of a PyTorch training loop::
     x_{t+1}     = optimizer.step()             # torch's update rule, step count t + 1
     scheduler.step()                           # reduce_on_plateau is given loss_t
 
+On a data surface with the ``minibatch`` source, loss_t is always the full-data loss at x_t
+(what the map shows and what reduce_on_plateau receives), while g_t is a mini-batch gradient.
+
 A run stops, without raising, at the first point x_t that is not finite or lies outside the
 escape box (the plot window widened about its centre), or whose loss or gradient is not
 finite; ``t`` is reported as the divergence index.
@@ -31,6 +34,7 @@ from optimizers import _schedules as Q
 ANALYTIC = 0
 FINITE_DIFFERENCE = 1
 NOISY = 2
+MINIBATCH = 3
 
 CHUNK_RUNS = 64
 """Runs advanced together, step by step, by one thread of ``batch_kernel``."""
@@ -40,6 +44,7 @@ _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
 _TWO_POW_MINUS_53 = 2.0**-53
+_ONE = np.uint64(1)
 
 
 @jit
@@ -66,6 +71,56 @@ def standard_normal(seed, counter):
 
 
 @jit
+def data_loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
+    """f(x, y) over the whole dataset of a data surface, and the gradient the source reports.
+
+    analytic and noisy: the full-data gradient (the caller adds noisy's Gaussian noise).
+    finite_difference: central differences of the full-data loss (five passes over the data).
+    minibatch: the gradient of mini-batch t of a shuffled data loader, as torch's
+    DataLoader(shuffle=True, drop_last=False) with batch size B = min(gq[0], n) deals them:
+    an epoch is ceil(n / B) batches, the last one smaller when B does not divide n, and every
+    epoch visits each example once, in the order of a fresh permutation keyed by (seed,
+    epoch) (``landscapes._surfaces.shuffled_index``). Step t takes batch t mod ceil(n / B)
+    of epoch t // ceil(n / B); the gradient is the mean of the batch's example gradients. A batch of
+    all n examples is the full data, summed in data order, so B >= n is exactly full-batch
+    descent. The loss is always the full-data loss, what the map shows.
+    """
+    # One call site of the loop over the data serves all five finite-difference points
+    # (x, x + h e_x, x - h e_x, x + h e_y, x - h e_y), which keeps the compiled code small.
+    n, whole = int(sp[0]), np.uint64(0)
+    zero = t - t  # typed as t: a literal 0 would compile data_sum a second time
+    evaluations = 5 if source == FINITE_DIFFERENCE else 1
+    h = gq[0] if source == FINITE_DIFFERENCE else 0.0  # gq is empty for the analytic source
+    f = gx = gy = dfx = dfy = 0.0
+    for k in range(evaluations):
+        step = h if k % 2 == 1 else -h
+        px = x + step if 1 <= k <= 2 else x
+        py = y + step if k >= 3 else y
+        fk, ax, ay = S.data_sum(surface, px, py, sp, zero, n, whole)
+        fk /= n
+        if k == 0:
+            f, gx, gy = fk, ax / n, ay / n
+        elif k <= 2:
+            dfx += fk if k == 1 else -fk
+        else:
+            dfy += fk if k == 3 else -fk
+    if source == FINITE_DIFFERENCE:
+        return f, dfx / (2.0 * h), dfy / (2.0 * h)
+    if source != MINIBATCH:
+        return f, gx, gy
+    size = min(int(gq[0]), n)
+    if size >= n:
+        return f, gx, gy
+    batches = (n + size - 1) // size
+    first = (t % batches) * size
+    last = min(first + size, n)
+    # the epoch's key: a hash of (seed, epoch), never 0 (which means data order)
+    key = _splitmix64(_splitmix64(np.uint64(seed)) ^ np.uint64(t // batches)) | _ONE
+    _, bx, by = S.data_sum(surface, x, y, sp, first, last, key)  # first, last: int64
+    return f, bx / (last - first), by / (last - first)
+
+
+@jit
 def _value_at(surface, sp, x, y):
     """f(x, y) behind a call: the dispatch is inlined where it is called, so the five
     evaluations of a finite difference share this one compiled copy."""
@@ -88,11 +143,16 @@ def loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
     finite_difference: central differences with step gq[0] (four extra evaluations of f).
     noisy: the exact gradient plus N(0, (gq[0] / sqrt(gq[1]))^2) per coordinate, the noise of
     a mini-batch of size gq[1] when one example's gradient noise has scale gq[0].
+    minibatch (data surfaces only): the gradient of a real mini-batch of gq[0] examples.
+    Every source on a data surface goes through :func:`data_loss_and_gradient`.
     """
-    if source == FINITE_DIFFERENCE:
+    if surface >= S.FIRST_DATA:
+        loss, gx, gy = data_loss_and_gradient(surface, sp, source, gq, seed, t, x, y)
+    elif source == FINITE_DIFFERENCE:
         return finite_difference(surface, sp, x, y, gq[0])
-    loss = S.value(surface, x, y, sp)
-    gx, gy = S.gradient(surface, x, y, sp)
+    else:
+        loss = S.value(surface, x, y, sp)
+        gx, gy = S.gradient(surface, x, y, sp)
     if source == NOISY:
         scale = gq[0] / np.sqrt(gq[1])
         gx += scale * standard_normal(seed, 2 * t)

@@ -43,6 +43,7 @@ _GRADIENT_CODES = {
     "analytic": E.ANALYTIC,
     "finite_difference": E.FINITE_DIFFERENCE,
     "noisy": E.NOISY,
+    "minibatch": E.MINIBATCH,
 }
 
 
@@ -61,11 +62,19 @@ def gradient_names() -> list[str]:
 
 @dataclass(frozen=True)
 class Evaluations:
-    """How many times the run evaluated f, its gradient and its Hessian."""
+    """How many times the run evaluated f, its gradient and its Hessian.
+
+    On a data surface each of these is a pass over the whole dataset, except under the
+    ``minibatch`` source, where ``gradient`` counts mini-batch gradients (one per point).
+    ``examples`` counts per-example gradient evaluations on a data surface: n per full-data
+    gradient, the batch's size per mini-batch gradient (0 on other surfaces, and for finite
+    differences, which evaluate only f).
+    """
 
     function: int
     gradient: int
     hessian: int = 0
+    examples: int = 0
 
     @property
     def total(self) -> int:
@@ -335,14 +344,29 @@ def _seed(seed: Any) -> int:
     return int(seed)
 
 
-def _evaluations(optimizer: OptimizerSpec, source: str, points: int, diverged: bool) -> Evaluations:
+def batch_examples(n: int, batch_size: int, steps: int) -> int:
+    """Examples in the first ``steps`` mini-batches of a shuffled loader over n examples
+    (ceil(n / B) batches an epoch, the last one holding n - (ceil(n / B) - 1) B)."""
+    size = min(batch_size, n)
+    batches = -(-n // size)
+    epochs, rest = divmod(steps, batches)
+    return epochs * n + min(rest * size, n)
+
+
+def _evaluations(optimizer: OptimizerSpec, gradient: dict[str, Any], points: int,
+                 diverged: bool, surface: Landscape) -> Evaluations:
     """What a run evaluated: f and its gradient at every recorded point and at the point that
     proved unusable, and Newton's Hessian at every point a step was taken from."""
     evaluated = points + 1 if diverged else points
     hessians = (points if diverged else max(points - 1, 0)) if optimizer.code == R.NEWTON else 0
+    source, n = gradient["name"], surface.data_size
     if source == "finite_difference":
         return Evaluations(function=5 * evaluated, gradient=0, hessian=hessians)
-    return Evaluations(function=evaluated, gradient=evaluated, hessian=hessians)
+    examples = n * evaluated
+    if source == "minibatch":
+        examples = batch_examples(n, int(gradient["batch_size"]), evaluated)
+    return Evaluations(function=evaluated, gradient=evaluated, hessian=hessians,
+                       examples=examples)
 
 
 @dataclass(frozen=True)
@@ -374,6 +398,12 @@ def _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters) ->
     h = hyperparameter_vector(optimizer, **hyperparameters)
     schedule_code, q, schedule_settings = schedule_vector(schedule)
     source, gq, gradient_settings = gradient_vector(gradient)
+    if GRADIENT_SOURCES_BY_NAME[gradient_settings["name"]].data_only and not surface.data_size:
+        raise ValueError(
+            f"Invalid gradient source for surface '{surface.name}': "
+            f"{gradient_settings['name']!r} (allowed only on a data surface, "
+            f"see landscapes.from_data)"
+        )
     config = {
         "landscape": surface.name,
         "optimizer": spec.name,
@@ -404,8 +434,11 @@ def simulate(
 
     ``schedule`` is None, a name or a dict such as ``{"name": "step", "step_size": 100,
     "gamma": 0.5}`` with torch's parameter names. ``gradient`` is "analytic",
-    "finite_difference" or "noisy", or a dict with its parameters (``h``; ``noise_scale``,
-    ``batch_size``). Hyperparameters use torch's names, with betas split into beta1, beta2.
+    "finite_difference", "noisy" or (on a data surface) "minibatch", or a dict with its
+    parameters (``h``; ``noise_scale``, ``batch_size``; ``batch_size``). ``loss`` is always
+    f(x_t) itself (on a data surface, the full-data loss, also under "minibatch"); ``grad`` is
+    the gradient the source reported. Hyperparameters use torch's names, with betas split
+    into beta1, beta2.
     """
     run = _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters)
     x0, y0 = _start(run.surface, start)
@@ -428,7 +461,7 @@ def simulate(
         lr=lr[:steps_taken],
         diverged_at=None if diverged_at < 0 else int(diverged_at),
         evaluations=_evaluations(
-            run.spec, run.config["gradient"]["name"], points, diverged_at >= 0
+            run.spec, run.config["gradient"], points, diverged_at >= 0, run.surface
         ),
         config={**run.config, "start": (x0, y0), "steps": n},
     )

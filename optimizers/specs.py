@@ -542,6 +542,7 @@ class GradientSourceSpec:
     title: str
     parameters: tuple[ScheduleParameter, ...]
     summary: str
+    data_only: bool = False  # needs a data surface (landscapes.from_data)
 
 
 GRADIENT_SOURCES: tuple[GradientSourceSpec, ...] = (
@@ -561,6 +562,15 @@ GRADIENT_SOURCES: tuple[GradientSourceSpec, ...] = (
         "The exact gradient plus Gaussian noise of size noise_scale / √batch_size, drawn from "
         "the run's seed: batch size 1 is stochastic gradient descent, larger batches are "
         "mini-batches, and the noise shrinks like one over the square root of the batch.",
+    ),
+    GradientSourceSpec(
+        "minibatch", "Mini-batches of the data",
+        (ScheduleParameter("batch_size", 32, 1, 1e6, "examples per mini-batch", integer=True),),
+        "Data surfaces only. Each step uses the average gradient of a real batch of examples, "
+        "dealt out like a shuffled data loader: every epoch visits each example once in a new "
+        "order drawn from the seed, and the last batch of an epoch may be smaller. Batch size "
+        "1 is stochastic gradient descent; the dataset's size (or more) is full-batch descent.",
+        data_only=True,
     ),
 )
 

@@ -17,7 +17,7 @@ def explore() -> None:
     c = ps.config
     widgets.problems_note(ps.problems)
     with st.sidebar:
-        surface, steps, start = widgets.surface_section(c, ps, custom=True)
+        surface, steps, start = widgets.surface_section(c, ps, custom=True, with_data=True)
         st.subheader("Optimizers")
         chosen = st.multiselect(
             "optimizers", list(OPTIMIZERS_BY_NAME), default=[r.optimizer for r in c.runs],
@@ -35,11 +35,16 @@ def explore() -> None:
         st.subheader("Learning-rate schedule")
         schedule = widgets.schedule_picker(c.schedule, ps.key("schedule"))
         st.subheader("Gradient")
-        gradient, seed = widgets.gradient_picker(c.gradient, c.seed, ps.key("gradient"))
+        gradient, seed = widgets.gradient_picker(c.gradient, c.seed, ps.key("gradient"),
+                                                 surface)
+        seeds = 1
+        if gradient.name != "analytic":
+            seeds = widgets.seeds_input(c.seeds, ps.key("seeds"))
 
-    config = S.ExploreConfig(surface, tuple(runs), schedule, gradient, seed, steps, start)
+    config = S.ExploreConfig(surface, tuple(runs), schedule, gradient, seed, steps, start, seeds)
     ps.save(config)
-    scene = compute.Scene(surface, config.runs, steps, start, schedule, gradient, seed)
+    scene = compute.Scene(surface, config.runs, steps, start, schedule, gradient, seed,
+                          seeds=seeds, reference=True)
     try:
         height = figures.map_height(scene.landscape().bounds)
         figure_json = compute.animated_figure(scene, height)
@@ -50,14 +55,16 @@ def explore() -> None:
     view = compute.surface_view(surface)
     widgets.formula_card(surface)
 
-    left, right = st.columns([3, 2], gap="medium")
+    # a data surface's figure carries the data beside the map: it takes the page's width
+    wide = S.is_data(surface)
+    left, right = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
     with left:
         map_key = ps.key("map")
         player.animated_chart(figure_json, height=height,
                               key=map_key, clickable=True, on_click=page_state.start_from_click,
                               args=("explore", map_key))
     with right:
-        widgets.step_charts(runs_data, view, ps.key("curves"), stacked=True)
+        widgets.step_charts(runs_data, view, ps.key("curves"), stacked=not wide)
     with st.expander("3-D surface with the same paths", expanded=True):
         widgets.plotly(figures.surface_3d(view, runs_data, height=620), key=ps.key("surface3d"))
     widgets.run_summary(runs_data)

@@ -164,3 +164,39 @@ def test_a_bad_formula_in_a_link_shows_the_note():
     at = _open("explore", {"surface": "custom", "formula": "__import__('os')"})
     _clean(at)
     assert "'formula'" in at.warning[0].value and "unknown name '__import__'" in at.warning[0].value
+
+
+DATA_LINK = {"surface": "tanh_network(size=150,noise=0.3,seed=2)",
+             "runs": "sgd(lr=0.1);adam(lr=0.05)", "gradient": "minibatch(batch_size=8)",
+             "seed": "4", "seeds": "3", "steps": "200"}
+
+
+def test_a_data_surface_from_a_link_runs_with_its_batches_and_seeds():
+    at = _open("explore", DATA_LINK)
+    _clean(at)
+    assert not at.warning
+    assert at.get("component_instance")  # the map and the data view
+    assert {k: at.query_params[k] for k in DATA_LINK} == DATA_LINK
+
+
+def test_explore_with_a_data_surface_and_a_batch_size():
+    at = _open("explore")
+    gradient = next(s for s in at.selectbox if s.key.endswith("gradient.name"))
+    assert "Mini-batches of the data" not in gradient.options  # only for data surfaces
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("surface.name"))
+                 ).set_value("linear_regression").run()
+    _clean(at)
+    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("gradient.name"))
+                 ).set_value("minibatch").run()
+    _clean(at)
+    before = _output(at)
+    at.number_input(key=next(n.key for n in at.number_input if n.key.endswith("batch_size"))
+                    ).set_value(3).run()
+    _clean(at)
+    assert at.query_params["surface"] == "linear_regression"
+    assert at.query_params["gradient"] == "minibatch(batch_size=3)"
+    assert _output(at) != before
+    at.number_input(key=next(n.key for n in at.number_input if n.key.endswith("seeds"))
+                    ).set_value(4).run()
+    _clean(at)
+    assert at.query_params["seeds"] == "4"

@@ -182,6 +182,29 @@ def test_explore_plays_a_typed_formula_from_a_link(page, server):
     _shot(page, "explore-formula")
 
 
+def _all_lines(frame) -> list[str]:
+    lines = frame.locator(".scatterlayer .trace path.js-line")
+    return [lines.nth(i).get_attribute("d") or "" for i in range(lines.count())]
+
+
+def test_explore_plays_a_data_surface_with_mini_batches_from_a_link(page, server):
+    query = urllib.parse.urlencode({
+        "surface": "linear_regression(size=120,noise=0.8)", "runs": "sgd(lr=0.05);adam(lr=0.1)",
+        "gradient": "minibatch(batch_size=4)", "seed": "1", "seeds": "3", "steps": "150"})
+    page.goto(f"{server}/?{query}")
+    _settle(page)
+    frame = _player(page)
+    frame.locator(".xy2 .scatterlayer, .x2y2 .scatterlayer").first.wait_for(timeout=30_000)
+    final = _all_lines(frame)
+    assert len(final) >= 2 * 3 + 2  # two runs, each a path, two extra seeds and a fit
+    frame.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(500)
+    assert _all_lines(frame) != final
+    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    _no_exception(page)
+    _shot(page, "explore-data")
+
+
 @pytest.mark.parametrize("name", ["compare", "schedules", "learn"])
 def test_animated_pages_play(page, server, name):
     page.goto(f"{server}/{name}")

@@ -26,6 +26,8 @@ from optimizers import _engine
 
 SURFACES = landscapes.names()
 OPTIMIZERS = optimizers.names()
+SOURCES = [s.name for s in optimizers.GRADIENT_SOURCES if not s.data_only]
+"""The gradient sources of every surface (mini-batches need a data surface: test_data.py)."""
 
 
 def assert_well_formed(path):
@@ -106,7 +108,7 @@ def test_newton_with_finite_differences_still_counts_its_hessians():
     assert path.evaluations == optimizers.Evaluations(function=5 * 11, gradient=0, hessian=10)
 
 
-@pytest.mark.parametrize("gradient", optimizers.gradient_names())
+@pytest.mark.parametrize("gradient", SOURCES)
 def test_a_diverged_run_counts_the_evaluations_it_made(gradient):
     """f and the gradient were also evaluated at the unusable point that ended the run, and
     Newton took a Hessian at every recorded point (the last step was taken from the last one).
@@ -269,7 +271,7 @@ def test_newton_on_a_nearly_singular_hessian_reports_divergence_without_warnings
 # --- reproducibility and coverage --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("gradient", optimizers.gradient_names())
+@pytest.mark.parametrize("gradient", SOURCES)
 @pytest.mark.parametrize("schedule", [None, {"name": "reduce_on_plateau", "patience": 2}])
 def test_the_same_call_twice_gives_identical_arrays(gradient, schedule):
     def call():
@@ -314,6 +316,7 @@ GRADIENTS = {
     "analytic": "analytic",
     "finite_difference": {"name": "finite_difference", "h": 1e-4},
     "noisy": {"name": "noisy", "noise_scale": 2, "batch_size": 3},
+    "minibatch": {"name": "minibatch", "batch_size": 2},
 }
 
 
@@ -329,16 +332,19 @@ def test_simulate_kernel_has_one_signature_whatever_the_caller_passes():
         {"start": "array", "steps": np.int64(4), "seed": np.uint64(6)},
     ])
     for optimizer, name, schedule, gradient in itertools.product(
-        OPTIMIZERS, SURFACES, SCHEDULES.values(), GRADIENTS.values()
+        OPTIMIZERS, SURFACES + landscapes.data_names(), SCHEDULES.values(), GRADIENTS.values()
     ):
-        surface = landscapes.get(name)
+        surface = landscapes.get(name, size=5) if name in landscapes.data_names() else (
+            landscapes.get(name))
+        if GRADIENTS["minibatch"] is gradient and not surface.data_size:
+            continue
         spelling = next(spellings)
         start = {
             None: surface.start,
             "ints": tuple(round(v) for v in surface.start),
             "array": np.asarray(surface.start, dtype=np.float32),
         }[spelling["start"]]
-        optimizers.simulate(name, optimizer, start, spelling["steps"], schedule=schedule,
+        optimizers.simulate(surface, optimizer, start, spelling["steps"], schedule=schedule,
                             gradient=gradient, seed=spelling["seed"])
     optimizers.simulate(landscapes.get("quadratic", condition_number=7), "adam", [1, 1], 2,
                         lr=1, beta1=np.float32(0.5), amsgrad=True, weight_decay=0)
@@ -358,17 +364,23 @@ def test_batch_kernel_has_one_signature_whatever_the_caller_passes():
     optimizers.basins("himmelblau", "rmsprop", 5, resolution=3, centered=True)
     optimizers.basins("rastrigin", "lion", np.int64(5), resolution=np.int32(4), radius=1,
                       schedule=SCHEDULES["warmup_cosine"], gradient=GRADIENTS["noisy"])
+    data = landscapes.from_data("tanh_network", size=10)
+    optimizers.sweep(data, "adam", (1, 1), 5, x_values=[0.1], y_param="beta1", y_values=[0.5],
+                     gradient=GRADIENTS["minibatch"], seed=np.uint64(2))
+    optimizers.basins(data, "newton", 3, resolution=3)
     assert len(_engine.batch_kernel.signatures) == 1
 
 
 def test_surface_evaluation_has_one_signature_whatever_the_caller_passes():
     surface = landscapes.get("quadratic", condition_number=3)
     grid = np.arange(12.0).reshape(3, 4)
+    data = landscapes.from_data("logistic_regression", size=7)
     for x, y in [
         (1, 2), (1.5, -2.5), (np.float32(1), np.int64(2)), (grid, grid.T[:3, :3].sum()),
         (grid[:, ::2], 0), (grid.astype(np.float32), grid.astype(np.int16)), ([1, 2], [[3], [4]]),
     ]:
-        surface.f(x, y)
-        surface.grad(x, y)
-        surface.hessian(x, y)
+        for each in (surface, data):
+            each.f(x, y)
+            each.grad(x, y)
+            each.hessian(x, y)
     assert len(_surfaces.evaluate_on.signatures) == 1

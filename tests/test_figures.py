@@ -156,3 +156,33 @@ def test_figures_do_not_import_streamlit():
                                                         figures.tables, figures.palette))
     assert "streamlit" not in source.replace("no streamlit", "")
     assert "figures" in sys.modules
+
+
+def test_a_data_surface_adds_a_data_view_whose_fits_move_with_the_frames():
+    surface = landscapes.from_data("tanh_network", size=50)
+    view = _surface()
+    view["bounds"] = surface.bounds
+    u, v = surface.dataset
+    grid = np.linspace(u.min(), u.max(), 30)
+    view["data"] = {"u": u, "v": v, "grid": grid, "axes": ("w1", "w2"), "title": "data"}
+    runs = []
+    for i, seed in enumerate((0, 1)):
+        path = optimizers.simulate(surface, "sgd", surface.start, 200, lr=0.1, seed=seed,
+                                   gradient={"name": "minibatch", "batch_size": 4})
+        fit = landscapes.data.predict("tanh_network", path.xy[:, :1], path.xy[:, 1:], grid)
+        runs.append({"name": f"run {i}", "color": figures.run_color(i), "xy": path.xy,
+                     "diverged_at": None, "fit": fit, "band": [path.xy[::-1][:50]],
+                     "reference": path.xy[:10]})
+    figure = figures.animated_paths(view, runs)
+    data = figure["data"]
+    fits = [i for i, t in enumerate(data) if t.get("xaxis") == "x2" and t["mode"] == "lines"]
+    assert len(fits) == 2
+    assert all(set(fits) <= set(f["traces"]) for f in figure["frames"])
+    first, last = figure["frames"][0], figure["frames"][-1]
+    position = first["traces"].index(fits[0])
+    assert first["data"][position]["y"] == np.round(runs[0]["fit"][0], 4).tolist()
+    assert last["data"][position]["y"] == data[fits[0]]["y"]  # the finished fit
+    assert figure["layout"]["xaxis2"]["anchor"] == "y2"
+    static = [t for t in data if t.get("line", {}).get("width") in (1.5, 2)]
+    assert len(static) == 4  # per run: one extra seed and the dashed full-batch path
+    assert not any(i in first["traces"] for i, t in enumerate(data) if t in static)

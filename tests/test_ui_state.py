@@ -145,3 +145,36 @@ def test_typed_surfaces_stay_on_explore_and_compare():
     config, problems = S.sensitivity_from_query({"surface": "custom", "formula": "x^2"})
     assert config.surface == S.SensitivityConfig().surface
     assert any("Explore and Compare only" in p for p in problems)
+
+
+# --- data surfaces (Explore) ---------------------------------------------------------------------
+
+DATA = S.data_setting("logistic_regression", size=80, noise=1.25, seed=3)
+
+
+def test_a_data_surface_with_mini_batches_and_seeds_round_trips_through_the_link():
+    config = S.ExploreConfig(surface=DATA, gradient=S.gradient_setting("minibatch", batch_size=5),
+                             seed=7, seeds=4, start=(1.5, -0.5))
+    query = S.explore_to_query(config)
+    assert query["surface"] == "logistic_regression(size=80,noise=1.25,seed=3)"
+    assert query["gradient"] == "minibatch(batch_size=5)"
+    assert query["seeds"] == "4"
+    assert S.explore_from_query(query) == (config, [])
+
+
+@pytest.mark.parametrize(("query", "field", "fragment"), [
+    ({"surface": "linear_regression(size=1)"}, "'surface.size'", "Invalid size: 1"),
+    ({"surface": "tanh_network(depth=3)"}, "'surface.depth'", "allowed: size, noise, seed"),
+    ({"gradient": "minibatch(batch_size=4)"}, "'gradient'", "needs a data surface"),
+    ({"seeds": "11"}, "'seeds'", "1 <= seeds <= 10"),
+])
+def test_bad_data_fields_fall_back_with_a_message(query, field, fragment):
+    _, problems = S.explore_from_query(query)
+    assert len(problems) == 1 and problems[0].startswith(field) and fragment in problems[0]
+
+
+def test_data_surfaces_stay_on_explore():
+    config, problems = S.compare_from_query({"surface": "linear_regression"})
+    assert config.surface == S.CompareConfig().surface
+    assert any("Explore only" in p for p in problems)
+    assert S.landscape_of(DATA).data_size == 80

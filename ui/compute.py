@@ -7,7 +7,7 @@ unchanged config costs a dictionary lookup. The kernels are warmed once per serv
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -16,7 +16,7 @@ import streamlit as st
 import figures
 import landscapes
 import optimizers
-from ui.state import RunConfig, Setting, landscape_of
+from ui.state import RunConfig, Setting, is_data, landscape_of
 
 GRID = 200
 """Surface samples per axis for the contour and the 3-D sheet."""
@@ -35,6 +35,8 @@ class Scene:
     seed: int = 0
     names: tuple[str, ...] | None = None  # labels for the runs (default: from their settings)
     first_color: int = 0  # palette index of the first run, so a run keeps its colour
+    seeds: int = 1  # each run also with seeds seed + 1 .. seed + seeds - 1 (a band of paths)
+    reference: bool = False  # draw noisy runs' exact-gradient paths too (dashed)
 
     def landscape(self) -> landscapes.Landscape:
         return landscape_of(self.surface)
@@ -51,15 +53,38 @@ def warm_kernels() -> bool:
                      y_values=[0.5])
     optimizers.basins("himmelblau", "sgd", 2, resolution=2, lr=0.01)
     optimizers.simulate(landscapes.from_formula("x^2 + y^2"), "newton", (1.0, 1.0), 2)
+    data = landscapes.from_data("linear_regression", size=8)
+    optimizers.simulate(data, "sgd", data.start, 2, gradient={"name": "minibatch",
+                                                              "batch_size": 2})
     return True
 
 
-def _simulate(scene: Scene, the_run: RunConfig, schedule: Setting) -> optimizers.Trajectory:
+def _simulate(scene: Scene, the_run: RunConfig, schedule: Setting, seed: int | None = None
+              ) -> optimizers.Trajectory:
     return optimizers.simulate(
         scene.landscape(), the_run.optimizer, scene.start_point(), scene.steps,
-        schedule=schedule.core(), gradient=scene.gradient.core(), seed=scene.seed,
-        **the_run.kwargs(),
+        schedule=schedule.core(), gradient=scene.gradient.core(),
+        seed=scene.seed if seed is None else seed, **the_run.kwargs(),
     )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def band_paths(scene: Scene) -> list[list[np.ndarray]]:
+    """For each run, the paths of its extra seeds (seed + 1 .. seed + seeds - 1)."""
+    if scene.gradient.name == "analytic" or scene.seeds <= 1:
+        return [[] for _ in scene.runs]
+    return [[_simulate(scene, r, scene.schedule, scene.seed + k).xy for k in range(1, scene.seeds)]
+            for r in scene.runs]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def reference_paths(scene: Scene) -> list[np.ndarray | None]:
+    """For each run whose gradient is noisy or from mini-batches, its path with the exact
+    (full-batch) gradient, to draw the noise against."""
+    if not scene.reference or scene.gradient.name not in ("noisy", "minibatch"):
+        return [None for _ in scene.runs]
+    exact = replace(scene, gradient=Setting("analytic"))
+    return [_simulate(exact, r, scene.schedule).xy for r in scene.runs]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -78,10 +103,15 @@ def run_names(runs: tuple[RunConfig, ...]) -> list[str]:
 def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str, Any]]:
     """The runs as the figure builders take them: name, colour, path, curves, divergence."""
     names = names or list(scene.names or run_names(scene.runs))
-    floor = scene.landscape().minimum_value
+    landscape = scene.landscape()
+    floor = landscape.minimum_value
+    bands, references = band_paths(scene), reference_paths(scene)
     payloads = []
     for i, path in enumerate(trajectories(scene)):
         payloads.append({
+            "band": bands[i],
+            "reference": references[i],
+            "fit": _fit_curves(landscape, path.xy) if landscape.data_size else None,
             "name": names[i],
             "color": figures.run_color(scene.first_color + i),
             "xy": path.xy,
@@ -94,6 +124,31 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
             "evaluations": path.evaluations,
         })
     return payloads
+
+
+FIT_POINTS = 60
+"""Samples of a data surface's model curve, in the data view beside the map."""
+
+
+def _fit_grid(landscape: landscapes.Landscape) -> np.ndarray:
+    u, _ = landscape.dataset
+    margin = 0.05 * (u.max() - u.min())
+    return np.linspace(u.min() - margin, u.max() + margin, FIT_POINTS)
+
+
+def _fit_curves(landscape: landscapes.Landscape, xy: np.ndarray) -> np.ndarray:
+    """The model's output on the data view's grid at every point of a path: (len(xy), G)."""
+    grid = _fit_grid(landscape)
+    return landscapes.data.predict(landscape.name, xy[:, :1], xy[:, 1:], grid[None, :])
+
+
+def _data_view(landscape: landscapes.Landscape) -> dict[str, Any] | None:
+    if not landscape.data_size:
+        return None
+    u, v = landscape.dataset
+    kind = landscapes.data.KINDS[landscape.name]
+    return {"u": u, "v": v, "grid": _fit_grid(landscape), "axes": kind.axes,
+            "title": "the data and each run's current fit"}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -114,6 +169,7 @@ def surface_view(surface: Setting) -> dict[str, Any]:
         "floor": min(floor, lowest), "bounds": landscape.bounds,
         "points": [(p.x, p.y, p.kind) for p in landscape.points], "title": landscape.title,
         "bounded": bool(np.isfinite(landscape.minimum_value)),
+        "data": _data_view(landscape) if is_data(surface) else None,
     }
 
 

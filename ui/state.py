@@ -9,7 +9,9 @@ live in one place.
 Settings with parameters are written ``name(key=value,...)``, e.g.
 ``schedule=step(step_size=100,gamma=0.5)``; runs are joined with ``;``. Values equal to the
 defaults are left out, so links stay short. A typed surface (Explore and Compare) is
-``surface=custom&formula=x^2+3*y^2&window=-3,3,-3,3`` (x_min, x_max, y_min, y_max).
+``surface=custom&formula=x^2+3*y^2&window=-3,3,-3,3`` (x_min, x_max, y_min, y_max). A data
+surface (Explore only) is ``surface=linear_regression(size=100,noise=0.3,seed=2)``; several
+seeds of the same runs are ``seeds=5`` (seeds seed .. seed + 4).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import landscapes
-from landscapes import formula
+from landscapes import data, formula
 from optimizers.api import gradient_vector, hyperparameter_vector, schedule_vector
 from optimizers.specs import (
     GRADIENT_SOURCES_BY_NAME,
@@ -34,6 +36,8 @@ Value = float | str | tuple[float, ...]
 Pairs = tuple[tuple[str, Value], ...]
 
 MAX_RUNS = 8
+SEEDS_RANGE = (1, 10)
+"""How many seeds of the same runs Explore draws at once."""
 STEPS_RANGE = (1, 3000)
 """The steps the pages offer (the core accepts more; longer runs only slow the page)."""
 RESOLUTION_RANGE = (3, 40)
@@ -123,8 +127,44 @@ def read_formula(text: str) -> formula.Formula:
     return formula.read(text)
 
 
+DATA_NAMES = data.NAMES
+
+
+def is_data(surface: Setting) -> bool:
+    return surface.name in DATA_NAMES
+
+
+def data_defaults(name: str) -> dict[str, float]:
+    return {k: float(v) for k, v in data.DEFAULTS.items()}
+
+
+def data_setting(name: str, **values: float) -> Setting:
+    """A data surface: its kind and dataset (size, noise, seed); raises ValueError."""
+    merged = {**data_defaults(name), **{k: float(v) for k, v in values.items()}}
+    _data_landscape(name, merged["size"], merged["noise"], merged["seed"])
+    return Setting(name, tuple(merged.items()))
+
+
+def data_problem(name: str, values: dict[str, float]) -> str | None:
+    unknown = [k for k in values if k not in data.DEFAULTS]
+    if unknown:
+        return (f"Invalid parameter for data surface '{name}': {unknown[0]!r} "
+                f"(allowed: {', '.join(data.DEFAULTS)})")
+    merged = {**data_defaults(name), **values}
+    return _refusal(_data_landscape, name, merged["size"], merged["noise"], merged["seed"])
+
+
+@functools.lru_cache(maxsize=32)
+def _data_landscape(name: str, size: float, noise: float, seed: float) -> landscapes.Landscape:
+    return landscapes.from_data(name, size=size, noise=noise, seed=seed)
+
+
 def landscape_of(surface: Setting) -> landscapes.Landscape:
-    """The surface a setting names: a built-in with its parameters, or a typed formula."""
+    """The surface a setting names: a built-in with its parameters, a typed formula or a data
+    surface."""
+    if is_data(surface):
+        values = {**data_defaults(surface.name), **surface.kwargs()}
+        return _data_landscape(surface.name, values["size"], values["noise"], values["seed"])
     if surface.name == CUSTOM:
         values = surface.kwargs()
         x0, x1, y0, y1 = values["window"]
@@ -174,6 +214,7 @@ class ExploreConfig:
     seed: int = 0
     steps: int = 500
     start: tuple[float, float] | None = None  # None: the surface's own start
+    seeds: int = 1  # runs of each optimizer, with seeds seed .. seed + seeds - 1
 
 
 @dataclass(frozen=True)
@@ -365,12 +406,21 @@ class _Reader:
             accepted[k] = value
         return Setting(name, tuple(accepted.items()))
 
-    def surface(self, default: Setting, custom: bool = False) -> Setting:
-        """The surface field; with ``custom``, also a typed formula and its window."""
+    def surface(self, default: Setting, custom: bool = False, with_data: bool = False
+                ) -> Setting:
+        """The surface field; with ``custom``, also a typed formula and its window; with
+        ``with_data``, also a data surface."""
         if self.query.get("surface", "").strip() == CUSTOM:
             if custom:
                 return self.custom_surface(default)
             self.ignore("surface", "typed formulas are available on Explore and Compare only")
+            return default
+        text = self.query.get("surface", "")
+        if any(text.strip().startswith(name) for name in DATA_NAMES):
+            if with_data:
+                return self.setting("surface", {n: None for n in DATA_NAMES}, default,
+                                    data_defaults, data_problem, "data surface")
+            self.ignore("surface", "data surfaces are available on Explore only")
             return default
         return self.setting(
             "surface", {n: None for n in landscapes.names()}, default,
@@ -505,6 +555,9 @@ def _exact(value: float) -> str:
 
 
 def _surface_query(q: dict[str, str], surface: Setting) -> None:
+    if is_data(surface):
+        q["surface"] = format_setting(surface.name, surface.kwargs(), data_defaults(surface.name))
+        return
     if surface.name == CUSTOM:
         values = surface.kwargs()
         q["surface"] = CUSTOM
@@ -537,7 +590,7 @@ def _common_query(q: dict[str, str], config: Any) -> None:
 # --- Explore -------------------------------------------------------------------------------------
 
 EXPLORE_FIELDS = ("surface", "formula", "window", "runs", "schedule", "gradient", "seed",
-                  "steps", "start")
+                  "steps", "start", "seeds")
 
 
 def explore_to_query(config: ExploreConfig) -> dict[str, str]:
@@ -551,24 +604,37 @@ def explore_to_query(config: ExploreConfig) -> dict[str, str]:
         q["gradient"] = format_setting(config.gradient.name, config.gradient.kwargs(),
                                        gradient_defaults(config.gradient.name))
         q["seed"] = str(config.seed)
+        if config.seeds > 1:
+            q["seeds"] = str(config.seeds)
     _common_query(q, config)
     return q
+
+
+def gradient_choices(surface: Setting) -> list[str]:
+    """The gradient sources a surface can use (mini-batches need a data surface)."""
+    return [name for name, spec in GRADIENT_SOURCES_BY_NAME.items()
+            if is_data(surface) or not spec.data_only]
 
 
 def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]:
     d = ExploreConfig()
     r = _Reader(query, EXPLORE_FIELDS)
-    surface = r.surface(d.surface, custom=True)
+    surface = r.surface(d.surface, custom=True, with_data=True)
+    gradient = r.setting("gradient", GRADIENT_SOURCES_BY_NAME, d.gradient, gradient_defaults,
+                         gradient_problem, "gradient source")
+    if gradient.name not in gradient_choices(surface):
+        r.ignore("gradient", f"{gradient.name!r} needs a data surface")
+        gradient = d.gradient
     config = ExploreConfig(
         surface=surface,
         runs=r.run_list("runs", d.runs, MAX_RUNS),
         schedule=r.setting("schedule", SCHEDULES_BY_NAME, d.schedule, schedule_defaults,
                            schedule_problem, "schedule"),
-        gradient=r.setting("gradient", GRADIENT_SOURCES_BY_NAME, d.gradient, gradient_defaults,
-                           gradient_problem, "gradient source"),
+        gradient=gradient,
         seed=r.integer("seed", d.seed, 0, 2**31 - 1),
         steps=r.integer("steps", d.steps, *STEPS_RANGE),
         start=r.start(surface),
+        seeds=r.integer("seeds", d.seeds, *SEEDS_RANGE),
     )
     return config, r.problems
 

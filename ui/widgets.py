@@ -90,17 +90,23 @@ def run_editor(the_run: S.RunConfig, key: str, *, choose_optimizer: bool = True,
 
 
 def _surface_title(name: str) -> str:
+    if name in S.DATA_NAMES:
+        return landscapes.data.KINDS[name].title
     return "Your own formula…" if name == S.CUSTOM else landscapes.get(name).title
 
 
-def surface_picker(setting: S.Setting, key: str, *, custom: bool = False) -> S.Setting:
+def surface_picker(setting: S.Setting, key: str, *, custom: bool = False,
+                   with_data: bool = False) -> S.Setting:
     """A surface and its parameters (e.g. the condition number); with ``custom``, also a
-    surface typed as a formula."""
-    names = landscapes.names() + ([S.CUSTOM] if custom else [])
+    surface typed as a formula; with ``with_data``, also a model's loss over a dataset."""
+    names = (landscapes.names() + (list(S.DATA_NAMES) if with_data else [])
+             + ([S.CUSTOM] if custom else []))
     name = st.selectbox("surface", names, index=names.index(setting.name), key=f"{key}.name",
                         format_func=_surface_title)
     if name == S.CUSTOM:
         return formula_input(setting, key)
+    if name in S.DATA_NAMES:
+        return data_input(setting if setting.name == name else S.data_setting(name), key)
     if not custom:
         st.caption("Typed formulas (your own surface) are on Explore and Compare.")
     surface = landscapes.get(name)
@@ -155,6 +161,23 @@ def formula_input(setting: S.Setting, key: str) -> S.Setting:
         return S.custom_setting(text, window)
 
 
+def data_input(setting: S.Setting, key: str) -> S.Setting:
+    """A data surface's dataset: how many examples, how noisy, and the seed that draws them."""
+    values = setting.kwargs()
+    (low, high), (_, noise_high) = (landscapes.data.SETTINGS_RANGE["size"],
+                                    landscapes.data.SETTINGS_RANGE["noise"])
+    size = st.number_input("examples (n)", min_value=low, max_value=high,
+                           value=int(values["size"]), step=10, key=f"{key}.{setting.name}.size",
+                           help=f"How many data points the loss averages over ({low} to {high}).")
+    noise = st.slider("data noise", 0.0, noise_high, float(values["noise"]), step=0.05,
+                      key=f"{key}.{setting.name}.noise",
+                      help="How far the points scatter about the true model.")
+    seed = st.number_input("data seed", min_value=0, max_value=2**31 - 1,
+                           value=int(values["seed"]), step=1, key=f"{key}.{setting.name}.seed",
+                           help="The dataset is drawn from this seed: same seed, same points.")
+    return S.data_setting(setting.name, size=size, noise=noise, seed=seed)
+
+
 def formula_card(surface: S.Setting) -> None:
     """A typed surface's formula and its gradient, in LaTeX."""
     if surface.name != S.CUSTOM:
@@ -171,14 +194,15 @@ def formula_card(surface: S.Setting) -> None:
                 st.latex(line)
 
 
-def surface_section(config, page, *, custom: bool = False
+def surface_section(config, page, *, custom: bool = False, with_data: bool = False
                     ) -> tuple[S.Setting, int, tuple[float, float] | None]:
     """The sidebar's "Surface" block every page opens with: surface, steps and start point.
 
     The typed start is kept while the surface stays the same and reset when it changes.
     """
     st.subheader("Surface")
-    surface = surface_picker(config.surface, page.key("surface"), custom=custom)
+    surface = surface_picker(config.surface, page.key("surface"), custom=custom,
+                             with_data=with_data)
     steps = steps_slider(config.steps, page.key("steps"))
     same_surface = S.surface_key(surface) == S.surface_key(config.surface)
     start = start_inputs(surface, config.start if same_surface else None, page.key("start"))
@@ -263,25 +287,40 @@ def schedule_picker(setting: S.Setting, key: str, *, choose: bool = True) -> S.S
     return S.schedule_setting(name, **values)
 
 
-def gradient_picker(setting: S.Setting, seed: int, key: str) -> tuple[S.Setting, int]:
-    """Where gradients come from: exact, finite differences (h) or noisy (noise, batch, seed)."""
-    names = list(GRADIENT_SOURCES_BY_NAME)
+def gradient_picker(setting: S.Setting, seed: int, key: str,
+                    surface: S.Setting | None = None) -> tuple[S.Setting, int]:
+    """Where gradients come from: exact, finite differences (h), noisy (noise, batch, seed)
+    or, on a data surface, real mini-batches (batch size, seed)."""
+    names = S.gradient_choices(surface) if surface is not None else [
+        n for n, spec in GRADIENT_SOURCES_BY_NAME.items() if not spec.data_only]
+    if setting.name not in names:
+        setting = S.gradient_setting("analytic")
     name = st.selectbox("gradient source", names, index=names.index(setting.name),
                         key=f"{key}.name", format_func=lambda n: GRADIENT_SOURCES_BY_NAME[n].title,
-                        help="; ".join(s.summary for s in GRADIENT_SOURCES_BY_NAME.values()))
+                        help="; ".join(GRADIENT_SOURCES_BY_NAME[n].summary for n in names))
     spec = GRADIENT_SOURCES_BY_NAME[name]
     values = setting.kwargs() if name == setting.name else S.gradient_defaults(name)
     values = _parameter_inputs("gradient source", name, spec.parameters, values, key,
                                S.gradient_problem)
-    if name == "noisy":
+    if name in ("noisy", "minibatch"):
         typed = st.number_input("seed", value=int(seed), step=1, key=f"{key}.seed",
-                                help="The noise is drawn from this seed: same seed, same run.")
+                                help="The noise (or the order of the batches) is drawn from this "
+                                     "seed: same seed, same run.")
         problem = S.int_problem("seed", typed, 0, 2**31 - 1)
         if problem:
             st.error(problem)
         else:
             seed = int(typed)
     return S.gradient_setting(name, **values), seed
+
+
+def seeds_input(value: int, key: str) -> int:
+    """How many seeds of each run to draw at once, as a band of thin paths."""
+    low, high = S.SEEDS_RANGE
+    return int(st.number_input(
+        "seeds drawn", min_value=low, max_value=high, value=int(value), step=1, key=key,
+        help=f"Also run each optimizer with the next seeds ({low} to {high} in all), drawn as "
+             "thin lines in its colour, so the spread of the noise shows."))
 
 
 def problems_note(problems: list[str]) -> None:
@@ -319,7 +358,9 @@ def step_charts(runs_data: list[dict], view: dict, key: str, *, stacked: bool = 
 
 
 def run_summary(runs_data: list[dict]) -> None:
-    """How each run ended, and what it cost in evaluations of f, ∇f and the Hessian."""
+    """How each run ended, and what it cost in evaluations of f, ∇f and the Hessian (on a data
+    surface each is a pass over the data, except that ∇f counts mini-batch gradients under
+    mini-batches; "example gradients" counts the examples whose gradient was taken)."""
     rows = []
     for run in runs_data:
         ev = run["evaluations"]
@@ -334,6 +375,8 @@ def run_summary(runs_data: list[dict]) -> None:
             "∇f evaluations": ev.gradient,
             "Hessian evaluations": ev.hessian,
         })
+        if any(r["evaluations"].examples for r in runs_data):  # a data surface
+            rows[-1]["example gradients"] = ev.examples
     colored_table(rows, [run["color"] for run in runs_data])
 
 

@@ -1,0 +1,48 @@
+"""Real mini-batches on a data surface: the time of one step.
+
+``run()`` returns lines (name, measured, target, unit). Each step of the ``minibatch`` source
+computes the gradient of a batch of 32 examples (their positions in the epoch's shuffled
+order found by the keyed permutation, with no storage) and also the full-data loss at the
+point, which the trajectory records and the map shows: that pass over all n = 1000 examples
+is most of a step's cost, and the reference line measures it alone (the exact gradient, no
+batches).
+"""
+
+from __future__ import annotations
+
+SIZE = 1000
+BATCH = 32
+STEPS = 20_000
+TARGET_US = 2.0
+
+
+def _per_step(surface, gradient) -> float:
+    import optimizers
+    from benchmarks.__main__ import best_of
+
+    optimizers.simulate(surface, "sgd", surface.start, 10, lr=0.01, gradient=gradient)
+    seconds = best_of(5, optimizers.simulate, surface, "sgd", surface.start, STEPS, lr=0.01,
+                      gradient=gradient)
+    return seconds / STEPS
+
+
+def run() -> list[tuple[str, float, str, str]]:
+    import landscapes
+
+    rows = []
+    batch = {"name": "minibatch", "batch_size": BATCH}
+    for kind in landscapes.data_names():
+        surface = landscapes.from_data(kind, size=SIZE)
+        step, full = _per_step(surface, batch), _per_step(surface, "analytic")
+        rows.append((f"data: {kind}, n = {SIZE}, batch {BATCH}, SGD step",
+                     step * 1e6, f"<= {TARGET_US:g}", "µs/step"))
+        rows.append(("  reference: the same with the exact full-data gradient", full * 1e6, "-",
+                     "µs/step"))
+        rows.append(("  the batch's own cost (step minus reference)", (step - full) * 1e6, "-",
+                     "µs/step"))
+    return rows
+
+
+if __name__ == "__main__":
+    for name, measured, target, unit in run():
+        print(f"{name}: {measured:.4g} {unit} (target {target} {unit})")
