@@ -122,8 +122,9 @@ def data_loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
 
 @jit
 def _value_at(surface, sp, x, y):
-    """f(x, y) behind a call: the dispatch is inlined where it is called, so the five
-    evaluations of a finite difference share this one compiled copy."""
+    """f(x, y) behind a call: one compiled copy of the surface dispatch serves the loss of
+    every step and the five evaluations of a finite difference (the loss is off the critical
+    path of a step, so the call costs nothing measurable; another copy costs ~1 s of compile)."""
     return S.value(surface, x, y, sp)
 
 
@@ -151,7 +152,7 @@ def loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
     elif source == FINITE_DIFFERENCE:
         return finite_difference(surface, sp, x, y, gq[0])
     else:
-        loss = S.value(surface, x, y, sp)
+        loss = _value_at(surface, sp, x, y)
         gx, gy = S.gradient(surface, x, y, sp)
     if source == NOISY:
         scale = gq[0] / np.sqrt(gq[1])
