@@ -392,19 +392,27 @@ class _Reader:
         if name not in registry:
             self.ignore(key, f"unknown {label} {name!r} (valid: {', '.join(registry)})")
             return default
-        accepted = dict(defaults_of(name))
+        accepted = self._accepted(key, given, lambda k, text: _value(k, text),
+                                  lambda values: problem_of(name, values), defaults_of(name))
+        return Setting(name, tuple(accepted.items()))
+
+    def _accepted(self, label: str, given: dict[str, str], parse, problem,
+                  start: dict | None = None) -> dict:
+        """The fields of ``given`` that parse and that the core accepts together with the ones
+        before them (starting from ``start``); each refused field is ignored with a note."""
+        accepted = dict(start or {})
         for k, text in given.items():
             try:
-                value = _value(k, text)
+                value = parse(k, text)
             except ValueError:
-                self.ignore(f"{key}.{k}", f"{text!r} is not a number")
+                self.ignore(f"{label}.{k}", f"{text!r} is not a number")
                 continue
-            why = problem_of(name, {**accepted, k: value})
+            why = problem({**accepted, k: value})
             if why:
-                self.ignore(f"{key}.{k}", why)
+                self.ignore(f"{label}.{k}", why)
                 continue
             accepted[k] = value
-        return Setting(name, tuple(accepted.items()))
+        return accepted
 
     def surface(self, default: Setting, custom: bool = False, with_data: bool = False
                 ) -> Setting:
@@ -467,18 +475,8 @@ class _Reader:
                 self.ignore(label, f"unknown optimizer {name!r} "
                                    f"(valid: {', '.join(OPTIMIZERS_BY_NAME)})")
                 continue
-            accepted: dict[str, float] = {}
-            for k, raw in given.items():
-                try:
-                    value = _float(raw)
-                except ValueError:
-                    self.ignore(f"{label}.{k}", f"{raw!r} is not a number")
-                    continue
-                why = hyperparameter_problem(name, {**accepted, k: value})
-                if why:
-                    self.ignore(f"{label}.{k}", why)
-                    continue
-                accepted[k] = value
+            accepted = self._accepted(label, given, lambda k, raw: _float(raw),
+                                      lambda values, n=name: hyperparameter_problem(n, values))
             runs.append(run(name, **accepted))
         if not runs:
             self.ignore(key, "no valid run")
