@@ -398,9 +398,12 @@ def _add_data_view(layout: dict[str, Any], data: list[dict[str, Any]], view: dic
                         "range": [float(view["grid"][0]), float(view["grid"][-1])]}
     layout["yaxis2"] = {"anchor": "x2", "title": {"text": "v (target)"}, "zeroline": False,
                         "range": [low - margin, high + margin]}
+    # inside the data plot's top corner, in the empty band above the data: the legend above
+    # the plots may reach across both of them
     layout["annotations"] = [{
-        "text": view["title"], "xref": "paper", "yref": "paper", "x": 1.0, "xanchor": "right",
-        "y": 1.0, "yanchor": "bottom", "showarrow": False, "font": {"size": 13},
+        "text": view["title"], "xref": "x2 domain", "yref": "y2 domain", "x": 0.02,
+        "xanchor": "left", "y": 0.99, "yanchor": "top", "showarrow": False, "font": {"size": 13},
+        "bgcolor": "rgba(255,255,255,0.8)",
     }]
     for trace in data:
         colorbar = trace.get("marker", {}).get("colorbar")

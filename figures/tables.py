@@ -23,7 +23,10 @@ def leaderboard(
 ) -> list[dict[str, Any]]:
     """One row per run, best first: final loss, distance to the nearest minimum, steps to reach
     f* + tolerance, divergence. Diverged runs sink to the bottom; ties keep the input order.
+    On a data surface (runs whose ``evaluations`` count ``examples``) a row also says how many
+    example gradients the run took: what a mini-batch saves.
     """
+    counted = any(getattr(run.get("evaluations"), "examples", 0) for run in runs)
     rows = []
     for order, run in enumerate(runs):
         xy = np.asarray(run["xy"], dtype=np.float64).reshape(-1, 2)
@@ -42,6 +45,7 @@ def leaderboard(
             "final loss": float(loss[-1]),
             "distance to nearest minimum": distance,
             "steps to tolerance": reached,
+            **({"example gradients": run["evaluations"].examples} if counted else {}),
             "diverged": (f"at step {run['diverged_at']}"
                          if run.get("diverged_at") is not None else "no"),
             "_order": order,

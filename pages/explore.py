@@ -4,7 +4,7 @@ import streamlit as st
 
 import figures
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import compute, page_state, player, widgets
+from ui import compute, page_state, widgets
 from ui import state as S
 
 st.title("Explore")
@@ -45,28 +45,12 @@ def explore() -> None:
     ps.save(config)
     scene = compute.Scene(surface, config.runs, steps, start, schedule, gradient, seed,
                           seeds=seeds, reference=True)
-    try:
-        height = figures.map_height(scene.landscape().bounds)
-        figure_json = compute.animated_figure(scene, height)
-        runs_data = compute.run_payloads(scene)
-    except ValueError as error:
-        st.error(f"These settings cannot be run: {error}")
+    runs_data = widgets.animated_map(scene, ps)
+    if runs_data is None:
         return
-    view = compute.surface_view(surface)
-    widgets.formula_card(surface)
-
-    # a data surface's figure carries the data beside the map: it takes the page's width
-    wide = S.is_data(surface)
-    left, right = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
-    with left:
-        map_key = ps.key("map")
-        player.animated_chart(figure_json, height=height,
-                              key=map_key, clickable=True, on_click=page_state.start_from_click,
-                              args=("explore", map_key))
-    with right:
-        widgets.step_charts(runs_data, view, ps.key("curves"), stacked=not wide)
     with st.expander("3-D surface with the same paths", expanded=True):
-        widgets.plotly(figures.surface_3d(view, runs_data, height=620), key=ps.key("surface3d"))
+        widgets.plotly(figures.surface_3d(compute.surface_view(surface), runs_data, height=620),
+                       key=ps.key("surface3d"))
     widgets.run_summary(runs_data)
     widgets.downloads(scene, "explore")
 

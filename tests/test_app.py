@@ -3,6 +3,7 @@ the output without an exception, and a tampered link loads with the warning."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,96 @@ def test_explore_with_a_data_surface_and_a_batch_size():
                     ).set_value(4).run()
     _clean(at)
     assert at.query_params["seeds"] == "4"
+
+
+# --- Compare on a data surface: each run with its own batch size ---------------------------------
+
+COMPARE_DATA_LINK = {"surface": "linear_regression(size=120,noise=0.8)",
+                     "runs": "sgd(lr=0.05);sgd(lr=0.05,batch_size=8);sgd(lr=0.05,batch_size=1)",
+                     "steps": "150", "seed": "3"}
+
+
+def _key(widgets, name: str) -> str:
+    """The key of the control called ``name`` (keys read page.generation.name[.detail])."""
+    return next(w.key for w in widgets if w.key and (
+        (part := w.key.split(".", 2)[-1]) == name or part.startswith(f"{name}.")))
+
+
+def _map(at: AppTest) -> dict:
+    """The animated map's figure, as the browser receives it."""
+    component = at.get("component_instance")[0].proto
+    return json.loads(json.loads(component.json_args)["figure"])
+
+
+def test_compare_races_batch_sizes_on_a_data_surface_from_a_link():
+    at = _open("compare", COMPARE_DATA_LINK)
+    _clean(at)
+    assert not at.warning
+    assert {k: at.query_params[k] for k in COMPARE_DATA_LINK} == COMPARE_DATA_LINK
+    board = at.dataframe[0].value
+    assert sorted(board["run"]) == sorted([
+        "Gradient descent (lr=0.05, full batch)", "Gradient descent (lr=0.05, batch_size=8)",
+        "Gradient descent (lr=0.05, batch_size=1)"])
+    examples = dict(zip(board["run"], board["example gradients"], strict=True))
+    assert examples["Gradient descent (lr=0.05, full batch)"] == 120 * 151
+    assert examples["Gradient descent (lr=0.05, batch_size=1)"] == 151
+    figure = _map(at)
+    assert figure["layout"]["xaxis2"]["title"]["text"] == "u (input)"  # the data view
+    fits = [t["name"] for t in figure["data"] if t.get("xaxis") == "x2" and t["mode"] == "lines"]
+    assert sorted(fits) == sorted(f"{name}: fit" for name in examples)  # each run's fit
+    assert all(set(frame["traces"]) >= {i for i, t in enumerate(figure["data"])
+                                        if t.get("name") in fits}
+               for frame in figure["frames"])
+
+
+def test_compare_switches_to_a_data_surface_and_sets_batch_sizes():
+    at = _open("compare")
+    at.slider(key=_key(at.slider, "count")).set_value(3).run()
+    at.selectbox(key=_key(at.selectbox, "surface.name")).set_value("logistic_regression").run()
+    _clean(at)
+    assert at.query_params["surface"] == "logistic_regression"
+    assert "full batch" not in str(at.dataframe[0].value)  # no run has a batch size yet
+    before = _output(at)
+    at.number_input(key=_key(at.number_input, "run1.batch_size")).set_value(16)
+    at.number_input(key=_key(at.number_input, "run2.batch_size")).set_value(1).run()
+    _clean(at)
+    assert at.query_params["runs"] == ("sgd(lr=0.01);sgd(lr=0.05,batch_size=16);"
+                                       "sgd(lr=0.095,batch_size=1)")
+    assert at.query_params["seed"] == "0"
+    names = list(at.dataframe[0].value["run"])
+    assert "Gradient descent (lr=0.05, batch_size=16)" in names
+    assert "Gradient descent (lr=0.01, full batch)" in names
+    assert _output(at) != before
+    at.number_input(key=_key(at.number_input, "seed")).set_value(9).run()
+    _clean(at)
+    assert at.query_params["seed"] == "9"
+    at.selectbox(key=_key(at.selectbox, "surface.name")).set_value("rosenbrock").run()
+    _clean(at)  # off a data surface every run trains on the full batch again
+    assert "batch_size" not in at.query_params["runs"] and "seed" not in at.query_params
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    (0, "Invalid batch_size: 0 (allowed: an integer, 1 <= batch_size <= 120)"),
+    (121, "Invalid batch_size: 121 (allowed: an integer, 1 <= batch_size <= 120)"),
+])
+def test_compare_bad_batch_size_shows_an_error_and_keeps_the_last_good_one(typed, message):
+    at = _open("compare", COMPARE_DATA_LINK)
+    at.number_input(key=_key(at.number_input, "run1.batch_size")).set_value(typed).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith(message) and "Using 8" in errors[0]
+    assert at.query_params["runs"] == COMPARE_DATA_LINK["runs"]
+    assert at.get("component_instance")  # the map is still drawn
+
+
+def test_compare_tampered_data_link_loads_with_the_warning():
+    at = _open("compare", {"surface": "tanh_network(size=50)",
+                           "runs": "sgd(lr=0.1,batch_size=0);adam(batch_size=abc);"
+                                   "adam(batch_size=51);sgd(batch_size=4)",
+                           "seed": "-1"})
+    _clean(at)
+    text = at.warning[0].value
+    for field in ("runs[1].batch_size", "runs[2].batch_size", "runs[3].batch_size", "'seed'"):
+        assert field in text
+    assert at.query_params["runs"] == ("sgd(lr=0.1);adam(lr=0.001);adam(lr=0.001);"
+                                       "sgd(lr=0.001,batch_size=4)")

@@ -205,6 +205,31 @@ def test_explore_plays_a_data_surface_with_mini_batches_from_a_link(page, server
     _shot(page, "explore-data")
 
 
+def test_compare_races_batch_sizes_on_a_data_surface_from_a_link(page, server):
+    query = urllib.parse.urlencode({
+        "surface": "linear_regression(size=120,noise=0.8)", "steps": "150", "seed": "3",
+        "runs": "sgd(lr=0.05);sgd(lr=0.05,batch_size=8);sgd(lr=0.05,batch_size=1)"})
+    page.set_viewport_size({"width": 1600, "height": 2700})  # the leaderboard in the shot too
+    page.goto(f"{server}/compare?{query}")
+    _settle(page)
+    frame = _player(page)
+    frame.locator(".xy2 .scatterlayer, .x2y2 .scatterlayer").first.wait_for(timeout=30_000)
+    final = _all_lines(frame)
+    assert len(final) >= 2 * 3  # three runs, each a path and a fit beside the map
+    frame.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(500)
+    assert _all_lines(frame) != final
+    board = page.locator('[data-testid="stDataFrame"]').first
+    board.wait_for(timeout=30_000)
+    page.locator('[data-testid="stExpander"] summary', has_text="batch size").first.click()
+    inputs = page.locator('[data-testid="stNumberInput"]', has_text="batch size")
+    inputs.nth(2).wait_for(timeout=30_000)
+    assert [inputs.nth(i).locator("input").input_value() for i in range(3)] == ["120", "8", "1"]
+    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    _no_exception(page)
+    _shot(page, "compare-data")
+
+
 @pytest.mark.parametrize("name", ["compare", "schedules", "learn"])
 def test_animated_pages_play(page, server, name):
     page.goto(f"{server}/{name}")

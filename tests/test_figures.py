@@ -186,3 +186,18 @@ def test_a_data_surface_adds_a_data_view_whose_fits_move_with_the_frames():
     static = [t for t in data if t.get("line", {}).get("width") in (1.5, 2)]
     assert len(static) == 4  # per run: one extra seed and the dashed full-batch path
     assert not any(i in first["traces"] for i, t in enumerate(data) if t in static)
+
+
+def test_leaderboard_counts_example_gradients_on_a_data_surface():
+    surface = landscapes.from_data("linear_regression", size=40)
+    runs = []
+    for i, batch in enumerate((40, 4)):
+        path = optimizers.simulate(surface, "sgd", surface.start, 30, lr=0.1,
+                                   gradient={"name": "minibatch", "batch_size": batch})
+        runs.append({"name": f"batch {batch}", "color": figures.run_color(i), "xy": path.xy,
+                     "loss": path.loss, "diverged_at": None, "evaluations": path.evaluations})
+    rows = {r["run"]: r for r in figures.leaderboard(runs, [], surface.minimum_value, 1e-6)}
+    assert rows["batch 40"]["example gradients"] == 40 * 31
+    assert rows["batch 4"]["example gradients"] == 4 * 31
+    plain = figures.leaderboard(_runs(count=1, steps=10), [], 0.0, 1e-6)
+    assert "example gradients" not in plain[0]  # only where examples are counted

@@ -1,6 +1,8 @@
 """ui/state.py: every page's config survives config -> query -> config, and bad links fall back
 field by field with a message naming the field."""
 
+from dataclasses import replace
+
 import pytest
 
 from ui import state as S
@@ -147,7 +149,7 @@ def test_typed_surfaces_stay_on_explore_and_compare():
     assert any("Explore and Compare only" in p for p in problems)
 
 
-# --- data surfaces (Explore) ---------------------------------------------------------------------
+# --- data surfaces (Explore and Compare) ----------------------------------------------------------
 
 DATA = S.data_setting("logistic_regression", size=80, noise=1.25, seed=3)
 
@@ -173,8 +175,69 @@ def test_bad_data_fields_fall_back_with_a_message(query, field, fragment):
     assert len(problems) == 1 and problems[0].startswith(field) and fragment in problems[0]
 
 
-def test_data_surfaces_stay_on_explore():
-    config, problems = S.compare_from_query({"surface": "linear_regression"})
-    assert config.surface == S.CompareConfig().surface
-    assert any("Explore only" in p for p in problems)
+@pytest.mark.parametrize("page", ["schedules", "sensitivity"])
+def test_data_surfaces_stay_on_explore_and_compare(page):
+    record, _, from_query = S.PAGES[page]
+    config, problems = from_query({"surface": "linear_regression"})
+    assert config.surface == record().surface
+    assert any("Explore and Compare only" in p for p in problems)
     assert S.landscape_of(DATA).data_size == 80
+
+
+# --- data surfaces on Compare: each run with its own batch size ----------------------------------
+
+RACE = S.CompareConfig(
+    surface=DATA,
+    runs=(S.run("sgd", lr=0.1), replace(S.run("sgd", lr=0.1), batch_size=16),
+          replace(S.run("adam", lr=0.05, beta1=0.8), batch_size=1)),
+    steps=400, start=(1.5, -0.5), seed=11,
+)
+
+
+def test_a_compare_race_of_batch_sizes_round_trips_through_the_link():
+    query = S.compare_to_query(RACE)
+    assert query["surface"] == "logistic_regression(size=80,noise=1.25,seed=3)"
+    assert query["runs"] == ("sgd(lr=0.1);sgd(lr=0.1,batch_size=16);"
+                             "adam(lr=0.05,beta1=0.8,batch_size=1)")
+    assert query["seed"] == "11"
+    assert S.compare_from_query(query) == (RACE, [])
+
+
+def test_the_whole_dataset_as_a_batch_is_the_full_batch():
+    query = {**S.compare_to_query(RACE), "runs": "sgd(lr=0.1,batch_size=80)"}
+    config, problems = S.compare_from_query(query)
+    assert problems == [] and config.runs == (S.run("sgd", lr=0.1),)
+
+
+def test_run_labels_show_the_batch_size_when_runs_differ_in_it():
+    full, batch = RACE.runs[0], RACE.runs[1]
+    assert full.label() == "Gradient descent (lr=0.1)"
+    assert full.label(full_batch=True) == "Gradient descent (lr=0.1, full batch)"
+    assert batch.label() == "Gradient descent (lr=0.1, batch_size=16)"
+    assert batch.with_values(lr=0.5).batch_size == 16  # the shared lr keeps the batch size
+    assert batch.gradient(S.gradient_setting("analytic")).core() == {"name": "minibatch",
+                                                                     "batch_size": 16.0}
+    assert full.gradient(S.gradient_setting("analytic")).name == "analytic"
+
+
+@pytest.mark.parametrize(("query", "field", "fragment"), [
+    ({"runs": "sgd(batch_size=0)"}, "'runs[1].batch_size'",
+     "Invalid batch_size: 0.0 (allowed: an integer, 1 <= batch_size <= 80)"),
+    ({"runs": "sgd(batch_size=81)"}, "'runs[1].batch_size'", "1 <= batch_size <= 80"),
+    ({"runs": "sgd(batch_size=2.5)"}, "'runs[1].batch_size'", "an integer"),
+    ({"runs": "sgd(batch_size=big)"}, "'runs[1].batch_size'", "not a number"),
+    ({"runs": "sgd(batch_size=4)", "surface": "quadratic"}, "'runs[1].batch_size'",
+     "allowed only on a data surface"),
+    ({"seed": "-1"}, "'seed'", "0 <= seed <= 2147483647"),
+])
+def test_bad_batch_sizes_in_a_compare_link_fall_back_with_a_message(query, field, fragment):
+    config, problems = S.compare_from_query({**S.compare_to_query(RACE), **query})
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(field) and fragment in problems[0], problems
+    assert all(r.batch_size is None for r in config.runs) or "runs" not in query
+
+
+def test_explore_runs_take_no_batch_size():
+    _, problems = S.explore_from_query({"surface": "linear_regression",
+                                        "runs": "sgd(batch_size=4)"})
+    assert problems and problems[0].startswith("'runs[1].batch_size'")

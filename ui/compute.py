@@ -31,7 +31,8 @@ class Scene:
     steps: int
     start: tuple[float, float] | None = None
     schedule: Setting = field(default_factory=lambda: Setting("constant"))
-    gradient: Setting = field(default_factory=lambda: Setting("analytic"))
+    gradient: Setting = field(default_factory=lambda: Setting("analytic"))  # unless a run has
+    # its own batch size (Compare, on a data surface)
     seed: int = 0
     names: tuple[str, ...] | None = None  # labels for the runs (default: from their settings)
     first_color: int = 0  # palette index of the first run, so a run keeps its colour
@@ -63,7 +64,7 @@ def _simulate(scene: Scene, the_run: RunConfig, schedule: Setting, seed: int | N
               ) -> optimizers.Trajectory:
     return optimizers.simulate(
         scene.landscape(), the_run.optimizer, scene.start_point(), scene.steps,
-        schedule=schedule.core(), gradient=scene.gradient.core(),
+        schedule=schedule.core(), gradient=the_run.gradient(scene.gradient).core(),
         seed=scene.seed if seed is None else seed, **the_run.kwargs(),
     )
 
@@ -94,8 +95,10 @@ def trajectories(scene: Scene) -> list[optimizers.Trajectory]:
 
 
 def run_names(runs: tuple[RunConfig, ...]) -> list[str]:
-    """Labels that tell runs apart: numbered when two would read the same."""
-    labels = [r.label() for r in runs]
+    """Labels that tell runs apart: with their batch sizes when some train on mini-batches,
+    numbered when two would still read the same."""
+    batched = any(r.batch_size is not None for r in runs)
+    labels = [r.label(full_batch=batched) for r in runs]
     return [f"{i + 1}. {label}" if labels.count(label) > 1 else label
             for i, label in enumerate(labels)]
 
@@ -221,8 +224,8 @@ def sweep(scene: Scene, x_param: str, x_values: tuple[float, ...], y_param: str,
     return optimizers.sweep(
         scene.landscape(), the_run.optimizer, scene.start_point(), scene.steps,
         x_param=x_param, x_values=list(x_values), y_param=y_param, y_values=list(y_values),
-        tolerance=tolerance, schedule=scene.schedule.core(), gradient=scene.gradient.core(),
-        seed=scene.seed, **fixed,
+        tolerance=tolerance, schedule=scene.schedule.core(),
+        gradient=the_run.gradient(scene.gradient).core(), seed=scene.seed, **fixed,
     )
 
 
@@ -231,7 +234,8 @@ def basins(scene: Scene, resolution: int) -> optimizers.BasinsResult:
     the_run = scene.runs[0]
     return optimizers.basins(
         scene.landscape(), the_run.optimizer, scene.steps, resolution=resolution,
-        schedule=scene.schedule.core(), gradient=scene.gradient.core(), seed=scene.seed,
+        schedule=scene.schedule.core(),
+        gradient=the_run.gradient(scene.gradient).core(), seed=scene.seed,
         **the_run.kwargs(),
     )
 

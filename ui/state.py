@@ -10,8 +10,10 @@ Settings with parameters are written ``name(key=value,...)``, e.g.
 ``schedule=step(step_size=100,gamma=0.5)``; runs are joined with ``;``. Values equal to the
 defaults are left out, so links stay short. A typed surface (Explore and Compare) is
 ``surface=custom&formula=x^2+3*y^2&window=-3,3,-3,3`` (x_min, x_max, y_min, y_max). A data
-surface (Explore only) is ``surface=linear_regression(size=100,noise=0.3,seed=2)``; several
-seeds of the same runs are ``seeds=5`` (seeds seed .. seed + 4).
+surface (Explore and Compare) is ``surface=linear_regression(size=100,noise=0.3,seed=2)``;
+several seeds of the same runs are ``seeds=5`` (seeds seed .. seed + 4). On Compare a run
+trained on mini-batches carries its batch size, ``runs=sgd(lr=0.05,batch_size=16)``, and
+``seed`` deals the batches of every run.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import functools
 import hashlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import landscapes
@@ -38,6 +40,8 @@ Pairs = tuple[tuple[str, Value], ...]
 MAX_RUNS = 8
 SEEDS_RANGE = (1, 10)
 """How many seeds of the same runs Explore draws at once."""
+SEED_RANGE = (0, 2**31 - 1)
+"""The seeds of the noise and of the mini-batches' order the pages accept."""
 STEPS_RANGE = (1, 3000)
 """The steps the pages offer (the core accepts more; longer runs only slow the page)."""
 RESOLUTION_RANGE = (3, 40)
@@ -67,10 +71,12 @@ class Setting:
 
 @dataclass(frozen=True)
 class RunConfig:
-    """One run: an optimizer with every hyperparameter it takes."""
+    """One run: an optimizer with every hyperparameter it takes, and (Compare, on a data
+    surface) its own mini-batch size: None trains on the full batch, with the exact gradient."""
 
     optimizer: str
     hyperparameters: Pairs = ()
+    batch_size: int | None = None
 
     def kwargs(self) -> dict[str, float]:
         return {**OPTIMIZERS_BY_NAME[self.optimizer].defaults, **dict(self.hyperparameters)}
@@ -80,13 +86,25 @@ class RunConfig:
         return float(self.kwargs()["lr"])
 
     def with_values(self, **values: float) -> RunConfig:
-        return run(self.optimizer, **{**dict(self.hyperparameters), **values})
+        changed = run(self.optimizer, **{**dict(self.hyperparameters), **values})
+        return replace(changed, batch_size=self.batch_size)
 
-    def label(self) -> str:
-        """A short name: the optimizer and what differs from torch's defaults."""
+    def gradient(self, shared: Setting) -> Setting:
+        """Where this run's gradients come from: its own mini-batches, else the page's."""
+        if self.batch_size is None:
+            return shared
+        return gradient_setting("minibatch", batch_size=float(self.batch_size))
+
+    def label(self, full_batch: bool = False) -> str:
+        """A short name: the optimizer, what differs from torch's defaults and the batch size
+        (with ``full_batch``, also "full batch" for a run without one)."""
         spec = OPTIMIZERS_BY_NAME[self.optimizer]
         changed = [f"{k}={v:g}" for k, v in self.hyperparameters
                    if k == "lr" or spec.defaults.get(k) != v]
+        if self.batch_size is not None:
+            changed.append(f"batch_size={self.batch_size}")
+        elif full_batch:
+            changed.append("full batch")
         return f"{spec.title.split(' (')[0]} ({', '.join(changed)})" if changed else spec.title
 
 
@@ -143,6 +161,27 @@ def data_setting(name: str, **values: float) -> Setting:
     merged = {**data_defaults(name), **{k: float(v) for k, v in values.items()}}
     _data_landscape(name, merged["size"], merged["noise"], merged["seed"])
     return Setting(name, tuple(merged.items()))
+
+
+def data_size(surface: Setting) -> int:
+    """How many examples a data surface averages over (0 for any other surface)."""
+    if not is_data(surface):
+        return 0
+    return int({**data_defaults(surface.name), **surface.kwargs()}["size"])
+
+
+def batch_problem(value: float, surface: Setting) -> str | None:
+    """A run's own batch size (Compare): 1 (stochastic gradient descent) to the dataset's size
+    n (full-batch descent)."""
+    n = data_size(surface)
+    if not n:
+        return f"Invalid batch_size: {value!r} (allowed only on a data surface)"
+    return int_problem("batch_size", value, 1, n)
+
+
+def batch_or_full(value: float, surface: Setting) -> int | None:
+    """A valid batch size as a run keeps it: None when it is the whole dataset."""
+    return None if int(value) >= data_size(surface) else int(value)
 
 
 def data_problem(name: str, values: dict[str, float]) -> str | None:
@@ -229,6 +268,7 @@ class CompareConfig:
     shared_lr: bool = False
     lr: float = 0.05
     tolerance: float = 1e-6
+    seed: int = 0  # deals the mini-batches of every run that has a batch size
 
 
 @dataclass(frozen=True)
@@ -428,7 +468,7 @@ class _Reader:
             if with_data:
                 return self.setting("surface", {n: None for n in DATA_NAMES}, default,
                                     data_defaults, data_problem, "data surface")
-            self.ignore("surface", "data surfaces are available on Explore only")
+            self.ignore("surface", "data surfaces are available on Explore and Compare only")
             return default
         return self.setting(
             "surface", {n: None for n in landscapes.names()}, default,
@@ -457,7 +497,8 @@ class _Reader:
             return suggested
 
     def run_list(self, key: str, default: tuple[RunConfig, ...], limit: int,
-                 ) -> tuple[RunConfig, ...]:
+                 batches: Setting | None = None) -> tuple[RunConfig, ...]:
+        """The runs; with ``batches`` (Compare's surface), each may carry its own batch_size."""
         if key not in self.query:
             return default
         runs: list[RunConfig] = []
@@ -475,42 +516,55 @@ class _Reader:
                 self.ignore(label, f"unknown optimizer {name!r} "
                                    f"(valid: {', '.join(OPTIMIZERS_BY_NAME)})")
                 continue
+            batch = given.pop("batch_size", None) if batches is not None else None
             accepted = self._accepted(label, given, lambda k, raw: _float(raw),
                                       lambda values, n=name: hyperparameter_problem(n, values))
             runs.append(run(name, **accepted))
+            if batch is not None:
+                runs[-1] = replace(runs[-1], batch_size=self.batch(f"{label}.batch_size", batch,
+                                                                   batches))
         if not runs:
             self.ignore(key, "no valid run")
             return default
         return tuple(runs)
 
+    def checked(self, label: str, text: str, problem) -> float | None:
+        """``text`` as a number that ``problem`` accepts, else None (and a note)."""
+        try:
+            value = _float(text)
+        except ValueError:
+            self.ignore(label, f"{text!r} is not a number")
+            return None
+        why = problem(value)
+        if why:
+            self.ignore(label, why)
+            return None
+        return value
+
+    def batch(self, label: str, text: str, surface: Setting) -> int | None:
+        """A run's batch size on ``surface``; a bad one leaves the run on the full batch."""
+        value = self.checked(label, text, lambda v: batch_problem(v, surface))
+        return None if value is None else batch_or_full(value, surface)
+
     def integer(self, key: str, default: int, low: int, high: int) -> int:
         if key not in self.query:
             return default
-        try:
-            value = _float(self.query[key])
-        except ValueError:
-            self.ignore(key, f"{self.query[key]!r} is not a number")
-            return default
-        why = int_problem(key, value, low, high)
-        if why:
-            self.ignore(key, why)
-            return default
-        return int(value)
+        value = self.checked(key, self.query[key], lambda v: int_problem(key, v, low, high))
+        return default if value is None else int(value)
 
     def number(self, key: str, default: float, low: float, high: float,
                low_open: bool = False) -> float:
         if key not in self.query:
             return default
-        try:
-            value = _float(self.query[key])
-        except ValueError:
-            self.ignore(key, f"{self.query[key]!r} is not a number")
-            return default
-        if not ((value > low if low_open else value >= low) and value <= high):
-            op = "<" if low_open else "<="
-            self.ignore(key, f"Invalid {key}: {value!r} (allowed: {low:g} {op} {key} <= {high:g})")
-            return default
-        return value
+        op = "<" if low_open else "<="
+
+        def problem(value: float) -> str | None:
+            if (value > low if low_open else value >= low) and value <= high:
+                return None
+            return f"Invalid {key}: {value!r} (allowed: {low:g} {op} {key} <= {high:g})"
+
+        value = self.checked(key, self.query[key], problem)
+        return default if value is None else value
 
     def flag(self, key: str, default: bool) -> bool:
         if key not in self.query:
@@ -568,7 +622,9 @@ def _surface_query(q: dict[str, str], surface: Setting) -> None:
 
 def _runs_text(runs: tuple[RunConfig, ...]) -> str:
     return ";".join(
-        format_setting(r.optimizer, dict(r.hyperparameters),
+        format_setting(r.optimizer,
+                       {**dict(r.hyperparameters),
+                        **({} if r.batch_size is None else {"batch_size": r.batch_size})},
                        {k: v for k, v in OPTIMIZERS_BY_NAME[r.optimizer].defaults.items()
                         if k != "lr"})
         for r in runs
@@ -629,7 +685,7 @@ def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]
         schedule=r.setting("schedule", SCHEDULES_BY_NAME, d.schedule, schedule_defaults,
                            schedule_problem, "schedule"),
         gradient=gradient,
-        seed=r.integer("seed", d.seed, 0, 2**31 - 1),
+        seed=r.integer("seed", d.seed, *SEED_RANGE),
         steps=r.integer("steps", d.steps, *STEPS_RANGE),
         start=r.start(surface),
         seeds=r.integer("seeds", d.seeds, *SEEDS_RANGE),
@@ -640,7 +696,7 @@ def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]
 # --- Compare -------------------------------------------------------------------------------------
 
 COMPARE_FIELDS = ("surface", "formula", "window", "runs", "steps", "start", "shared_lr", "lr",
-                  "tolerance")
+                  "tolerance", "seed")
 
 
 def compare_to_query(config: CompareConfig) -> dict[str, str]:
@@ -651,22 +707,25 @@ def compare_to_query(config: CompareConfig) -> dict[str, str]:
     q["shared_lr"] = "1" if config.shared_lr else "0"
     q["lr"] = f"{config.lr:.10g}"
     q["tolerance"] = f"{config.tolerance:.10g}"
+    if any(r.batch_size is not None for r in config.runs):
+        q["seed"] = str(config.seed)
     return q
 
 
 def compare_from_query(query: dict[str, str]) -> tuple[CompareConfig, list[str]]:
     d = CompareConfig()
     r = _Reader(query, COMPARE_FIELDS)
-    surface = r.surface(d.surface, custom=True)
+    surface = r.surface(d.surface, custom=True, with_data=True)
     lr = r.number("lr", d.lr, 0.0, 1e3, low_open=True)
     config = CompareConfig(
         surface=surface,
-        runs=r.run_list("runs", d.runs, MAX_RUNS),
+        runs=r.run_list("runs", d.runs, MAX_RUNS, batches=surface),
         steps=r.integer("steps", d.steps, *STEPS_RANGE),
         start=r.start(surface),
         shared_lr=r.flag("shared_lr", d.shared_lr),
         lr=lr,
         tolerance=r.number("tolerance", d.tolerance, *TOLERANCE_RANGE),
+        seed=r.integer("seed", d.seed, *SEED_RANGE),
     )
     return config, r.problems
 

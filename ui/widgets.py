@@ -303,15 +303,38 @@ def gradient_picker(setting: S.Setting, seed: int, key: str,
     values = _parameter_inputs("gradient source", name, spec.parameters, values, key,
                                S.gradient_problem)
     if name in ("noisy", "minibatch"):
-        typed = st.number_input("seed", value=int(seed), step=1, key=f"{key}.seed",
-                                help="The noise (or the order of the batches) is drawn from this "
-                                     "seed: same seed, same run.")
-        problem = S.int_problem("seed", typed, 0, 2**31 - 1)
-        if problem:
-            st.error(problem)
-        else:
-            seed = int(typed)
+        seed = seed_input(seed, f"{key}.seed", "The noise (or the order of the batches) is drawn "
+                                               "from this seed: same seed, same run.")
     return S.gradient_setting(name, **values), seed
+
+
+def seed_input(value: int, key: str, help_text: str) -> int:
+    """A seed of the noise or of the batches' order (a bad one keeps ``value``)."""
+    typed = st.number_input("seed", value=int(value), step=1, key=key, help=help_text)
+    problem = S.int_problem("seed", typed, *S.SEED_RANGE)
+    if problem:
+        st.error(problem)
+        return value
+    return int(typed)
+
+
+def batch_size_input(value: int | None, surface: S.Setting, key: str) -> int | None:
+    """One run's mini-batch size on a data surface of n examples: 1 is stochastic gradient
+    descent, n (the default, kept as None) is full-batch descent with the exact gradient."""
+    n = S.data_size(surface)
+    shown = n if value is None else min(value, n)  # a smaller dataset makes a batch a full one
+    typed = st.number_input(
+        "batch size", value=shown, step=1, key=f"{key}.batch_size.{n}",
+        help=f"Examples per step, dealt out like a shuffled data loader: 1 is stochastic "
+             f"gradient descent, {n} (every example) is full-batch descent.")
+    problem = S.batch_problem(typed, surface)
+    if problem:
+        st.error(f"{problem}. Using {shown} until this is fixed.")
+        return S.batch_or_full(shown, surface)
+    batch = S.batch_or_full(typed, surface)
+    st.caption("full batch: the exact gradient" if batch is None
+               else f"{-(-n // batch)} mini-batches per epoch")
+    return batch
 
 
 def seeds_input(value: int, key: str) -> int:
@@ -336,9 +359,39 @@ def plotly(figure: dict, key: str, **kwargs):
     return st.plotly_chart(figure, key=key, config={"displaylogo": False}, **kwargs)
 
 
+def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | None:
+    """The scene's animated map (a click starts every run there) with its step curves beside
+    it, under a typed surface's formula. A data surface's figure carries the data beside the
+    map: it takes the page's width and the curves go below it, side by side. Returns the runs
+    as the figure builders take them, or None when the core refuses the settings (its message
+    is shown instead)."""
+    import figures
+    from ui import compute, page_state, player
+
+    try:
+        height = figures.map_height(scene.landscape().bounds)
+        figure_json = compute.animated_figure(scene, height)
+        runs_data = compute.run_payloads(scene)
+    except ValueError as error:
+        st.error(f"These settings cannot be run: {error}")
+        return None
+    view = compute.surface_view(scene.surface)
+    formula_card(scene.surface)
+    wide = view["data"] is not None
+    left, right = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
+    with left:
+        map_key = page.key("map")
+        player.animated_chart(figure_json, height=height, key=map_key, clickable=True,
+                              on_click=page_state.start_from_click, args=(page.page, map_key))
+    with right:
+        step_charts(runs_data, view, page.key("curves"), stacked=not wide, only=only)
+    return runs_data
+
+
 def step_charts(runs_data: list[dict], view: dict, key: str, *, stacked: bool = False,
                 only: tuple[str, ...] = ()) -> None:
-    """Loss (log, above f* where f* is known), learning rate and gradient norm against the step."""
+    """Loss (log, above f* where f* is known), learning rate and gradient norm against the step:
+    side by side, or ``stacked`` in a column beside a map."""
     import figures
 
     bounded = view["bounded"]
@@ -349,11 +402,12 @@ def step_charts(runs_data: list[dict], view: dict, key: str, *, stacked: bool = 
     )
     if only:
         curves = tuple(c for c in curves if c[0] in only)
-    places = [st.container() for _ in curves] if stacked or only else st.columns(3)
+    places = [st.container() for _ in curves] if stacked else st.columns(len(curves))
+    height = 250 if stacked and len(curves) > 2 else 320  # three stacked fit beside the map
     for place, (name, title, y_title, log_y) in zip(places, curves, strict=True):
         with place:
             plotly(figures.step_curves(runs_data, name, title=title, y_title=y_title,
-                                       log_y=log_y, height=250 if stacked else 320),
+                                       log_y=log_y, height=height),
                    key=f"{key}.{name}")
 
 
