@@ -706,8 +706,8 @@ def data_hessian(code, x, y, p):
 
 
 @jit(inline="always")
-def value(code, x, y, p):
-    """f(x, y) of the surface with this code.
+def builtin_value(code, x, y, p):
+    """f(x, y) of the built-in surface with this code (NaN for any other code).
 
     Not for data surfaces: their loop over the examples is reached through :func:`data_sum`
     (the engine's ``loss_and_gradient`` and :func:`evaluate_on` branch to it), which keeps it
@@ -741,14 +741,20 @@ def value(code, x, y, p):
         return styblinski_tang_value(x, y, p)
     if code == MONKEY_SADDLE:
         return monkey_saddle_value(x, y, p)
-    if code == FORMULA:
-        return formula_value(x, y, p)
     return np.nan
 
 
 @jit(inline="always")
-def gradient(code, x, y, p):
-    """(df/dx, df/dy) of the surface with this code (not for data surfaces: see :func:`value`)."""
+def value(code, x, y, p):
+    """f(x, y) of the surface with this code: a built-in or a typed formula."""
+    if code == FORMULA:
+        return formula_value(x, y, p)
+    return builtin_value(code, x, y, p)
+
+
+@jit(inline="always")
+def builtin_gradient(code, x, y, p):
+    """(df/dx, df/dy) of the built-in surface with this code (NaN for any other code)."""
     if code == ROSENBROCK:
         return rosenbrock_gradient(x, y, p)
     if code == BEALE:
@@ -777,9 +783,16 @@ def gradient(code, x, y, p):
         return styblinski_tang_gradient(x, y, p)
     if code == MONKEY_SADDLE:
         return monkey_saddle_gradient(x, y, p)
+    return np.nan, np.nan
+
+
+@jit(inline="always")
+def gradient(code, x, y, p):
+    """(df/dx, df/dy) of the surface with this code (not for data surfaces: see
+    :func:`builtin_value`)."""
     if code == FORMULA:
         return formula_gradient(x, y, p)
-    return np.nan, np.nan
+    return builtin_gradient(code, x, y, p)
 
 
 @jit

@@ -3,22 +3,29 @@
 Every first-order rule here acts on each coordinate independently, exactly as ``torch.optim``
 does on each element of a parameter tensor:
 
-    p_new = _<name>_update(p, g, s, i, lr, step, h)
+    p_new = _<name>_update(p, g, s, i, lr, step, h, k)
 
 ``p`` is coordinate ``i``, ``g`` its gradient, ``s[:, i]`` its state (float64 slots indexed
 by the constants below, named after torch's state buffers), ``lr`` the learning rate of this
 step (after the schedule), ``step`` torch's step count (1 on the first update) and ``h[:, i]``
-its hyperparameters (indexed by the hyperparameter constants below). Every coordinate carries
+its hyperparameters (indexed by the hyperparameter constants below), ``k[:, i]`` the step's
+factors (see below). Every coordinate carries
 its own hyperparameters, so a batch of runs (a sweep over lr x beta1, say) is just one long
 parameter vector: slots-major arrays keep each slot contiguous across coordinates, which lets
 the compiler vectorise a loop over them. Newton's
 method couples the coordinates through the Hessian and lives in :func:`newton_direction`.
 
-Note: torch evaluates the bias corrections with ``beta ** step``; a ``pow`` call costs about
-20 ns, more than the rest of an Adam step. Here ``beta ** step`` is a running product kept in
-the state (slots ``BETA1_POWER``, ``BETA2_POWER``). After t steps it differs from ``pow`` by at
-most about t rounding errors (relative 1e-11 after 100 000 steps; a test checks it), far
-below anything a trajectory can show.
+Per-step factors. torch computes a few numbers once per step and parameter tensor: Adam's
+bias corrections, Nadam's momentum schedule, RAdam's rectification, Adagrad's decayed rate.
+:func:`prepare_step` computes them once per run and step into the factor slots of ``k``
+(one column per coordinate, like ``s``), and the rules only read them: this keeps the
+divisions, square roots and powers they cost off each coordinate's update.
+
+torch evaluates ``beta ** step`` with ``pow``, which costs about 20 ns, more than the rest of
+an Adam step. Here ``beta ** step`` is a running product kept in the state (slots
+``BETA1_POWER``, ``BETA2_POWER``). After t steps it differs from ``pow`` by at most about t
+rounding errors (relative 1e-11 after 100 000 steps; a test checks it), far below anything a
+trajectory can show.
 """
 
 from __future__ import annotations
@@ -93,6 +100,16 @@ BETA1_POWER = 10  # beta1 ** step, kept as a running product (see the module not
 BETA2_POWER = 11  # beta2 ** step
 N_STATE_SLOTS = 12
 
+# --- per-step factors (computed by prepare_step, read by the rules) ---------------------------
+STEP_SIZE = 0  # adam, adamw, adamax: lr / (1 - beta1^t); adagrad: lr / (1 + (t - 1) lr_decay)
+BIAS_CORRECTION1 = 1  # radam: 1 - beta1^t
+BIAS_CORRECTION2 = 2  # nadam, radam: 1 - beta2^t
+BIAS_CORRECTION2_SQRT = 3  # adam, adamw, radam: sqrt(1 - beta2^t)
+GRAD_COEFFICIENT = 4  # nadam: -lr (1 - mu_t) / (1 - mu_1 ... mu_t)
+AVG_COEFFICIENT = 5  # nadam: -lr mu_{t+1} / (1 - mu_1 ... mu_t mu_{t+1})
+RECTIFICATION = 6  # radam: r_t when the variance is tractable (rho_t > 5), else 0
+N_FACTORS = 7
+
 
 @jit
 def lerp(start, end, weight):
@@ -129,7 +146,68 @@ def init_state(optimizer, s, h):
 
 
 @jit
-def _sgd_update(p, g, s, i, lr, step, h):
+def _nadam_mu(beta1, momentum_decay, step):
+    """Nadam's momentum coefficient mu_t = beta1 (1 - 0.96^(t psi) / 2)."""
+    return beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+
+
+@jit(inline="always")
+def prepare_step(optimizer, s, h, k, i, j, lr, step):
+    """Compute the step's factors from column i's state and hyperparameters into k[:, i] and
+    k[:, j] (the run's two coordinates), advancing column i's running products once.
+
+    adam, adamw:  step_size = lr / (1 - beta1^t),  sqrt(1 - beta2^t)
+    adamax:       step_size = lr / (1 - beta1^t)
+    adagrad:      step_size = lr / (1 + (t - 1) lr_decay)
+    nadam:        1 - beta2^t and the two coefficients of its update (see the slots)
+    radam:        1 - beta1^t,  1 - beta2^t,  its square root and the rectification r_t
+    """
+    if optimizer == ADAM or optimizer == ADAMW or optimizer == ADAMAX:
+        k[STEP_SIZE, i] = lr / (1.0 - _advance_power(s, i, BETA1_POWER, h[BETA1, i]))
+        if optimizer != ADAMAX:
+            k[BIAS_CORRECTION2_SQRT, i] = np.sqrt(
+                1.0 - _advance_power(s, i, BETA2_POWER, h[BETA2, i]))
+    elif optimizer == ADAGRAD:
+        k[STEP_SIZE, i] = lr / (1.0 + (step - 1) * h[LR_DECAY, i])
+    elif optimizer == NADAM:
+        beta1, momentum_decay = h[BETA1, i], h[MOMENTUM_DECAY, i]
+        mu = _nadam_mu(beta1, momentum_decay, step)
+        mu_next = _nadam_mu(beta1, momentum_decay, step + 1)
+        mu_product = s[MU_PRODUCT, i] * mu
+        s[MU_PRODUCT, i] = mu_product
+        k[BIAS_CORRECTION2, i] = 1.0 - _advance_power(s, i, BETA2_POWER, h[BETA2, i])
+        k[GRAD_COEFFICIENT, i] = -lr * (1.0 - mu) / (1.0 - mu_product)
+        k[AVG_COEFFICIENT, i] = -lr * mu_next / (1.0 - mu_product * mu_next)
+    elif optimizer == RADAM:
+        beta2 = h[BETA2, i]
+        beta2_power = _advance_power(s, i, BETA2_POWER, beta2)
+        bias_correction2 = 1.0 - beta2_power
+        k[BIAS_CORRECTION1, i] = 1.0 - _advance_power(s, i, BETA1_POWER, h[BETA1, i])
+        k[BIAS_CORRECTION2, i] = bias_correction2
+        k[BIAS_CORRECTION2_SQRT, i] = np.sqrt(bias_correction2)
+        rho_inf = 2.0 / (1.0 - beta2) - 1.0
+        rho_t = rho_inf - 2.0 * step * beta2_power / bias_correction2
+        k[RECTIFICATION, i] = np.sqrt(
+            (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
+        ) if rho_t > 5.0 else 0.0
+    else:
+        return
+    for slot in range(N_FACTORS):
+        k[slot, j] = k[slot, i]
+
+
+@jit
+def prepare_all(optimizer, s, h, k, lr, step):
+    """prepare_step for every run of a batch laid out as (x_0 .. x_{m-1}, y_0 .. y_{m-1})."""
+    if optimizer == SGD or optimizer == ADADELTA or optimizer == RMSPROP or optimizer == LION:
+        return  # no per-step factors
+    m = s.shape[1] // 2
+    for r in range(m):
+        prepare_step(optimizer, s, h, k, r, m + r, lr[r], step)
+
+
+@jit
+def _sgd_update(p, g, s, i, lr, step, h, k):
     momentum = h[MOMENTUM, i]
     g = _with_weight_decay(g, p, h, i)
     # The buffer starts as the first gradient; with momentum = 0 it is kept but never used.
@@ -140,16 +218,15 @@ def _sgd_update(p, g, s, i, lr, step, h):
 
 
 @jit
-def _adagrad_update(p, g, s, i, lr, step, h):
+def _adagrad_update(p, g, s, i, lr, step, h, k):
     g = _with_weight_decay(g, p, h, i)
-    clr = lr / (1.0 + (step - 1) * h[LR_DECAY, i])
     total = s[SUM, i] + g * g
     s[SUM, i] = total
-    return p - clr * (g / (np.sqrt(total) + h[EPS, i]))
+    return p - k[STEP_SIZE, i] * (g / (np.sqrt(total) + h[EPS, i]))
 
 
 @jit
-def _adadelta_update(p, g, s, i, lr, step, h):
+def _adadelta_update(p, g, s, i, lr, step, h, k):
     rho, eps = h[RHO, i], h[EPS, i]
     g = _with_weight_decay(g, p, h, i)
     square_avg = s[SQUARE_AVG, i] * rho + (1.0 - rho) * g * g
@@ -160,7 +237,7 @@ def _adadelta_update(p, g, s, i, lr, step, h):
 
 
 @jit
-def _rmsprop_update(p, g, s, i, lr, step, h):
+def _rmsprop_update(p, g, s, i, lr, step, h, k):
     alpha, momentum = h[ALPHA, i], h[MOMENTUM, i]
     g = _with_weight_decay(g, p, h, i)
     square_avg = s[SQUARE_AVG, i] * alpha + (1.0 - alpha) * g * g
@@ -179,69 +256,58 @@ def _rmsprop_update(p, g, s, i, lr, step, h):
 
 
 @jit
-def _adam_update(p, g, s, i, lr, step, h):
-    beta1, beta2 = h[BETA1, i], h[BETA2, i]
-    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
-    exp_avg_sq = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
-    max_exp_avg_sq = max(s[MAX_EXP_AVG_SQ, i], exp_avg_sq)  # kept always, used by amsgrad
-    s[EXP_AVG, i], s[EXP_AVG_SQ, i], s[MAX_EXP_AVG_SQ, i] = exp_avg, exp_avg_sq, max_exp_avg_sq
-    step_size = lr / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
-    bias_correction2_sqrt = np.sqrt(1.0 - _advance_power(s, i, BETA2_POWER, beta2))
-    second_moment = max_exp_avg_sq if h[AMSGRAD, i] != 0.0 else exp_avg_sq
-    denom = np.sqrt(second_moment) / bias_correction2_sqrt + h[EPS, i]
-    return p - step_size * (exp_avg / denom)
-
-
-@jit
-def _adamax_update(p, g, s, i, lr, step, h):
-    beta1 = h[BETA1, i]
-    g = _with_weight_decay(g, p, h, i)
-    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
-    exp_inf = max(s[EXP_INF, i] * h[BETA2, i], abs(g) + h[EPS, i])
-    s[EXP_AVG, i], s[EXP_INF, i] = exp_avg, exp_inf
-    clr = lr / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
-    return p - clr * (exp_avg / exp_inf)
-
-
-@jit
-def _nadam_update(p, g, s, i, lr, step, h):
-    beta1, beta2, momentum_decay = h[BETA1, i], h[BETA2, i], h[MOMENTUM_DECAY, i]
-    g = _with_weight_decay(g, p, h, i)
-    mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
-    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-    mu_product = s[MU_PRODUCT, i] * mu
-    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
-    exp_avg_sq = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
-    s[MU_PRODUCT, i], s[EXP_AVG, i], s[EXP_AVG_SQ, i] = mu_product, exp_avg, exp_avg_sq
-    bias_correction2 = 1.0 - _advance_power(s, i, BETA2_POWER, beta2)
-    denom = np.sqrt(exp_avg_sq / bias_correction2) + h[EPS, i]
-    p = p + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
-    return p + (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)
-
-
-@jit
-def _radam_update(p, g, s, i, lr, step, h):
-    beta1, beta2 = h[BETA1, i], h[BETA2, i]
-    g = _with_weight_decay(g, p, h, i)
-    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - beta1)
+def _adam_update(p, g, s, i, lr, step, h, k):
+    beta2 = h[BETA2, i]
+    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - h[BETA1, i])
     exp_avg_sq = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
     s[EXP_AVG, i], s[EXP_AVG_SQ, i] = exp_avg, exp_avg_sq
-    beta2_power = _advance_power(s, i, BETA2_POWER, beta2)
-    bias_correction2 = 1.0 - beta2_power
-    corrected_exp_avg = exp_avg / (1.0 - _advance_power(s, i, BETA1_POWER, beta1))
-    rho_inf = 2.0 / (1.0 - beta2) - 1.0
-    rho_t = rho_inf - 2.0 * step * beta2_power / bias_correction2
-    if rho_t > 5.0:
-        rect = np.sqrt(
-            (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
-        )
-        adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(exp_avg_sq) + h[EPS, i])
+    if h[AMSGRAD, i] != 0.0:
+        second_moment = max(s[MAX_EXP_AVG_SQ, i], exp_avg_sq)
+        s[MAX_EXP_AVG_SQ, i] = second_moment
+    else:
+        second_moment = exp_avg_sq
+    denom = np.sqrt(second_moment) / k[BIAS_CORRECTION2_SQRT, i] + h[EPS, i]
+    return p - k[STEP_SIZE, i] * (exp_avg / denom)
+
+
+@jit
+def _adamax_update(p, g, s, i, lr, step, h, k):
+    g = _with_weight_decay(g, p, h, i)
+    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - h[BETA1, i])
+    exp_inf = max(s[EXP_INF, i] * h[BETA2, i], abs(g) + h[EPS, i])
+    s[EXP_AVG, i], s[EXP_INF, i] = exp_avg, exp_inf
+    return p - k[STEP_SIZE, i] * (exp_avg / exp_inf)
+
+
+@jit
+def _nadam_update(p, g, s, i, lr, step, h, k):
+    beta2 = h[BETA2, i]
+    g = _with_weight_decay(g, p, h, i)
+    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - h[BETA1, i])
+    exp_avg_sq = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
+    s[EXP_AVG, i], s[EXP_AVG_SQ, i] = exp_avg, exp_avg_sq
+    denom = np.sqrt(exp_avg_sq / k[BIAS_CORRECTION2, i]) + h[EPS, i]
+    p = p + k[GRAD_COEFFICIENT, i] * (g / denom)
+    return p + k[AVG_COEFFICIENT, i] * (exp_avg / denom)
+
+
+@jit
+def _radam_update(p, g, s, i, lr, step, h, k):
+    beta2 = h[BETA2, i]
+    g = _with_weight_decay(g, p, h, i)
+    exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - h[BETA1, i])
+    exp_avg_sq = s[EXP_AVG_SQ, i] * beta2 + (1.0 - beta2) * g * g
+    s[EXP_AVG, i], s[EXP_AVG_SQ, i] = exp_avg, exp_avg_sq
+    corrected_exp_avg = exp_avg / k[BIAS_CORRECTION1, i]
+    rect = k[RECTIFICATION, i]
+    if rect > 0.0:
+        adaptive_lr = k[BIAS_CORRECTION2_SQRT, i] / (np.sqrt(exp_avg_sq) + h[EPS, i])
         return p - corrected_exp_avg * lr * adaptive_lr * rect
     return p - corrected_exp_avg * lr
 
 
 @jit
-def _lion_update(p, g, s, i, lr, step, h):
+def _lion_update(p, g, s, i, lr, step, h, k):
     beta1, beta2 = h[BETA1, i], h[BETA2, i]
     exp_avg = s[EXP_AVG, i]
     direction = np.sign(beta1 * exp_avg + (1.0 - beta1) * g)
@@ -250,29 +316,50 @@ def _lion_update(p, g, s, i, lr, step, h):
 
 
 @jit(inline="always")
-def update(optimizer, p, g, s, i, lr, step, h):
-    """Coordinate i's update by the first-order optimizer with this code; returns p_new."""
+def update_pair(optimizer, x, y, gx, gy, s, lr, step, h, k):
+    """(x, y) after one step of the first-order optimizer with this code.
+
+    Each branch calls its rule once per coordinate (columns 0 and 1 of s, h and k); the rules
+    are small compiled functions that the compiler inlines, so x and y stay in registers.
+    """
     if optimizer == SGD:
-        return _sgd_update(p, g, s, i, lr, step, h)
+        return (_sgd_update(x, gx, s, 0, lr, step, h, k),
+                _sgd_update(y, gy, s, 1, lr, step, h, k))
     if optimizer == ADAM:
-        return _adam_update(p, _with_weight_decay(g, p, h, i), s, i, lr, step, h)
+        return (_adam_update(x, _with_weight_decay(gx, x, h, 0), s, 0, lr, step, h, k),
+                _adam_update(y, _with_weight_decay(gy, y, h, 1), s, 1, lr, step, h, k))
     if optimizer == ADAMW:
-        return _adam_update(p * (1.0 - lr * h[WEIGHT_DECAY, i]), g, s, i, lr, step, h)
+        return (_adam_update(x * (1.0 - lr * h[WEIGHT_DECAY, 0]), gx, s, 0, lr, step, h, k),
+                _adam_update(y * (1.0 - lr * h[WEIGHT_DECAY, 1]), gy, s, 1, lr, step, h, k))
     if optimizer == ADAGRAD:
-        return _adagrad_update(p, g, s, i, lr, step, h)
+        return (_adagrad_update(x, gx, s, 0, lr, step, h, k),
+                _adagrad_update(y, gy, s, 1, lr, step, h, k))
     if optimizer == ADADELTA:
-        return _adadelta_update(p, g, s, i, lr, step, h)
+        return (_adadelta_update(x, gx, s, 0, lr, step, h, k),
+                _adadelta_update(y, gy, s, 1, lr, step, h, k))
     if optimizer == RMSPROP:
-        return _rmsprop_update(p, g, s, i, lr, step, h)
+        return (_rmsprop_update(x, gx, s, 0, lr, step, h, k),
+                _rmsprop_update(y, gy, s, 1, lr, step, h, k))
     if optimizer == ADAMAX:
-        return _adamax_update(p, g, s, i, lr, step, h)
+        return (_adamax_update(x, gx, s, 0, lr, step, h, k),
+                _adamax_update(y, gy, s, 1, lr, step, h, k))
     if optimizer == NADAM:
-        return _nadam_update(p, g, s, i, lr, step, h)
+        return (_nadam_update(x, gx, s, 0, lr, step, h, k),
+                _nadam_update(y, gy, s, 1, lr, step, h, k))
     if optimizer == RADAM:
-        return _radam_update(p, g, s, i, lr, step, h)
+        return (_radam_update(x, gx, s, 0, lr, step, h, k),
+                _radam_update(y, gy, s, 1, lr, step, h, k))
     if optimizer == LION:
-        return _lion_update(p, g, s, i, lr, step, h)
-    return np.nan
+        return (_lion_update(x, gx, s, 0, lr, step, h, k),
+                _lion_update(y, gy, s, 1, lr, step, h, k))
+    return np.nan, np.nan
+
+
+@jit
+def step_pair(optimizer, x, y, gx, gy, s, lr, step, h, k):
+    """prepare_step and update_pair behind a call, for loops that keep their code small."""
+    prepare_step(optimizer, s, h, k, 0, 1, lr, step)
+    return update_pair(optimizer, x, y, gx, gy, s, lr, step, h, k)
 
 
 @jit
@@ -285,7 +372,7 @@ def newton_direction(gx, gy, fxx, fxy, fyy, damping):
 
 
 @jit
-def update_all(optimizer, p, g, s, lr, step, h):
+def update_all(optimizer, p, g, s, lr, step, h, k):
     """p[i] <- the update of every coordinate i, with its own rate lr[i] (first-order only).
 
     The dispatch sits outside the loops so each loop can be vectorised across coordinates.
@@ -293,32 +380,32 @@ def update_all(optimizer, p, g, s, lr, step, h):
     n = p.shape[0]
     if optimizer == ADAM:
         for i in range(n):
-            p[i] = _adam_update(p[i], _with_weight_decay(g[i], p[i], h, i), s, i, lr[i], step, h)
+            p[i] = _adam_update(p[i], _with_weight_decay(g[i], p[i], h, i), s, i, lr[i], step, h, k)
     elif optimizer == ADAMW:
         for i in range(n):
             decayed = p[i] * (1.0 - lr[i] * h[WEIGHT_DECAY, i])
-            p[i] = _adam_update(decayed, g[i], s, i, lr[i], step, h)
+            p[i] = _adam_update(decayed, g[i], s, i, lr[i], step, h, k)
     elif optimizer == SGD:
         for i in range(n):
-            p[i] = _sgd_update(p[i], g[i], s, i, lr[i], step, h)
+            p[i] = _sgd_update(p[i], g[i], s, i, lr[i], step, h, k)
     elif optimizer == ADAGRAD:
         for i in range(n):
-            p[i] = _adagrad_update(p[i], g[i], s, i, lr[i], step, h)
+            p[i] = _adagrad_update(p[i], g[i], s, i, lr[i], step, h, k)
     elif optimizer == ADADELTA:
         for i in range(n):
-            p[i] = _adadelta_update(p[i], g[i], s, i, lr[i], step, h)
+            p[i] = _adadelta_update(p[i], g[i], s, i, lr[i], step, h, k)
     elif optimizer == RMSPROP:
         for i in range(n):
-            p[i] = _rmsprop_update(p[i], g[i], s, i, lr[i], step, h)
+            p[i] = _rmsprop_update(p[i], g[i], s, i, lr[i], step, h, k)
     elif optimizer == ADAMAX:
         for i in range(n):
-            p[i] = _adamax_update(p[i], g[i], s, i, lr[i], step, h)
+            p[i] = _adamax_update(p[i], g[i], s, i, lr[i], step, h, k)
     elif optimizer == NADAM:
         for i in range(n):
-            p[i] = _nadam_update(p[i], g[i], s, i, lr[i], step, h)
+            p[i] = _nadam_update(p[i], g[i], s, i, lr[i], step, h, k)
     elif optimizer == RADAM:
         for i in range(n):
-            p[i] = _radam_update(p[i], g[i], s, i, lr[i], step, h)
+            p[i] = _radam_update(p[i], g[i], s, i, lr[i], step, h, k)
     elif optimizer == LION:
         for i in range(n):
-            p[i] = _lion_update(p[i], g[i], s, i, lr[i], step, h)
+            p[i] = _lion_update(p[i], g[i], s, i, lr[i], step, h, k)

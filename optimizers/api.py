@@ -450,10 +450,13 @@ def simulate(
     xy = buffer[: 2 * (n + 1)].reshape(n + 1, 2)
     loss = buffer[2 * (n + 1) : 3 * (n + 1)]
     grad = buffer[3 * (n + 1) : 5 * (n + 1)].reshape(n + 1, 2)
-    lr = buffer[5 * (n + 1) : 5 * (n + 1) + n]
-    points, diverged_at = E.simulate_kernel(
+    lr = buffer[5 * (n + 1) :]  # n + 1 entries: the kernels use the last as workspace
+    surface, _, optimizer, _, schedule, _, source, _, _ = run.kernel_args
+    kernel = (E.fast_simulate_kernel if E.takes_fast_path(surface, optimizer, schedule, source)
+              else E.simulate_kernel)
+    points, diverged_at = kernel(
         *run.kernel_args, np.array([x0, y0]), escape_box(run.surface),
-        np.empty((R.N_STATE_SLOTS, 2)), np.empty(Q.N_PLATEAU_SLOTS),
+        np.empty((R.N_STATE_SLOTS, 2)), np.empty((R.N_FACTORS, 2)), np.empty(Q.N_PLATEAU_SLOTS),
         xy, loss, grad, lr,
     )
     points = int(points)
@@ -493,7 +496,8 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
         np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
         escape_box(run.surface), np.float64(target), np.int64(1 if every_step else max(steps, 1)),
         np.empty((threads, R.N_HYPERPARAMETERS, 2 * m)),
-        np.empty((threads, R.N_STATE_SLOTS, 2 * m)), np.empty((threads, m, Q.N_PLATEAU_SLOTS)),
+        np.empty((threads, R.N_STATE_SLOTS, 2 * m)), np.empty((threads, R.N_FACTORS, 2 * m)),
+        np.empty((threads, m, Q.N_PLATEAU_SLOTS)),
         np.empty((threads, 2 * m)), np.empty((threads, 2 * m)), np.empty((threads, m)),
         np.empty((threads, 2 * m)), np.empty((threads, E.N_TALLY_ROWS, m)),
         final_xy, final_loss, reached_at, diverged_at,

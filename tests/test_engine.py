@@ -350,6 +350,7 @@ def test_simulate_kernel_has_one_signature_whatever_the_caller_passes():
                         lr=1, beta1=np.float32(0.5), amsgrad=True, weight_decay=0)
     optimizers.simulate("rosenbrock", "sgd", (0, 0), 2, momentum=1, nesterov=np.bool_(True))
     assert len(_engine.simulate_kernel.signatures) == 1
+    assert len(_engine.fast_simulate_kernel.signatures) == 1
 
 
 def test_batch_kernel_has_one_signature_whatever_the_caller_passes():
