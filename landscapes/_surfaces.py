@@ -73,18 +73,18 @@ HESSIAN = 2
 # --- Rosenbrock: f = (1 - x)^2 + 100 (y - x^2)^2 ------------------------------------------
 
 
-@jit
+@jit(inline="always")
 def rosenbrock_value(x, y, p):
     return (1.0 - x) ** 2 + 100.0 * (y - x * x) ** 2
 
 
-@jit
+@jit(inline="always")
 def rosenbrock_gradient(x, y, p):
     r = y - x * x
     return -2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r
 
 
-@jit
+@jit(inline="always")
 def rosenbrock_hessian(x, y, p):
     return 2.0 - 400.0 * (y - 3.0 * x * x), -400.0 * x, 200.0
 
@@ -92,7 +92,7 @@ def rosenbrock_hessian(x, y, p):
 # --- Beale: f = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2 -------------
 
 
-@jit
+@jit(inline="always")
 def beale_value(x, y, p):
     a = 1.5 - x + x * y
     b = 2.25 - x + x * y * y
@@ -100,7 +100,7 @@ def beale_value(x, y, p):
     return a * a + b * b + c * c
 
 
-@jit
+@jit(inline="always")
 def beale_gradient(x, y, p):
     a = 1.5 - x + x * y
     b = 2.25 - x + x * y * y
@@ -110,7 +110,7 @@ def beale_gradient(x, y, p):
     return gx, gy
 
 
-@jit
+@jit(inline="always")
 def beale_hessian(x, y, p):
     a = 1.5 - x + x * y
     b = 2.25 - x + x * y * y
@@ -126,17 +126,17 @@ def beale_hessian(x, y, p):
 # --- Saddle: f = x^2 - y^2 ----------------------------------------------------------------
 
 
-@jit
+@jit(inline="always")
 def saddle_value(x, y, p):
     return x * x - y * y
 
 
-@jit
+@jit(inline="always")
 def saddle_gradient(x, y, p):
     return 2.0 * x, -2.0 * y
 
 
-@jit
+@jit(inline="always")
 def saddle_hessian(x, y, p):
     return 2.0, 0.0, -2.0
 
@@ -144,17 +144,17 @@ def saddle_hessian(x, y, p):
 # --- Ill-conditioned quadratic bowl: f = (x^2 + kappa y^2) / 2, p = (kappa,) ---------------
 
 
-@jit
+@jit(inline="always")
 def quadratic_value(x, y, p):
     return 0.5 * (x * x + p[0] * y * y)
 
 
-@jit
+@jit(inline="always")
 def quadratic_gradient(x, y, p):
     return x, p[0] * y
 
 
-@jit
+@jit(inline="always")
 def quadratic_hessian(x, y, p):
     return 1.0, 0.0, p[0]
 
@@ -162,21 +162,21 @@ def quadratic_hessian(x, y, p):
 # --- Himmelblau: f = (x^2 + y - 11)^2 + (x + y^2 - 7)^2 -----------------------------------
 
 
-@jit
+@jit(inline="always")
 def himmelblau_value(x, y, p):
     a = x * x + y - 11.0
     b = x + y * y - 7.0
     return a * a + b * b
 
 
-@jit
+@jit(inline="always")
 def himmelblau_gradient(x, y, p):
     a = x * x + y - 11.0
     b = x + y * y - 7.0
     return 4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b
 
 
-@jit
+@jit(inline="always")
 def himmelblau_hessian(x, y, p):
     a = x * x + y - 11.0
     b = x + y * y - 7.0
@@ -186,19 +186,19 @@ def himmelblau_hessian(x, y, p):
 # --- Rastrigin (A = 10): f = 20 + sum_i (x_i^2 - 10 cos(2 pi x_i)) ------------------------
 
 
-@jit
+@jit(inline="always")
 def rastrigin_value(x, y, p):
     w = 2.0 * np.pi
     return 20.0 + x * x - 10.0 * np.cos(w * x) + y * y - 10.0 * np.cos(w * y)
 
 
-@jit
+@jit(inline="always")
 def rastrigin_gradient(x, y, p):
     w = 2.0 * np.pi
     return 2.0 * x + 10.0 * w * np.sin(w * x), 2.0 * y + 10.0 * w * np.sin(w * y)
 
 
-@jit
+@jit(inline="always")
 def rastrigin_hessian(x, y, p):
     w = 2.0 * np.pi
     return 2.0 + 10.0 * w * w * np.cos(w * x), 0.0, 2.0 + 10.0 * w * w * np.cos(w * y)
@@ -212,7 +212,7 @@ def rastrigin_hessian(x, y, p):
 # Hessian = e^{-0.2 r} (v^2 / r - 0.2 u^2, -uv (0.2 + 1 / r), u^2 / r - 0.2 v^2).
 
 
-@jit
+@jit(inline="always")
 def ackley_value(x, y, p):
     w = 2.0 * np.pi
     r = np.sqrt(0.5 * (x * x + y * y))
@@ -220,7 +220,7 @@ def ackley_value(x, y, p):
     return -20.0 * np.exp(-0.2 * r) - waves + np.e + 20.0
 
 
-@jit
+@jit(inline="always")
 def ackley_gradient(x, y, p):
     w = 2.0 * np.pi
     r = np.sqrt(0.5 * (x * x + y * y))
@@ -234,7 +234,7 @@ def ackley_gradient(x, y, p):
     return gx, gy
 
 
-@jit
+@jit(inline="always")
 def ackley_hessian(x, y, p):
     w = 2.0 * np.pi
     r = np.sqrt(0.5 * (x * x + y * y))
@@ -255,21 +255,21 @@ def ackley_hessian(x, y, p):
 # --- Booth: f = (x + 2y - 7)^2 + (2x + y - 5)^2 -------------------------------------------
 
 
-@jit
+@jit(inline="always")
 def booth_value(x, y, p):
     a = x + 2.0 * y - 7.0
     b = 2.0 * x + y - 5.0
     return a * a + b * b
 
 
-@jit
+@jit(inline="always")
 def booth_gradient(x, y, p):
     a = x + 2.0 * y - 7.0
     b = 2.0 * x + y - 5.0
     return 2.0 * a + 4.0 * b, 4.0 * a + 2.0 * b
 
 
-@jit
+@jit(inline="always")
 def booth_hessian(x, y, p):
     return 10.0, 8.0, 10.0
 
@@ -277,17 +277,17 @@ def booth_hessian(x, y, p):
 # --- Matyas: f = 0.26 (x^2 + y^2) - 0.48 xy -----------------------------------------------
 
 
-@jit
+@jit(inline="always")
 def matyas_value(x, y, p):
     return 0.26 * (x * x + y * y) - 0.48 * x * y
 
 
-@jit
+@jit(inline="always")
 def matyas_gradient(x, y, p):
     return 0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x
 
 
-@jit
+@jit(inline="always")
 def matyas_hessian(x, y, p):
     return 0.52, -0.48, 0.52
 
@@ -297,7 +297,7 @@ def matyas_hessian(x, y, p):
 # Q = 30 + t^2 (18 - 32x + 12x^2 + 48y - 36xy + 27y^2) = 30 + t^2 B.
 
 
-@jit
+@jit(inline="always")
 def goldstein_price_value(x, y, p):
     s = x + y + 1.0
     t = 2.0 * x - 3.0 * y
@@ -306,7 +306,7 @@ def goldstein_price_value(x, y, p):
     return (1.0 + s * s * a) * (30.0 + t * t * b)
 
 
-@jit
+@jit(inline="always")
 def goldstein_price_gradient(x, y, p):
     s = x + y + 1.0
     t = 2.0 * x - 3.0 * y
@@ -323,7 +323,7 @@ def goldstein_price_gradient(x, y, p):
     return p_x * big_q + big_p * q_x, p_x * big_q + big_p * q_y
 
 
-@jit
+@jit(inline="always")
 def goldstein_price_hessian(x, y, p):
     s = x + y + 1.0
     t = 2.0 * x - 3.0 * y
@@ -352,13 +352,13 @@ def goldstein_price_hessian(x, y, p):
 # --- Six-hump camel: f = (4 - 2.1x^2 + x^4 / 3) x^2 + xy + (-4 + 4y^2) y^2 ----------------
 
 
-@jit
+@jit(inline="always")
 def six_hump_camel_value(x, y, p):
     x2, y2 = x * x, y * y
     return (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
 
 
-@jit
+@jit(inline="always")
 def six_hump_camel_gradient(x, y, p):
     x2 = x * x
     gx = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y
@@ -366,7 +366,7 @@ def six_hump_camel_gradient(x, y, p):
     return gx, gy
 
 
-@jit
+@jit(inline="always")
 def six_hump_camel_hessian(x, y, p):
     x2 = x * x
     return 8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0, -8.0 + 48.0 * y * y
@@ -375,19 +375,19 @@ def six_hump_camel_hessian(x, y, p):
 # --- Three-hump camel: f = 2x^2 - 1.05x^4 + x^6 / 6 + xy + y^2 ----------------------------
 
 
-@jit
+@jit(inline="always")
 def three_hump_camel_value(x, y, p):
     x2 = x * x
     return 2.0 * x2 - 1.05 * x2 * x2 + x2 * x2 * x2 / 6.0 + x * y + y * y
 
 
-@jit
+@jit(inline="always")
 def three_hump_camel_gradient(x, y, p):
     x2 = x * x
     return 4.0 * x - 4.2 * x2 * x + x2 * x2 * x + y, x + 2.0 * y
 
 
-@jit
+@jit(inline="always")
 def three_hump_camel_hessian(x, y, p):
     x2 = x * x
     return 4.0 - 12.6 * x2 + 5.0 * x2 * x2, 1.0, 2.0
@@ -396,18 +396,18 @@ def three_hump_camel_hessian(x, y, p):
 # --- Styblinski-Tang: f = sum_i (x_i^4 - 16 x_i^2 + 5 x_i) / 2 ----------------------------
 
 
-@jit
+@jit(inline="always")
 def styblinski_tang_value(x, y, p):
     x2, y2 = x * x, y * y
     return 0.5 * (x2 * x2 - 16.0 * x2 + 5.0 * x + y2 * y2 - 16.0 * y2 + 5.0 * y)
 
 
-@jit
+@jit(inline="always")
 def styblinski_tang_gradient(x, y, p):
     return 2.0 * x**3 - 16.0 * x + 2.5, 2.0 * y**3 - 16.0 * y + 2.5
 
 
-@jit
+@jit(inline="always")
 def styblinski_tang_hessian(x, y, p):
     return 6.0 * x * x - 16.0, 0.0, 6.0 * y * y - 16.0
 
@@ -415,17 +415,17 @@ def styblinski_tang_hessian(x, y, p):
 # --- Monkey saddle: f = x^3 - 3xy^2 -------------------------------------------------------
 
 
-@jit
+@jit(inline="always")
 def monkey_saddle_value(x, y, p):
     return x**3 - 3.0 * x * y * y
 
 
-@jit
+@jit(inline="always")
 def monkey_saddle_gradient(x, y, p):
     return 3.0 * (x * x - y * y), -6.0 * x * y
 
 
-@jit
+@jit(inline="always")
 def monkey_saddle_hessian(x, y, p):
     return 6.0 * x, -6.0 * y, -6.0 * x
 
@@ -857,68 +857,97 @@ def evaluate_on(code, p, what, xs, ys, out):
 
 
 @jit
-def values_and_gradients(code, p, m, sp, f, g):
-    """For each of m points (p[r], p[m + r]): f[r] and the gradient (g[r], g[m + r]).
+def values_and_gradients(code, p, m, sp, f, g, with_values):
+    """For each of m points (p[r], p[m + r]): the gradient (g[r], g[m + r]) and, if
+    ``with_values``, f[r] (otherwise f is left as it is).
 
     The dispatch sits outside the loops, so each loop is straight-line code over the points
     that the compiler can vectorise (a switch inside one loop would stop it).
     """
     if code == ROSENBROCK:
         for r in range(m):
-            f[r] = rosenbrock_value(p[r], p[m + r], sp)
             g[r], g[m + r] = rosenbrock_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = rosenbrock_value(p[r], p[m + r], sp)
     elif code == BEALE:
         for r in range(m):
-            f[r] = beale_value(p[r], p[m + r], sp)
             g[r], g[m + r] = beale_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = beale_value(p[r], p[m + r], sp)
     elif code == SADDLE:
         for r in range(m):
-            f[r] = saddle_value(p[r], p[m + r], sp)
             g[r], g[m + r] = saddle_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = saddle_value(p[r], p[m + r], sp)
     elif code == QUADRATIC:
         for r in range(m):
-            f[r] = quadratic_value(p[r], p[m + r], sp)
             g[r], g[m + r] = quadratic_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = quadratic_value(p[r], p[m + r], sp)
     elif code == HIMMELBLAU:
         for r in range(m):
-            f[r] = himmelblau_value(p[r], p[m + r], sp)
             g[r], g[m + r] = himmelblau_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = himmelblau_value(p[r], p[m + r], sp)
     elif code == RASTRIGIN:
         for r in range(m):
-            f[r] = rastrigin_value(p[r], p[m + r], sp)
             g[r], g[m + r] = rastrigin_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = rastrigin_value(p[r], p[m + r], sp)
     elif code == ACKLEY:
         for r in range(m):
-            f[r] = ackley_value(p[r], p[m + r], sp)
             g[r], g[m + r] = ackley_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = ackley_value(p[r], p[m + r], sp)
     elif code == BOOTH:
         for r in range(m):
-            f[r] = booth_value(p[r], p[m + r], sp)
             g[r], g[m + r] = booth_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = booth_value(p[r], p[m + r], sp)
     elif code == MATYAS:
         for r in range(m):
-            f[r] = matyas_value(p[r], p[m + r], sp)
             g[r], g[m + r] = matyas_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = matyas_value(p[r], p[m + r], sp)
     elif code == GOLDSTEIN_PRICE:
         for r in range(m):
-            f[r] = goldstein_price_value(p[r], p[m + r], sp)
             g[r], g[m + r] = goldstein_price_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = goldstein_price_value(p[r], p[m + r], sp)
     elif code == SIX_HUMP_CAMEL:
         for r in range(m):
-            f[r] = six_hump_camel_value(p[r], p[m + r], sp)
             g[r], g[m + r] = six_hump_camel_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = six_hump_camel_value(p[r], p[m + r], sp)
     elif code == THREE_HUMP_CAMEL:
         for r in range(m):
-            f[r] = three_hump_camel_value(p[r], p[m + r], sp)
             g[r], g[m + r] = three_hump_camel_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = three_hump_camel_value(p[r], p[m + r], sp)
     elif code == STYBLINSKI_TANG:
         for r in range(m):
-            f[r] = styblinski_tang_value(p[r], p[m + r], sp)
             g[r], g[m + r] = styblinski_tang_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = styblinski_tang_value(p[r], p[m + r], sp)
     elif code == MONKEY_SADDLE:
         for r in range(m):
-            f[r] = monkey_saddle_value(p[r], p[m + r], sp)
             g[r], g[m + r] = monkey_saddle_gradient(p[r], p[m + r], sp)
+        if with_values:
+            for r in range(m):
+                f[r] = monkey_saddle_value(p[r], p[m + r], sp)
     elif code == FORMULA:
         for r in range(m):
             k = formula_run(p[r], p[m + r], sp)  # one pass gives f and its gradient

@@ -36,7 +36,7 @@ FINITE_DIFFERENCE = 1
 NOISY = 2
 MINIBATCH = 3
 
-CHUNK_RUNS = 64
+CHUNK_RUNS = 256
 """Runs advanced together, step by step, by one thread of ``batch_kernel``."""
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -169,13 +169,14 @@ def loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
 @jit(inline="always")
 def _usable(x, y, f, gx, gy, box):
     """x_t inside the escape box (x_low, x_high, y_low, y_high), with finite loss and gradient."""
-    inside = (box[0] <= x) & (x <= box[1]) & (box[2] <= y) & (y <= box[3])
-    return inside & np.isfinite(f) & np.isfinite(gx) & np.isfinite(gy)
+    inside = (box[0] <= x) & (x <= box[1]) & (box[2] <= y) & (y <= box[3])  # False for NaN
+    return inside & (abs(f) < np.inf) & (abs(gx) < np.inf) & (abs(gy) < np.inf)
 
 
 @jit
-def _evaluate(surface, sp, source, gq, seed, t, p, f, g):
-    """Loss f[r] and gradient (g[r], g[m + r]) of each of the m = len(f) runs at step t.
+def _evaluate(surface, sp, source, gq, seed, t, p, f, g, with_values):
+    """Gradient (g[r], g[m + r]) and, if ``with_values``, loss f[r] of each of the
+    m = len(f) runs at step t (other sources than the analytic one always give the loss).
 
     Coordinates are laid out as p = (x_0 .. x_{m-1}, y_0 .. y_{m-1}). Every run draws the
     same noise sequence from the seed, as ``simulate`` does, so a batch run is exactly the
@@ -183,7 +184,7 @@ def _evaluate(surface, sp, source, gq, seed, t, p, f, g):
     """
     m = f.shape[0]
     if source == ANALYTIC:
-        S.values_and_gradients(surface, p, m, sp, f, g)
+        S.values_and_gradients(surface, p, m, sp, f, g, with_values)
     else:
         for r in range(m):
             f[r], g[r], g[m + r] = loss_and_gradient(
@@ -319,32 +320,36 @@ def fast_simulate_kernel(
     return points, -1
 
 
-# Rows of a chunk's tally: per-run summaries.
-USABLE_SO_FAR = 0  # 1.0 while every point so far was usable
-USABLE_POINTS = 1  # how many leading points were usable
-NOT_YET_REACHED = 2  # 1.0 until a usable point's loss is <= target_loss
-POINTS_BEFORE_REACHED = 3
-FINAL_X = 4  # the last usable point and its loss
-FINAL_Y = 5
-FINAL_LOSS = 6
-N_TALLY_ROWS = 7
+# Rows of a chunk's tally: per-run summaries, all float64 (an index is exact up to 2^53).
+FIRST_UNUSABLE = 0  # the index of the first tallied point that was not usable, or inf
+FIRST_REACHED = 1  # the index of the first usable point with loss <= target_loss, or inf
+FINAL_X = 2  # the last usable point and its loss
+FINAL_Y = 3
+FINAL_LOSS = 4
+N_TALLY_ROWS = 5
 
 
 @jit
 def _tally(p, f, g, box, target_loss, t, tally):
-    """Fold step t's points into the tally of every run of the chunk."""
+    """Fold step t's points into the tally of every run of the chunk.
+
+    Once a run has an unusable point, its summaries stop changing. Written to vectorise
+    across runs: every value is loaded before any store, and updates are selects and
+    minima, never branches (a conditional store kept this loop scalar, ~8 ns a run)."""
     m = f.shape[0]
     for r in range(m):
-        if tally[USABLE_SO_FAR, r] == 0.0:
-            continue
-        if not _usable(p[r], p[m + r], f[r], g[r], g[m + r], box):
-            tally[USABLE_SO_FAR, r] = 0.0
-            continue
-        tally[USABLE_POINTS, r] = t + 1
-        tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r] = p[r], p[m + r], f[r]
-        if tally[NOT_YET_REACHED, r] > 0.0 and f[r] <= target_loss:
-            tally[NOT_YET_REACHED, r] = 0.0
-            tally[POINTS_BEFORE_REACHED, r] = t
+        x, y, loss = p[r], p[m + r], f[r]
+        usable = _usable(x, y, loss, g[r], g[m + r], box)
+        first_unusable = min(tally[FIRST_UNUSABLE, r], np.inf if usable else t)
+        ok = t < first_unusable
+        first_reached = min(tally[FIRST_REACHED, r],
+                            t if ok & (loss <= target_loss) else np.inf)
+        final_x, final_y, final_loss = tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r]
+        tally[FIRST_UNUSABLE, r] = first_unusable
+        tally[FIRST_REACHED, r] = first_reached
+        tally[FINAL_X, r] = x if ok else final_x
+        tally[FINAL_Y, r] = y if ok else final_y
+        tally[FINAL_LOSS, r] = loss if ok else final_loss
 
 
 @jit
@@ -365,26 +370,25 @@ def _advance_chunk(
     m = f.shape[0]
     for r in range(m):
         Q.init_plateau(memory[r])
-        tally[USABLE_SO_FAR, r] = 1.0
-        tally[USABLE_POINTS, r] = 0.0
-        tally[NOT_YET_REACHED, r] = 1.0
-        tally[POINTS_BEFORE_REACHED, r] = 0.0
+        tally[FIRST_UNUSABLE, r] = tally[FIRST_REACHED, r] = np.inf
         tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r] = p[r], p[m + r], np.nan
     for i in range(2 * m):
         rates[i] = h[R.LR, i]
     R.init_state(optimizer, s, h)
+    plateau = schedule == Q.REDUCE_ON_PLATEAU
     for t in range(steps + 1):
-        _evaluate(surface, sp, source, gq, seed, t, p, f, g)
-        if t % tally_every == 0 or t == steps:
+        tallied = t % tally_every == 0 or t == steps
+        _evaluate(surface, sp, source, gq, seed, t, p, f, g, tallied or plateau)
+        if tallied:
             _tally(p, f, g, box, target_loss, t, tally)
         if t == steps:
             break
-        if schedule != Q.REDUCE_ON_PLATEAU:
+        if not plateau and schedule != Q.CONSTANT:
             a, b = Q.affine(schedule, q, t)
             for i in range(2 * m):
                 rates[i] = a * h[R.LR, i] + b
         _move(surface, sp, optimizer, h, s, k, p, g, rates, t + 1)
-        if schedule == Q.REDUCE_ON_PLATEAU:  # after the step, as scheduler.step(loss) is
+        if plateau:  # after the step, as scheduler.step(loss) is
             for r in range(m):
                 rates[r] = rates[m + r] = Q.plateau_step(q, memory[r], rates[r], f[r])
 
@@ -431,7 +435,6 @@ def batch_kernel(
             final_xy[lo + r, 0] = tally[FINAL_X, r]
             final_xy[lo + r, 1] = tally[FINAL_Y, r]
             final_loss[lo + r] = tally[FINAL_LOSS, r]
-            usable = tally[USABLE_SO_FAR, r] > 0.0
-            diverged_at[lo + r] = -1 if usable else int(tally[USABLE_POINTS, r])
-            not_reached = tally[NOT_YET_REACHED, r] > 0.0
-            reached_at[lo + r] = -1 if not_reached else int(tally[POINTS_BEFORE_REACHED, r])
+            first_unusable, first_reached = tally[FIRST_UNUSABLE, r], tally[FIRST_REACHED, r]
+            diverged_at[lo + r] = -1 if first_unusable == np.inf else int(first_unusable)
+            reached_at[lo + r] = -1 if first_reached == np.inf else int(first_reached)

@@ -103,7 +103,7 @@ N_STATE_SLOTS = 12
 # --- per-step factors (computed by prepare_step, read by the rules) ---------------------------
 STEP_SIZE = 0  # adam, adamw, adamax: lr / (1 - beta1^t); adagrad: lr / (1 + (t - 1) lr_decay)
 BIAS_CORRECTION1 = 1  # radam: 1 - beta1^t
-BIAS_CORRECTION2 = 2  # nadam, radam: 1 - beta2^t
+BIAS_CORRECTION2 = 2  # nadam: 1 - beta2^t
 BIAS_CORRECTION2_SQRT = 3  # adam, adamw, radam: sqrt(1 - beta2^t)
 GRAD_COEFFICIENT = 4  # nadam: -lr (1 - mu_t) / (1 - mu_1 ... mu_t)
 AVG_COEFFICIENT = 5  # nadam: -lr mu_{t+1} / (1 - mu_1 ... mu_t mu_{t+1})
@@ -111,7 +111,7 @@ RECTIFICATION = 6  # radam: r_t when the variance is tractable (rho_t > 5), else
 N_FACTORS = 7
 
 
-@jit
+@jit(inline="always")
 def lerp(start, end, weight):
     """start + weight (end - start), evaluated as torch's CPU ``lerp`` does."""
     if weight < 0.5:
@@ -119,14 +119,14 @@ def lerp(start, end, weight):
     return end - (end - start) * (1.0 - weight)
 
 
-@jit
+@jit(inline="always")
 def _advance_power(s, i, slot, beta):
     """beta ** step for this step: the running product in slot ``slot``, advanced once."""
     s[slot, i] *= beta
     return s[slot, i]
 
 
-@jit
+@jit(inline="always")
 def _with_weight_decay(g, p, h, i):
     """torch's coupled (L2) weight decay: g + weight_decay p, skipped when it is zero."""
     weight_decay = h[WEIGHT_DECAY, i]
@@ -145,7 +145,7 @@ def init_state(optimizer, s, h):
             s[SUM, i] = h[INITIAL_ACCUMULATOR_VALUE, i]
 
 
-@jit
+@jit(inline="always")
 def _nadam_mu(beta1, momentum_decay, step):
     """Nadam's momentum coefficient mu_t = beta1 (1 - 0.96^(t psi) / 2)."""
     return beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
@@ -163,50 +163,62 @@ def prepare_step(optimizer, s, h, k, i, j, lr, step):
     radam:        1 - beta1^t,  1 - beta2^t,  its square root and the rectification r_t
     """
     if optimizer == ADAM or optimizer == ADAMW or optimizer == ADAMAX:
-        k[STEP_SIZE, i] = lr / (1.0 - _advance_power(s, i, BETA1_POWER, h[BETA1, i]))
+        k[STEP_SIZE, i] = k[STEP_SIZE, j] = lr / (
+            1.0 - _advance_power(s, i, BETA1_POWER, h[BETA1, i]))
         if optimizer != ADAMAX:
-            k[BIAS_CORRECTION2_SQRT, i] = np.sqrt(
+            k[BIAS_CORRECTION2_SQRT, i] = k[BIAS_CORRECTION2_SQRT, j] = np.sqrt(
                 1.0 - _advance_power(s, i, BETA2_POWER, h[BETA2, i]))
     elif optimizer == ADAGRAD:
-        k[STEP_SIZE, i] = lr / (1.0 + (step - 1) * h[LR_DECAY, i])
+        k[STEP_SIZE, i] = k[STEP_SIZE, j] = lr / (1.0 + (step - 1) * h[LR_DECAY, i])
     elif optimizer == NADAM:
         beta1, momentum_decay = h[BETA1, i], h[MOMENTUM_DECAY, i]
         mu = _nadam_mu(beta1, momentum_decay, step)
         mu_next = _nadam_mu(beta1, momentum_decay, step + 1)
         mu_product = s[MU_PRODUCT, i] * mu
         s[MU_PRODUCT, i] = mu_product
-        k[BIAS_CORRECTION2, i] = 1.0 - _advance_power(s, i, BETA2_POWER, h[BETA2, i])
-        k[GRAD_COEFFICIENT, i] = -lr * (1.0 - mu) / (1.0 - mu_product)
-        k[AVG_COEFFICIENT, i] = -lr * mu_next / (1.0 - mu_product * mu_next)
+        k[BIAS_CORRECTION2, i] = k[BIAS_CORRECTION2, j] = 1.0 - _advance_power(
+            s, i, BETA2_POWER, h[BETA2, i])
+        k[GRAD_COEFFICIENT, i] = k[GRAD_COEFFICIENT, j] = -lr * (1.0 - mu) / (1.0 - mu_product)
+        k[AVG_COEFFICIENT, i] = k[AVG_COEFFICIENT, j] = (
+            -lr * mu_next / (1.0 - mu_product * mu_next))
     elif optimizer == RADAM:
         beta2 = h[BETA2, i]
         beta2_power = _advance_power(s, i, BETA2_POWER, beta2)
         bias_correction2 = 1.0 - beta2_power
-        k[BIAS_CORRECTION1, i] = 1.0 - _advance_power(s, i, BETA1_POWER, h[BETA1, i])
-        k[BIAS_CORRECTION2, i] = bias_correction2
-        k[BIAS_CORRECTION2_SQRT, i] = np.sqrt(bias_correction2)
+        k[BIAS_CORRECTION1, i] = k[BIAS_CORRECTION1, j] = 1.0 - _advance_power(
+            s, i, BETA1_POWER, h[BETA1, i])
+        k[BIAS_CORRECTION2_SQRT, i] = k[BIAS_CORRECTION2_SQRT, j] = np.sqrt(bias_correction2)
         rho_inf = 2.0 / (1.0 - beta2) - 1.0
         rho_t = rho_inf - 2.0 * step * beta2_power / bias_correction2
-        k[RECTIFICATION, i] = np.sqrt(
+        k[RECTIFICATION, i] = k[RECTIFICATION, j] = np.sqrt(
             (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)
         ) if rho_t > 5.0 else 0.0
-    else:
-        return
-    for slot in range(N_FACTORS):
-        k[slot, j] = k[slot, i]
 
 
 @jit
 def prepare_all(optimizer, s, h, k, lr, step):
-    """prepare_step for every run of a batch laid out as (x_0 .. x_{m-1}, y_0 .. y_{m-1})."""
-    if optimizer == SGD or optimizer == ADADELTA or optimizer == RMSPROP or optimizer == LION:
-        return  # no per-step factors
+    """prepare_step for every run of a batch laid out as (x_0 .. x_{m-1}, y_0 .. y_{m-1}):
+    run r's factors from column r, into columns r and m + r. The dispatch sits outside the
+    loops, so each loop can be vectorised across runs."""
     m = s.shape[1] // 2
-    for r in range(m):
-        prepare_step(optimizer, s, h, k, r, m + r, lr[r], step)
+    if optimizer == ADAM or optimizer == ADAMW:
+        for r in range(m):
+            prepare_step(ADAM, s, h, k, r, m + r, lr[r], step)
+    elif optimizer == ADAMAX:
+        for r in range(m):
+            prepare_step(ADAMAX, s, h, k, r, m + r, lr[r], step)
+    elif optimizer == ADAGRAD:
+        for r in range(m):
+            prepare_step(ADAGRAD, s, h, k, r, m + r, lr[r], step)
+    elif optimizer == NADAM:
+        for r in range(m):
+            prepare_step(NADAM, s, h, k, r, m + r, lr[r], step)
+    elif optimizer == RADAM:
+        for r in range(m):
+            prepare_step(RADAM, s, h, k, r, m + r, lr[r], step)
 
 
-@jit
+@jit(inline="always")
 def _sgd_update(p, g, s, i, lr, step, h, k):
     momentum = h[MOMENTUM, i]
     g = _with_weight_decay(g, p, h, i)
@@ -217,7 +229,7 @@ def _sgd_update(p, g, s, i, lr, step, h, k):
     return p - lr * direction
 
 
-@jit
+@jit(inline="always")
 def _adagrad_update(p, g, s, i, lr, step, h, k):
     g = _with_weight_decay(g, p, h, i)
     total = s[SUM, i] + g * g
@@ -225,7 +237,7 @@ def _adagrad_update(p, g, s, i, lr, step, h, k):
     return p - k[STEP_SIZE, i] * (g / (np.sqrt(total) + h[EPS, i]))
 
 
-@jit
+@jit(inline="always")
 def _adadelta_update(p, g, s, i, lr, step, h, k):
     rho, eps = h[RHO, i], h[EPS, i]
     g = _with_weight_decay(g, p, h, i)
@@ -236,7 +248,7 @@ def _adadelta_update(p, g, s, i, lr, step, h, k):
     return p - lr * delta
 
 
-@jit
+@jit(inline="always")
 def _rmsprop_update(p, g, s, i, lr, step, h, k):
     alpha, momentum = h[ALPHA, i], h[MOMENTUM, i]
     g = _with_weight_decay(g, p, h, i)
@@ -255,7 +267,7 @@ def _rmsprop_update(p, g, s, i, lr, step, h, k):
     return p - lr * (g / avg)
 
 
-@jit
+@jit(inline="always")
 def _adam_update(p, g, s, i, lr, step, h, k):
     beta2 = h[BETA2, i]
     exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - h[BETA1, i])
@@ -270,7 +282,7 @@ def _adam_update(p, g, s, i, lr, step, h, k):
     return p - k[STEP_SIZE, i] * (exp_avg / denom)
 
 
-@jit
+@jit(inline="always")
 def _adamax_update(p, g, s, i, lr, step, h, k):
     g = _with_weight_decay(g, p, h, i)
     exp_avg = lerp(s[EXP_AVG, i], g, 1.0 - h[BETA1, i])
@@ -279,7 +291,7 @@ def _adamax_update(p, g, s, i, lr, step, h, k):
     return p - k[STEP_SIZE, i] * (exp_avg / exp_inf)
 
 
-@jit
+@jit(inline="always")
 def _nadam_update(p, g, s, i, lr, step, h, k):
     beta2 = h[BETA2, i]
     g = _with_weight_decay(g, p, h, i)
@@ -291,7 +303,7 @@ def _nadam_update(p, g, s, i, lr, step, h, k):
     return p + k[AVG_COEFFICIENT, i] * (exp_avg / denom)
 
 
-@jit
+@jit(inline="always")
 def _radam_update(p, g, s, i, lr, step, h, k):
     beta2 = h[BETA2, i]
     g = _with_weight_decay(g, p, h, i)
@@ -306,7 +318,7 @@ def _radam_update(p, g, s, i, lr, step, h, k):
     return p - corrected_exp_avg * lr
 
 
-@jit
+@jit(inline="always")
 def _lion_update(p, g, s, i, lr, step, h, k):
     beta1, beta2 = h[BETA1, i], h[BETA2, i]
     exp_avg = s[EXP_AVG, i]
@@ -362,7 +374,7 @@ def step_pair(optimizer, x, y, gx, gy, s, lr, step, h, k):
     return update_pair(optimizer, x, y, gx, gy, s, lr, step, h, k)
 
 
-@jit
+@jit(inline="always")
 def newton_direction(gx, gy, fxx, fxy, fyy, damping):
     """Solve (H + damping I) d = g for the 2x2 Hessian H; a singular system gives inf or NaN."""
     a = fxx + damping

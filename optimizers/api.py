@@ -611,12 +611,13 @@ def basins(
         if p.kind in (landscapes.GLOBAL_MINIMUM, landscapes.LOCAL_MINIMUM)
     )
     label = np.full(starts.shape[0], BasinsResult.NOWHERE, dtype=np.int64)
-    if minima:
-        centres = np.array([(p.x, p.y) for p in minima])
-        distance = np.linalg.norm(final_xy[:, None, :] - centres[None, :, :], axis=2)
-        nearest = distance.argmin(axis=1)
-        close = distance[np.arange(nearest.size), nearest] <= radius
-        label[close] = nearest[close]
+    # minima are few: one pass per minimum over the runs (no runs x minima x 2 temporary)
+    nearest = np.full(starts.shape[0], np.inf)
+    for index, point in enumerate(minima):
+        squared = (final_xy[:, 0] - point.x) ** 2 + (final_xy[:, 1] - point.y) ** 2
+        closer = (squared < nearest) & (squared <= radius * radius)
+        label[closer] = index
+        nearest = np.minimum(nearest, squared)
     label[diverged_at >= 0] = BasinsResult.DIVERGED
     shape = (ys.size, xs.size)
     return BasinsResult(
