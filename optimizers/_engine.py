@@ -72,22 +72,35 @@ def standard_normal(seed, counter):
 
 @jit
 def data_loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
-    """f(x, y) over the whole dataset of a data surface, and the gradient the source reports.
+    """The loss and the gradient the source reports at step t on a data surface.
 
-    analytic and noisy: the full-data gradient (the caller adds noisy's Gaussian noise).
-    finite_difference: central differences of the full-data loss (five passes over the data).
-    minibatch: the gradient of mini-batch t of a shuffled data loader, as torch's
-    DataLoader(shuffle=True, drop_last=False) with batch size B = min(gq[0], n) deals them:
-    an epoch is ceil(n / B) batches, the last one smaller when B does not divide n, and every
-    epoch visits each example once, in the order of a fresh permutation keyed by (seed,
-    epoch) (``landscapes._surfaces.shuffled_index``). Step t takes batch t mod ceil(n / B)
-    of epoch t // ceil(n / B); the gradient is the mean of the batch's example gradients. A batch of
-    all n examples is the full data, summed in data order, so B >= n is exactly full-batch
-    descent. The loss is always the full-data loss, what the map shows.
+    analytic and noisy: the full-data loss and gradient (the caller adds noisy's noise).
+    finite_difference: the full-data loss and central differences of it (five passes).
+    minibatch: the loss and gradient of mini-batch t of a shuffled data loader, what a
+    torch training loop computes from its batch, as DataLoader(shuffle=True,
+    drop_last=False) with batch size B = min(gq[0], n) deals them: an epoch is
+    ceil(n / B) batches, the last one smaller when B does not divide n, and every epoch
+    visits each example once, in the order of a fresh permutation keyed by (seed, epoch)
+    (``landscapes._surfaces.shuffled_index``). Step t takes batch t mod ceil(n / B) of
+    epoch t // ceil(n / B); loss and gradient are the means over the batch's examples. A
+    batch of all n examples is the full data, summed in data order, so B >= n is exactly
+    full-batch descent. A step costs O(B), not O(n): the full-data loss of a mini-batch
+    run is the landscape's ``f`` at its points.
     """
+    n = int(sp[0])
+    if source == MINIBATCH and gq[0] < n:
+        size = int(gq[0])
+        batches = (n + size - 1) // size
+        first = (t % batches) * size
+        last = min(first + size, n)
+        # the epoch's key: a hash of (seed, epoch), never 0 (which means data order)
+        key = _splitmix64(_splitmix64(np.uint64(seed)) ^ np.uint64(t // batches)) | _ONE
+        f, bx, by = S.data_sum(surface, x, y, sp, first, last, key)  # first, last: int64
+        count = last - first
+        return f / count, bx / count, by / count
     # One call site of the loop over the data serves all five finite-difference points
     # (x, x + h e_x, x - h e_x, x + h e_y, x - h e_y), which keeps the compiled code small.
-    n, whole = int(sp[0]), np.uint64(0)
+    whole = np.uint64(0)
     zero = t - t  # typed as t: a literal 0 would compile data_sum a second time
     evaluations = 5 if source == FINITE_DIFFERENCE else 1
     h = gq[0] if source == FINITE_DIFFERENCE else 0.0  # gq is empty for the analytic source
@@ -106,18 +119,7 @@ def data_loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
             dfy += fk if k == 3 else -fk
     if source == FINITE_DIFFERENCE:
         return f, dfx / (2.0 * h), dfy / (2.0 * h)
-    if source != MINIBATCH:
-        return f, gx, gy
-    size = min(int(gq[0]), n)
-    if size >= n:
-        return f, gx, gy
-    batches = (n + size - 1) // size
-    first = (t % batches) * size
-    last = min(first + size, n)
-    # the epoch's key: a hash of (seed, epoch), never 0 (which means data order)
-    key = _splitmix64(_splitmix64(np.uint64(seed)) ^ np.uint64(t // batches)) | _ONE
-    _, bx, by = S.data_sum(surface, x, y, sp, first, last, key)  # first, last: int64
-    return f, bx / (last - first), by / (last - first)
+    return f, gx, gy
 
 
 @jit
@@ -208,10 +210,11 @@ def _move(surface, sp, optimizer, h, s, k, p, g, rates, step):
 
 
 @jit
-def schedule_rates(schedule, q, lr0, rates):
-    """rates[t] = lr_t of a closed-form schedule for base rate lr0."""
+def schedule_rates(schedule, q, interval, lr0, rates):
+    """rates[t] = lr_t of a closed-form schedule for base rate lr0, whose scheduler steps
+    once every ``interval`` optimizer steps (1: every step; an epoch's steps: every epoch)."""
     for t in range(rates.shape[0]):
-        a, b = Q.affine(schedule, q, t)
+        a, b = Q.affine(schedule, q, t // interval)
         rates[t] = a * lr0 + b
 
 
@@ -225,7 +228,7 @@ def takes_fast_path(surface, optimizer, schedule, source):
 
 @jit
 def simulate_kernel(
-    surface, sp, optimizer, h, schedule, q, source, gq, seed, start, box,
+    surface, sp, optimizer, h, schedule, q, interval, source, gq, seed, start, box,
     state, factors, memory, xy, loss, grad, lr_used,
 ):
     """Run len(xy) - 1 steps from ``start`` (x, y), writing every point: any surface,
@@ -247,7 +250,7 @@ def simulate_kernel(
     steps = xy.shape[0] - 1
     plateau = schedule == Q.REDUCE_ON_PLATEAU
     if not plateau:
-        schedule_rates(schedule, q, h[R.LR, 0], lr_used)
+        schedule_rates(schedule, q, interval, h[R.LR, 0], lr_used)
     rate = h[R.LR, 0]
     x, y = start[0], start[1]
     for t in range(steps + 1):
@@ -257,9 +260,12 @@ def simulate_kernel(
         xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = x, y, f, gx, gy
         if t == steps:
             break
-        if plateau:
+        if plateau:  # given the mean loss of its interval, as scheduler.step(loss) would be
             lr_used[t] = rate
-            rate = Q.plateau_step(q, memory, rate, f)
+            memory[Q.INTERVAL_LOSS] += f
+            if (t + 1) % interval == 0:
+                rate = Q.plateau_step(q, memory, rate, memory[Q.INTERVAL_LOSS] / interval)
+                memory[Q.INTERVAL_LOSS] = 0.0
         if optimizer == R.NEWTON:
             fxx, fxy, fyy = S.hessian(surface, x, y, sp)
             dx, dy = R.newton_direction(gx, gy, fxx, fxy, fyy, h[R.DAMPING, 0])
@@ -286,7 +292,7 @@ def _first_unusable(surface, sp, xy, loss, grad, lo, hi, box):
 
 @jit
 def fast_simulate_kernel(
-    surface, sp, optimizer, h, schedule, q, source, gq, seed, start, box,
+    surface, sp, optimizer, h, schedule, q, interval, source, gq, seed, start, box,
     state, factors, memory, xy, loss, grad, lr_used,
 ):
     """:func:`simulate_kernel` for the settings of :func:`takes_fast_path`, the common case.
@@ -301,7 +307,7 @@ def fast_simulate_kernel(
     step's arithmetic never raises, so this changes nothing but the time.
     """
     R.init_state(optimizer, state, h)
-    schedule_rates(schedule, q, h[R.LR, 0], lr_used)
+    schedule_rates(schedule, q, interval, h[R.LR, 0], lr_used)
     points = xy.shape[0]
     noisy = source == NOISY
     x, y = start[0], start[1]
@@ -354,8 +360,8 @@ def _tally(p, f, g, box, target_loss, t, tally):
 
 @jit
 def _advance_chunk(
-    surface, sp, optimizer, h, schedule, q, source, gq, seed, steps, box, target_loss,
-    tally_every, s, k, memory, p, g, f, rates, tally,
+    surface, sp, optimizer, h, schedule, q, interval, source, gq, seed, steps, box,
+    target_loss, tally_every, s, k, memory, p, g, f, rates, tally,
 ):
     """Advance the m = len(f) runs of one chunk together, one step at a time.
 
@@ -384,28 +390,33 @@ def _advance_chunk(
         if t == steps:
             break
         if not plateau and schedule != Q.CONSTANT:
-            a, b = Q.affine(schedule, q, t)
+            a, b = Q.affine(schedule, q, t // interval)
             for i in range(2 * m):
                 rates[i] = a * h[R.LR, i] + b
         _move(surface, sp, optimizer, h, s, k, p, g, rates, t + 1)
-        if plateau:  # after the step, as scheduler.step(loss) is
+        if plateau:  # after the step, as scheduler.step(loss) is, once an interval
             for r in range(m):
-                rates[r] = rates[m + r] = Q.plateau_step(q, memory[r], rates[r], f[r])
+                memory[r, Q.INTERVAL_LOSS] += f[r]
+            if (t + 1) % interval == 0:
+                for r in range(m):
+                    rates[r] = rates[m + r] = Q.plateau_step(
+                        q, memory[r], rates[r], memory[r, Q.INTERVAL_LOSS] / interval)
+                    memory[r, Q.INTERVAL_LOSS] = 0.0
 
 
 @jit(parallel=True)
 def batch_kernel(
-    surface, sps, optimizer, h, varied_slots, varied_values, schedule, q, source, gq, seed,
-    starts, steps, box, target_loss, tally_every, hypers, states, factors, memories, points,
-    gradients, losses, rates, tallies, final_xy, final_loss, reached_at, diverged_at,
+    surface, sps, optimizer, h, varied_slots, varied_values, schedule, q, interval, source,
+    gq, seed, starts, steps, box, target_loss, tally_every, hypers, states, factors, memories,
+    points, gradients, losses, rates, tallies, final_xy, final_loss, reached_at, diverged_at,
 ):
     """Run len(starts) independent runs in parallel and keep a summary of each.
 
     Run r starts at ``starts[r]`` (n, 2) with the hyperparameters ``h`` (N_HYPERPARAMETERS,),
     except that slot ``varied_slots[k]`` takes ``varied_values[k, r]``. Runs are advanced in
     chunks of m; each thread reuses its own workspace (``hypers``, ``states``, ``factors``,
-    ``memories``,
-    ``points``, ``gradients``, ``losses``, ``rates``, ``tallies``; leading dimension: thread),
+    ``memories``, ``points``, ``gradients``, ``losses``, ``rates``, ``tallies``; leading
+    dimension: thread),
     which stays in cache; ``sps`` holds a copy of the surface parameters per thread, since a
     surface may use the tail of its parameter vector as scratch. Writes per run: the last
     usable point and its loss, the first step whose loss is <= target_loss (-1: never) and
@@ -426,7 +437,8 @@ def batch_kernel(
             for k in range(varied_slots.shape[0]):
                 hc[varied_slots[k], r] = hc[varied_slots[k], m + r] = varied_values[k, run]
         _advance_chunk(
-            surface, sps[thread], optimizer, hc, schedule, q, source, gq, seed, steps, box,
+            surface, sps[thread], optimizer, hc, schedule, q, interval, source, gq, seed, steps,
+            box,
             target_loss, tally_every, states[thread], factors[thread], memories[thread], p,
             gradients[thread],
             losses[thread], rates[thread], tally,

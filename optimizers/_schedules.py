@@ -40,11 +40,13 @@ WARMUP_COSINE = 6
 CYCLIC = 7
 REDUCE_ON_PLATEAU = 8
 
-# reduce_on_plateau's memory, as in torch's ReduceLROnPlateau.
+# reduce_on_plateau's memory, as in torch's ReduceLROnPlateau, and the running sum of the
+# losses since its last step (it is given their mean once an interval: every step or epoch).
 BEST = 0
 NUM_BAD_EPOCHS = 1
 COOLDOWN_COUNTER = 2
-N_PLATEAU_SLOTS = 3
+INTERVAL_LOSS = 3
+N_PLATEAU_SLOTS = 4
 
 
 @jit
@@ -93,6 +95,7 @@ def init_plateau(memory):
     memory[BEST] = np.inf
     memory[NUM_BAD_EPOCHS] = 0.0
     memory[COOLDOWN_COUNTER] = 0.0
+    memory[INTERVAL_LOSS] = 0.0
 
 
 @jit

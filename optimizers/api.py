@@ -36,6 +36,9 @@ MAX_STEPS = 1_000_000
 MAX_BATCH_RUNS = 1_000_000
 """The most trajectories one ``sweep`` or ``basins`` call runs."""
 
+SCHEDULE_INTERVALS = ("step", "epoch")
+"""When the scheduler steps: after every optimizer step, or (data surfaces) every epoch."""
+
 ESCAPE_FACTOR = 50.0
 """A run has diverged when it leaves the plot window widened this many times about its centre."""
 
@@ -65,7 +68,8 @@ class Evaluations:
     """How many times the run evaluated f, its gradient and its Hessian.
 
     On a data surface each of these is a pass over the whole dataset, except under the
-    ``minibatch`` source, where ``gradient`` counts mini-batch gradients (one per point).
+    ``minibatch`` source, where ``function`` and ``gradient`` count mini-batch losses and
+    gradients (one of each per point).
     ``examples`` counts per-example gradient evaluations on a data surface: n per full-data
     gradient, the batch's size per mini-batch gradient (0 on other surfaces, and for finite
     differences, which evaluate only f).
@@ -273,6 +277,12 @@ def schedule_vector(schedule: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
     """Validate a schedule (None, a name or a dict) -> (code, parameter vector, settings)."""
     name, given = _settings("schedule", schedule, SCHEDULES_BY_NAME, "constant")
     spec = SCHEDULES_BY_NAME[name]
+    interval = given.pop("interval", "step")
+    if interval not in SCHEDULE_INTERVALS:
+        raise ValueError(
+            f"Invalid interval for schedule '{name}': {interval!r} "
+            f"(allowed: {', '.join(map(repr, SCHEDULE_INTERVALS))})"
+        )
     v = _checked_parameters("schedule", name, spec.parameters, given)
     if name == "step":
         q = [v["step_size"], v["gamma"]]
@@ -298,7 +308,23 @@ def schedule_vector(schedule: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
         q = [v["factor"], v["patience"], v["threshold"], v["cooldown"], v["min_lr"], v["eps"]]
     else:
         q = []
-    return spec.code, np.asarray(q, dtype=np.float64), {"name": name, **v}
+    return spec.code, np.asarray(q, dtype=np.float64), {"name": name, **v, "interval": interval}
+
+
+def steps_per_interval(interval: str, surface: Landscape, gradient: dict[str, Any]) -> int:
+    """Optimizer steps per scheduler step: 1, or for "epoch" the batches of one pass over a
+    data surface's n examples (ceil(n / batch_size) with mini-batches, else 1)."""
+    if interval == "step":
+        return 1
+    if not surface.data_size:
+        raise ValueError(
+            f"Invalid interval for surface '{surface.name}': 'epoch' (allowed: 'step'; an "
+            f"epoch is one pass over a dataset, so it needs a data surface, see "
+            f"landscapes.from_data)"
+        )
+    n = surface.data_size
+    size = min(int(gradient.get("batch_size", n)), n) if gradient["name"] == "minibatch" else n
+    return -(-n // size)
 
 
 def gradient_vector(gradient: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
@@ -378,6 +404,7 @@ class _Run:
     h: np.ndarray
     schedule: int
     q: np.ndarray
+    interval: int  # optimizer steps per scheduler step
     source: int
     gq: np.ndarray
     seed: int
@@ -388,7 +415,8 @@ class _Run:
         return (
             np.int64(self.surface.code), self.surface.surface_params, np.int64(self.spec.code),
             np.ascontiguousarray(np.column_stack([self.h, self.h])),  # a column per coordinate
-            np.int64(self.schedule), self.q, np.int64(self.source), self.gq, np.int64(self.seed),
+            np.int64(self.schedule), self.q, np.int64(self.interval), np.int64(self.source),
+            self.gq, np.int64(self.seed),
         )
 
 
@@ -404,6 +432,7 @@ def _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters) ->
             f"{gradient_settings['name']!r} (allowed only on a data surface, "
             f"see landscapes.from_data)"
         )
+    interval = steps_per_interval(schedule_settings["interval"], surface, gradient_settings)
     config = {
         "landscape": surface.name,
         "optimizer": spec.name,
@@ -413,7 +442,7 @@ def _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters) ->
         "gradient": gradient_settings,
         "seed": _seed(seed),
     }
-    return _Run(surface, spec, h, schedule_code, q, source, gq, _seed(seed), config)
+    return _Run(surface, spec, h, schedule_code, q, interval, source, gq, _seed(seed), config)
 
 
 # --- the API -----------------------------------------------------------------------------------
@@ -433,12 +462,14 @@ def simulate(
     """Run ``optimizer`` for ``steps`` steps on ``landscape`` from ``start``.
 
     ``schedule`` is None, a name or a dict such as ``{"name": "step", "step_size": 100,
-    "gamma": 0.5}`` with torch's parameter names. ``gradient`` is "analytic",
-    "finite_difference", "noisy" or (on a data surface) "minibatch", or a dict with its
-    parameters (``h``; ``noise_scale``, ``batch_size``; ``batch_size``). ``loss`` is always
-    f(x_t) itself (on a data surface, the full-data loss, also under "minibatch"); ``grad`` is
-    the gradient the source reported. Hyperparameters use torch's names, with betas split
-    into beta1, beta2.
+    "gamma": 0.5}`` with torch's parameter names, plus ``"interval": "epoch"`` on a data
+    surface for a scheduler stepped once per epoch (default "step"; reduce_on_plateau is then
+    given the epoch's mean loss). ``gradient`` is "analytic", "finite_difference", "noisy" or
+    (on a data surface) "minibatch", or a dict with its parameters (``h``; ``noise_scale``,
+    ``batch_size``; ``batch_size``). ``loss`` is the loss the training loop sees: f(x_t)
+    itself, except under "minibatch", where it is the mini-batch's loss (the full-data loss
+    is ``landscape.f`` at ``xy``); ``grad`` is the gradient the source reported.
+    Hyperparameters use torch's names, with betas split into beta1, beta2.
     """
     run = _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters)
     x0, y0 = _start(run.surface, start)
@@ -451,7 +482,7 @@ def simulate(
     loss = buffer[2 * (n + 1) : 3 * (n + 1)]
     grad = buffer[3 * (n + 1) : 5 * (n + 1)].reshape(n + 1, 2)
     lr = buffer[5 * (n + 1) :]  # n + 1 entries: the kernels use the last as workspace
-    surface, _, optimizer, _, schedule, _, source, _, _ = run.kernel_args
+    surface, _, optimizer, _, schedule, _, _, source, _, _ = run.kernel_args
     kernel = (E.fast_simulate_kernel if E.takes_fast_path(surface, optimizer, schedule, source)
               else E.simulate_kernel)
     points, diverged_at = kernel(
@@ -489,10 +520,10 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     final_loss = np.empty(n)
     reached_at = np.empty(n, dtype=np.int64)
     diverged_at = np.empty(n, dtype=np.int64)
-    surface, sp, optimizer, _, schedule, q, source, gq, seed = run.kernel_args
+    surface, sp, optimizer, _, schedule, q, interval, source, gq, seed = run.kernel_args
     E.batch_kernel(
         surface, np.tile(sp, (threads, 1)), optimizer, run.h, slots, values, schedule, q,
-        source, gq, seed,
+        interval, source, gq, seed,
         np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
         escape_box(run.surface), np.float64(target), np.int64(1 if every_step else max(steps, 1)),
         np.empty((threads, R.N_HYPERPARAMETERS, 2 * m)),

@@ -214,13 +214,30 @@ def test_a_mini_batch_run_is_reproducible_from_its_seed(kind):
     assert not np.array_equal(first.xy, other.xy)
 
 
-def test_trajectory_loss_is_the_full_data_loss_and_grad_the_batch_gradient():
-    surface = _surface("logistic_regression")
-    path = optimizers.simulate(surface, "sgd", surface.start, 40, lr=0.1, seed=2,
-                               gradient=_minibatch(7))
-    np.testing.assert_allclose(path.loss, surface.f(path.xy[:, 0], path.xy[:, 1]), rtol=1e-12)
-    full = np.column_stack(surface.grad(path.xy[:, 0], path.xy[:, 1]))
-    assert not np.allclose(path.grad, full)
+def _loader_batch(n, size, seed, t):
+    """The examples of mini-batch t: the keyed permutation of its epoch, as the engine deals."""
+    batches = math.ceil(n / size)
+    epoch, j = divmod(t, batches)
+    key = E._splitmix64(E._splitmix64(np.uint64(seed)) ^ np.uint64(epoch)) | np.uint64(1)
+    return [S.shuffled_index(p, n, key) for p in range(j * size, min((j + 1) * size, n))]
+
+
+def test_trajectory_loss_and_grad_are_the_batchs_as_a_torch_loop_reports_them():
+    """loss_t = mean over the batch of (w u + b - v)^2, and its gradient: not the full data."""
+    n, size, seed = 10, 4, 3
+    surface = landscapes.from_data("linear_regression", size=n, seed=2)
+    u, v = surface.dataset
+    path = optimizers.simulate(surface, "sgd", surface.start, 9, lr=0.05, seed=seed,
+                               gradient=_minibatch(size))
+    for t in range(10):
+        x, y = path.xy[t]
+        chosen = _loader_batch(n, size, seed, t)
+        residual = (x * u + y - v)[chosen]
+        assert path.loss[t] == pytest.approx(np.mean(residual**2), rel=1e-12)
+        np.testing.assert_allclose(path.grad[t], [np.mean(2 * residual * u[chosen]),
+                                                  np.mean(2 * residual)], rtol=1e-12)
+    full = surface.f(path.xy[:, 0], path.xy[:, 1])
+    assert not np.allclose(path.loss, full), "a batch's loss is not the full-data loss"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -290,3 +307,74 @@ def test_get_by_name_builds_a_data_surface():
     assert surface.data_size == 30 and surface.code == S.TANH_NETWORK
     assert "tanh_network" not in landscapes.names()
     assert list(data.KINDS) == KINDS
+
+
+# --- schedules counted in epochs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "size"), [(60, 8), (60, 60), (61, 20), (7, 1)])
+@pytest.mark.parametrize(("schedule", "closed_form"), [
+    ({"name": "step", "step_size": 2, "gamma": 0.5}, lambda e: 0.5 ** (e // 2)),
+    ({"name": "exponential", "gamma": 0.9}, lambda e: 0.9**e),
+    ({"name": "multistep", "milestones": [1, 3], "gamma": 0.1},
+     lambda e: 0.1 ** (int(e >= 1) + int(e >= 3))),
+])
+def test_an_epoch_schedule_steps_once_per_pass_over_the_data(n, size, schedule, closed_form):
+    """As a loop calling scheduler.step() after each epoch: the rate of step t is the closed
+    form at epoch t // ceil(n / B)."""
+    surface = landscapes.from_data("linear_regression", size=n, seed=4)
+    steps = 5 * math.ceil(n / size)
+    path = optimizers.simulate(surface, "sgd", surface.start, steps, lr=0.01, seed=1,
+                               gradient=_minibatch(size),
+                               schedule={**schedule, "interval": "epoch"})
+    epochs = np.arange(steps) // math.ceil(n / size)
+    np.testing.assert_allclose(path.lr, [0.01 * closed_form(e) for e in epochs], rtol=1e-12)
+    assert path.config["schedule"]["interval"] == "epoch"
+
+
+@pytest.mark.parametrize("gradient", ["analytic", "finite_difference", {"name": "minibatch",
+                                                                          "batch_size": 500}])
+def test_with_the_full_batch_an_epoch_is_one_step(gradient):
+    surface = _surface("logistic_regression")
+    schedule = {"name": "cosine", "T_max": 50}
+    by_step = optimizers.simulate(surface, "adam", surface.start, 80, lr=0.05, gradient=gradient,
+                                  schedule=schedule)
+    by_epoch = optimizers.simulate(surface, "adam", surface.start, 80, lr=0.05,
+                                   gradient=gradient, schedule={**schedule, "interval": "epoch"})
+    np.testing.assert_array_equal(by_epoch.lr, by_step.lr)
+    np.testing.assert_array_equal(by_epoch.xy, by_step.xy)
+
+
+def test_reduce_on_plateau_by_epoch_is_given_each_epochs_mean_batch_loss():
+    """scheduler.step(running_loss / batches) after each epoch, as a typical torch loop."""
+    from tests.test_schedules import ReduceLROnPlateau
+
+    n, size, lr = 60, 8, 0.5
+    batches = math.ceil(n / size)
+    settings = {"patience": 1, "factor": 0.5}
+    surface = _surface("tanh_network")
+    path = optimizers.simulate(surface, "sgd", surface.start, 40 * batches, lr=lr, seed=5,
+                               gradient=_minibatch(size),
+                               schedule={"name": "reduce_on_plateau", **settings,
+                                         "interval": "epoch"})
+    assert path.diverged_at is None
+    scheduler, expected = ReduceLROnPlateau(lr, **settings), []
+    for epoch in range(40):
+        expected += [scheduler.lr] * batches
+        scheduler.step(np.mean(path.loss[epoch * batches:(epoch + 1) * batches]))
+    np.testing.assert_allclose(path.lr, expected, rtol=1e-15)
+    assert expected[-1] < lr, "the rate never fell: the case tests nothing"
+
+
+def test_epoch_schedules_work_in_sweeps_as_in_simulate():
+    surface = _surface("linear_regression")
+    settings = {"gradient": _minibatch(8), "seed": 2,
+                "schedule": {"name": "step", "step_size": 1, "gamma": 0.5, "interval": "epoch"}}
+    lrs = [0.01, 0.05]
+    result = optimizers.sweep(surface, "sgd", surface.start, 30, x_values=lrs, y_param="momentum",
+                              y_values=[0.0, 0.9], **settings)
+    for i, momentum in enumerate([0.0, 0.9]):
+        for j, lr in enumerate(lrs):
+            path = optimizers.simulate(surface, "sgd", surface.start, 30, lr=lr,
+                                       momentum=momentum, **settings)
+            assert result.final_loss[i, j] == path.loss[-1]

@@ -117,6 +117,13 @@ BAD_INPUTS = [
      f"Invalid milestones: 5 {MILESTONES_ALLOWED}"),
     ("milestones a string", {"schedule": {"name": "multistep", "milestones": "12"}},
      f"Invalid milestones: '12' {MILESTONES_ALLOWED}"),
+    ("unknown schedule interval", {"schedule": {"name": "step", "step_size": 2,
+                                                "interval": "day"}},
+     "Invalid interval for schedule 'step': 'day' (allowed: 'step', 'epoch')"),
+    ("epochs on a surface without data", {"schedule": {"name": "exponential", "gamma": 0.9,
+                                                       "interval": "epoch"}},
+     "Invalid interval for surface 'rosenbrock': 'epoch' (allowed: 'step'; an epoch is one "
+     "pass over a dataset, so it needs a data surface, see landscapes.from_data)"),
     # gradient sources
     ("finite-difference step 0", {"gradient": {"name": "finite_difference", "h": 0}},
      "Invalid h for gradient source 'finite_difference': 0 (allowed: a number, 0 < h <= 1)"),
