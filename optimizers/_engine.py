@@ -7,18 +7,28 @@ One step is exactly one iteration of a PyTorch training loop::
     x_{t+1}     = optimizer.step()             # torch's update rule, step count t + 1
     scheduler.step()                           # reduce_on_plateau is given loss_t
 
-On a data surface with the ``minibatch`` source, loss_t is always the full-data loss at x_t
-(what the map shows and what reduce_on_plateau receives), while g_t is a mini-batch gradient.
+A scheduler may instead step once every ``interval`` steps (an epoch of a data surface);
+reduce_on_plateau is then given the mean loss of the interval. On a data surface with the
+``minibatch`` source, loss_t and g_t are the loss and gradient of step t's mini-batch.
 
 A run stops, without raising, at the first point x_t that is not finite or lies outside the
 escape box (the plot window widened about its centre), or whose loss or gradient is not
 finite; ``t`` is reported as the divergence index.
 
-Two kernels share the surfaces and the update rules: ``simulate_kernel`` records every point
-of one run; ``batch_kernel`` runs many independent runs in parallel and keeps only summaries.
-Each has exactly one compiled signature: ``optimizers.api`` coerces every argument to int64,
-float64 or C-contiguous float64/int64 arrays, and allocates every array (the kernels are
-compiled without Numba's reference-counting runtime, which costs more than a step).
+Three kernels share the surfaces and the update rules. ``fast_simulate_kernel`` records
+every point of one run in the common case (see ``takes_fast_path``), ``simulate_kernel`` in
+every other; ``batch_kernel`` runs many independent runs in parallel and keeps only
+summaries. Each has exactly one compiled signature: ``optimizers.api`` coerces every
+argument to int64, float64 or C-contiguous float64/int64 arrays, and allocates every array
+(the kernels are compiled without Numba's reference-counting runtime, which costs more than
+a step). Numba compiles a kernel when it is first called, so the first trajectory compiles
+only the fast kernel.
+
+A call from one compiled function to another stays a call (Numba does not let LLVM inline
+across them), and a call in a loop keeps the loop from being vectorised and costs the
+registers of everything live across it. The rules and the built-in surfaces are therefore
+``inline="always"``; the big, rarely used paths (typed formulas, data surfaces, finite
+differences, Hessians) stay behind calls, off the hot loops.
 """
 
 from __future__ import annotations

@@ -328,43 +328,44 @@ def _lion_update(p, g, s, i, lr, step, h, k):
 
 
 @jit(inline="always")
+def update(optimizer, p, g, s, i, lr, step, h, k):
+    """Coordinate i's update by the first-order optimizer with this code; returns p_new."""
+    if optimizer == SGD:
+        return _sgd_update(p, g, s, i, lr, step, h, k)
+    if optimizer == ADAM:
+        return _adam_update(p, _with_weight_decay(g, p, h, i), s, i, lr, step, h, k)
+    if optimizer == ADAMW:
+        return _adam_update(p * (1.0 - lr * h[WEIGHT_DECAY, i]), g, s, i, lr, step, h, k)
+    if optimizer == ADAGRAD:
+        return _adagrad_update(p, g, s, i, lr, step, h, k)
+    if optimizer == ADADELTA:
+        return _adadelta_update(p, g, s, i, lr, step, h, k)
+    if optimizer == RMSPROP:
+        return _rmsprop_update(p, g, s, i, lr, step, h, k)
+    if optimizer == ADAMAX:
+        return _adamax_update(p, g, s, i, lr, step, h, k)
+    if optimizer == NADAM:
+        return _nadam_update(p, g, s, i, lr, step, h, k)
+    if optimizer == RADAM:
+        return _radam_update(p, g, s, i, lr, step, h, k)
+    if optimizer == LION:
+        return _lion_update(p, g, s, i, lr, step, h, k)
+    return np.nan
+
+
+@jit(inline="always")
 def update_pair(optimizer, x, y, gx, gy, s, lr, step, h, k):
     """(x, y) after one step of the first-order optimizer with this code.
 
-    Each branch calls its rule once per coordinate (columns 0 and 1 of s, h and k); the rules
-    are small compiled functions that the compiler inlines, so x and y stay in registers.
+    One inlined copy of :func:`update` serves both coordinates, through a loop over them:
+    a copy per coordinate ran a step ~10% faster but doubled the compile time of every
+    kernel that inlines it (measured: ~10 s against ~5 s for the fast kernel).
     """
-    if optimizer == SGD:
-        return (_sgd_update(x, gx, s, 0, lr, step, h, k),
-                _sgd_update(y, gy, s, 1, lr, step, h, k))
-    if optimizer == ADAM:
-        return (_adam_update(x, _with_weight_decay(gx, x, h, 0), s, 0, lr, step, h, k),
-                _adam_update(y, _with_weight_decay(gy, y, h, 1), s, 1, lr, step, h, k))
-    if optimizer == ADAMW:
-        return (_adam_update(x * (1.0 - lr * h[WEIGHT_DECAY, 0]), gx, s, 0, lr, step, h, k),
-                _adam_update(y * (1.0 - lr * h[WEIGHT_DECAY, 1]), gy, s, 1, lr, step, h, k))
-    if optimizer == ADAGRAD:
-        return (_adagrad_update(x, gx, s, 0, lr, step, h, k),
-                _adagrad_update(y, gy, s, 1, lr, step, h, k))
-    if optimizer == ADADELTA:
-        return (_adadelta_update(x, gx, s, 0, lr, step, h, k),
-                _adadelta_update(y, gy, s, 1, lr, step, h, k))
-    if optimizer == RMSPROP:
-        return (_rmsprop_update(x, gx, s, 0, lr, step, h, k),
-                _rmsprop_update(y, gy, s, 1, lr, step, h, k))
-    if optimizer == ADAMAX:
-        return (_adamax_update(x, gx, s, 0, lr, step, h, k),
-                _adamax_update(y, gy, s, 1, lr, step, h, k))
-    if optimizer == NADAM:
-        return (_nadam_update(x, gx, s, 0, lr, step, h, k),
-                _nadam_update(y, gy, s, 1, lr, step, h, k))
-    if optimizer == RADAM:
-        return (_radam_update(x, gx, s, 0, lr, step, h, k),
-                _radam_update(y, gy, s, 1, lr, step, h, k))
-    if optimizer == LION:
-        return (_lion_update(x, gx, s, 0, lr, step, h, k),
-                _lion_update(y, gy, s, 1, lr, step, h, k))
-    return np.nan, np.nan
+    new_x = new_y = 0.0
+    for i in range(2):
+        moved = update(optimizer, y if i else x, gy if i else gx, s, i, lr, step, h, k)
+        new_x, new_y = (new_x, moved) if i else (moved, new_y)
+    return new_x, new_y
 
 
 @jit
