@@ -320,6 +320,44 @@ GRADIENTS = {
 }
 
 
+def _both_kernels(surface, optimizer, steps, schedule=None, gradient="analytic", **hp):
+    """The run of ``simulate`` through the fast kernel and through the general one."""
+    from optimizers import _rules, _schedules, api
+
+    run = api._prepare(surface, optimizer, schedule, gradient, 3, hp)
+    assert _engine.takes_fast_path(*(run.kernel_args[i] for i in (0, 2, 4, 7)))
+    outputs = []
+    for kernel in (_engine.fast_simulate_kernel, _engine.simulate_kernel):
+        xy, loss, grad = np.zeros((steps + 1, 2)), np.zeros(steps + 1), np.zeros((steps + 1, 2))
+        lr = np.zeros(steps + 1)
+        points, diverged_at = kernel(
+            *run.kernel_args, np.array(run.surface.start, dtype=float), api.escape_box(run.surface),
+            np.empty((_rules.N_STATE_SLOTS, 2)), np.empty((_rules.N_FACTORS, 2)),
+            np.empty(_schedules.N_PLATEAU_SLOTS), xy, loss, grad, lr)
+        outputs.append((points, diverged_at, xy[:points], loss[:points], grad[:points],
+                        lr[:max(points - 1, 0)]))
+    return outputs
+
+
+@pytest.mark.parametrize("optimizer", [o for o in optimizers.names() if o != "newton"])
+@pytest.mark.parametrize("name", ["rosenbrock", "himmelblau", "ackley", "quadratic"])
+def test_the_fast_kernel_makes_exactly_the_general_kernels_run(optimizer, name):
+    """The common case has its own kernel; it must agree with the general one bit for bit."""
+    fast, general = _both_kernels(name, optimizer, 300, schedule={"name": "cosine", "T_max": 200},
+                                  gradient={"name": "noisy", "noise_scale": 0.5}, lr=1e-2)
+    assert fast[:2] == general[:2]
+    for a, b in zip(fast[2:], general[2:], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("lr", [0.01, 3.0, 1000.0])
+def test_the_fast_kernel_finds_the_same_divergence_as_the_general_one(lr):
+    fast, general = _both_kernels("rosenbrock", "sgd", 500, lr=lr)
+    assert fast[1] == general[1] >= 0
+    for a, b in zip(fast[2:], general[2:], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_the_tables_cover_every_schedule_and_gradient_source():
     assert list(SCHEDULES) == optimizers.schedule_names()
     assert list(GRADIENTS) == optimizers.gradient_names()
