@@ -11,7 +11,14 @@ from figures.animation import (
     frame_indices,
     map_height,
 )
-from figures.charts import basins_map, step_curves, surface_3d, surface_map, sweep_heatmap
+from figures.charts import (
+    basins_map,
+    shown_steps,
+    step_curves,
+    surface_3d,
+    surface_map,
+    sweep_heatmap,
+)
 from figures.palette import OKABE_ITO, run_color
 from figures.tables import leaderboard
 
@@ -25,6 +32,7 @@ __all__ = [
     "leaderboard",
     "map_height",
     "run_color",
+    "shown_steps",
     "step_curves",
     "surface_3d",
     "surface_map",

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from figures.animation import (
-    FULL_PATH_CAP,
     contour_trace,
     diverged_label,
     height_title,
@@ -22,13 +21,28 @@ from figures.animation import (
 from figures.palette import FONT, OKABE_ITO, SURFACE_COLORSCALE
 
 CURVE_CAP = 2000
-"""The most points one curve carries; longer runs are strided (last point kept)."""
+"""The most points one curve (or 3-D path) carries; longer runs are strided (last point kept)."""
 
 
-def _strided(n: int, cap: int = CURVE_CAP) -> np.ndarray:
+def shown_steps(n: int, cap: int = CURVE_CAP) -> np.ndarray:
+    """The indices of a series of n values that a chart draws: all of them up to ``cap``,
+    else ``cap`` evenly strided with the first and the last."""
     if n <= cap:
         return np.arange(n)
     return np.unique(np.round(np.linspace(0, n - 1, cap)).astype(np.int64))
+
+
+def _shown(values: np.ndarray, log_y: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, values) as a curve draws them: strided, finite, and positive on a log axis."""
+    values = np.asarray(values, dtype=np.float64)
+    steps = shown_steps(values.size)
+    ys = values[steps]
+    ok = np.isfinite(ys) & (ys > 0) if log_y else np.isfinite(ys)
+    return steps[ok], ys[ok]
+
+
+def _rounded_curve(steps: np.ndarray, ys: np.ndarray) -> dict[str, list]:
+    return {"x": steps.tolist(), "y": [float(f"{v:.5g}") for v in ys]}
 
 
 def _base_layout(title: str, height: int, x_title: str, y_title: str, log_y: bool) -> dict:
@@ -56,26 +70,30 @@ def step_curves(
     y_title: str,
     log_y: bool = False,
     height: int = 320,
+    faint: str | None = None,
+    faint_name: str = "",
 ) -> dict[str, Any]:
     """One line per run of ``run[key]`` (a 1-D array indexed by step) against the step.
 
     A diverged run's line stops at its last finite point, which carries the label.
-    Non-positive values are dropped from a log axis.
+    Values that are not finite (steps not computed) and, on a log axis, non-positive values
+    are dropped. With ``faint``, a run that carries ``run[faint]`` (a noisier reading of the
+    same quantity, such as each mini-batch's own loss) also gets it as a thin, pale line
+    under every run's own, named "<run>: <faint_name>".
     """
-    data = []
+    pale, data = [], []
     for run in runs:
-        values = np.asarray(run[key], dtype=np.float64)
-        keep = _strided(values.size)
-        steps, ys = keep, values[keep]
-        if log_y:
-            ok = ys > 0
-            steps, ys = steps[ok], ys[ok]
-        trace = {
-            "type": "scatter", "mode": "lines", "x": steps.tolist(),
-            "y": [float(f"{v:.5g}") for v in ys],
+        if faint is not None and run.get(faint) is not None:
+            pale.append({
+                "type": "scatter", "mode": "lines", **_rounded_curve(*_shown(run[faint], log_y)),
+                "name": f"{run['name']}: {faint_name}", "opacity": 0.35,
+                "line": {"color": run["color"], "width": 1},
+            })
+        steps, ys = _shown(run[key], log_y)
+        data.append({
+            "type": "scatter", "mode": "lines", **_rounded_curve(steps, ys),
             "name": run_legend_name(run), "line": {"color": run["color"], "width": 3},
-        }
-        data.append(trace)
+        })
         if run.get("diverged_at") is not None and steps.size:
             data.append({
                 "type": "scatter", "mode": "markers+text", "x": [int(steps[-1])],
@@ -84,7 +102,7 @@ def step_curves(
                 "marker": {"color": run["color"], "size": 11, "symbol": "x"},
                 "showlegend": False, "hoverinfo": "skip",
             })
-    return {"data": data, "layout": _base_layout(title, height, "step", y_title, log_y)}
+    return {"data": pale + data, "layout": _base_layout(title, height, "step", y_title, log_y)}
 
 
 def surface_3d(
@@ -106,7 +124,7 @@ def surface_3d(
     for run in runs:
         xy = np.asarray(run["xy"], dtype=np.float64).reshape(-1, 2)
         loss = np.asarray(run["loss"], dtype=np.float64)
-        keep = _strided(xy.shape[0], FULL_PATH_CAP)
+        keep = shown_steps(xy.shape[0])
         height_values = surface_height(loss[keep], log_scale, floor) + lift
         data.append({
             "type": "scatter3d", "mode": "lines+markers",

@@ -10,7 +10,8 @@ import numpy as np
 
 
 def steps_to_tolerance(loss: np.ndarray, target: float) -> int | None:
-    """The first step whose loss is at or below ``target`` (None: never)."""
+    """The first step whose loss is at or below ``target`` (None: never); steps whose loss was
+    not computed (NaN) are passed over."""
     hits = np.nonzero(np.asarray(loss) <= target)[0]
     return int(hits[0]) if hits.size else None
 
@@ -24,7 +25,8 @@ def leaderboard(
     """One row per run, best first: final loss, distance to the nearest minimum, steps to reach
     f* + tolerance, divergence. Diverged runs sink to the bottom; ties keep the input order.
     On a data surface (runs whose ``evaluations`` count ``examples``) a row also says how many
-    example gradients the run took: what a mini-batch saves.
+    example gradients the run took: what a mini-batch saves. ``loss`` is the loss over all the
+    data, NaN at steps it was not computed for; its last entry is always there.
     """
     counted = any(getattr(run.get("evaluations"), "examples", 0) for run in runs)
     rows = []

@@ -32,14 +32,15 @@ def explore() -> None:
             with st.expander(f"{OPTIMIZERS_BY_NAME[name].title}: hyperparameters"):
                 runs.append(widgets.run_editor(before.get(name, S.run(name)),
                                                ps.key(f"run.{name}"), choose_optimizer=False))
-        st.subheader("Learning-rate schedule")
-        schedule = widgets.schedule_picker(c.schedule, ps.key("schedule"))
         st.subheader("Gradient")
         gradient, seed = widgets.gradient_picker(c.gradient, c.seed, ps.key("gradient"),
                                                  surface)
         seeds = 1
         if gradient.name != "analytic":
             seeds = widgets.seeds_input(c.seeds, ps.key("seeds"))
+        st.subheader("Learning-rate schedule")  # after the batches: an epoch counts them
+        schedule = widgets.schedule_picker(c.schedule, ps.key("schedule"), surface=surface,
+                                           gradient=gradient)
 
     config = S.ExploreConfig(surface, tuple(runs), schedule, gradient, seed, steps, start, seeds)
     ps.save(config)

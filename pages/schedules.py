@@ -38,7 +38,7 @@ def schedules() -> None:
             st.caption(f"{spec.summary} In torch: {spec.torch_equivalent}.")
             settings.append(widgets.schedule_picker(
                 before.get(name, S.schedule_setting(name)), ps.key(f"schedule.{name}"),
-                choose=False))
+                choose=False, surface=surface))
     focus = st.radio("run with and without", chosen, horizontal=True,
                      index=chosen.index(c.focus) if c.focus in chosen else 0,
                      format_func=lambda n: SCHEDULES_BY_NAME[n].title, key=ps.key("focus"))
@@ -46,7 +46,7 @@ def schedules() -> None:
     ps.save(config)
 
     try:
-        curves = [{"name": SCHEDULES_BY_NAME[s.name].title, "color": figures.run_color(i),
+        curves = [{"name": S.schedule_label(s), "color": figures.run_color(i),
                    "lr": compute.schedule_curve(s, the_run, surface, steps, start),
                    "diverged_at": None} for i, s in enumerate(settings)]
     except ValueError as error:
@@ -57,7 +57,7 @@ def schedules() -> None:
 
     index = chosen.index(focus)
     scheduled = settings[index]
-    title = SCHEDULES_BY_NAME[focus].title
+    title = S.schedule_label(scheduled)
     plain = compute.Scene(surface, (the_run,), steps, start, names=("constant lr",),
                           first_color=len(settings))
     with_it = compute.Scene(surface, (the_run,), steps, start, scheduled,

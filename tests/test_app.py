@@ -294,3 +294,62 @@ def test_compare_tampered_data_link_loads_with_the_warning():
         assert field in text
     assert at.query_params["runs"] == ("sgd(lr=0.1);adam(lr=0.001);adam(lr=0.001);"
                                        "sgd(lr=0.001,batch_size=4)")
+
+
+# --- a schedule counted in epochs of a data surface ----------------------------------------------
+
+EPOCH_LINK = {"surface": "linear_regression(size=120)", "runs": "sgd(lr=0.05)",
+              "gradient": "minibatch(batch_size=8)", "seed": "1", "steps": "150",
+              "schedule": "step(step_size=2,gamma=0.5)"}
+
+
+def _chart(at: AppTest, title: str) -> dict:
+    """The static chart whose title starts with ``title``."""
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return next(s for s in specs
+                if (s["layout"].get("title") or {}).get("text", "").startswith(title))
+
+
+def test_explore_counts_a_schedule_in_epochs_of_the_mini_batches():
+    at = _open("explore", EPOCH_LINK)
+    _clean(at)
+    steps_lr = _chart(at, "Learning rate")["data"][0]["y"]
+    assert steps_lr[1:3] == [0.05, 0.025]  # step decay every 2 steps
+    at.radio(key=_key(at.radio, "schedule.interval")).set_value("epoch").run()
+    _clean(at)
+    assert at.query_params["schedule"] == "step(step_size=2,gamma=0.5,interval=epoch)"
+    lr_chart = _chart(at, "Learning rate: step decay, per epoch")
+    lr = lr_chart["data"][0]["y"]
+    assert lr[29] == 0.05 and lr[30] == 0.025  # 2 epochs of 120 / 8 = 15 mini-batches
+    assert any("1 epoch = 15 steps" in c.value for c in at.caption)
+    loss = _chart(at, "Loss (faint: each batch's own)")
+    assert [t["name"] for t in loss["data"]] == ["Gradient descent (lr=0.05): batch loss",
+                                                 "Gradient descent (lr=0.05)"]
+
+    shared = _open("explore", dict(at.query_params))  # the link opens the same view
+    _clean(shared)
+    assert not shared.warning
+    assert shared.radio(key=_key(shared.radio, "schedule.interval")).value == "epoch"
+    assert _chart(shared, "Learning rate")["data"][0]["y"] == lr
+
+
+def test_the_epoch_control_is_only_on_data_surfaces():
+    at = _open("explore", {"schedule": "step(step_size=2)"})
+    assert not at.radio  # rosenbrock has no data to count passes over
+    at = _open("explore", {**EPOCH_LINK, "gradient": "analytic"})
+    assert [r.label for r in at.radio] == ["count the schedule in"]
+
+
+@pytest.mark.parametrize(("page", "query", "field"), [
+    ("explore", {"schedule": "step(step_size=2,interval=epoch)"}, "'schedule.interval'"),
+    ("schedules", {"schedules": "step(step_size=2,interval=epoch);cosine"},
+     "'schedules[1].interval'"),
+])
+def test_a_link_counting_epochs_off_a_data_surface_warns_and_counts_steps(page, query, field):
+    at = _open(page, query)
+    _clean(at)
+    text = at.warning[0].value
+    assert field in text and "needs a data surface" in text
+    written = at.query_params["schedule" if page == "explore" else "schedules"]
+    assert written.startswith("step(step_size=2)")
+    assert "epoch" not in written

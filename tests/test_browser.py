@@ -205,6 +205,35 @@ def test_explore_plays_a_data_surface_with_mini_batches_from_a_link(page, server
     _shot(page, "explore-data")
 
 
+def test_explore_counts_a_schedule_in_epochs_of_mini_batches_from_a_link(page, server):
+    query = urllib.parse.urlencode({
+        "surface": "linear_regression(size=120,noise=0.8)", "runs": "sgd(lr=0.1);adam(lr=0.1)",
+        "gradient": "minibatch(batch_size=8)", "seed": "1", "steps": "150",
+        "schedule": "step(step_size=3,gamma=0.5,interval=epoch)"})
+    page.goto(f"{server}/?{query}")
+    _settle(page)
+    frame = _player(page)
+    frame.locator(".xy2 .scatterlayer, .x2y2 .scatterlayer").first.wait_for(timeout=30_000)
+    final = _all_lines(frame)
+    frame.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(500)
+    assert _all_lines(frame) != final
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    epochs = sidebar.locator('[data-testid="stRadio"]', has_text="count the schedule in")
+    assert epochs.get_by_role("radio", name="epochs").is_checked()
+    assert sidebar.get_by_text("1 epoch = 15 steps").count() == 1
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    charts.nth(2).wait_for(timeout=30_000)
+    titles = page.locator('[data-testid="stPlotlyChart"] .gtitle').all_text_contents()
+    assert "Loss (faint: each batch's own)" in titles
+    assert "Learning rate: step decay, per epoch" in titles
+    loss = charts.filter(has_text="each batch's own").first
+    assert loss.locator(".scatterlayer .trace").count() == 4  # two runs, each with a batch loss
+    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    _no_exception(page)
+    _shot(page, "explore-epochs")
+
+
 def test_compare_races_batch_sizes_on_a_data_surface_from_a_link(page, server):
     query = urllib.parse.urlencode({
         "surface": "linear_regression(size=120,noise=0.8)", "steps": "150", "seed": "3",

@@ -201,3 +201,70 @@ def test_leaderboard_counts_example_gradients_on_a_data_surface():
     assert rows["batch 4"]["example gradients"] == 4 * 31
     plain = figures.leaderboard(_runs(count=1, steps=10), [], 0.0, 1e-6)
     assert "example gradients" not in plain[0]  # only where examples are counted
+
+
+# --- mini-batch runs: the loss over all the data, and each batch's own beside it ----------------
+
+
+def _data_scene(steps: int, gradient: str = "minibatch"):
+    from ui import compute
+    from ui import state as S
+
+    values = {"batch_size": 8.0} if gradient == "minibatch" else {}
+    return compute.Scene(S.data_setting("linear_regression", size=120, noise=0.8),
+                         (S.run("sgd", lr=0.05),), steps, seed=1,
+                         gradient=S.gradient_setting(gradient, **values))
+
+
+def test_a_minibatch_run_shows_the_loss_over_all_the_data_at_the_points_drawn():
+    from ui import compute
+
+    scene = _data_scene(2400)  # longer than a curve draws: strided
+    landscape, path = scene.landscape(), compute.trajectories(scene)[0]
+    run = compute.run_payloads(scene)[0]
+    shown = figures.shown_steps(path.xy.shape[0])
+    assert 0 < len(shown) < path.xy.shape[0] and shown[-1] == path.steps
+    full = landscape.f(path.xy[shown, 0], path.xy[shown, 1])
+    np.testing.assert_allclose(run["loss"][shown], full, rtol=1e-12)
+    assert not np.allclose(full, path.loss[shown])  # a batch's loss is not the data's
+    floor = landscape.minimum_value
+    np.testing.assert_allclose(run["gap"][shown], full - floor, rtol=1e-12)
+    np.testing.assert_allclose(run["batch_gap"], path.loss - floor, rtol=1e-12)
+
+    chart = figures.step_curves([run], "gap", title="Loss", y_title="f − f*", log_y=True,
+                                faint="batch_gap", faint_name="batch loss")
+    faint, line = chart["data"]
+    assert faint["name"] == f"{run['name']}: batch loss" and faint["opacity"] < 1
+    assert faint["line"]["width"] < line["line"]["width"]
+    assert line["x"] == shown.tolist()  # every point drawn was computed
+    np.testing.assert_allclose(line["y"], full - floor, rtol=1e-4)
+
+    row = figures.leaderboard([run], [], floor, 1e-6)[0]
+    assert row["final loss"] == pytest.approx(landscape.f(*path.xy[-1]), rel=1e-12)
+    height = figures.surface_3d(compute.surface_view(scene.surface), [run])["data"][1]["z"]
+    assert len(height) == len(shown) and np.isfinite(height).all()
+
+
+def test_a_run_on_the_exact_gradient_has_no_batch_loss():
+    from ui import compute
+
+    scene = _data_scene(50, gradient="analytic")
+    run, path = compute.run_payloads(scene)[0], compute.trajectories(scene)[0]
+    assert run["batch_gap"] is None
+    np.testing.assert_array_equal(run["loss"], path.loss)
+    chart = figures.step_curves([run], "gap", title="Loss", y_title="f", faint="batch_gap")
+    assert len(chart["data"]) == 1
+
+
+def test_the_csv_has_the_loss_each_step_saw_and_the_loss_over_all_the_data():
+    from ui import compute
+
+    scene = _data_scene(30)
+    landscape, path = scene.landscape(), compute.trajectories(scene)[0]
+    lines = compute.trajectories_csv(scene).splitlines()
+    header = lines[0].split(",")
+    assert header[5:7] == ["loss", "full_loss"]
+    for t in (0, 7, 30):
+        cells = lines[1 + t].split(",")
+        assert float(cells[5]) == pytest.approx(path.loss[t], rel=1e-9)
+        assert float(cells[6]) == pytest.approx(landscape.f(*path.xy[t]), rel=1e-9)

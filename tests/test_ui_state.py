@@ -71,6 +71,9 @@ BAD_EXPLORE = [
     ({"seed": "-3"}, "'seed'", "allowed"),
     ({"colour": "red"}, "'colour'", "unknown field"),
     ({"runs": "adam(lr=0.1"}, "'runs[1]'", "not of the form"),
+    ({"schedule": "step(interval=week)"}, "'schedule.interval'",
+     "Invalid interval for schedule 'step': 'week' (allowed: 'step', 'epoch')"),
+    ({"schedule": "step(interval=epoch)"}, "'schedule.interval'", "needs a data surface"),
 ]
 
 
@@ -97,6 +100,7 @@ def test_good_fields_survive_next_to_bad_ones():
     ("compare", {"tolerance": "-1"}, "'tolerance'"),
     ("schedules", {"schedules": "step(gamma=3);nothing"}, "'schedules[1].gamma'"),
     ("schedules", {"focus": "cosine", "schedules": "step"}, "'focus'"),
+    ("schedules", {"schedules": "cosine;step(interval=epoch)"}, "'schedules[2].interval'"),
     ("sensitivity", {"x": "amsgrad", "run": "adam"}, "'x'"),
     ("sensitivity", {"metric": "speed"}, "'metric'"),
     ("sensitivity", {"resolution": "1000"}, "'resolution'"),
@@ -241,3 +245,33 @@ def test_explore_runs_take_no_batch_size():
     _, problems = S.explore_from_query({"surface": "linear_regression",
                                         "runs": "sgd(batch_size=4)"})
     assert problems and problems[0].startswith("'runs[1].batch_size'")
+
+
+# --- a schedule counted in epochs of a data surface ---------------------------------------------
+
+
+def test_a_schedule_counted_in_epochs_round_trips_through_the_link():
+    per_epoch = S.counted_in(S.schedule_setting("step", step_size=2.0, gamma=0.5), "epoch")
+    config = S.ExploreConfig(surface=DATA, schedule=per_epoch, seed=3,
+                             gradient=S.gradient_setting("minibatch", batch_size=16))
+    query = S.explore_to_query(config)
+    assert query["schedule"] == "step(step_size=2,gamma=0.5,interval=epoch)"
+    assert S.explore_from_query(query) == (config, [])
+    assert per_epoch.core() == {"name": "step", "step_size": 2.0, "gamma": 0.5,
+                                "interval": "epoch"}
+    assert S.schedule_label(per_epoch) == "Step decay, per epoch"
+    assert S.steps_per_epoch(DATA, config.gradient) == 5  # 80 examples in batches of 16
+    assert S.steps_per_epoch(DATA, S.gradient_setting("analytic")) == 1
+
+
+def test_steps_are_the_default_count_and_stay_out_of_the_link():
+    config = S.ExploreConfig(surface=DATA, schedule=S.schedule_setting("cosine", T_max=50.0))
+    assert S.explore_to_query(config)["schedule"] == "cosine(T_max=50)"
+    assert S.schedule_label(config.schedule) == "Cosine annealing"
+
+
+def test_epochs_off_a_data_surface_fall_back_to_steps():
+    config, problems = S.explore_from_query({"schedule": "step(step_size=2,interval=epoch)"})
+    assert config.schedule == S.schedule_setting("step", step_size=2.0)
+    assert problems == ["'schedule.interval': 'epoch' needs a data surface (an epoch is one "
+                        "pass over its examples); ignored, using the default"]

@@ -94,6 +94,40 @@ def trajectories(scene: Scene) -> list[optimizers.Trajectory]:
     return [_simulate(scene, r, scene.schedule) for r in scene.runs]
 
 
+def trained_on_batches(path: optimizers.Trajectory) -> bool:
+    """Whether the run's ``loss`` is each mini-batch's own loss, not the loss over all the data."""
+    return path.config["gradient"]["name"] == "minibatch"
+
+
+def full_loss(landscape: landscapes.Landscape, path: optimizers.Trajectory,
+              steps: np.ndarray | None = None) -> np.ndarray:
+    """The loss over all the data at the path's points ``steps`` (default: every point): the
+    run's own ``loss``, except on mini-batches, where it is f at the points (n examples each)."""
+    steps = np.arange(path.xy.shape[0]) if steps is None else steps
+    if not trained_on_batches(path):
+        return path.loss[steps]
+    return landscape.f(path.xy[steps, 0], path.xy[steps, 1])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def shown_losses(scene: Scene) -> list[np.ndarray]:
+    """Each run's loss over all the data, at every point: what the curves, the 3-D path and the
+    leaderboard show. On mini-batches it is computed only at the points the charts draw
+    (``figures.shown_steps``, which keep the first and the last) and is NaN between them, so a
+    long run over a large dataset stays quick."""
+    landscape = scene.landscape()
+    losses = []
+    for path in trajectories(scene):
+        if not trained_on_batches(path):
+            losses.append(path.loss)
+            continue
+        steps = figures.shown_steps(path.xy.shape[0])
+        loss = np.full(path.xy.shape[0], np.nan)
+        loss[steps] = full_loss(landscape, path, steps)
+        losses.append(loss)
+    return losses
+
+
 def run_names(runs: tuple[RunConfig, ...]) -> list[str]:
     """Labels that tell runs apart: with their batch sizes when some train on mini-batches,
     numbered when two would still read the same."""
@@ -104,13 +138,23 @@ def run_names(runs: tuple[RunConfig, ...]) -> list[str]:
 
 
 def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str, Any]]:
-    """The runs as the figure builders take them: name, colour, path, curves, divergence."""
+    """The runs as the figure builders take them: name, colour, path, curves, divergence.
+
+    ``loss`` (and ``gap``, its distance above the global minimum: what a log axis can show) is
+    the loss over all the data (``shown_losses``); a run on mini-batches also has
+    ``batch_gap``, from each batch's own loss at the point it was taken (None otherwise).
+    """
     names = names or list(scene.names or run_names(scene.runs))
     landscape = scene.landscape()
     floor = landscape.minimum_value
+
+    def gap(loss: np.ndarray) -> np.ndarray:
+        return loss - floor if np.isfinite(floor) else loss
+
     bands, references = band_paths(scene), reference_paths(scene)
     payloads = []
-    for i, path in enumerate(trajectories(scene)):
+    for i, (path, loss) in enumerate(zip(trajectories(scene), shown_losses(scene),
+                                         strict=True)):
         payloads.append({
             "band": bands[i],
             "reference": references[i],
@@ -118,9 +162,9 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
             "name": names[i],
             "color": figures.run_color(scene.first_color + i),
             "xy": path.xy,
-            "loss": path.loss,
-            # distance above the global minimum: what a log axis can show
-            "gap": path.loss - floor if np.isfinite(floor) else path.loss,
+            "loss": loss,
+            "gap": gap(loss),
+            "batch_gap": gap(path.loss) if trained_on_batches(path) else None,
             "lr": path.lr,
             "grad_norm": np.hypot(path.grad[:, 0], path.grad[:, 1]),
             "diverged_at": path.diverged_at,
@@ -199,18 +243,22 @@ def animated_html(scene: Scene, title: str = "") -> str:
 
 
 def trajectories_csv(scene: Scene) -> str:
-    """Every run's points as CSV: run, step, x, y, loss, gradient, learning rate."""
-    lines = ["run,optimizer,step,x,y,loss,grad_x,grad_y,lr,diverged_at"]
+    """Every run's points as CSV: run, step, x, y, loss (as the step saw it: on mini-batches the
+    batch's own), full_loss (over all the data), gradient, learning rate."""
+    lines = ["run,optimizer,step,x,y,loss,full_loss,grad_x,grad_y,lr,diverged_at"]
+    landscape = scene.landscape()
     for name, the_run, path in zip(scene.names or run_names(scene.runs), scene.runs,
                                    trajectories(scene),
                                    strict=True):
+        full = full_loss(landscape, path)
         lr = np.append(path.lr, np.nan)
         diverged = "" if path.diverged_at is None else str(path.diverged_at)
         label = name.replace(",", ";").replace('"', "'")
         for t in range(path.xy.shape[0]):
             lines.append(
                 f"\"{label}\",{the_run.optimizer},{t},{path.xy[t, 0]:.10g},{path.xy[t, 1]:.10g},"
-                f"{path.loss[t]:.10g},{path.grad[t, 0]:.10g},{path.grad[t, 1]:.10g},"
+                f"{path.loss[t]:.10g},{full[t]:.10g},{path.grad[t, 0]:.10g},"
+                f"{path.grad[t, 1]:.10g},"
                 f"{'' if np.isnan(lr[t]) else f'{lr[t]:.10g}'},{diverged}"
             )
     return "\n".join(lines) + "\n"

@@ -13,7 +13,8 @@ defaults are left out, so links stay short. A typed surface (Explore and Compare
 surface (Explore and Compare) is ``surface=linear_regression(size=100,noise=0.3,seed=2)``;
 several seeds of the same runs are ``seeds=5`` (seeds seed .. seed + 4). On Compare a run
 trained on mini-batches carries its batch size, ``runs=sgd(lr=0.05,batch_size=16)``, and
-``seed`` deals the batches of every run.
+``seed`` deals the batches of every run. A schedule counted in epochs of a data surface (one pass
+over its examples) rather than in steps is ``schedule=step(step_size=2,interval=epoch)``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from typing import Any
 
 import landscapes
 from landscapes import data, formula
-from optimizers.api import gradient_vector, hyperparameter_vector, schedule_vector
+from optimizers.api import (
+    gradient_vector,
+    hyperparameter_vector,
+    schedule_vector,
+    steps_per_interval,
+)
 from optimizers.specs import (
     GRADIENT_SOURCES_BY_NAME,
     OPTIMIZERS_BY_NAME,
@@ -219,14 +225,47 @@ def surface_key(surface: Setting) -> str:
 
 
 def schedule_defaults(name: str) -> dict[str, Value]:
+    """A schedule's parameters as torch defaults them, counted in steps (``interval``)."""
     spec = SCHEDULES_BY_NAME[name]
-    return {p.name: (DEFAULT_MILESTONES if p.name == "milestones" else _num(p.default, p.integer))
-            for p in spec.parameters}
+    values: dict[str, Value] = {
+        p.name: (DEFAULT_MILESTONES if p.name == "milestones" else _num(p.default, p.integer))
+        for p in spec.parameters}
+    return {**values, "interval": "step"}
 
 
 def schedule_setting(name: str, **values: Value) -> Setting:
     merged = {**schedule_defaults(name), **values}
     return Setting(name, tuple(merged.items()))
+
+
+def in_epochs(schedule: Setting) -> bool:
+    """Whether the schedule steps once per epoch (a data surface's pass over its examples)."""
+    return schedule.kwargs().get("interval") == "epoch"
+
+
+def counted_in(schedule: Setting, interval: str) -> Setting:
+    """The same schedule, stepped every ``interval`` ("step" or "epoch")."""
+    return schedule_setting(schedule.name, **{**schedule.kwargs(), "interval": interval})
+
+
+def schedule_label(schedule: Setting) -> str:
+    """The schedule's title, with "per epoch" when it is counted in epochs."""
+    title = SCHEDULES_BY_NAME[schedule.name].title
+    return f"{title}, per epoch" if in_epochs(schedule) else title
+
+
+def interval_problem(schedule: Setting, surface: Setting) -> str | None:
+    """Epochs count passes over a dataset, so only a data surface has them."""
+    if in_epochs(schedule) and not is_data(surface):
+        return "'epoch' needs a data surface (an epoch is one pass over its examples)"
+    return None
+
+
+def steps_per_epoch(surface: Setting, gradient: Setting) -> int:
+    """Optimizer steps in one pass over a data surface's examples: its mini-batches, or 1 for
+    full-batch descent (the core's count)."""
+    return steps_per_interval("epoch", landscape_of(surface),
+                              {"name": gradient.name, **gradient.kwargs()})
 
 
 def gradient_defaults(name: str) -> dict[str, float]:
@@ -319,6 +358,8 @@ _SETTING = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$")
 
 
 def _fmt(value: Value) -> str:
+    if isinstance(value, str):
+        return value
     if isinstance(value, tuple):
         return "/".join(str(int(v)) for v in value)
     if float(value) == int(value) and abs(value) < 1e15:
@@ -354,6 +395,8 @@ def _float(text: str) -> float:
 
 
 def _value(key: str, text: str) -> Value:
+    if key == "interval":
+        return text
     if key == "milestones":
         return tuple(int(v) for v in text.split("/") if v.strip())
     return _float(text)
@@ -495,6 +538,15 @@ class _Reader:
         except ValueError as error:
             self.ignore("window", str(error))
             return suggested
+
+    def schedule(self, key: str, schedule: Setting, surface: Setting) -> Setting:
+        """A schedule read from ``key``, counted in steps if it asks for epochs off a data
+        surface."""
+        why = interval_problem(schedule, surface)
+        if why:
+            self.ignore(f"{key}.interval", why)
+            return counted_in(schedule, "step")
+        return schedule
 
     def run_list(self, key: str, default: tuple[RunConfig, ...], limit: int,
                  batches: Setting | None = None) -> tuple[RunConfig, ...]:
@@ -679,11 +731,13 @@ def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]
     if gradient.name not in gradient_choices(surface):
         r.ignore("gradient", f"{gradient.name!r} needs a data surface")
         gradient = d.gradient
+    schedule = r.schedule("schedule", r.setting("schedule", SCHEDULES_BY_NAME, d.schedule,
+                                                schedule_defaults, schedule_problem, "schedule"),
+                          surface)
     config = ExploreConfig(
         surface=surface,
         runs=r.run_list("runs", d.runs, MAX_RUNS),
-        schedule=r.setting("schedule", SCHEDULES_BY_NAME, d.schedule, schedule_defaults,
-                           schedule_problem, "schedule"),
+        schedule=schedule,
         gradient=gradient,
         seed=r.integer("seed", d.seed, *SEED_RANGE),
         steps=r.integer("steps", d.steps, *STEPS_RANGE),
@@ -760,7 +814,7 @@ def schedules_from_query(query: dict[str, str]) -> tuple[SchedulesConfig, list[s
                                   schedule_problem, "schedule")
             r.problems += [p.replace("'schedule", f"'schedules[{i}]") for p in sub.problems]
             if setting is not None and setting.name not in chosen:
-                chosen[setting.name] = setting
+                chosen[setting.name] = r.schedule(f"schedules[{i}]", setting, surface)
         schedules = tuple(chosen.values()) or d.schedules
     names = [s.name for s in schedules]
     focus = r.choice("focus", d.focus if d.focus in names else names[0], names)

@@ -272,8 +272,12 @@ def _input_step(value: float) -> float:
     return 10.0 ** (math.floor(math.log10(abs(value))) - 1)
 
 
-def schedule_picker(setting: S.Setting, key: str, *, choose: bool = True) -> S.Setting:
-    """A learning-rate schedule and its parameters (torch's names)."""
+def schedule_picker(setting: S.Setting, key: str, *, choose: bool = True,
+                    surface: S.Setting | None = None,
+                    gradient: S.Setting | None = None) -> S.Setting:
+    """A learning-rate schedule and its parameters (torch's names). On a data ``surface`` it
+    can also be counted in epochs (passes over the data, of ``gradient``'s batches) instead of
+    steps; elsewhere it is counted in steps."""
     name = setting.name
     if choose:
         names = list(SCHEDULES_BY_NAME)
@@ -284,7 +288,34 @@ def schedule_picker(setting: S.Setting, key: str, *, choose: bool = True) -> S.S
     values = setting.kwargs() if name == setting.name else S.schedule_defaults(name)
     values = _parameter_inputs("schedule", name, spec.parameters, values, key,
                                S.schedule_problem)
-    return S.schedule_setting(name, **values)
+    chosen = S.schedule_setting(name, **values)
+    counted = "step"
+    if surface is not None and S.is_data(surface) and name != "constant":
+        counted = interval_input(chosen, surface, gradient or S.gradient_setting("analytic"),
+                                 f"{key}.interval")
+    return S.counted_in(chosen, counted)
+
+
+INTERVAL_WORDS = {"step": "steps", "epoch": "epochs"}
+
+
+def interval_input(schedule: S.Setting, surface: S.Setting, gradient: S.Setting,
+                   key: str) -> str:
+    """Count a schedule's step_size, T_max, milestones … in optimizer steps or in epochs."""
+    n, per_epoch = S.data_size(surface), S.steps_per_epoch(surface, gradient)
+    batches = (f"{per_epoch} mini-batches of {int(gradient.kwargs()['batch_size'])}"
+               if per_epoch > 1 else "one full batch")
+    interval = st.radio(
+        "count the schedule in", list(INTERVAL_WORDS), format_func=INTERVAL_WORDS.get,
+        index=1 if S.in_epochs(schedule) else 0, horizontal=True, key=key,
+        help=f"An epoch is one pass over the data: all {n} examples, here {batches} (the "
+             f"current batch size). Counted in epochs, step_size, T_max, milestones … are "
+             f"epochs and the rate changes once an epoch, as when torch's scheduler.step() "
+             f"follows the loop over a DataLoader.")
+    if interval == "epoch":
+        st.caption(f"1 epoch = {per_epoch} step{'s' if per_epoch > 1 else ''}: "
+                   f"{n} examples in {batches}")
+    return interval
 
 
 def gradient_picker(setting: S.Setting, seed: int, key: str,
@@ -384,30 +415,37 @@ def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | Non
         player.animated_chart(figure_json, height=height, key=map_key, clickable=True,
                               on_click=page_state.start_from_click, args=(page.page, map_key))
     with right:
-        step_charts(runs_data, view, page.key("curves"), stacked=not wide, only=only)
+        step_charts(runs_data, view, page.key("curves"), stacked=not wide, only=only,
+                    schedule=scene.schedule)
     return runs_data
 
 
 def step_charts(runs_data: list[dict], view: dict, key: str, *, stacked: bool = False,
-                only: tuple[str, ...] = ()) -> None:
-    """Loss (log, above f* where f* is known), learning rate and gradient norm against the step:
-    side by side, or ``stacked`` in a column beside a map."""
+                only: tuple[str, ...] = (), schedule: S.Setting | None = None) -> None:
+    """Loss over all the data (log, above f* where f* is known; faint beside it, each
+    mini-batch's own loss), learning rate (under ``schedule``, named in its title) and gradient
+    norm against the step: side by side, or ``stacked`` in a column beside a map."""
     import figures
 
     bounded = view["bounded"]
-    curves = (
-        ("gap", "Loss", "f − f*" if bounded else "f", bounded),
-        ("lr", "Learning rate", "lr", True),
-        ("grad_norm", "Gradient norm", "‖∇f‖", True),
+    batched = any(run.get("batch_gap") is not None for run in runs_data)
+    scheduled = schedule is not None and schedule.name != "constant"
+    curves = (  # key, title, y title, log axis, the faint companion's key
+        ("gap", "Loss (faint: each batch's own)" if batched else "Loss",
+         "f − f*" if bounded else "f", bounded, "batch_gap"),
+        ("lr", f"Learning rate: {S.schedule_label(schedule).lower()}" if scheduled
+         else "Learning rate", "lr", True, None),
+        ("grad_norm", "Gradient norm", "‖∇f‖", True, None),
     )
     if only:
         curves = tuple(c for c in curves if c[0] in only)
     places = [st.container() for _ in curves] if stacked else st.columns(len(curves))
     height = 250 if stacked and len(curves) > 2 else 320  # three stacked fit beside the map
-    for place, (name, title, y_title, log_y) in zip(places, curves, strict=True):
+    for place, (name, title, y_title, log_y, faint) in zip(places, curves, strict=True):
         with place:
             plotly(figures.step_curves(runs_data, name, title=title, y_title=y_title,
-                                       log_y=log_y, height=height),
+                                       log_y=log_y, height=height, faint=faint,
+                                       faint_name="batch loss"),
                    key=f"{key}.{name}")
 
 
