@@ -163,8 +163,8 @@ def loss_and_gradient(surface, sp, source, gq, seed, t, x, y):
 
     finite_difference: central differences with step gq[0] (four extra evaluations of f).
     noisy: the exact gradient plus the noise of :func:`_add_noise`.
-    minibatch (data surfaces only): the gradient of a real mini-batch of gq[0] examples.
-    Every source on a data surface goes through :func:`data_loss_and_gradient`.
+    minibatch (data surfaces only): the loss and gradient of a real mini-batch of gq[0]
+    examples. Every source on a data surface goes through :func:`data_loss_and_gradient`.
     """
     if surface >= S.FIRST_DATA:
         loss, gx, gy = data_loss_and_gradient(surface, sp, source, gq, seed, t, x, y)
@@ -251,9 +251,10 @@ def simulate_kernel(
     ``factors`` (N_FACTORS, 2) and ``memory`` (N_PLATEAU_SLOTS,) are workspace;
     ``lr_used`` has len(xy) entries (the last is workspace).
 
-    The step calls compiled functions (the surfaces, the rules) rather than inlining them:
-    the common case has its own kernel, :func:`fast_simulate_kernel`, and a second inlined
-    copy of every surface and rule here would cost seconds of compile for a few ns a step.
+    The step calls compiled functions (:func:`loss_and_gradient`, ``R.step_pair``) rather
+    than inlining every surface and rule: the common case has its own kernel,
+    :func:`fast_simulate_kernel`, and a second inlined copy here would cost seconds of
+    compile for a few ns a step.
     """
     R.init_state(optimizer, state, h)
     Q.init_plateau(memory)
@@ -308,13 +309,14 @@ def fast_simulate_kernel(
     """:func:`simulate_kernel` for the settings of :func:`takes_fast_path`, the common case.
 
     The inner loop, over a block of CHECK_EVERY steps, holds only the gradient, the update
-    and the writes of x_t and its gradient, all inlined: no call and no branch out of the
-    loop. (Measured on Adam/Rosenbrock: a call in the step loop, even on a branch never
-    taken, costs the registers of everything live across it; ~56 ns a step with the
-    general loop's calls, ~46 ns without.) The losses and the divergence check follow each
-    block, over the points just written. The loop also takes a step from the last point,
-    which is dropped, and steps past the first unusable point until its block ends: a
-    step's arithmetic never raises, so this changes nothing but the time.
+    and the writes of x_t and its gradient, all inlined: no branch out of the loop and, but
+    for the noisy source's draws, no call. (In one A/B on Adam/Rosenbrock, a call in the step
+    loop, even on a branch never taken, cost the registers of everything live across it:
+    ~59 ns a step with the general loop's calls, ~46 ns without.) The losses and the
+    divergence check follow each block, over the points just written. The loop also takes a
+    step from the last point, which is dropped, and steps past the first unusable point
+    until its block ends: a step's arithmetic never raises, so this changes nothing but the
+    time.
     """
     R.init_state(optimizer, state, h)
     schedule_rates(schedule, q, interval, h[R.LR, 0], lr_used)
