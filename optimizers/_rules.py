@@ -9,11 +9,11 @@ does on each element of a parameter tensor:
 by the constants below, named after torch's state buffers), ``lr`` the learning rate of this
 step (after the schedule), ``step`` torch's step count (1 on the first update) and ``h[:, i]``
 its hyperparameters (indexed by the hyperparameter constants below), ``k[:, i]`` the step's
-factors (see below). Every coordinate carries
-its own hyperparameters, so a batch of runs (a sweep over lr x beta1, say) is just one long
-parameter vector: slots-major arrays keep each slot contiguous across coordinates, which lets
-the compiler vectorise a loop over them. Newton's
-method couples the coordinates through the Hessian and lives in :func:`newton_direction`.
+factors (see below). Every coordinate carries its own hyperparameters, so a batch of runs (a
+sweep over lr x beta1, say) is just one long parameter vector: slots-major arrays keep each
+slot contiguous across coordinates, which lets the compiler vectorise a loop over them.
+Newton's method couples the coordinates through the Hessian and lives in
+:func:`newton_direction`.
 
 Per-step factors. torch computes a few numbers once per step and parameter tensor: Adam's
 bias corrections, Nadam's momentum schedule, RAdam's rectification, Adagrad's decayed rate.
