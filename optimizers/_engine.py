@@ -15,14 +15,14 @@ A run stops, without raising, at the first point x_t that is not finite or lies 
 escape box (the plot window widened about its centre), or whose loss or gradient is not
 finite; ``t`` is reported as the divergence index.
 
-Three kernels share the surfaces and the update rules. ``fast_simulate_kernel`` records
-every point of one run in the common case (see ``takes_fast_path``), ``simulate_kernel`` in
-every other; ``batch_kernel`` runs many independent runs in parallel and keeps only
-summaries. Each has exactly one compiled signature: ``optimizers.api`` coerces every
-argument to int64, float64 or C-contiguous float64/int64 arrays, and allocates every array
-(the kernels are compiled without Numba's reference-counting runtime, which costs more than
-a step). Numba compiles a kernel when it is first called, so the first trajectory compiles
-only the fast kernel.
+Three kernels share the surfaces and the update rules. ``fast_simulate_kernel(optimizer)``
+records every point of one run in the common case (see ``takes_fast_path``), compiled for
+that one optimizer; ``simulate_kernel`` does so in every other case; ``batch_kernel`` runs
+many independent runs in parallel and keeps only summaries. Each has exactly one compiled
+signature: ``optimizers.api`` coerces every argument to int64, float64 or C-contiguous
+float64/int64 arrays, and allocates every array (the kernels are compiled without Numba's
+reference-counting runtime, which costs more than a step). Numba compiles a kernel when it
+is first called, so the first trajectory compiles only the fast kernel of its optimizer.
 
 A call from one compiled function to another stays a call (Numba does not let LLVM inline
 across them), and a call in a loop keeps the loop from being vectorised and costs the
@@ -32,6 +32,8 @@ differences, Hessians) stay behind calls, off the hot loops.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numba
 import numpy as np
@@ -301,12 +303,13 @@ def _first_unusable(surface, sp, xy, loss, grad, lo, hi, box):
     return -1
 
 
-@jit
-def fast_simulate_kernel(
-    surface, sp, optimizer, h, schedule, q, interval, source, gq, seed, start, box,
-    state, factors, memory, xy, loss, grad, lr_used,
-):
-    """:func:`simulate_kernel` for the settings of :func:`takes_fast_path`, the common case.
+def fast_simulate_kernel(optimizer):
+    """:func:`simulate_kernel` for the settings of :func:`takes_fast_path` (the common case),
+    compiled for one first-order optimizer; same arguments, with ``optimizer`` this code.
+
+    The optimizer is a constant of the compiled kernel (``R.fixed_step``), so a step carries
+    no dispatch on it, and Numba compiles, on first use, only the kernels of the optimizers
+    a process runs. Each kernel is cached on disk under its code.
 
     The inner loop, over a block of CHECK_EVERY steps, holds only the gradient, the update
     and the writes of x_t and its gradient, all inlined: no branch out of the loop and, but
@@ -318,24 +321,38 @@ def fast_simulate_kernel(
     until its block ends: a step's arithmetic never raises, so this changes nothing but the
     time.
     """
-    R.init_state(optimizer, state, h)
-    schedule_rates(schedule, q, interval, h[R.LR, 0], lr_used)
-    points = xy.shape[0]
-    noisy = source == NOISY
-    x, y = start[0], start[1]
-    for first in range(0, points, CHECK_EVERY):
-        end = min(first + CHECK_EVERY, points)
-        for t in range(first, end):
-            gx, gy = S.builtin_gradient(surface, x, y, sp)
-            if noisy:
-                gx, gy = _add_noise(gx, gy, gq, seed, t)
-            xy[t, 0], xy[t, 1], grad[t, 0], grad[t, 1] = x, y, gx, gy
-            R.prepare_step(optimizer, state, h, factors, 0, 1, lr_used[t], t + 1)
-            x, y = R.update_pair(optimizer, x, y, gx, gy, state, lr_used[t], t + 1, h, factors)
-        bad = _first_unusable(surface, sp, xy, loss, grad, first, end, box)
-        if bad >= 0:
-            return bad, bad
-    return points, -1
+    return _fast_kernel_for(int(optimizer))  # one kernel per code, whatever its integer type
+
+
+@functools.cache
+def _fast_kernel_for(code):
+    if code not in R.FIRST_ORDER_STEPS:
+        raise ValueError(f"no fast kernel for optimizer code {code}")
+
+    @jit
+    def fast_kernel(
+        surface, sp, optimizer, h, schedule, q, interval, source, gq, seed, start, box,
+        state, factors, memory, xy, loss, grad, lr_used,
+    ):
+        R.init_state(code, state, h)
+        schedule_rates(schedule, q, interval, h[R.LR, 0], lr_used)
+        points = xy.shape[0]
+        noisy = source == NOISY
+        x, y = start[0], start[1]
+        for first in range(0, points, CHECK_EVERY):
+            end = min(first + CHECK_EVERY, points)
+            for t in range(first, end):
+                gx, gy = S.builtin_gradient(surface, x, y, sp)
+                if noisy:
+                    gx, gy = _add_noise(gx, gy, gq, seed, t)
+                xy[t, 0], xy[t, 1], grad[t, 0], grad[t, 1] = x, y, gx, gy
+                x, y = R.fixed_step(code, x, y, gx, gy, state, lr_used[t], t + 1, h, factors)
+            bad = _first_unusable(surface, sp, xy, loss, grad, first, end, box)
+            if bad >= 0:
+                return bad, bad
+        return points, -1
+
+    return fast_kernel
 
 
 # Rows of a chunk's tally: per-run summaries, all float64 (an index is exact up to 2^53).

@@ -483,8 +483,8 @@ def simulate(
     grad = buffer[3 * (n + 1) : 5 * (n + 1)].reshape(n + 1, 2)
     lr = buffer[5 * (n + 1) :]  # n + 1 entries: the kernels use the last as workspace
     surface, _, optimizer, _, schedule, _, _, source, _, _ = run.kernel_args
-    kernel = (E.fast_simulate_kernel if E.takes_fast_path(surface, optimizer, schedule, source)
-              else E.simulate_kernel)
+    kernel = (E.fast_simulate_kernel(optimizer)
+              if E.takes_fast_path(surface, optimizer, schedule, source) else E.simulate_kernel)
     points, diverged_at = kernel(
         *run.kernel_args, np.array([x0, y0]), escape_box(run.surface),
         np.empty((R.N_STATE_SLOTS, 2)), np.empty((R.N_FACTORS, 2)), np.empty(Q.N_PLATEAU_SLOTS),

@@ -22,7 +22,7 @@ import pytest
 import landscapes
 import optimizers
 from landscapes import _surfaces
-from optimizers import _engine
+from optimizers import _engine, _rules, api
 
 SURFACES = landscapes.names()
 OPTIMIZERS = optimizers.names()
@@ -322,12 +322,12 @@ GRADIENTS = {
 
 def _both_kernels(surface, optimizer, steps, schedule=None, gradient="analytic", **hp):
     """The run of ``simulate`` through the fast kernel and through the general one."""
-    from optimizers import _rules, _schedules, api
+    from optimizers import _schedules
 
     run = api._prepare(surface, optimizer, schedule, gradient, 3, hp)
     assert _engine.takes_fast_path(*(run.kernel_args[i] for i in (0, 2, 4, 7)))
     outputs = []
-    for kernel in (_engine.fast_simulate_kernel, _engine.simulate_kernel):
+    for kernel in (_engine.fast_simulate_kernel(run.kernel_args[2]), _engine.simulate_kernel):
         xy, loss, grad = np.zeros((steps + 1, 2)), np.zeros(steps + 1), np.zeros((steps + 1, 2))
         lr = np.zeros(steps + 1)
         points, diverged_at = kernel(
@@ -388,7 +388,56 @@ def test_simulate_kernel_has_one_signature_whatever_the_caller_passes():
                         lr=1, beta1=np.float32(0.5), amsgrad=True, weight_decay=0)
     optimizers.simulate("rosenbrock", "sgd", (0, 0), 2, momentum=1, nesterov=np.bool_(True))
     assert len(_engine.simulate_kernel.signatures) == 1
-    assert len(_engine.fast_simulate_kernel.signatures) == 1
+    for optimizer in OPTIMIZERS:
+        code = api._prepare("rosenbrock", optimizer, None, "analytic", 0, {}).kernel_args[2]
+        if code != _rules.NEWTON:
+            assert len(_engine.fast_simulate_kernel(code).signatures) == 1, optimizer
+
+
+def test_every_first_order_optimizer_has_a_fast_kernel_and_newton_has_none():
+    first_order = {code for code in range(_rules.NEWTON + 1) if code != _rules.NEWTON}
+    assert set(_rules.FIRST_ORDER_STEPS) == first_order
+    with pytest.raises(ValueError, match="no fast kernel"):
+        _engine.fast_simulate_kernel(_rules.NEWTON)
+    with pytest.raises(TypeError, match="compiled code only"):
+        _rules.fixed_step(_rules.ADAM, 0.0, 0.0, 1.0, 1.0, None, 0.1, 1, None, None)
+
+
+_CACHE_PROBE = """
+import json, optimizers
+from optimizers import _engine, _rules
+report = {}
+for name, code in (("adam", _rules.ADAM), ("sgd", _rules.SGD)):
+    end = optimizers.simulate("rosenbrock", name, (-1.5, 2.0), 50, lr=0.01).xy[-1].tolist()
+    report[name] = [end, sum(_engine.fast_simulate_kernel(code).stats.cache_hits.values())]
+print(json.dumps(report))
+"""
+
+
+def test_each_optimizers_fast_kernel_is_cached_on_disk_under_its_own_code(tmp_path):
+    """The fast kernels are closures over their optimizer's code; a new process must load each
+    from the disk cache, and must never be handed another optimizer's kernel."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {"NUMBA_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(root), "PATH": ""}
+
+    def probe():
+        done = subprocess.run([sys.executable, "-c", _CACHE_PROBE], env=env, cwd=root,
+                              capture_output=True, text=True, timeout=300, check=True)
+        return json.loads(done.stdout)
+
+    cold, warm = probe(), probe()
+    assert cold["adam"][1] == cold["sgd"][1] == 0
+    assert warm["adam"][1] == warm["sgd"][1] == 1
+    for name in ("adam", "sgd"):
+        assert warm[name][0] == cold[name][0]
+        assert warm[name][0] == optimizers.simulate(
+            "rosenbrock", name, (-1.5, 2.0), 50, lr=0.01).xy[-1].tolist()
+    assert cold["adam"][0] != cold["sgd"][0]
 
 
 def test_batch_kernel_has_one_signature_whatever_the_caller_passes():
