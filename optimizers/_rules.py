@@ -225,29 +225,6 @@ def prepare_step(optimizer, s, h, k, i, j, lr, step):
         _prepare_radam(s, h, k, i, j, lr, step)
 
 
-@jit
-def prepare_all(optimizer, s, h, k, lr, step):
-    """prepare_step for every run of a batch laid out as (x_0 .. x_{m-1}, y_0 .. y_{m-1}):
-    run r's factors from column r, into columns r and m + r. The dispatch sits outside the
-    loops, so each loop can be vectorised across runs."""
-    m = s.shape[1] // 2
-    if optimizer == ADAM or optimizer == ADAMW:
-        for r in range(m):
-            _prepare_adam(s, h, k, r, m + r, lr[r], step)
-    elif optimizer == ADAMAX:
-        for r in range(m):
-            _prepare_adamax(s, h, k, r, m + r, lr[r], step)
-    elif optimizer == ADAGRAD:
-        for r in range(m):
-            _prepare_adagrad(s, h, k, r, m + r, lr[r], step)
-    elif optimizer == NADAM:
-        for r in range(m):
-            _prepare_nadam(s, h, k, r, m + r, lr[r], step)
-    elif optimizer == RADAM:
-        for r in range(m):
-            _prepare_radam(s, h, k, r, m + r, lr[r], step)
-
-
 @jit(inline="always")
 def _sgd_update(p, g, s, i, lr, step, h, k):
     momentum = h[MOMENTUM, i]
@@ -458,6 +435,44 @@ def _fixed_step_of_a_constant_code(optimizer, x, y, gx, gy, s, lr, step, h, k):
     return constant_code_step
 
 
+def fixed_step_all(optimizer, p, g, s, lr, step, h, k):
+    """One step of every run of a batch, for an optimizer code that is a constant of the
+    compiled caller (first-order only; nothing for any other code).
+
+    The runs are laid out as p = (x_0 .. x_{m-1}, y_0 .. y_{m-1}), with a column per
+    coordinate in ``s``, ``h``, ``k`` and ``lr``: run r's factors are prepared from column r
+    into columns r and m + r, then every coordinate is updated. Each is one loop over the
+    runs or coordinates with only that optimizer's arithmetic in it, which the compiler can
+    vectorise. Callable from compiled code only.
+    """
+    raise TypeError("fixed_step_all is called from compiled code only")
+
+
+@overload(fixed_step_all, inline="always")
+def _fixed_step_all_of_a_constant_code(optimizer, p, g, s, lr, step, h, k):
+    if not isinstance(optimizer, types.IntegerLiteral):
+        raise TypingError(f"fixed_step_all needs a constant optimizer code, not {optimizer}")
+    if optimizer.literal_value not in FIRST_ORDER_STEPS:  # Newton's method: see the engine
+
+        def no_first_order_step(optimizer, p, g, s, lr, step, h, k):
+            pass
+
+        return no_first_order_step
+    prepare, rule = FIRST_ORDER_STEPS[optimizer.literal_value]
+    prepares = prepare is not _prepare_nothing
+
+    def constant_code_step_all(optimizer, p, g, s, lr, step, h, k):
+        n = p.shape[0]
+        m = n // 2
+        if prepares:
+            for r in range(m):
+                prepare(s, h, k, r, m + r, lr[r], step)
+        for i in range(n):
+            p[i] = rule(p[i], g[i], s, i, lr[i], step, h, k)
+
+    return constant_code_step_all
+
+
 @jit(inline="always")
 def newton_direction(gx, gy, fxx, fxy, fyy, damping):
     """Solve (H + damping I) d = g for the 2x2 Hessian H; a singular system gives inf or NaN."""
@@ -465,42 +480,3 @@ def newton_direction(gx, gy, fxx, fxy, fyy, damping):
     c = fyy + damping
     det = a * c - fxy * fxy
     return (c * gx - fxy * gy) / det, (a * gy - fxy * gx) / det
-
-
-@jit
-def update_all(optimizer, p, g, s, lr, step, h, k):
-    """p[i] <- the update of every coordinate i, with its own rate lr[i] (first-order only).
-
-    The dispatch sits outside the loops so each loop can be vectorised across coordinates.
-    """
-    n = p.shape[0]
-    if optimizer == ADAM:
-        for i in range(n):
-            p[i] = _adam_rule(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == ADAMW:
-        for i in range(n):
-            p[i] = _adamw_rule(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == SGD:
-        for i in range(n):
-            p[i] = _sgd_update(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == ADAGRAD:
-        for i in range(n):
-            p[i] = _adagrad_update(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == ADADELTA:
-        for i in range(n):
-            p[i] = _adadelta_update(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == RMSPROP:
-        for i in range(n):
-            p[i] = _rmsprop_update(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == ADAMAX:
-        for i in range(n):
-            p[i] = _adamax_update(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == NADAM:
-        for i in range(n):
-            p[i] = _nadam_update(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == RADAM:
-        for i in range(n):
-            p[i] = _radam_update(p[i], g[i], s, i, lr[i], step, h, k)
-    elif optimizer == LION:
-        for i in range(n):
-            p[i] = _lion_update(p[i], g[i], s, i, lr[i], step, h, k)

@@ -90,7 +90,7 @@ def affine(schedule, q, t):
     return 1.0, 0.0
 
 
-@jit
+@jit(inline="always")
 def init_plateau(memory):
     memory[BEST] = np.inf
     memory[NUM_BAD_EPOCHS] = 0.0

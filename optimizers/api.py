@@ -521,7 +521,7 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     reached_at = np.empty(n, dtype=np.int64)
     diverged_at = np.empty(n, dtype=np.int64)
     surface, sp, optimizer, _, schedule, q, interval, source, gq, seed = run.kernel_args
-    E.batch_kernel(
+    E.batch_kernel(optimizer)(
         surface, np.tile(sp, (threads, 1)), optimizer, run.h, slots, values, schedule, q,
         interval, source, gq, seed,
         np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
@@ -641,15 +641,10 @@ def basins(
         p for p in run.surface.points
         if p.kind in (landscapes.GLOBAL_MINIMUM, landscapes.LOCAL_MINIMUM)
     )
-    label = np.full(starts.shape[0], BasinsResult.NOWHERE, dtype=np.int64)
-    # minima are few: one pass per minimum over the runs (no runs x minima x 2 temporary)
-    nearest = np.full(starts.shape[0], np.inf)
-    for index, point in enumerate(minima):
-        squared = (final_xy[:, 0] - point.x) ** 2 + (final_xy[:, 1] - point.y) ** 2
-        closer = (squared < nearest) & (squared <= radius * radius)
-        label[closer] = index
-        nearest = np.minimum(nearest, squared)
-    label[diverged_at >= 0] = BasinsResult.DIVERGED
+    minima_xy = np.array([(p.x, p.y) for p in minima], dtype=np.float64).reshape(-1, 2)
+    label = np.empty(starts.shape[0], dtype=np.int64)
+    E.nearest_minimum(final_xy, diverged_at, minima_xy, np.float64(radius),
+                      np.int64(BasinsResult.NOWHERE), np.int64(BasinsResult.DIVERGED), label)
     shape = (ys.size, xs.size)
     return BasinsResult(
         xs=xs, ys=ys, final_xy=final_xy.reshape(*shape, 2), minimum=label.reshape(shape),

@@ -456,7 +456,8 @@ def test_batch_kernel_has_one_signature_whatever_the_caller_passes():
     optimizers.sweep(data, "adam", (1, 1), 5, x_values=[0.1], y_param="beta1", y_values=[0.5],
                      gradient=GRADIENTS["minibatch"], seed=np.uint64(2))
     optimizers.basins(data, "newton", 3, resolution=3)
-    assert len(_engine.batch_kernel.signatures) == 1
+    for code in (_rules.ADAM, _rules.SGD, _rules.NEWTON, _rules.RMSPROP, _rules.LION):
+        assert len(_engine.batch_kernel(code).signatures) == 1, code
 
 
 def test_surface_evaluation_has_one_signature_whatever_the_caller_passes():

@@ -14,7 +14,7 @@ import landscapes
 import optimizers
 from landscapes import _surfaces
 from landscapes import formula as F
-from optimizers import _engine
+from optimizers import _engine, _rules
 
 # --- the notation --------------------------------------------------------------------------------
 
@@ -227,7 +227,8 @@ def test_many_formulas_share_one_compiled_signature():
                          y_values=[0.5])
         surface.f(np.linspace(-1, 1, 5), 0.5)
     # the kernels take a formula as data: one signature, whatever the formula
-    for kernel in (_engine.simulate_kernel, _engine.batch_kernel, _surfaces.evaluate_on):
+    for kernel in (_engine.simulate_kernel, _engine.batch_kernel(_rules.SGD),
+                   _surfaces.evaluate_on):
         assert len(kernel.signatures) == 1, kernel
     # (called from a kernel loaded from Numba's cache, the helpers record no signature at all)
     for function in (_surfaces.formula_value, _surfaces.formula_gradient,
