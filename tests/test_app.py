@@ -32,6 +32,12 @@ def _output(at: AppTest) -> tuple:
     return charts, tables, components, tuple(sorted(at.query_params.items()))
 
 
+def _key(widgets, name: str) -> str:
+    """The key of the control called ``name`` (keys read page.generation.name[.detail])."""
+    return next(w.key for w in widgets if w.key and (
+        (part := w.key.split(".", 2)[-1]) == name or part.startswith(f"{name}.")))
+
+
 def _clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -117,11 +123,9 @@ def test_compare_shared_learning_rate_switch():
 
 def test_explore_schedule_and_noisy_gradient():
     at = _open("explore")
-    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("schedule.name"))
-                 ).set_value("step").run()
+    at.selectbox(key=_key(at.selectbox, "schedule.name")).set_value("step").run()
     _clean(at)
-    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("gradient.name"))
-                 ).set_value("noisy").run()
+    at.selectbox(key=_key(at.selectbox, "gradient.name")).set_value("noisy").run()
     _clean(at)
     assert at.query_params["schedule"].startswith("step")
     assert at.query_params["gradient"].startswith("noisy")
@@ -145,8 +149,7 @@ def test_a_typed_formula_from_a_link_runs_and_shows_its_latex(page):
 
 def test_explore_typed_formula_good_then_bad():
     at = _open("explore")
-    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("surface.name"))
-                 ).set_value("custom").run()
+    at.selectbox(key=_key(at.selectbox, "surface.name")).set_value("custom").run()
     _clean(at)
     box = next(t.key for t in at.text_input if t.key.endswith(".formula"))
     at.text_input(key=box).set_value("sin(x)*cos(y) + 0.1*x^2").run()
@@ -182,13 +185,11 @@ def test_a_data_surface_from_a_link_runs_with_its_batches_and_seeds():
 
 def test_explore_with_a_data_surface_and_a_batch_size():
     at = _open("explore")
-    gradient = next(s for s in at.selectbox if s.key.endswith("gradient.name"))
+    gradient = at.selectbox(key=_key(at.selectbox, "gradient.name"))
     assert "Mini-batches of the data" not in gradient.options  # only for data surfaces
-    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("surface.name"))
-                 ).set_value("linear_regression").run()
+    at.selectbox(key=_key(at.selectbox, "surface.name")).set_value("linear_regression").run()
     _clean(at)
-    at.selectbox(key=next(s.key for s in at.selectbox if s.key.endswith("gradient.name"))
-                 ).set_value("minibatch").run()
+    at.selectbox(key=_key(at.selectbox, "gradient.name")).set_value("minibatch").run()
     _clean(at)
     before = _output(at)
     at.number_input(key=next(n.key for n in at.number_input if n.key.endswith("batch_size"))
@@ -208,12 +209,6 @@ def test_explore_with_a_data_surface_and_a_batch_size():
 COMPARE_DATA_LINK = {"surface": "linear_regression(size=120,noise=0.8)",
                      "runs": "sgd(lr=0.05);sgd(lr=0.05,batch_size=8);sgd(lr=0.05,batch_size=1)",
                      "steps": "150", "seed": "3"}
-
-
-def _key(widgets, name: str) -> str:
-    """The key of the control called ``name`` (keys read page.generation.name[.detail])."""
-    return next(w.key for w in widgets if w.key and (
-        (part := w.key.split(".", 2)[-1]) == name or part.startswith(f"{name}.")))
 
 
 def _map(at: AppTest) -> dict:
