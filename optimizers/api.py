@@ -4,6 +4,8 @@
              seed=0, **hyperparameters) -> Trajectory
     sweep(...)  -> SweepResult     one optimizer over a grid of two hyperparameters
     basins(...) -> BasinsResult    which minimum each start point of a grid reaches
+    outcome(path, landscape) -> Outcome   how a run ended, in words: on the map, left it,
+                                          or diverged
 
 Every bad input raises ``ValueError`` with a message that names the parameter, the value and
 what is allowed. Divergence is not an error: it is reported in the result.
@@ -148,6 +150,49 @@ class BasinsResult:
 
     NOWHERE = -1
     DIVERGED = -2
+
+
+IN_THE_WINDOW = "in the window"
+LEFT_THE_MAP = "left the map"
+DIVERGED = "diverged"
+OUTCOME_KINDS = (IN_THE_WINDOW, LEFT_THE_MAP, DIVERGED)
+"""How a run can end (``Outcome.kind``)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ended (see :func:`outcome` for the rule).
+
+    ``kind`` is one of ``OUTCOME_KINDS``; ``step`` the point index the words name (None for a
+    run that ended in the window); ``unbounded`` that the loss falls without bound the way the
+    run left.
+    """
+
+    kind: str
+    step: int | None = None
+    unbounded: bool = False
+
+    @property
+    def diverged(self) -> bool:
+        return self.kind == DIVERGED
+
+    @property
+    def label(self) -> str:
+        """The words a chart writes at the run's end: empty for a run that ended in the
+        window, else "left the map at step k" or "diverged at step k"."""
+        if self.kind == IN_THE_WINDOW:
+            return ""
+        return f"{self.kind} at step {self.step}"
+
+    @property
+    def text(self) -> str:
+        """The words a table or an export gives: the label, "ended in the window", and why a
+        run that left may never come back."""
+        if self.kind == IN_THE_WINDOW:
+            return "ended in the window"
+        if self.unbounded:
+            return f"{self.label} (the loss falls without bound this way)"
+        return self.label
 
 
 # --- validation and coercion -------------------------------------------------------------------
@@ -650,3 +695,60 @@ def basins(
         xs=xs, ys=ys, final_xy=final_xy.reshape(*shape, 2), minimum=label.reshape(shape),
         minima=minima, radius=float(radius),
     )
+
+
+# --- how a run ended ---------------------------------------------------------------------------
+
+
+def _outside(xy: np.ndarray, bounds) -> np.ndarray:
+    (x0, x1), (y0, y1) = bounds
+    return ~((x0 <= xy[:, 0]) & (xy[:, 0] <= x1) & (y0 <= xy[:, 1]) & (xy[:, 1] <= y1))
+
+
+def outcome(path: Trajectory, landscape: str | Landscape) -> Outcome:
+    """How ``path`` ended on ``landscape``: in the plot window, off it, or diverged.
+
+    The kernels stop a run at its first unusable point d (``diverged_at``: not finite, or
+    outside the escape box, ``ESCAPE_FACTOR`` windows wide). That alone does not say whether
+    the run blew up or walked away downhill, so with x_0 .. x_m the recorded points, f the
+    loss over all the data (the surface, not a mini-batch's) and k the first point of the
+    run's last stretch outside the window ``landscape.bounds`` (none when x_m is inside):
+
+    * **diverged at step d**: the run was stopped and either f(x_m) >= f(x_0) (the loss rose
+      above the start's: a blow-up) or x_m is inside the window (it jumped out in one step,
+      or hit a point where f is undefined: nothing was seen leaving);
+    * **left the map at step k**: x_m is outside the window and the run did not blow up
+      (it was not stopped, or was stopped with f(x_m) < f(x_0)). The loss falls without bound
+      that way (``unbounded``) when the surface has no known floor (``minimum_value`` is
+      -inf), the loss fell below the start's and kept falling past the exit
+      (f(x_m) < f(x_k)), and the slope did not flatten: ||grad f(x_m)|| >= ||grad f(x_k)||
+      (a run heading for a minimum outside the window slows down as it nears it);
+    * **in the window**: every other run, including one that left the window and came back.
+
+    Pure: reads the path and evaluates f and its gradient at a few of its points.
+    """
+    surface = _landscape(landscape)
+    xy = np.asarray(path.xy, dtype=np.float64).reshape(-1, 2)
+    stopped = path.diverged_at is not None
+    if xy.shape[0] == 0:  # the start itself was unusable
+        return Outcome(DIVERGED, int(path.diverged_at or 0))
+    outside = _outside(xy, surface.bounds)
+    exit_at = None
+    if outside[-1]:
+        inside = np.nonzero(~outside)[0]
+        exit_at = int(inside[-1]) + 1 if inside.size else 0
+    f = surface.f(xy[[0, -1], 0], xy[[0, -1], 1])
+    start_loss, final_loss = float(f[0]), float(f[1])
+    fell = final_loss < start_loss
+    if stopped and (not fell or exit_at is None):
+        return Outcome(DIVERGED, int(path.diverged_at))
+    if exit_at is None:
+        return Outcome(IN_THE_WINDOW)
+    unbounded = False
+    if fell and math.isinf(surface.minimum_value):
+        ends = xy[[exit_at, -1]]
+        exit_loss = float(surface.f(ends[0, 0], ends[0, 1]))
+        gx, gy = surface.grad(ends[:, 0], ends[:, 1])
+        slope = np.hypot(gx, gy)
+        unbounded = bool(final_loss < exit_loss and slope[1] >= slope[0])
+    return Outcome(LEFT_THE_MAP, exit_at, unbounded)

@@ -426,3 +426,62 @@ def test_decoupled_weight_decay_shrinks_adamws_point_but_not_adams_gradient():
     # The first Adam step is lr * sign(g) (m_hat / sqrt(v_hat) = g / |g|), whatever g is.
     step = plain_adam.xy[1] - plain_adam.xy[0]
     np.testing.assert_allclose(adamw.xy[1], adam_from_shrunk.xy[0] + step, rtol=1e-9)
+
+
+# --- how a run ended: on the map, off it, or diverged -------------------------------------------
+
+# (surface: a registry name or a typed formula "f = ...", optimizer, lr, steps, start (None: the
+#  surface's), the words optimizers.outcome gives)
+OUTCOMES = [
+    ("saddle", "sgd", 0.1, 300, None,
+     "left the map at step 30 (the loss falls without bound this way)"),
+    ("monkey_saddle", "sgd", 0.05, 500, None,
+     "left the map at step 41 (the loss falls without bound this way)"),
+    ("saddle", "adam", 0.1, 500, None,  # never reaches the escape box, still unbounded
+     "left the map at step 20 (the loss falls without bound this way)"),
+    ("f = -x^2", "sgd", 0.1, 300, None,
+     "left the map at step 3 (the loss falls without bound this way)"),
+    ("f = (x-5)^2 + y^2", "sgd", 0.1, 300, (0.0, 1.0),  # to a minimum outside the window
+     "left the map at step 5"),
+    ("f = exp(-x) + y^2", "sgd", 1.0, 300, (2.0, 1.0),  # falls, but towards a floor
+     "left the map at step 13"),
+    ("rosenbrock", "sgd", 0.01, 200, None, "diverged at step 4"),
+    ("quadratic", "sgd", 0.2, 200, None, "diverged at step 5"),
+    ("f = log(x) + y^2", "sgd", 0.1, 300, None, "diverged at step 31"),  # into x <= 0
+    ("rosenbrock", "adam", 0.05, 500, None, "ended in the window"),
+    ("saddle", "sgd", 0.001, 300, None, "ended in the window"),
+    ("goldstein_price", "adam", 0.5, 500, None, "ended in the window"),  # out and back
+]
+
+
+def _surface(name):
+    return landscapes.from_formula(name[4:]) if name.startswith("f = ") else landscapes.get(name)
+
+
+@pytest.mark.parametrize(("surface_name", "optimizer", "lr", "steps", "start", "words"), OUTCOMES,
+                         ids=[f"{row[0]}-{row[1]}-{row[2]:g}" for row in OUTCOMES])
+def test_outcome_tells_escaping_from_diverging(surface_name, optimizer, lr, steps, start, words):
+    surface = _surface(surface_name)
+    path = optimizers.simulate(surface, optimizer, start or surface.start, steps, lr=lr)
+    result = optimizers.outcome(path, surface)
+    assert result.text == words
+    assert result.kind in optimizers.OUTCOME_KINDS
+    assert result.diverged == words.startswith("diverged")
+    assert result.label == ("" if result.kind == "in the window" else words.split(" (")[0])
+    if result.kind == "left the map":  # the first point of the last stretch off the map
+        (x0, x1), (y0, y1) = surface.bounds
+        inside = [x0 <= x <= x1 and y0 <= y <= y1 for x, y in path.xy]
+        assert inside[result.step - 1] and not any(inside[result.step:])
+
+
+def test_outcome_of_a_run_whose_start_is_unusable_is_divergence_at_step_0():
+    surface = landscapes.from_formula("log(x)")
+    path = optimizers.simulate(surface, "sgd", (-1.0, 0.0), 10)
+    assert optimizers.outcome(path, surface) == optimizers.Outcome("diverged", 0)
+
+
+def test_outcome_reads_a_minibatch_run_by_the_loss_over_all_the_data():
+    surface = landscapes.from_data("linear_regression", size=40)
+    path = optimizers.simulate(surface, "sgd", surface.start, 50, lr=0.05,
+                               gradient={"name": "minibatch", "batch_size": 4})
+    assert optimizers.outcome(path, surface).text == "ended in the window"
