@@ -194,18 +194,19 @@ def sweep_heatmap(
     data = [
         {
             "type": "heatmap", "x": x_labels, "y": y_labels, "z": z,
-            "text": text, "colorscale": "Viridis", "reversescale": True,
+            "colorscale": "Viridis", "reversescale": True,
             "colorbar": {"title": {"text": ("log₁₀ " if log_values else "") + value_title}},
-            "hovertemplate": f"{x_title} = %{{x}}<br>{y_title} = %{{y}}<br>"
-                             f"{value_title}: %{{text}}<extra></extra>",
-            "xgap": 1, "ygap": 1,
+            "hoverinfo": "skip", "xgap": 1, "ygap": 1,
         },
-        {
+        {  # Streamlit reports clicks on scatter points only: one invisible point per cell
             "type": "scatter", "mode": "markers",
             "x": [x_labels[i] for i in gx.ravel()], "y": [y_labels[j] for j in gy.ravel()],
             "customdata": np.column_stack([gx.ravel(), gy.ravel()]).tolist(),
+            "text": [cell for row in text for cell in row],
+            "hovertemplate": f"{x_title} = %{{x}}<br>{y_title} = %{{y}}<br>"
+                             f"{value_title}: %{{text}}<br>click to open in Explore<extra></extra>",
             "marker": {"size": 14, "opacity": 0.0, "color": "#000000"},
-            "hoverinfo": "skip", "showlegend": False, "name": "cells",
+            "showlegend": False, "name": "cells",
         },
     ]
     bad = [(x_labels[i], y_labels[j]) for j, i in zip(*np.nonzero(diverged), strict=True)]
@@ -219,7 +220,9 @@ def sweep_heatmap(
         })
     layout = _base_layout("", height, x_title + (" (log scale)" if log_x else ""),
                           y_title + (" (log scale)" if log_y else ""), False)
-    layout.update(hovermode="closest", clickmode="event+select", dragmode="select")
+    # Any point in a cell is nearest that cell's centre, so a click anywhere picks the cell.
+    # (The figure must not set clickmode or dragmode: Streamlit's selection relies on its own.)
+    layout.update(hovermode="closest", hoverdistance=-1)
     layout["xaxis"].update(type="category", showgrid=False)
     layout["yaxis"].update(type="category", showgrid=False)
     layout["margin"]["t"] = 20

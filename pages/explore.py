@@ -3,7 +3,6 @@
 import streamlit as st
 
 import figures
-from optimizers.specs import OPTIMIZERS_BY_NAME
 from ui import compute, page_state, widgets
 from ui import state as S
 
@@ -19,19 +18,7 @@ def explore() -> None:
     with st.sidebar:
         surface, steps, start = widgets.surface_section(c, ps, custom=True, with_data=True)
         st.subheader("Optimizers")
-        chosen = st.multiselect(
-            "optimizers", list(OPTIMIZERS_BY_NAME), default=[r.optimizer for r in c.runs],
-            max_selections=S.MAX_RUNS, key=ps.key("optimizers"),
-            format_func=lambda n: OPTIMIZERS_BY_NAME[n].title,
-        )
-        if not chosen:
-            st.error("Pick at least one optimizer (up to 8). Showing the previous choice.")
-        before = {r.optimizer: r for r in c.runs}
-        runs = []
-        for name in chosen or list(before):
-            with st.expander(f"{OPTIMIZERS_BY_NAME[name].title}: hyperparameters"):
-                runs.append(widgets.run_editor(before.get(name, S.run(name)),
-                                               ps.key(f"run.{name}"), choose_optimizer=False))
+        runs = widgets.optimizer_runs(c.runs, ps)
         st.subheader("Gradient")
         gradient, seed = widgets.gradient_picker(c.gradient, c.seed, ps.key("gradient"),
                                                  surface)
@@ -42,7 +29,7 @@ def explore() -> None:
         schedule = widgets.schedule_picker(c.schedule, ps.key("schedule"), surface=surface,
                                            gradient=gradient)
 
-    config = S.ExploreConfig(surface, tuple(runs), schedule, gradient, seed, steps, start, seeds)
+    config = S.ExploreConfig(surface, runs, schedule, gradient, seed, steps, start, seeds)
     ps.save(config)
     scene = compute.Scene(surface, config.runs, steps, start, schedule, gradient, seed,
                           seeds=seeds, reference=True)

@@ -39,13 +39,27 @@ def sensitivity() -> None:
         st.subheader("Basins of attraction")
         basin_resolution = st.slider("start points per side", *S.BASIN_RESOLUTION_RANGE,
                                      c.basin_resolution, key=ps.key("basin_resolution"))
-    config = S.SensitivityConfig(surface, the_run, steps, start, x_param, y_param, resolution,
-                                 metric, tolerance, basin_resolution)
-    ps.save(config)
 
     scene = compute.Scene(surface, (the_run,), steps, start)
-    xs = compute.grid_values(spec.hyperparameter(x_param), resolution)
-    ys = compute.grid_values(spec.hyperparameter(y_param), resolution)
+    same_axes = (the_run.optimizer, x_param, y_param) == (c.run.optimizer, c.x_param, c.y_param)
+    suggested = {name: compute.suggested_range(scene, name) for name in (x_param, y_param)}
+    x_cell, y_cell = st.columns(2)
+    spans = []
+    for cell, axis, name, before in ((x_cell, "x", x_param, c.x_range),
+                                     (y_cell, "y", y_param, c.y_range)):
+        with cell:
+            spans.append(widgets.sweep_range_input(
+                spec.name, name, before if same_axes else None, suggested[name],
+                ps.key(f"{axis}_range"), axis))
+    x_range, y_range = spans
+    config = S.SensitivityConfig(surface, the_run, steps, start, x_param, y_param, resolution,
+                                 metric, tolerance, basin_resolution, x_range, y_range)
+    ps.save(config)
+
+    xs = compute.grid_values(spec.hyperparameter(x_param), resolution,
+                             x_range or suggested[x_param])
+    ys = compute.grid_values(spec.hyperparameter(y_param), resolution,
+                             y_range or suggested[y_param])
     try:
         with st.spinner(f"Running {resolution * resolution} runs of {steps} steps…"):
             result = compute.sweep(scene, x_param, xs, y_param, ys, tolerance)

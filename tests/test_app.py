@@ -79,6 +79,43 @@ def test_learning_rate_at_its_slider_extremes(lr):
     assert at.query_params["runs"].startswith(f"sgd(lr={lr})")
 
 
+def test_explore_link_may_name_an_optimizer_twice():
+    # a teacher's "Adam at two learning rates", or a Compare link pasted into Explore
+    at = _open("explore", {"runs": "adam(lr=0.01);adam(lr=0.1);sgd(lr=0.001)"})
+    _clean(at)
+    assert not at.warning
+    assert [e.label for e in at.expander if "hyper" in e.label] == [
+        "Adam #1: hyperparameters", "Adam #2: hyperparameters",
+        "Gradient descent (SGD): hyperparameters"]
+    assert at.query_params["runs"] == "adam(lr=0.01);adam(lr=0.1);sgd(lr=0.001)"
+
+
+def test_explore_run_cards_add_and_remove_a_repeated_run():
+    at = _open("explore", {"runs": "adam(lr=0.01)"})
+    at.button(key=_key(at.button, "run.adam.add")).click().run()
+    _clean(at)
+    assert at.query_params["runs"] == "adam(lr=0.01);adam(lr=0.01)"
+    at.button(key=_key(at.button, "run.adam.2.remove")).click().run()
+    _clean(at)
+    assert at.query_params["runs"] == "adam(lr=0.01)"
+    assert [e.label for e in at.expander if "hyper" in e.label] == ["Adam: hyperparameters"]
+
+
+def test_sensitivity_axes_span_the_suggested_range_or_the_users():
+    # SGD on Rosenbrock diverges for lr above ~3e-3: the suggested lr axis stops there
+    at = _open("sensitivity", {"surface": "rosenbrock", "run": "sgd(lr=0.001)", "x": "lr",
+                               "y": "momentum", "resolution": "5"})
+    _clean(at)
+    lr_axis = at.select_slider(key=_key(at.select_slider, "x_range"))
+    low, high = lr_axis.value
+    assert 1e-5 <= low < high <= 1e-2
+    assert "x_range" not in at.query_params  # the suggestion is not pinned in the link
+    lr_axis.set_value((1e-4, 1e-3)).run()
+    _clean(at)
+    assert at.query_params["x_range"] == "0.0001,0.001"
+    assert at.selectbox(key=_key(at.selectbox, "cell_x")).options[0] == "0.0001"
+
+
 def test_explore_extremes_diverge_without_a_traceback():
     at = _open("explore", {"runs": "sgd(lr=10);adam(lr=10)", "surface": "goldstein_price",
                            "steps": "3000"})

@@ -23,7 +23,8 @@ CONFIGS = {
                    S.schedule_setting("reduce_on_plateau", patience=5.0)),
         focus="reduce_on_plateau"),
     "sensitivity": S.SensitivityConfig(run=S.run("adam", lr=0.01), x_param="beta1",
-                                       y_param="beta2", resolution=7, metric="steps"),
+                                       y_param="beta2", resolution=7, metric="steps",
+                                       x_range=(0.5, 0.95), y_range=(0.9, 0.9999)),
     "learn": S.LearnConfig(optimizer="lion", surface="ackley", lr_small=0.0001, batch_size=64),
 }
 
@@ -104,6 +105,10 @@ def test_good_fields_survive_next_to_bad_ones():
     ("sensitivity", {"x": "amsgrad", "run": "adam"}, "'x'"),
     ("sensitivity", {"metric": "speed"}, "'metric'"),
     ("sensitivity", {"resolution": "1000"}, "'resolution'"),
+    ("sensitivity", {"x_range": "0.1"}, "'x_range'"),
+    ("sensitivity", {"x_range": "0.1,0.01"}, "'x_range'"),
+    ("sensitivity", {"x_range": "0,0.1"}, "'x_range'"),  # lr > 0
+    ("sensitivity", {"y_range": "0.5,1.5"}, "'y_range'"),  # momentum <= 1
     ("learn", {"optimizer": "sgdd"}, "'optimizer'"),
     ("learn", {"batch_size": "0"}, "'batch_size'"),
 ])

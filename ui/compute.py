@@ -16,6 +16,8 @@ import streamlit as st
 import figures
 import landscapes
 import optimizers
+from optimizers.specs import OPTIMIZERS_BY_NAME
+from ui import state as S
 from ui.state import RunConfig, Setting, is_data, landscape_of
 
 GRID = 200
@@ -288,11 +290,45 @@ def basins(scene: Scene, resolution: int) -> optimizers.BasinsResult:
     )
 
 
-def grid_values(hp, count: int) -> tuple[float, ...]:
-    """``count`` values over a hyperparameter's slider range (log-spaced where the spec says)."""
-    low, high = hp.slider_range
+def grid_values(hp, count: int, span: tuple[float, float] | None = None) -> tuple[float, ...]:
+    """``count`` values from ``span`` (by default the slider range), log-spaced where the spec
+    says."""
+    low, high = span or hp.slider_range
     values = np.geomspace(low, high, count) if hp.log else np.linspace(low, high, count)
     return tuple(float(f"{v:.4g}") for v in values)
+
+
+PROBE_VALUES = 41
+"""How many values of a log-scale hyperparameter the range probe tries over its slider range."""
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def suggested_range(scene: Scene, name: str) -> tuple[float, float]:
+    """A sweep axis for hyperparameter ``name`` that suits this run and surface.
+
+    Linear hyperparameters (β1, momentum …) keep their slider range. A log-scale one is probed:
+    the run is repeated at ``PROBE_VALUES`` values over the slider range, the others held, and
+    the axis spans three decades up to the smallest value that diverged, so the edge of
+    stability sits at the right of the heatmap instead of a block of diverged columns. With no
+    divergence (or only divergence) in the probe, or settings the core refuses (the sweep then
+    says why), the slider range is kept.
+    """
+    the_run = scene.runs[0]
+    hp = OPTIMIZERS_BY_NAME[the_run.optimizer].hyperparameter(name)
+    low, high = hp.slider_range
+    other = next((p for p in S.sweepable(the_run.optimizer) if p != name), None)
+    if not hp.log or other is None:
+        return (low, high)
+    try:
+        probe = sweep(scene, name, grid_values(hp, PROBE_VALUES), other,
+                      (the_run.kwargs()[other],), tolerance=1.0)
+    except ValueError:  # settings the core refuses: the sweep itself says why
+        return (low, high)
+    diverged = probe.diverged_at[0] >= 0
+    if diverged.all() or not diverged.any():
+        return (low, high)
+    edge = float(probe.x_values[np.argmax(diverged)])
+    return (max(low, float(f"{edge / 1e3:.2g}")), edge)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

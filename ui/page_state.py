@@ -87,3 +87,17 @@ def start_from_click(page: str, key: str) -> None:
         return
     start = (round(float(click["x"]), 4), round(float(click["y"]), 4))
     replace_config(page, replace(config, start=start))
+
+
+def edit_runs(page: str, index: int, action: str) -> None:
+    """Callback of a run card's buttons: ``copy`` run ``index`` (inserted after it) or
+    ``remove`` it. The widgets are re-keyed, so every card shows its run's values."""
+    config = st.session_state.get(f"_{page}.config")
+    if config is None or not 0 <= index < len(config.runs):
+        return
+    runs = list(config.runs)
+    if action == "copy":
+        runs.insert(index + 1, runs[index])
+    elif len(runs) > 1:
+        del runs[index]
+    replace_config(page, replace(config, runs=tuple(runs)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import plotly
@@ -34,9 +35,14 @@ def figure_id(figure_json: str) -> str:
 
 
 def animated_chart(figure_json: str, *, height: int, key: str, clickable: bool = False,
-                   on_click=None, args: tuple = ()):
-    """Show an animated figure (a JSON string). Returns the last click {x, y, seq} or None."""
+                   on_click: Callable[[], None] | None = None):
+    """Show an animated figure (a JSON string). Returns the last click {x, y, seq} or None.
+
+    ``on_click`` takes no arguments: a component's ``on_change`` gets none (every keyword of
+    the component call, ``args`` included, is sent to the browser instead), so bind what the
+    callback needs beforehand (``functools.partial``).
+    """
     return _player(
         figure=figure_json, figure_id=figure_id(figure_json), height=height + 10,
-        clickable=clickable, key=key, default=None, on_change=on_click, args=args,
+        clickable=clickable, key=key, default=None, on_change=on_click,
     )

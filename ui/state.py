@@ -337,6 +337,8 @@ class SensitivityConfig:
     metric: str = "final_loss"
     tolerance: float = 1e-4
     basin_resolution: int = 80
+    x_range: tuple[float, float] | None = None  # None: the range suggested for the run
+    y_range: tuple[float, float] | None = None
 
 
 METRICS = {"final_loss": "final loss", "steps": "steps to converge"}
@@ -638,6 +640,21 @@ class _Reader:
             return default
         return value
 
+    def span(self, key: str, problem) -> tuple[float, float] | None:
+        """Two numbers ``low,high`` that ``problem`` accepts (None: not given or refused)."""
+        if key not in self.query:
+            return None
+        try:
+            low, high = (_float(v) for v in self.query[key].split(","))
+        except ValueError:
+            self.ignore(key, f"{self.query[key]!r} is not a pair low,high")
+            return None
+        why = problem((low, high))
+        if why:
+            self.ignore(key, why)
+            return None
+        return (low, high)
+
     def start(self, surface: Setting) -> tuple[float, float] | None:
         if "start" not in self.query:
             return None
@@ -832,7 +849,7 @@ def schedules_from_query(query: dict[str, str]) -> tuple[SchedulesConfig, list[s
 # --- Sensitivity ---------------------------------------------------------------------------------
 
 SENSITIVITY_FIELDS = ("surface", "run", "steps", "start", "x", "y", "resolution", "metric",
-                      "tolerance", "basin_resolution")
+                      "tolerance", "basin_resolution", "x_range", "y_range")
 
 
 def sweepable(optimizer: str) -> list[str]:
@@ -848,7 +865,19 @@ def sensitivity_to_query(config: SensitivityConfig) -> dict[str, str]:
     q.update(x=config.x_param, y=config.y_param, resolution=str(config.resolution),
              metric=config.metric, tolerance=f"{config.tolerance:.10g}",
              basin_resolution=str(config.basin_resolution))
+    for axis, span in (("x_range", config.x_range), ("y_range", config.y_range)):
+        if span is not None:
+            q[axis] = ",".join(_exact(v) for v in span)
     return q
+
+
+def sweep_range_problem(optimizer: str, name: str, span: tuple[float, float]) -> str | None:
+    """Why ``span`` cannot be a sweep axis of hyperparameter ``name`` (None: it can)."""
+    low, high = span
+    if not low < high:
+        return f"Invalid {name} range: {low:g} to {high:g} (the first end must be the smaller)"
+    hp = OPTIMIZERS_BY_NAME[optimizer].hyperparameter(name)
+    return hp.problem(low) or hp.problem(high)
 
 
 def sensitivity_from_query(query: dict[str, str]) -> tuple[SensitivityConfig, list[str]]:
@@ -874,6 +903,10 @@ def sensitivity_from_query(query: dict[str, str]) -> tuple[SensitivityConfig, li
         tolerance=r.number("tolerance", d.tolerance, *TOLERANCE_RANGE),
         basin_resolution=r.integer("basin_resolution", d.basin_resolution,
                                    *BASIN_RESOLUTION_RANGE),
+        x_range=r.span("x_range", lambda span: sweep_range_problem(the_run.optimizer, x_param,
+                                                                    span)),
+        y_range=r.span("y_range", lambda span: sweep_range_problem(the_run.optimizer, y_param,
+                                                                    span)),
     )
     return config, r.problems
 

@@ -7,6 +7,7 @@ message is shown right under the control, while the page falls back to the last 
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -87,6 +88,49 @@ def run_editor(the_run: S.RunConfig, key: str, *, choose_optimizer: bool = True,
         st.error(problem)
         return the_run if the_run.optimizer == name else S.run(name)
     return S.run(name, **values)
+
+
+def optimizer_runs(runs: tuple[S.RunConfig, ...], page) -> tuple[S.RunConfig, ...]:
+    """Explore's runs: optimizers picked by name, each a run with its own hyperparameters.
+
+    An optimizer may run more than once (Adam at two learning rates, as a teacher's link or a
+    pasted Compare link asks): its runs sit together, each in its own card, and each card can
+    add another run of its optimizer or remove itself.
+    """
+    from ui import page_state
+
+    names = list(dict.fromkeys(r.optimizer for r in runs))
+    chosen = st.multiselect(
+        "optimizers", list(OPTIMIZERS_BY_NAME), default=names, max_selections=S.MAX_RUNS,
+        key=page.key("optimizers"), format_func=lambda n: OPTIMIZERS_BY_NAME[n].title,
+    )
+    if not chosen:
+        st.error(f"Pick at least one optimizer (up to {S.MAX_RUNS} runs). "
+                 "Showing the previous choice.")
+        chosen = names
+    by_name = {name: [r for r in runs if r.optimizer == name] or [S.run(name)]
+               for name in chosen}
+    total = sum(len(copies) for copies in by_name.values())
+    edited: list[S.RunConfig] = []
+    for name, copies in by_name.items():
+        title = OPTIMIZERS_BY_NAME[name].title
+        for k, the_run in enumerate(copies, start=1):
+            numbered = f"{title} #{k}" if len(copies) > 1 else title
+            index = len(edited)
+            with st.expander(f"{numbered}: hyperparameters"):
+                key = page.key(f"run.{name}" if k == 1 else f"run.{name}.{k}")
+                edited.append(run_editor(the_run, key, choose_optimizer=False))
+                add, remove = st.columns(2)
+                add.button(f"＋ another {title} run", key=f"{key}.add",
+                           disabled=total >= S.MAX_RUNS,
+                           help=f"Run {title} again, e.g. at another learning rate "
+                                f"(up to {S.MAX_RUNS} runs in all).",
+                           on_click=page_state.edit_runs, args=(page.page, index, "copy"))
+                if len(copies) > 1:
+                    remove.button("✕ remove this run", key=f"{key}.remove",
+                                  on_click=page_state.edit_runs,
+                                  args=(page.page, index, "remove"))
+    return tuple(edited)
 
 
 def _surface_title(name: str) -> str:
@@ -413,7 +457,8 @@ def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | Non
     with left:
         map_key = page.key("map")
         player.animated_chart(figure_json, height=height, key=map_key, clickable=True,
-                              on_click=page_state.start_from_click, args=(page.page, map_key))
+                              on_click=functools.partial(page_state.start_from_click,
+                                                         page.page, map_key))
     with right:
         step_charts(runs_data, view, page.key("curves"), stacked=not wide, only=only,
                     schedule=scene.schedule)
@@ -540,7 +585,8 @@ def leaderboard(runs_data: list[dict], landscape, tolerance: float) -> None:
 
 
 def cell_picker(chart_key: str, x_key: str, y_key: str):
-    """A selection callback for the sweep heatmap: the clicked cell fills the two pickers."""
+    """A selection callback for the sweep heatmap: the clicked cell fills the two pickers and
+    asks ``open_cell_in_explore`` to open it."""
 
     def picked() -> None:
         state = st.session_state.get(chart_key)
@@ -550,17 +596,20 @@ def cell_picker(chart_key: str, x_key: str, y_key: str):
             i, j = cells[0][:2]
             st.session_state[x_key] = int(i)
             st.session_state[y_key] = int(j)
+            st.session_state[f"{x_key}.clicked"] = True
 
     return picked
 
 
 def open_cell_in_explore(scene, x_param: str, xs, y_param: str, ys, x_key: str,
                          y_key: str) -> None:
-    """Pick a cell (click it, or use these pickers) and open that run in Explore."""
+    """Open a cell's run in Explore: at once when the cell was clicked, or with these pickers
+    and the button (from the keyboard)."""
     st.session_state.setdefault(x_key, 0)
     st.session_state.setdefault(y_key, 0)
     st.session_state[x_key] = min(st.session_state[x_key], len(xs) - 1)
     st.session_state[y_key] = min(st.session_state[y_key], len(ys) - 1)
+    clicked = st.session_state.pop(f"{x_key}.clicked", False)
     left, middle, right = st.columns([2, 2, 2], vertical_alignment="bottom")
     i = left.selectbox(f"cell: {x_param}", range(len(xs)), format_func=lambda k: fmt(xs[k]),
                        key=x_key)
@@ -571,11 +620,43 @@ def open_cell_in_explore(scene, x_param: str, xs, y_param: str, ys, x_key: str,
     if problem:
         middle.error(problem)
         return
-    if right.button(f"Open {x_param}={fmt(xs[i])}, {y_param}={fmt(ys[j])} in Explore",
-                    type="primary", key=f"{x_key}.open"):
+    pressed = right.button(f"Open {x_param}={fmt(xs[i])}, {y_param}={fmt(ys[j])} in Explore",
+                           type="primary", key=f"{x_key}.open")
+    if clicked or pressed:
         st.switch_page("pages/explore.py",
                        query_params=S.explore_link(scene.surface, the_run, scene.steps,
                                                    scene.start))
+
+
+def sweep_range_input(optimizer: str, name: str, span: tuple[float, float] | None,
+                      suggested: tuple[float, float], key: str, axis: str
+                      ) -> tuple[float, float] | None:
+    """The values a sweep axis covers: a two-handled slider over the hyperparameter's range,
+    at ``span`` or else the ``suggested`` range. Returns None while it shows the suggestion
+    (which follows the run and surface), else the chosen range."""
+    hp = OPTIMIZERS_BY_NAME[optimizer].hyperparameter(name)
+    low, high = hp.slider_range
+    current = span or suggested
+    help_text = (f"The {name} values along the heatmap's {axis} axis. Suggested for this run "
+                 f"and surface: {fmt(suggested[0])} to {fmt(suggested[1])}"
+                 + (" (up to where a quick probe of the run diverged)." if hp.log else "."))
+    label = f"{axis} range: {name}"
+    widget_key = f"{key}.{optimizer}.{name}.{suggested[0]:g}.{suggested[1]:g}"
+    if hp.log:
+        options = sorted(set(log_options(min(low, current[0]), max(high, current[1])))
+                         | {*current, *suggested})
+        chosen = st.select_slider(label, options=options, value=current, format_func=fmt,
+                                  key=widget_key, help=help_text)
+    else:
+        chosen = st.slider(label, float(min(low, current[0])), float(max(high, current[1])),
+                           (float(current[0]), float(current[1])),
+                           step=_float_step(low, high), key=widget_key, help=help_text)
+    chosen = (float(chosen[0]), float(chosen[1]))
+    problem = S.sweep_range_problem(optimizer, name, chosen)
+    if problem:
+        st.error(f"{problem}. Using {fmt(current[0])} to {fmt(current[1])}.")
+        return span
+    return None if chosen == tuple(suggested) else chosen
 
 
 def basins_section(scene, resolution: int) -> None:
