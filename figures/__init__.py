@@ -7,7 +7,8 @@ unit-tested and measured without a browser.
 from figures.animation import (
     FRAME_CAP,
     animated_paths,
-    diverged_label,
+    end_label,
+    end_text,
     frame_indices,
     map_height,
 )
@@ -19,22 +20,29 @@ from figures.charts import (
     surface_map,
     sweep_heatmap,
 )
-from figures.palette import OKABE_ITO, run_color
-from figures.tables import leaderboard
+from figures.palette import OKABE_ITO, contrast_on_white, run_color, run_style, text_color
+from figures.tables import DEFAULT_RANKING, RANKINGS, Ranking, leaderboard
 
 __all__ = [
+    "DEFAULT_RANKING",
     "FRAME_CAP",
     "OKABE_ITO",
+    "RANKINGS",
+    "Ranking",
     "animated_paths",
     "basins_map",
-    "diverged_label",
+    "contrast_on_white",
+    "end_label",
+    "end_text",
     "frame_indices",
     "leaderboard",
     "map_height",
     "run_color",
+    "run_style",
     "shown_steps",
     "step_curves",
     "surface_3d",
     "surface_map",
     "sweep_heatmap",
+    "text_color",
 ]

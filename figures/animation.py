@@ -1,6 +1,7 @@
 """The animated map: a surface drawn once, paths that grow frame by frame in the browser.
 
-Input is plain data: a surface view (grid, window, known points) and runs (name, colour, path).
+Input is plain data: a surface view (grid, window, known points) and runs (name, colour, path,
+and how the run ended: ``run["outcome"]``, an ``optimizers.Outcome`` read for its ``label``).
 Output is a plotly figure as a plain dict. The contour lives only in the base figure; each frame
 restyles just the path and head traces (``traces=[...]``), so the browser never redraws the
 surface and Play needs no server round-trip. Frames are capped (``FRAME_CAP``) with a stride that
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from figures.palette import FONT, POINT_STYLES, SURFACE_COLORSCALE
+from figures.palette import FONT, POINT_STYLES, SURFACE_COLORSCALE, style_of
 
 FRAME_CAP = 150
 """The most frames one animation carries; longer runs are shown with a stride."""
@@ -31,14 +32,23 @@ SPEEDS = (("▶ Play", 60), ("▶▶ 2×", 30), ("▶▶▶ 4×", 12), ("½× sl
 
 
 def map_height(bounds: Sequence[Sequence[float]], width: int = 760) -> int:
-    """A figure height that fits the window at equal aspect in a plot about ``width`` wide."""
+    """A figure height that fits the window at equal aspect in a plot about ``width`` wide,
+    with room for the legend above it and the controls below (``CONTROLS_BOTTOM``)."""
     ratio = (bounds[1][1] - bounds[1][0]) / (bounds[0][1] - bounds[0][0])
-    return int(min(820, max(520, width * ratio + 230)))
+    return int(min(820, max(520, width * ratio + 100 + CONTROLS_BOTTOM)))
 
 
-def diverged_label(diverged_at: int) -> str:
-    """The label a run that left the window (or overflowed) carries."""
-    return f"diverged at step {diverged_at}"
+def end_label(run: dict[str, Any]) -> str:
+    """The words at a run's end ("left the map at step k", "diverged at step k"; empty for a
+    run that ended in the window or whose outcome is not given)."""
+    outcome = run.get("outcome")
+    return outcome.label if outcome is not None else ""
+
+
+def end_text(run: dict[str, Any]) -> str:
+    """The full words for how a run ended (for hover text): the label and why."""
+    outcome = run.get("outcome")
+    return outcome.text if outcome is not None else ""
 
 
 def frame_indices(n_points: int, cap: int = FRAME_CAP) -> np.ndarray:
@@ -59,13 +69,17 @@ def _rounded(values: np.ndarray, decimals: int) -> list[float]:
     return np.round(np.asarray(values, dtype=np.float64), decimals).tolist()
 
 
-def surface_height(z: np.ndarray, log_scale: bool, floor: float) -> np.ndarray:
-    """What the colour scale shows: f, or log10(f - floor) when the surface spans decades."""
+def surface_height(z: np.ndarray, log_scale: bool, floor: float,
+                   like: np.ndarray | None = None) -> np.ndarray:
+    """What the colour scale shows: f, or log10(f - floor + eps) when the surface spans
+    decades, with eps a millionth of the largest gap in ``z`` (or in ``like``: the surface's
+    grid, so that points of a path get the heights the surface's picture gives them)."""
     z = np.asarray(z, dtype=np.float64)
     if not log_scale:
         return z
     gap = z - floor
-    eps = max(1e-12, 1e-6 * float(np.nanmax(gap)))
+    reference = gap if like is None else np.asarray(like, dtype=np.float64) - floor
+    eps = max(1e-12, 1e-6 * float(np.nanmax(reference)))
     return np.log10(np.maximum(gap, 0.0) + eps)
 
 
@@ -198,9 +212,73 @@ def _final_path(xy: np.ndarray) -> np.ndarray:
 
 
 def run_legend_name(run: dict[str, Any]) -> str:
-    if run.get("diverged_at") is not None:
-        return f"{run['name']} — {diverged_label(run['diverged_at'])}"
-    return run["name"]
+    label = end_label(run)
+    return f"{run['name']} — {label}" if label else run["name"]
+
+
+def last_seen(xy: np.ndarray, bounds: Sequence[Sequence[float]]) -> tuple[float, float]:
+    """Where a path was last seen on the map: its last point if that is in the window, else
+    where its last segment into the outside crossed the window's edge (the nearest point of
+    the window to the last point if the path never was inside)."""
+    (x0, x1), (y0, y1) = bounds
+    inside = (x0 <= xy[:, 0]) & (xy[:, 0] <= x1) & (y0 <= xy[:, 1]) & (xy[:, 1] <= y1)
+    if inside[-1]:
+        return float(xy[-1, 0]), float(xy[-1, 1])
+    seen = np.nonzero(inside)[0]
+    if not seen.size:
+        return float(np.clip(xy[-1, 0], x0, x1)), float(np.clip(xy[-1, 1], y0, y1))
+    a, b = xy[seen[-1]], xy[seen[-1] + 1]
+    t = 1.0
+    for k, (low, high) in enumerate(((x0, x1), (y0, y1))):
+        if b[k] > high:
+            t = min(t, (high - a[k]) / (b[k] - a[k]))
+        elif b[k] < low:
+            t = min(t, (low - a[k]) / (b[k] - a[k]))
+    return float(a[0] + t * (b[0] - a[0])), float(a[1] + t * (b[1] - a[1]))
+
+
+def text_position(point: tuple[float, float], bounds: Sequence[Sequence[float]]) -> str:
+    """Where a label goes around ``point`` so that it reads inside the window: to the left
+    near the right edge, to the right near the left edge, below near the top."""
+    (x0, x1), (y0, y1) = bounds
+    fx, fy = (point[0] - x0) / (x1 - x0), (point[1] - y0) / (y1 - y0)
+    across = "left" if fx > 0.65 else "right" if fx < 0.35 else "center"
+    return f"{'bottom' if fy > 0.8 else 'top'} {across}"
+
+
+LABEL_SHADOW = "0px 0px 3px white, 0px 0px 2px white"
+"""A white halo: a label stays readable over the surface's darker bands and the paths."""
+
+MAX_END_LABELS = 3
+"""The most end labels a map or a step chart writes beside the runs' ends; with more they
+would pile up where the runs leave together, and the legend (the map's names carry the words)
+and the end markers' hover say it instead."""
+
+MAP_PIXELS = 450
+"""About how many pixels the longer side of the map's window takes: to size labels in data
+units when keeping them apart."""
+
+
+def _spread_labels(labelled: list[_RunFrames], bounds) -> None:
+    """Move an end label a line further into the map while it would cover one already placed
+    (runs often leave the window together)."""
+    (x0, x1), (y0, y1) = bounds
+    unit = max(x1 - x0, y1 - y0) / MAP_PIXELS  # data units per pixel, at equal aspect
+    line, char = 22 * unit, 9 * unit
+    placed: list[tuple[float, float, float, float]] = []
+    for f in labelled:
+        vertical, across = f.label_position.split()
+        width = char * len(f.label)
+        x, y = f.label_x[0], f.label_y[0]
+        left = {"left": x - width, "right": x, "center": x - width / 2}[across]
+        step = -line if vertical == "bottom" else line
+        low = y - line if vertical == "bottom" else y
+        moved = 0.0
+        while any(left < b and left + width > a and low + moved < d and low + moved + line > c
+                  for a, b, c, d in placed) and abs(moved) < line * len(labelled):
+            moved += step
+        placed.append((left, left + width, low + moved, low + moved + line))
+        f.label_y = [round(y + moved, 6)]
 
 
 class _FitFrames:
@@ -250,9 +328,9 @@ def _data_traces(view: dict[str, Any]) -> dict[str, Any]:
 
 
 class _RunFrames:
-    """One run's strided points, rounded once, sliced per frame."""
+    """One run's strided points, rounded once, sliced per frame, and its end label."""
 
-    def __init__(self, run: dict[str, Any], indices: np.ndarray, decimals: int):
+    def __init__(self, run: dict[str, Any], indices: np.ndarray, decimals: int, bounds):
         xy = np.asarray(run["xy"], dtype=np.float64).reshape(-1, 2)
         self.length = xy.shape[0]
         self.count = int(np.searchsorted(indices, self.length - 1, side="right"))
@@ -262,9 +340,10 @@ class _RunFrames:
         final = _final_path(xy)
         self.final_x = _rounded(final[:, 0], decimals)
         self.final_y = _rounded(final[:, 1], decimals)
-        self.label = (
-            diverged_label(run["diverged_at"]) if run.get("diverged_at") is not None else ""
-        )
+        self.label = end_label(run)
+        seen = last_seen(xy, bounds) if xy.shape[0] else (0.0, 0.0)
+        self.label_x, self.label_y = [round(seen[0], decimals)], [round(seen[1], decimals)]
+        self.label_position = text_position(seen, bounds)
 
     def path(self, k: int) -> tuple[list[float], list[float]]:
         """The path up to frame k: strided points, ending exactly at the frame's point."""
@@ -272,7 +351,7 @@ class _RunFrames:
             return self.xs[: k + 1], self.ys[: k + 1]
         return self.xs + self.final_x[-1:], self.ys + self.final_y[-1:]
 
-    def head_text(self, done: bool) -> list[str]:
+    def label_text(self, done: bool) -> list[str]:
         return [self.label if done else ""]
 
 
@@ -288,9 +367,12 @@ def animated_paths(
 
     ``surface``: ``x``, ``y`` (1-D grid), ``z`` (2-D, rows along y), ``log_scale``, ``floor``
     (f* or the grid minimum), ``bounds`` ((x0, x1), (y0, y1)) and ``points`` [(x, y, kind)].
-    ``runs``: ``name``, ``color``, ``xy`` ((n, 2) finite path) and ``diverged_at`` (int or None);
-    optionally ``band`` (paths of the same run with other seeds, drawn thin and not animated)
-    and ``reference`` (its path with the exact gradient, dashed and not animated).
+    ``runs``: ``name``, ``color``, ``xy`` ((n, 2) finite path) and ``outcome`` (how it ended:
+    its ``label`` is written where the run was last seen on the map once the animation gets
+    there, and its ``text`` on hover); optionally ``style`` (``figures.run_style``: by default
+    the palette's style of its colour), ``band`` (paths of the same run with other seeds,
+    drawn thin and not animated) and ``reference`` (its path with the exact gradient, dashed
+    and not animated).
     The base figure shows the finished paths; Play animates them from step 0.
 
     A data surface (``surface["data"]``: inputs ``u``, targets ``v``, a ``grid`` of inputs and
@@ -302,7 +384,7 @@ def animated_paths(
     decimals = decimals_for(surface["bounds"])
     n_points = max([np.asarray(r["xy"]).reshape(-1, 2).shape[0] for r in runs] or [1])
     indices = frame_indices(n_points, frame_cap)
-    per_run = [_RunFrames(run, indices, decimals) for run in runs]
+    per_run = [_RunFrames(run, indices, decimals, surface["bounds"]) for run in runs]
 
     # The surface is a picture under the axes, not a contour trace: during a transition
     # plotly.js removes the layer of every trace type that no frame lists, so a contour trace
@@ -331,27 +413,42 @@ def animated_paths(
         data.append({
             "type": "scatter", "mode": "lines", "x": fit.grid, "y": fit.final,
             "xaxis": "x2", "yaxis": "y2", "name": f"{run['name']}: fit", "showlegend": False,
-            "legendgroup": run["name"], "line": {"color": run["color"], "width": 3},
+            "legendgroup": run["name"],
+            "line": {"color": run["color"], "width": 3, "dash": style_of(run)["dash"]},
             "hoverinfo": "skip",
         })
+    labelled: list[_RunFrames] = []
+    writes_labels = sum(bool(f.label) for f in per_run) <= MAX_END_LABELS
+    if writes_labels:
+        _spread_labels([f for f in per_run if f.label], surface["bounds"])
     for run, frames in zip(runs, per_run, strict=True):
+        style = style_of(run)
         animated += [len(data), len(data) + 1]
         data.append({
             "type": "scatter", "mode": "lines+markers", "x": frames.final_x, "y": frames.final_y,
             "name": run_legend_name(run), "legendgroup": run["name"],
-            "line": {"color": run["color"], "width": 3},
-            "marker": {"color": run["color"], "size": 4},
+            "line": {"color": style["color"], "width": 3, "dash": style["dash"]},
+            "marker": {"color": style["color"], "size": 4},
             "hovertemplate": f"{run['name']}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
         })
         data.append({
-            "type": "scatter", "mode": "markers+text", "x": frames.final_x[-1:],
-            "y": frames.final_y[-1:], "text": frames.head_text(True),
-            "textposition": "top center",
-            "textfont": {"color": run["color"], "size": 18},
-            "name": run["name"], "legendgroup": run["name"], "showlegend": False,
-            "marker": {"color": run["color"], "size": 15, "line": {"width": 2, "color": "white"}},
+            "type": "scatter", "mode": "markers", "x": frames.final_x[-1:],
+            "y": frames.final_y[-1:], "name": run["name"], "legendgroup": run["name"],
+            "showlegend": False,
+            "marker": {"color": style["color"], "size": 15, "symbol": style["symbol"],
+                       "line": {"width": 2, "color": "white"}},
             "hoverinfo": "skip",
         })
+        if frames.label and writes_labels:  # where the run was last seen on the map, shown
+            labelled.append(frames)                # once the animation gets there
+            animated.append(len(data))
+            data.append({
+                "type": "scatter", "mode": "text", "x": frames.label_x, "y": frames.label_y,
+                "text": frames.label_text(True), "textposition": frames.label_position,
+                "textfont": {"color": style["text"], "size": 17, "shadow": LABEL_SHADOW},
+                "cliponaxis": False, "name": f"{run['name']}: end", "legendgroup": run["name"],
+                "showlegend": False, "hovertext": [end_text(run)], "hoverinfo": "text",
+            })
 
     frames = []
     last = len(indices) - 1
@@ -365,7 +462,10 @@ def animated_paths(
             else:
                 px, py = f.path(k)
             frame_data.append({"x": px, "y": py})
-            frame_data.append({"x": px[-1:], "y": py[-1:], "text": f.head_text(t >= f.length - 1)})
+            frame_data.append({"x": px[-1:], "y": py[-1:]})
+            if f in labelled:
+                frame_data.append({"x": f.label_x, "y": f.label_y,
+                                   "text": f.label_text(t >= f.length - 1)})
         frames.append({"name": str(int(t)), "data": frame_data, "traces": animated})
 
     layout = _layout((x0, x1), (y0, y1), height, title)
@@ -388,7 +488,8 @@ MAP_WIDTH = 0.58
 def _add_data_view(layout: dict[str, Any], data: list[dict[str, Any]], view: dict) -> None:
     """Put the data view to the right of the map, with the colour bar between them."""
     names = view["axes"]
-    layout["xaxis"].update(domain=[0.0, MAP_WIDTH], title={"text": f"{names[0]}  (x)"})
+    layout["xaxis"].update(domain=[0.0, MAP_WIDTH],
+                           title={"text": f"{names[0]}  (x)", "standoff": 6})
     layout["yaxis"]["title"] = {"text": f"{names[1]}  (y)"}
     v = np.asarray(view["v"], dtype=np.float64)
     low, high = float(v.min()), float(v.max())
@@ -411,13 +512,25 @@ def _add_data_view(layout: dict[str, Any], data: list[dict[str, Any]], view: dic
             colorbar.update(x=MAP_WIDTH + 0.01, xanchor="left", thickness=12)
 
 
+# The controls hang below the map at fixed distances in pixels (``pad``), not in fractions of
+# the plot's height: the legend above the map takes a height that depends on the runs' names,
+# which moves a fraction-placed control into the x axis's tick labels and title.
+BUTTONS_BELOW = 80
+"""Pixels from the bottom of the map to the top of the play buttons: under the tick labels
+and the axis title."""
+SLIDER_BELOW = 120
+"""Pixels from the bottom of the map to the top of the step slider: under the buttons."""
+CONTROLS_BOTTOM = 195
+"""The bottom margin that holds the axis title, the buttons and the slider."""
+
+
 def _layout(xr, yr, height: int, title: str) -> dict[str, Any]:
     return {
         "title": {"text": title, "x": 0.01, "font": {"size": 20}} if title else None,
         "font": FONT,
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 70 if title else 40, "b": 130},
-        "xaxis": {"range": list(xr), "title": {"text": "x"}, "constrain": "domain",
+        "margin": {"l": 60, "r": 20, "t": 70 if title else 40, "b": CONTROLS_BOTTOM},
+        "xaxis": {"range": list(xr), "title": {"text": "x", "standoff": 6}, "constrain": "domain",
                   "showgrid": False, "zeroline": False},
         "yaxis": {"range": list(yr), "title": {"text": "y"}, "scaleanchor": "x",
                   "constrain": "domain", "showgrid": False, "zeroline": False},
@@ -450,8 +563,8 @@ def _play_buttons() -> dict[str, Any]:
     })
     return {
         "type": "buttons", "direction": "left", "showactive": False,
-        "x": 0.0, "xanchor": "left", "y": -0.08, "yanchor": "top",
-        "pad": {"t": 0, "r": 6}, "font": {"size": 15},
+        "x": 0.0, "xanchor": "left", "y": 0.0, "yanchor": "top",
+        "pad": {"t": BUTTONS_BELOW, "r": 6}, "font": {"size": 15},
         "buttons": buttons,
     }
 
@@ -464,8 +577,8 @@ def _scrubber(indices: np.ndarray) -> dict[str, Any]:
     ]
     return {
         "active": len(steps) - 1,
-        "x": 0.0, "len": 1.0, "y": -0.16, "yanchor": "top",
-        "pad": {"t": 10, "b": 0},
+        "x": 0.0, "len": 1.0, "y": 0.0, "yanchor": "top",
+        "pad": {"t": SLIDER_BELOW, "b": 0},
         "currentvalue": {"prefix": "step ", "font": {"size": 16}},
         "transition": {"duration": 0},
         "steps": steps,

@@ -11,14 +11,16 @@ from typing import Any
 import numpy as np
 
 from figures.animation import (
+    MAX_END_LABELS,
     contour_trace,
-    diverged_label,
+    end_label,
+    end_text,
     height_title,
     point_traces,
     run_legend_name,
     surface_height,
 )
-from figures.palette import FONT, OKABE_ITO, SURFACE_COLORSCALE
+from figures.palette import FONT, OKABE_ITO, SURFACE_COLORSCALE, style_of
 
 CURVE_CAP = 2000
 """The most points one curve (or 3-D path) carries; longer runs are strided (last point kept)."""
@@ -62,6 +64,89 @@ def _base_layout(title: str, height: int, x_title: str, y_title: str, log_y: boo
     }
 
 
+PER_STEP = ("lr",)
+"""Series indexed by step, not by point: ``lr[t]`` is the rate of the step from point t to
+point t + 1, so a run of n steps has n of them and n + 1 points."""
+
+LEGEND_FONT = 13
+LEGEND_ROW = 22
+"""Pixels one row of a step chart's legend takes (added to the chart's height)."""
+
+LEGEND_WIDTH = 380
+"""The width (px) a step chart's legend is assumed to wrap in: the narrowest a chart gets."""
+
+LABEL_LINE = 20
+"""Pixels between two stacked end labels."""
+
+
+def _legend_rows(names: Sequence[str]) -> int:
+    """Rows a horizontal legend of ``names`` takes in ``LEGEND_WIDTH`` pixels (an estimate:
+    ~7 px a character at the legend's font size, 45 px of line sample per entry)."""
+    rows, used = 1, 0.0
+    for name in names:
+        width = 45 + 7.0 * len(name)
+        if used and used + width > LEGEND_WIDTH:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
+def _integer_steps(layout: dict[str, Any], last_step: int) -> None:
+    """Whole-number ticks on the step axis: a short run would otherwise get 0.5, 1.5, ...."""
+    layout["xaxis"].update(tickformat="d", tick0=0)
+    if last_step <= 10:
+        layout["xaxis"]["dtick"] = 1 if last_step <= 6 else 2
+
+
+def _end_labels(ends: list[tuple[dict[str, Any], float, float, dict[str, str]]],
+                x_range: tuple[float, float], y_range: tuple[float, float], plot_height: float
+                ) -> list[dict[str, Any]]:
+    """Annotations for the ends of the runs that left the map or diverged: each beside its
+    end point, on the side that keeps it inside the chart (left of a point in the right part,
+    under a point near the top, else above it), and moved a line further into the chart while
+    it would cover one already placed. Annotations are not clipped at the plot's edge, as
+    scatter text is; positions are estimated in pixels for a ``LEGEND_WIDTH``-wide plot."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    placed: list[tuple[float, float, float, float]] = []  # (left, right, low, high) in px
+
+    def covers(left: float, right: float, low: float) -> bool:
+        return any(left < b and right > a and low < d and low + LABEL_LINE > c
+                   for a, b, c, d in placed)
+
+    def height(y: float) -> float:
+        return (y - y0) / (y1 - y0) if y1 > y0 else 0.5
+
+    def outside_in(end) -> tuple[bool, float]:
+        """Labels over low points from the lowest up, then labels under high points from the
+        highest down: each stack grows into the chart."""
+        fy = height(end[2])
+        return (fy > 0.75, -fy if fy > 0.75 else fy)
+
+    notes = []
+    for run, x, y, style in sorted(ends, key=outside_in):
+        label = end_label(run)
+        fx = (x - x0) / (x1 - x0) if x1 > x0 else 1.0
+        fy = height(y)
+        px, py = fx * LEGEND_WIDTH, fy * plot_height
+        width = 8.0 * len(label)
+        rightwards, below = fx < 0.45, fy > 0.75
+        left = px if rightwards else px - width
+        step = -LABEL_LINE if below else LABEL_LINE
+        low = py - LABEL_LINE if below else py
+        shift = 0.0
+        while covers(left, left + width, low + shift) and abs(shift) < LABEL_LINE * len(ends):
+            shift += step
+        placed.append((left, left + width, low + shift, low + shift + LABEL_LINE))
+        notes.append({
+            "x": x, "y": y, "xref": "x", "yref": "y", "text": label, "showarrow": False,
+            "xanchor": "left" if rightwards else "right", "yanchor": "top" if below else "bottom",
+            "xshift": 6 if rightwards else -6, "yshift": shift,
+            "font": {"color": style["text"], "size": 14}, "bgcolor": "rgba(255,255,255,0.85)",
+            "hovertext": end_text(run),
+        })
+    return notes
+
+
 def step_curves(
     runs: Sequence[dict[str, Any]],
     key: str,
@@ -72,43 +157,111 @@ def step_curves(
     height: int = 320,
     faint: str | None = None,
     faint_name: str = "",
+    per_step: bool | None = None,
 ) -> dict[str, Any]:
-    """One line per run of ``run[key]`` (a 1-D array indexed by step) against the step.
+    """One line per run of ``run[key]`` (a 1-D array indexed by point or by step) against the
+    step, each in its run's colour and dash (``figures.run_style``), with a legend of the
+    runs' names under the chart (the chart grows by the legend's height).
 
-    A diverged run's line stops at its last finite point, which carries the label.
-    Values that are not finite (steps not computed) and, on a log axis, non-positive values
-    are dropped. With ``faint``, a run that carries ``run[faint]`` (a noisier reading of the
-    same quantity, such as each mini-batch's own loss) also gets it as a thin, pale line
-    under every run's own, named "<run>: <faint_name>".
+    A run that left the map or diverged (``run["outcome"]``) ends in a marker (✕: diverged,
+    ▶: left the map) with its full words on hover, and its label beside it when at most
+    ``MAX_END_LABELS`` runs have one. Values that are not finite (steps not
+    computed) and, on a log axis, non-positive values are dropped. With ``faint``, a run that
+    carries ``run[faint]`` (a noisier reading of the same quantity, such as each mini-batch's
+    own loss) also gets it as a thin, pale line under every run's own, named
+    "<run>: <faint_name>". ``per_step`` (default: ``key`` in ``PER_STEP``) says the series
+    holds one value per step rather than per point.
     """
-    pale, data = [], []
+    per_step = key in PER_STEP if per_step is None else per_step
+    pale, data, ends = [], [], []
+    last_step, drawn = 0, []
     for run in runs:
+        style = style_of(run)
         if faint is not None and run.get(faint) is not None:
             pale.append({
                 "type": "scatter", "mode": "lines", **_rounded_curve(*_shown(run[faint], log_y)),
-                "name": f"{run['name']}: {faint_name}", "opacity": 0.35,
-                "line": {"color": run["color"], "width": 1},
+                "name": f"{run['name']}: {faint_name}", "opacity": 0.35, "showlegend": False,
+                "line": {"color": style["color"], "width": 1},
             })
         steps, ys = _shown(run[key], log_y)
+        line = {"color": style["color"], "width": 3, "dash": style["dash"]}
+        if per_step and steps.size:
+            # Step t carries the run from point t to point t + 1 at rate lr[t], so the rate is
+            # a stair over [t, t + 1] and its line ends at the run's last point, the step
+            # where the loss and gradient lines end (after a divergence too: the core keeps
+            # no rate for the step that reached the unusable point).
+            steps, ys = np.append(steps, steps[-1] + 1), np.append(ys, ys[-1])
+            line["shape"] = "hv"
         data.append({
             "type": "scatter", "mode": "lines", **_rounded_curve(steps, ys),
-            "name": run_legend_name(run), "line": {"color": run["color"], "width": 3},
+            "name": run["name"], "legendgroup": run["name"], "line": line,
         })
-        if run.get("diverged_at") is not None and steps.size:
+        if steps.size:
+            last_step = max(last_step, int(steps[-1]))
+            drawn.append(ys)
+        if end_label(run) and steps.size:
+            end_x, end_y = int(steps[-1]), float(f"{ys[-1]:.5g}")
             data.append({
-                "type": "scatter", "mode": "markers+text", "x": [int(steps[-1])],
-                "y": [float(ys[-1])], "text": [diverged_label(run["diverged_at"])],
-                "textposition": "top right", "textfont": {"color": run["color"]},
-                "marker": {"color": run["color"], "size": 11, "symbol": "x"},
-                "showlegend": False, "hoverinfo": "skip",
+                "type": "scatter", "mode": "markers", "x": [end_x], "y": [end_y],
+                "name": end_label(run), "legendgroup": run["name"], "showlegend": False,
+                "marker": {"color": style["color"], "size": 11,
+                           "symbol": "x" if run["outcome"].diverged else "triangle-right"},
+                "hovertemplate": f"{run['name']}: {end_text(run)}<extra></extra>",
             })
-    return {"data": pale + data, "layout": _base_layout(title, height, "step", y_title, log_y)}
+            ends.append((run, end_x, np.log10(end_y) if log_y else end_y, style))
+    rows = _legend_rows([run["name"] for run in runs]) if runs else 0
+    layout = _base_layout(title, height + rows * LEGEND_ROW, "step", y_title, log_y)
+    layout.update(showlegend=bool(runs))
+    # under the axis title, in a margin of its own: a legend in the container's coordinates
+    # reserves its height below the plot instead of covering the axis
+    layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container",
+                        "yanchor": "bottom", "font": {"size": LEGEND_FONT}, "tracegroupgap": 0}
+    _integer_steps(layout, last_step)
+    if ends and len(ends) <= MAX_END_LABELS:  # more would pile up: the markers' hover says it
+        values = np.concatenate(drawn)
+        values = np.log10(values) if log_y else values
+        margin = layout["margin"]
+        plot_height = height - margin["t"] - margin["b"]
+        layout["annotations"] = _end_labels(
+            ends, (0.0, float(max(last_step, 1))),
+            (float(values.min()), float(values.max())), plot_height)
+    return {"data": pale + data, "layout": layout}
+
+
+CAMERA_EYE = (("x", 0.5), ("y", -1.4), ("z", 1.8))
+"""Where the 3-D view looks from: in front of the window (x runs left to right and y away,
+as on the map) and higher than plotly's default, so it sees into valleys, where paths go."""
+
+PATH_LIFT = 0.02
+"""How far the 3-D paths float above the sheet, as a share of its height range: enough to stay
+in front of the sheet's triangles (which cut the corners of a curved surface) from the default
+camera, little enough to read as lying on it."""
+
+
+def _sheet_top(surface: dict[str, Any], z: np.ndarray, x: np.ndarray, y: np.ndarray
+               ) -> np.ndarray:
+    """The highest the drawn sheet gets in the grid cell around each (x, y): the largest of
+    the cell's four corners, since its triangles interpolate between them (NaN outside the
+    grid or where the sheet has a hole)."""
+    gx, gy = np.asarray(surface["x"], dtype=np.float64), np.asarray(surface["y"], dtype=np.float64)
+    inside = (gx[0] <= x) & (x <= gx[-1]) & (gy[0] <= y) & (y <= gy[-1])
+    i = np.clip(np.searchsorted(gx, x), 1, gx.size - 1)
+    j = np.clip(np.searchsorted(gy, y), 1, gy.size - 1)
+    top = np.fmax.reduce([z[j, i], z[j - 1, i], z[j, i - 1], z[j - 1, i - 1]])
+    return np.where(inside, top, np.nan)
 
 
 def surface_3d(
     surface: dict[str, Any], runs: Sequence[dict[str, Any]], *, height: int = 560
 ) -> dict[str, Any]:
-    """The surface as a 3-D sheet with each run's path lying on it."""
+    """The surface as a 3-D sheet with each run's path lying on it, in its run's colour, dash
+    and marker symbol.
+
+    A path is drawn at the highest the sheet gets in the grid cell under each point (or f
+    itself, where that is higher), plus ``PATH_LIFT`` of the sheet's height range, so the
+    sheet does not hide it, and only where it is over the sheet. The camera (``CAMERA_EYE``)
+    looks from above the window's near edge, into the valleys.
+    """
     log_scale, floor = surface["log_scale"], surface["floor"]
     z = surface_height(surface["z"], log_scale, floor)
     data: list[dict[str, Any]] = [{
@@ -120,18 +273,30 @@ def surface_3d(
                            "width": 1}},
     }]
     finite = z[np.isfinite(z)]
-    lift = 0.01 * float(np.ptp(finite)) if finite.size else 0.0
+    lift = PATH_LIFT * float(np.ptp(finite)) if finite.size else 0.0
     for run in runs:
+        style = style_of(run)
         xy = np.asarray(run["xy"], dtype=np.float64).reshape(-1, 2)
         loss = np.asarray(run["loss"], dtype=np.float64)
         keep = shown_steps(xy.shape[0])
-        height_values = surface_height(loss[keep], log_scale, floor) + lift
+        # measured from the sheet's own floor, so a path and the sheet under it agree
+        own = surface_height(loss[keep], log_scale, floor, like=surface["z"])
+        sheet = _sheet_top(surface, z, xy[keep, 0], xy[keep, 1])
+        height_values = np.fmax(own, sheet) + lift
+        # only over the sheet: a run that left the window would stretch the height axis
+        # (down to -10 000 on the saddle) and flatten the sheet to a plane
+        over = np.isfinite(sheet) & np.isfinite(height_values)
+
+        def coordinates(values: np.ndarray, over=over) -> list[float | None]:
+            return [round(float(v), 4) if ok else None for v, ok in zip(values, over, strict=True)]
+
         data.append({
             "type": "scatter3d", "mode": "lines+markers",
-            "x": np.round(xy[keep, 0], 4).tolist(), "y": np.round(xy[keep, 1], 4).tolist(),
-            "z": np.round(height_values, 4).tolist(), "name": run_legend_name(run),
-            "line": {"color": run["color"], "width": 6},
-            "marker": {"size": 2.5, "color": run["color"]},
+            "x": coordinates(xy[keep, 0]), "y": coordinates(xy[keep, 1]),
+            "z": coordinates(height_values), "name": run_legend_name(run),
+            "line": {"color": style["color"], "width": 8, "dash": style["dash_3d"]},
+            "marker": {"size": 3, "color": style["color"], "symbol": style["symbol_3d"]},
+            "hovertemplate": f"{run['name']}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
         })
     (x0, x1), (y0, y1) = surface["bounds"]
     layout = {
@@ -139,8 +304,12 @@ def surface_3d(
         "scene": {
             "xaxis": {"title": {"text": "x"}, "range": [x0, x1]},
             "yaxis": {"title": {"text": "y"}, "range": [y0, y1]},
-            "zaxis": {"title": {"text": height_title(log_scale)}},
+            "zaxis": {"title": {"text": height_title(log_scale)}, "nticks": 5,  # seen from
+                      # above, the height axis is short: more ticks would overlap
+                      **({"range": [float(finite.min()), float(finite.max()) + 2 * lift]}
+                         if finite.size else {})},
             "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.6},
+            "camera": {"eye": dict(CAMERA_EYE)},
         },
         "legend": {"orientation": "h", "y": 0.02},
         "paper_bgcolor": "white",

@@ -1,4 +1,9 @@
-"""Colours and fonts shared by every figure: one Okabe–Ito colour per run, everywhere."""
+"""Colours, line styles and fonts shared by every figure: one style per run, everywhere.
+
+A run is told apart by its Okabe–Ito colour and, for readers who cannot rely on colour, by its
+dash pattern and marker symbol as well (``run_style``); its name in a table is written in a
+darker shade of its colour that is readable on white (``text_color``).
+"""
 
 from __future__ import annotations
 
@@ -32,6 +37,79 @@ POINT_STYLES = {
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 17}
 
 
+# With deuteranopia some Okabe–Ito pairs come close (blue and black, orange and yellow, sky blue
+# and reddish purple), so every run also has its own dash and symbol. Plotly's named dashes,
+# then dash lists in px; the symbols are filled shapes that differ in outline, and scatter3d
+# knows only a few symbols of its own.
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "10px,3px,2px,3px,2px,3px",
+          "2px,2px,8px,2px")
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "triangle-down", "star")
+DASHES_3D = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "dash", "dot")
+"""scatter3d's named dashes only (it takes no dash lists): runs 7 and 8 reuse two, with other
+symbols and colours."""
+SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open", "square-open",
+              "diamond-open")
+
+TEXT_CONTRAST = 4.5
+"""WCAG AA: the least contrast of normal-size text with its background."""
+
+
 def run_color(index: int) -> str:
     """The colour of run ``index`` (cycling after eight)."""
     return OKABE_ITO[index % len(OKABE_ITO)]
+
+
+def run_style(index: int) -> dict[str, str]:
+    """Everything that draws run ``index``: ``color`` (its lines and markers), ``dash``,
+    ``symbol`` (2-D markers), ``dash_3d`` and ``symbol_3d`` (scatter3d's) and ``text`` (its name in
+    tables, readable on white). All cycle after eight runs."""
+    color = run_color(index)
+    k = index % len(OKABE_ITO)
+    return {"color": color, "dash": DASHES[k], "symbol": SYMBOLS[k], "dash_3d": DASHES_3D[k],
+            "symbol_3d": SYMBOLS_3D[k], "text": text_color(color)}
+
+
+def style_of(run: dict) -> dict[str, str]:
+    """A run's style: ``run["style"]`` if it carries one, else the style of the palette run
+    with its colour (so a caller that only picked a colour still gets the dash and symbol),
+    else plain lines in that colour."""
+    if run.get("style"):
+        return run["style"]
+    color = run["color"]
+    for index, known in enumerate(OKABE_ITO):
+        if known.lower() == color.lower():
+            return run_style(index)
+    return {"color": color, "dash": "solid", "symbol": "circle", "dash_3d": "solid",
+            "symbol_3d": "circle",
+            "text": text_color(color) if color.startswith("#") and len(color) == 7 else color}
+
+
+def _rgb(color: str) -> tuple[float, float, float]:
+    return tuple(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def relative_luminance(color: str) -> float:
+    """WCAG 2's relative luminance of a "#rrggbb" colour."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_on_white(color: str) -> float:
+    """WCAG 2's contrast ratio of ``color`` with white (1 to 21)."""
+    return 1.05 / (relative_luminance(color) + 0.05)
+
+
+def text_color(color: str, contrast: float = TEXT_CONTRAST) -> str:
+    """``color`` itself if text in it is readable on white, else the same hue darkened (its
+    channels scaled down together) just enough to reach ``contrast``."""
+    r, g, b = _rgb(color)
+    scale = 1.0
+    shade = color.lower()
+    while contrast_on_white(shade) < contrast and scale > 0:
+        scale = round(scale - 0.01, 2)
+        shade = "#" + "".join(f"{round(c * scale * 255):02x}" for c in (r, g, b))
+    return shade

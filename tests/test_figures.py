@@ -1,7 +1,12 @@
-"""figures/: plain data in, figure dicts out: frame cap, last step, payload, divergence label."""
+"""figures/: plain data in, figure dicts out: frame cap, last step, payload, how runs ended,
+run styles, the leaderboard's rankings, and the exports."""
 
 import base64
+import colorsys
+import csv
+import io
 import json
+import re
 
 import numpy as np
 import pytest
@@ -25,15 +30,19 @@ def _surface(name="rosenbrock", grid=200):
     }
 
 
+def _run(path, surface, name="sgd", index=0, **extra):
+    """A run as ``ui.compute.run_payloads`` hands it to the figures."""
+    return {"name": name, "color": figures.run_color(index), "style": figures.run_style(index),
+            "xy": path.xy, "loss": path.loss, "lr": path.lr, "gap": path.loss,
+            "grad_norm": np.hypot(*path.grad.T), "diverged_at": path.diverged_at,
+            "outcome": optimizers.outcome(path, surface), **extra}
+
+
 def _runs(count=8, steps=1000, name="rosenbrock"):
     surface = landscapes.get(name)
-    runs = []
-    for i, spec in enumerate(optimizers.OPTIMIZERS[:count]):
-        path = optimizers.simulate(surface, spec.name, surface.start, steps)
-        runs.append({"name": spec.name, "color": figures.run_color(i), "xy": path.xy,
-                     "loss": path.loss, "lr": path.lr, "diverged_at": path.diverged_at,
-                     "grad_norm": np.hypot(*path.grad.T), "gap": path.loss})
-    return runs
+    return [_run(optimizers.simulate(surface, spec.name, surface.start, steps), surface,
+                 spec.name, i)
+            for i, spec in enumerate(optimizers.OPTIMIZERS[:count])]
 
 
 @pytest.mark.parametrize("n_points", [1, 2, 3, 149, 150, 151, 1001, 100_001])
@@ -53,9 +62,11 @@ def test_animation_for_8_runs_of_1000_steps_fits_the_budget():
 
 
 def test_frames_carry_only_the_path_traces_and_never_redraw():
-    figure = figures.animated_paths(_surface(), _runs(count=3, steps=300))
+    runs = _runs(count=3, steps=300)
+    assert not any(run["outcome"].label for run in runs)
+    figure = figures.animated_paths(_surface(), runs)
     animated = figure["frames"][0]["traces"]
-    assert len(animated) == 2 * 3
+    assert len(animated) == 2 * 3  # a path and its head per run (no end labels here)
     assert all(figure["data"][i]["type"] == "scatter" for i in animated)
     assert all(f["traces"] == animated for f in figure["frames"])
     assert all(len(f["data"]) == len(animated) for f in figure["frames"])
@@ -80,29 +91,47 @@ def test_last_frame_is_the_finished_path_and_paths_grow():
 def test_diverged_run_is_drawn_to_where_it_diverged_and_labelled():
     surface = landscapes.get("quadratic")
     path = optimizers.simulate(surface, "sgd", surface.start, 200, lr=0.2)
-    assert path.diverged_at is not None
-    run = {"name": "sgd", "color": "#0072B2", "xy": path.xy, "loss": path.loss,
-           "diverged_at": path.diverged_at}
-    figure = figures.animated_paths(_surface("quadratic"), [run])
-    label = figures.diverged_label(path.diverged_at)
+    run = _run(path, surface)
+    label = run["outcome"].label
     assert label == f"diverged at step {path.diverged_at}"
-    head = figure["data"][-1]
-    assert head["text"] == [label]
-    assert label in figure["data"][-2]["name"]
-    assert len(figure["data"][-2]["x"]) == path.xy.shape[0]
-    assert figure["frames"][-1]["data"][1]["text"] == [label]
-    assert figure["frames"][0]["data"][1]["text"] == [""]
-    curves = figures.step_curves([{**run, "gap": path.loss}], "gap", title="Loss",
-                                 y_title="f", log_y=True)
-    assert any(label in (t.get("text") or [""])[0] for t in curves["data"])
+    figure = figures.animated_paths(_surface("quadratic"), [run])
+    line, _, end = figure["data"][-3:]
+    assert label in line["name"]
+    assert len(line["x"]) == path.xy.shape[0]
+    assert end["text"] == [label] and end["cliponaxis"] is False
+    assert figure["frames"][-1]["data"][2]["text"] == [label]
+    assert figure["frames"][0]["data"][2]["text"] == [""]  # shown once the run gets there
+    # written where the run was last seen on the map, inside the window
+    (x0, x1), (y0, y1) = surface.bounds
+    assert x0 <= end["x"][0] <= x1 and y0 <= end["y"][0] <= y1
+    curves = figures.step_curves([run], "gap", title="Loss", y_title="f", log_y=True)
+    assert [note["text"] for note in curves["layout"]["annotations"]] == [label]
+
+
+def test_a_run_that_left_the_map_is_labelled_where_it_crossed_the_edge():
+    surface = landscapes.get("saddle")
+    path = optimizers.simulate(surface, "sgd", surface.start, 300, lr=0.1)
+    run = _run(path, surface)
+    assert run["outcome"].label == "left the map at step 30"
+    figure = figures.animated_paths(_surface("saddle"), [run])
+    end = figure["data"][-1]
+    assert end["text"] == ["left the map at step 30"]
+    assert "without bound" in end["hovertext"][0]
+    x, y = end["x"][0], end["y"][0]
+    (x0, x1), (y0, y1) = surface.bounds
+    assert x0 <= x <= x1 and y0 <= y <= y1
+    assert min(abs(y - y0), abs(y - y1), abs(x - x0), abs(x - x1)) < 1e-3  # on the edge
+    a, b = path.xy[29], path.xy[30]  # ... on the segment that left
+    t = np.dot([x, y] - a, b - a) / np.dot(b - a, b - a)
+    assert 0 <= t <= 1 and np.hypot(*(a + t * (b - a) - [x, y])) < 1e-3
+    assert end["textposition"].startswith("bottom")  # below a point at the top edge
 
 
 def test_a_run_that_diverges_at_once_still_draws():
     surface = landscapes.get("quadratic")
     path = optimizers.simulate(surface, "sgd", surface.start, 50, lr=10.0)
     assert path.xy.shape[0] == 1
-    run = {"name": "sgd", "color": "#0072B2", "xy": path.xy, "loss": path.loss, "lr": path.lr,
-           "diverged_at": path.diverged_at}
+    run = _run(path, surface)
     figure = figures.animated_paths(_surface("quadratic"), [run])
     json.dumps(figure, allow_nan=False)
     figures.step_curves([run], "lr", title="lr", y_title="lr", log_y=True)
@@ -118,20 +147,68 @@ def test_map_height_is_bounded():
         assert 520 <= map_height(landscapes.get(name).bounds) <= 820
 
 
-def test_leaderboard_ranks_and_marks_divergence():
-    runs = [
-        {"name": "a", "color": "#000", "xy": np.array([[0.0, 0.0], [2.0, 0.0]]),
-         "loss": np.array([4.0, 1.0]), "diverged_at": None},
-        {"name": "b", "color": "#111", "xy": np.array([[0.0, 0.0], [1.0, 1.0]]),
-         "loss": np.array([4.0, 1e-8]), "diverged_at": None},
-        {"name": "c", "color": "#222", "xy": np.array([[0.0, 0.0]]),
-         "loss": np.array([4.0]), "diverged_at": 1},
-    ]
-    rows = figures.leaderboard(runs, [(1.0, 1.0)], 0.0, 1e-6)
-    assert [r["run"] for r in rows] == ["b", "a", "c"]
-    assert rows[0]["steps to tolerance"] == 1 and rows[1]["steps to tolerance"] is None
-    assert rows[0]["distance to nearest minimum"] == pytest.approx(0.0)
-    assert rows[2]["diverged"] == "at step 1"
+def _raced(*runs):
+    """Leaderboard runs: (name, final point, losses, outcome)."""
+    return [{"name": name, "color": figures.run_color(i), "xy": np.array([[0.0, 0.0], end]),
+             "loss": np.array(loss), "outcome": outcome}
+            for i, (name, end, loss, outcome) in enumerate(runs)]
+
+
+ENDED = optimizers.Outcome("in the window")
+RACE = _raced(
+    ("slow", [0.5, 0.5], [4.0, 1e-3], ENDED),  # never within 1e-6, nearest the minimum
+    ("late", [1.0, 1.1], [4.0, 1.0, 1.0, 1e-7], ENDED),  # reaches it at step 3
+    ("blown", [9.0, 9.0], [4.0, 1e-9], optimizers.Outcome("diverged", 2)),
+    ("early", [1.0, 1.2], [4.0, 1e-7, 1e-7], ENDED),  # at step 1: first
+    ("lowest", [3.0, 3.0], [4.0, 1e-2, 1e-12], ENDED),  # at step 2, lowest, far away
+    ("twin", [0.5, 0.5], [4.0, 1e-3], ENDED),  # ties with "slow" everywhere
+)
+
+# ranking -> the expected order of RACE
+RANKED = {
+    "steps to tolerance": ["early", "lowest", "late", "slow", "twin", "blown"],
+    "final loss": ["lowest", "late", "early", "slow", "twin", "blown"],  # late, early: a tie
+    "distance to nearest minimum": ["late", "early", "slow", "twin", "lowest", "blown"],
+}
+
+
+def test_the_rankings_table_is_what_the_tests_cover():
+    assert set(figures.RANKINGS) == set(RANKED)
+    assert figures.DEFAULT_RANKING == "steps to tolerance"
+    assert all(r.description.endswith(".") for r in figures.RANKINGS.values())
+
+
+@pytest.mark.parametrize("rank_by", list(RANKED))
+def test_leaderboard_ranks_by_the_chosen_ranking_with_diverged_runs_last(rank_by):
+    rows = figures.leaderboard(RACE, [(1.0, 1.0)], 0.0, 1e-6, rank_by=rank_by)
+    assert [r["run"] for r in rows] == RANKED[rank_by]
+    assert [r["rank"] for r in rows] == list(range(1, len(RACE) + 1))
+
+
+def test_steps_to_tolerance_puts_the_first_run_to_reach_it_first():
+    race = _raced(
+        ("never", [0.0, 0.0], [4.0, 1e-3, 1e-4], ENDED),
+        ("second", [0.0, 0.0], [4.0, 1.0, 1e-8], ENDED),
+        ("first", [0.0, 0.0], [4.0, 1e-7, 1e-7], ENDED),
+    )
+    rows = figures.leaderboard(race, [], 0.0, 1e-6)  # the default ranking
+    assert [(r["run"], r["steps to tolerance"]) for r in rows] == [
+        ("first", 1), ("second", 2), ("never", None)]
+
+
+def test_leaderboard_rows_say_how_each_run_ended_in_words_and_readable_colours():
+    rows = {r["run"]: r for r in figures.leaderboard(RACE, [(1.0, 1.0)], 0.0, 1e-6)}
+    assert rows["blown"]["outcome"] == "diverged at step 2"
+    assert rows["slow"]["outcome"] == "ended in the window"
+    assert rows["early"]["distance to nearest minimum"] == pytest.approx(0.2)
+    for row in rows.values():
+        assert figures.contrast_on_white(row["text_color"]) >= 4.5
+
+
+def test_an_unknown_ranking_is_refused_with_the_valid_ones():
+    with pytest.raises(ValueError, match=r"Unknown ranking: 'speed' \(valid rankings: steps "
+                                         r"to tolerance, final loss, distance"):
+        figures.leaderboard(RACE, [], 0.0, 1e-6, rank_by="speed")
 
 
 def test_sweep_heatmap_and_basins_map_build():
@@ -194,8 +271,7 @@ def test_leaderboard_counts_example_gradients_on_a_data_surface():
     for i, batch in enumerate((40, 4)):
         path = optimizers.simulate(surface, "sgd", surface.start, 30, lr=0.1,
                                    gradient={"name": "minibatch", "batch_size": batch})
-        runs.append({"name": f"batch {batch}", "color": figures.run_color(i), "xy": path.xy,
-                     "loss": path.loss, "diverged_at": None, "evaluations": path.evaluations})
+        runs.append(_run(path, surface, f"batch {batch}", i, evaluations=path.evaluations))
     rows = {r["run"]: r for r in figures.leaderboard(runs, [], surface.minimum_value, 1e-6)}
     assert rows["batch 40"]["example gradients"] == 40 * 31
     assert rows["batch 4"]["example gradients"] == 4 * 31
@@ -261,10 +337,283 @@ def test_the_csv_has_the_loss_each_step_saw_and_the_loss_over_all_the_data():
 
     scene = _data_scene(30)
     landscape, path = scene.landscape(), compute.trajectories(scene)[0]
-    lines = compute.trajectories_csv(scene).splitlines()
+    lines = [line for line in compute.trajectories_csv(scene).splitlines()
+             if not line.startswith("#")]
     header = lines[0].split(",")
     assert header[5:7] == ["loss", "full_loss"]
     for t in (0, 7, 30):
         cells = lines[1 + t].split(",")
         assert float(cells[5]) == pytest.approx(path.loss[t], rel=1e-9)
         assert float(cells[6]) == pytest.approx(landscape.f(*path.xy[t]), rel=1e-9)
+
+
+# --- run styles: told apart without colour; names readable on white ------------------------------
+
+
+def test_eight_runs_differ_in_dash_and_symbol_not_only_in_colour():
+    styles = [figures.run_style(i) for i in range(8)]
+    for key in ("color", "dash", "symbol", "symbol_3d"):
+        assert len({style[key] for style in styles}) == 8, key
+    assert figures.run_style(8) == styles[0]  # cycling, as the colours do
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_a_runs_name_is_written_in_a_readable_shade_of_its_own_colour(index):
+    style = figures.run_style(index)
+    assert figures.contrast_on_white(style["text"]) >= 4.5  # WCAG AA, normal text
+
+    def hue(color):
+        return colorsys.rgb_to_hsv(*(int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0]
+
+    if style["color"] != "#000000":
+        assert hue(style["text"]) == pytest.approx(hue(style["color"]), abs=0.02)
+    if figures.contrast_on_white(style["color"]) >= 4.5:
+        assert style["text"].lower() == style["color"].lower()  # kept when it reads already
+
+
+def test_the_yellow_run_is_darkened_for_text_but_drawn_yellow():
+    style = figures.run_style(7)
+    assert style["color"] == "#F0E442" and figures.contrast_on_white(style["color"]) < 1.5
+    assert figures.contrast_on_white(style["text"]) >= 4.5
+
+
+def test_every_view_draws_a_run_in_its_style():
+    runs = _runs(count=4, steps=100)
+    styles = [run["style"] for run in runs]
+    figure = figures.animated_paths(_surface(), runs)
+    paths = [t for t in figure["data"] if t.get("mode") == "lines+markers"]
+    heads = [t for t in figure["data"] if t.get("marker", {}).get("size") == 15]
+    assert [t["line"]["dash"] for t in paths] == [s["dash"] for s in styles]
+    assert [t["marker"]["symbol"] for t in heads] == [s["symbol"] for s in styles]
+    curves = figures.step_curves(runs, "gap", title="Loss", y_title="f", log_y=True)
+    assert [t["line"]["dash"] for t in curves["data"]] == [s["dash"] for s in styles]
+    sheet = figures.surface_3d(_surface_view("rosenbrock"), runs)
+    assert [t["marker"]["symbol"] for t in sheet["data"][1:]] == [s["symbol_3d"] for s in styles]
+    assert [t["line"]["dash"] for t in sheet["data"][1:]] == [s["dash_3d"] for s in styles]
+
+
+def test_a_run_given_only_a_palette_colour_gets_that_colours_style():
+    run = {"name": "lr", "color": figures.run_color(3), "lr": np.full(5, 0.1)}
+    curves = figures.step_curves([run], "lr", title="lr", y_title="lr")
+    assert curves["data"][0]["line"]["dash"] == figures.run_style(3)["dash"]
+
+
+# --- the step charts ----------------------------------------------------------------------------
+
+
+def test_the_step_charts_have_a_legend_of_run_names_below_the_axis():
+    runs = _runs(count=8, steps=100)
+    chart = figures.step_curves(runs, "gap", title="Loss", y_title="f", log_y=True, height=320)
+    legend = chart["layout"]["legend"]
+    assert chart["layout"]["showlegend"] is True
+    assert legend["yref"] == "container" and legend["y"] == 0 and legend["yanchor"] == "bottom"
+    named = [t["name"] for t in chart["data"] if t.get("showlegend", True)]
+    assert named == [run["name"] for run in runs]
+    assert chart["layout"]["height"] > 320  # grown by the legend, not taken from the plot
+
+
+def test_loss_and_lr_charts_of_a_diverged_run_end_at_the_same_step():
+    surface = landscapes.get("rosenbrock")
+    path = optimizers.simulate(surface, "sgd", surface.start, 200, lr=0.01)
+    run = _run(path, surface)
+    assert run["outcome"].label == "diverged at step 4" and path.lr.size == 3
+    loss = figures.step_curves([run], "gap", title="Loss", y_title="f", log_y=True)
+    lr = figures.step_curves([run], "lr", title="lr", y_title="lr", log_y=True)
+    assert loss["data"][0]["x"][-1] == lr["data"][0]["x"][-1] == 3  # the last usable point
+    assert lr["data"][0]["line"]["shape"] == "hv"  # lr[t] holds from point t to t + 1
+    assert lr["data"][0]["y"] == [0.01] * 4
+    for chart in (loss, lr):
+        end = chart["data"][1]
+        assert end["x"] == [3] and end["marker"]["symbol"] == "x"
+        assert "diverged at step 4" in end["hovertemplate"]
+        assert chart["layout"]["annotations"][0]["text"] == "diverged at step 4"
+
+
+def test_step_ticks_are_whole_numbers():
+    surface = landscapes.get("rosenbrock")
+    run = _run(optimizers.simulate(surface, "sgd", surface.start, 3, lr=1e-3), surface)
+    for key in ("gap", "lr"):
+        xaxis = figures.step_curves([run], key, title="", y_title="")["layout"]["xaxis"]
+        assert xaxis["tickformat"] == "d" and xaxis["dtick"] >= 1
+    long = figures.step_curves(_runs(count=1, steps=300), "gap", title="", y_title="")
+    assert long["layout"]["xaxis"]["tickformat"] == "d"
+
+
+def test_end_labels_stay_inside_the_chart_and_do_not_cover_each_other():
+    surface = landscapes.get("saddle")
+    runs = [_run(optimizers.simulate(surface, "sgd", surface.start, 300, lr=lr), surface,
+                 f"sgd {lr}", i) for i, lr in enumerate((0.1, 0.11, 0.12))]
+    chart = figures.step_curves(runs, "gap", title="Loss", y_title="f")
+    notes = chart["layout"]["annotations"]
+    assert len(notes) == 3
+    last = max(t["x"][-1] for t in chart["data"] if t.get("mode") == "lines")
+    for note in notes:
+        # a label near the right edge is written leftwards from its point
+        if note["x"] > 0.55 * last:
+            assert note["xanchor"] == "right"
+    # the three ends lie near the bottom, a few pixels apart: their labels sit above them,
+    # the lowest in place and the others stacked a line apart, up into the chart
+    assert all(note["yanchor"] == "bottom" for note in notes)
+    lowest = min(notes, key=lambda note: note["y"])
+    assert lowest["yshift"] == 0
+    assert sorted(note["yshift"] for note in notes if note is not lowest) == [20, 20]
+
+
+# --- the 3-D view -------------------------------------------------------------------------------
+
+
+def _surface_view(name):
+    view = _surface(name)
+    z = view["z"]
+    view["floor"] = min(landscapes.get(name).minimum_value, float(np.nanmin(z)))
+    return view
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "himmelblau", "saddle"])
+def test_3d_paths_float_just_above_the_drawn_sheet(name):
+    runs = _runs(count=3, steps=300, name=name)
+    view = _surface_view(name)
+    figure = figures.surface_3d(view, runs)
+    sheet = np.asarray(figure["data"][0]["z"], dtype=float)
+    span = np.nanmax(sheet) - np.nanmin(sheet)
+    xs, ys = np.asarray(figure["data"][0]["x"]), np.asarray(figure["data"][0]["y"])
+    for trace in figure["data"][1:]:
+        x, y, z = (np.asarray(trace[k], dtype=float) for k in "xyz")
+        inside = (xs[0] <= x) & (x <= xs[-1]) & (ys[0] <= y) & (y <= ys[-1])
+        i = np.clip(np.searchsorted(xs, x[inside]), 0, xs.size - 1)
+        j = np.clip(np.searchsorted(ys, y[inside]), 0, ys.size - 1)
+        # above each grid corner around the point (the sheet's triangles span them) ...
+        corners = np.maximum.reduce([sheet[j, i], sheet[j - 1, i], sheet[j, i - 1],
+                                     sheet[j - 1, i - 1]])
+        assert np.all(z[inside] >= corners - 0.05 * span)
+        # ... and not far above the surface
+        assert np.all(z[inside] <= corners + 0.1 * span)
+        assert trace["line"]["width"] >= 6
+    assert figure["layout"]["scene"]["camera"]["eye"]["z"] > 1.25  # above plotly's default
+
+
+def test_3d_paths_are_drawn_only_over_the_sheet():
+    surface = landscapes.get("saddle")
+    path = optimizers.simulate(surface, "sgd", surface.start, 300, lr=0.1)
+    figure = figures.surface_3d(_surface_view("saddle"), [_run(path, surface)])
+    trace = figure["data"][1]
+    shown = [x is not None for x in trace["x"]]
+    assert shown[0] and not shown[-1]  # cut where the run left the window
+    low, high = figure["layout"]["scene"]["zaxis"]["range"]
+    assert low == pytest.approx(-4, abs=0.01) and high < 4.5  # the sheet's heights, not -8000
+
+
+# --- the animated map's controls ----------------------------------------------------------------
+
+
+def test_play_buttons_and_slider_hang_below_the_axis_title_at_fixed_pixels():
+    for name in landscapes.names():
+        bounds = landscapes.get(name).bounds
+        layout = figures.animated_paths(_surface(name, grid=20), _runs(count=8, steps=20,
+                                        name=name), height=map_height(bounds))["layout"]
+        buttons, slider = layout["updatemenus"][0], layout["sliders"][0]
+        assert buttons["y"] == 0 and buttons["yanchor"] == "top"
+        assert slider["y"] == 0 and slider["yanchor"] == "top"
+        # tick labels (~25 px) and the axis title (~25 px) sit in the first 55 px under the map
+        assert buttons["pad"]["t"] >= 55
+        assert slider["pad"]["t"] >= buttons["pad"]["t"] + 35  # below the buttons
+        assert layout["margin"]["b"] >= slider["pad"]["t"] + 60  # and the slider fits
+
+
+# --- what the pages receive, and the exports ----------------------------------------------------
+
+
+def _saddle_scene():
+    from ui import compute
+    from ui import state as S
+
+    return compute.Scene(
+        S.surface_setting("saddle"), (S.run("sgd", lr=0.1), S.run("adam", lr=0.05, amsgrad=1)),
+        300, start=(-1.8, 0.01), schedule=S.schedule_setting("step", step_size=100, gamma=0.5),
+        seed=3)
+
+
+def test_run_payloads_carry_each_runs_outcome_and_style():
+    from ui import compute
+
+    scene = _saddle_scene()
+    runs = compute.run_payloads(scene)
+    assert runs[0]["outcome"].text == ("left the map at step 30 "
+                                       "(the loss falls without bound this way)")
+    assert runs[1]["outcome"].label == "left the map at step 36"
+    assert [run["style"] for run in runs] == [figures.run_style(0), figures.run_style(1)]
+
+
+def _csv_header_and_rows(text):
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    settings = dict(line[2:].split(": ", 1) for line in comments[1:])
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    return comments[0], settings, rows
+
+
+def test_the_csv_starts_with_the_settings_and_has_no_blank_cell():
+    from ui import compute
+
+    scene = _saddle_scene()
+    text = compute.trajectories_csv(scene)
+    title, settings, rows = _csv_header_and_rows(text)
+    assert title == "# Descent Lab: trajectories"
+    assert settings["surface"] == "saddle (Saddle)"
+    assert settings["start"] == "(-1.8, 0.01)"
+    assert settings["steps"] == "300"
+    assert settings["schedule"] == "step(step_size=100, gamma=0.5, interval=step)"
+    assert settings["gradient"] == "analytic"
+    assert settings["seed"] == "3"
+    assert settings["run 1"] == ("Gradient descent (lr=0.1); sgd(lr=0.1, momentum=0, "
+                                 "dampening=0, nesterov=False, weight_decay=0); left the map at "
+                                 "step 30 (the loss falls without bound this way)")
+    assert settings["run 2"].startswith("Adam (lr=0.05, amsgrad=1); adam(lr=0.05, beta1=0.9, "
+                                        "beta2=0.999, eps=1e-08, weight_decay=0, amsgrad=True)")
+    assert "nan" in settings["lr"]  # the last point's rate, explained
+    assert all(cell.strip() for row in rows for cell in row.values())
+    paths = compute.trajectories(scene)
+    assert len(rows) == sum(p.xy.shape[0] for p in paths)
+    by_run = [[r for r in rows if r["optimizer"] == name] for name in ("sgd", "adam")]
+    for run_rows, path in zip(by_run, paths, strict=True):
+        lr = [float(r["lr"]) for r in run_rows]
+        np.testing.assert_allclose(lr[:-1], path.lr, rtol=1e-9)
+        assert np.isnan(lr[-1])  # the last point takes no step
+        assert len({r["outcome"] for r in run_rows}) == 1
+
+
+def test_the_csv_reads_back_with_a_comment_aware_reader():
+    import pandas as pd
+
+    from ui import compute
+
+    scene = _saddle_scene()
+    frame = pd.read_csv(io.StringIO(compute.trajectories_csv(scene)), comment="#")
+    assert list(frame.columns) == list(compute.CSV_COLUMNS)
+    assert frame["lr"].dtype == float and frame["x"].dtype == float
+    assert frame["lr"].isna().sum() == 2  # the last point of each run
+    assert frame.drop(columns="lr").notna().all().all()
+
+
+def test_a_typed_surface_is_written_with_its_formula():
+    from ui import compute
+    from ui import state as S
+
+    scene = compute.Scene(S.custom_setting("-x^2"), (S.run("sgd", lr=0.1),), 20)
+    _, settings, rows = _csv_header_and_rows(compute.trajectories_csv(scene))
+    assert settings["surface"] == "f(x, y) = -x^2 (typed; window x in [-3, 3], y in [-3, 3])"
+    assert rows[-1]["outcome"].startswith("left the map at step 3")
+
+
+def test_the_html_page_has_a_title_and_a_caption_of_what_it_shows():
+    from ui import compute
+
+    page = compute.animated_html(_saddle_scene())
+    title = re.search(r"<title>(.*?)</title>", page).group(1)
+    assert title == "Descent Lab: Saddle: 2 runs, 300 steps"
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", page, re.S).group(1)
+    for words in ("saddle (Saddle)", "(-1.8, 0.01)", "step(step_size=100, gamma=0.5",
+                  "Gradient descent (lr=0.1)", "sgd(lr=0.1, momentum=0",
+                  "adam(lr=0.05, beta1=0.9", "left the map at step 30", "300 steps",
+                  "Made with Descent Lab"):
+        assert words in caption, words
+    assert page.count("<html") == 1 and "Plotly.newPlot" in page

@@ -6,6 +6,9 @@ unchanged config costs a dictionary lookup. The kernels are warmed once per serv
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -140,7 +143,9 @@ def run_names(runs: tuple[RunConfig, ...]) -> list[str]:
 
 
 def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str, Any]]:
-    """The runs as the figure builders take them: name, colour, path, curves, divergence.
+    """The runs as the figure builders take them: name, colour and style
+    (``figures.run_style``), path, curves, and how each ended: ``outcome``
+    (``optimizers.outcome``: its ``label`` and ``text`` are the words every view shows).
 
     ``loss`` (and ``gap``, its distance above the global minimum: what a log axis can show) is
     the loss over all the data (``shown_losses``); a run on mini-batches also has
@@ -163,6 +168,7 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
             "fit": _fit_curves(landscape, path.xy) if landscape.data_size else None,
             "name": names[i],
             "color": figures.run_color(scene.first_color + i),
+            "style": figures.run_style(scene.first_color + i),
             "xy": path.xy,
             "loss": loss,
             "gap": gap(loss),
@@ -170,6 +176,7 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
             "lr": path.lr,
             "grad_norm": np.hypot(path.grad[:, 0], path.grad[:, 1]),
             "diverged_at": path.diverged_at,
+            "outcome": optimizers.outcome(path, landscape),
             "evaluations": path.evaluations,
         })
     return payloads
@@ -234,36 +241,159 @@ def animated_figure(scene: Scene, height: int = 640, title: str = "") -> str:
     return to_json(figure)
 
 
+def _number(value: Any) -> str:
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
+
+
+def _setting_text(name: str, values: dict[str, Any]) -> str:
+    """``name(key=value, ...)``, or the bare name when there are no values."""
+    if not values:
+        return name
+    shown = []
+    for key, value in values.items():
+        if isinstance(value, tuple | list):
+            value = "[" + ", ".join(_number(v) for v in value) + "]"
+        shown.append(f"{key}={_number(value)}")
+    return f"{name}({', '.join(shown)})"
+
+
+def _surface_text(scene: Scene) -> str:
+    """The surface as a reader can rebuild it: its setting and title; a typed one by its
+    formula and window."""
+    surface = scene.surface
+    if surface.name == S.CUSTOM:
+        values = surface.kwargs()
+        x0, x1, y0, y1 = values["window"]
+        return (f"f(x, y) = {values['formula']} (typed; window x in [{x0:g}, {x1:g}], "
+                f"y in [{y0:g}, {y1:g}])")
+    return f"{_setting_text(surface.name, surface.kwargs())} ({scene.landscape().title})"
+
+
+def _hyperparameters_text(optimizer: str, values: dict[str, float]) -> str:
+    """``optimizer(lr=..., ...)`` with every hyperparameter, switches as True/False."""
+    spec = optimizers.OPTIMIZERS_BY_NAME[optimizer]
+    switches = {hp.name for hp in spec.hyperparameters if hp.boolean}
+    return _setting_text(optimizer, {k: (bool(v) if k in switches else v)
+                                     for k, v in values.items()})
+
+
+def scene_settings(scene: Scene) -> list[tuple[str, str]]:
+    """Everything that reproduces the scene's runs, as (key, value) lines: surface, start,
+    steps, schedule, gradient source and seed, then each run's optimizer with all its
+    hyperparameters (torch's defaults filled in), its own gradient source if it has one, and
+    how it ended."""
+    paths = trajectories(scene)
+    landscape = scene.landscape()
+    x, y = scene.start_point()
+    first = paths[0].config if paths else {}
+    schedule = dict(first.get("schedule", {"name": scene.schedule.name}))
+    gradient = {"name": scene.gradient.name, **scene.gradient.kwargs()}
+    lines = [
+        ("surface", _surface_text(scene)),
+        ("start", f"({x:.10g}, {y:.10g})"),
+        ("steps", str(scene.steps)),
+        ("schedule", _setting_text(schedule.pop("name"), schedule)),
+        ("gradient", _setting_text(gradient.pop("name"), gradient)),
+        ("seed", str(scene.seed)),
+    ]
+    names = scene.names or run_names(scene.runs)
+    for i, (name, path) in enumerate(zip(names, paths, strict=True)):
+        config = path.config
+        words = [name, _hyperparameters_text(config["optimizer"], config["hyperparameters"])]
+        own = dict(config["gradient"])
+        if scene.runs[i].batch_size is not None:
+            words.append("gradient " + _setting_text(own.pop("name"), own))
+        words.append(optimizers.outcome(path, landscape).text)
+        lines.append((f"run {i + 1}", "; ".join(words)))
+    return lines
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def animated_html(scene: Scene, title: str = "") -> str:
-    """A standalone HTML page of the animation that plays offline (plotly.js embedded)."""
+    """A standalone HTML page of the animation that plays offline (plotly.js embedded), with
+    a <title> and a caption that says what it shows: the scene's settings and each run."""
     import plotly.io as pio  # only when a file is asked for
 
     figure = json.loads(animated_figure(scene, 640, title))
-    return pio.to_html(figure, include_plotlyjs=True, full_html=True, auto_play=False,
+    plot = pio.to_html(figure, include_plotlyjs=True, full_html=False, auto_play=False,
                        validate=False)
+    settings = scene_settings(scene)
+    runs = [value for key, value in settings if key.startswith("run ")]
+    heading = (f"{scene.landscape().title}: {len(runs)} run{'s' if len(runs) != 1 else ''}, "
+               f"{scene.steps} steps")
+    rows = "\n".join(f"<li><b>{html.escape(key)}</b>: {html.escape(value)}</li>"
+                      for key, value in settings)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Descent Lab: {html.escape(heading)}</title>
+<style>
+  body {{ font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; margin: 1.5rem; }}
+  figcaption {{ max-width: 60rem; line-height: 1.4; }}
+  figcaption ul {{ padding-left: 1.2rem; }}
+</style>
+</head>
+<body>
+<figure>
+{plot}
+<figcaption>
+<h1>{html.escape(heading)}</h1>
+<p>Each path is one run of gradient descent from the same start; press ▶ Play to watch them
+move, or drag the step slider.</p>
+<ul>
+{rows}
+</ul>
+<p>Made with Descent Lab.</p>
+</figcaption>
+</figure>
+</body>
+</html>
+"""
+
+
+CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "full_loss", "grad_x", "grad_y",
+               "lr", "outcome")
+
+CSV_NOTES = (
+    ("columns", "step t is the point x_t; loss is what step t saw (on mini-batches the batch's "
+                "own), full_loss the loss over all the data, grad the gradient the step used"),
+    ("lr", "the rate of the step from point t to point t + 1 (torch: the lr of the t-th "
+           "optimizer.step()); a run's last point takes no step, so its lr is nan"),
+    ("outcome", "how the run ended, the same on every row of a run"),
+)
+"""What the columns mean, written into the export's header."""
 
 
 def trajectories_csv(scene: Scene) -> str:
-    """Every run's points as CSV: run, step, x, y, loss (as the step saw it: on mini-batches the
-    batch's own), full_loss (over all the data), gradient, learning rate."""
-    lines = ["run,optimizer,step,x,y,loss,full_loss,grad_x,grad_y,lr,diverged_at"]
+    """Every run's points as CSV, under a header of ``# key: value`` comment lines with the
+    settings that reproduce them (``scene_settings``) and what the columns mean
+    (``CSV_NOTES``): read it with ``pandas.read_csv(file, comment="#")``.
+
+    No cell is blank: the last point of a run has no step and so no rate, and says so with
+    ``nan`` (a number to every csv reader)."""
+    out = io.StringIO()
+    out.write("# Descent Lab: trajectories\n")
+    for key, value in (*scene_settings(scene), *CSV_NOTES):
+        one_line = " ".join(str(value).splitlines())
+        out.write(f"# {key}: {one_line}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
     landscape = scene.landscape()
-    for name, the_run, path in zip(scene.names or run_names(scene.runs), scene.runs,
-                                   trajectories(scene),
-                                   strict=True):
+    for name, path in zip(scene.names or run_names(scene.runs), trajectories(scene),
+                          strict=True):
         full = full_loss(landscape, path)
-        lr = np.append(path.lr, np.nan)
-        diverged = "" if path.diverged_at is None else str(path.diverged_at)
-        label = name.replace(",", ";").replace('"', "'")
+        lr = np.append(path.lr, np.nan)  # no step from the last point
+        words = optimizers.outcome(path, landscape).text
+        optimizer = path.config["optimizer"]
         for t in range(path.xy.shape[0]):
-            lines.append(
-                f"\"{label}\",{the_run.optimizer},{t},{path.xy[t, 0]:.10g},{path.xy[t, 1]:.10g},"
-                f"{path.loss[t]:.10g},{full[t]:.10g},{path.grad[t, 0]:.10g},"
-                f"{path.grad[t, 1]:.10g},"
-                f"{'' if np.isnan(lr[t]) else f'{lr[t]:.10g}'},{diverged}"
-            )
-    return "\n".join(lines) + "\n"
+            writer.writerow((
+                name, optimizer, t, *(f"{v:.10g}" for v in (
+                    path.xy[t, 0], path.xy[t, 1], path.loss[t], full[t], path.grad[t, 0],
+                    path.grad[t, 1], lr[t])),
+                words,
+            ))
+    return out.getvalue()
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -506,8 +506,7 @@ def run_summary(runs_data: list[dict]) -> None:
             "steps taken": int(run["lr"].shape[0]),
             "final loss": float(run["loss"][-1]),
             "final point": f"({run['xy'][-1, 0]:.4f}, {run['xy'][-1, 1]:.4f})",
-            "diverged": ("no" if run["diverged_at"] is None
-                         else f"at step {run['diverged_at']}"),
+            "outcome": run["outcome"].text,
             "f evaluations": ev.function,
             "∇f evaluations": ev.gradient,
             "Hessian evaluations": ev.hessian,
@@ -518,13 +517,17 @@ def run_summary(runs_data: list[dict]) -> None:
 
 
 def colored_table(rows: list[dict], colors: list[str], column: str | None = None) -> None:
-    """A table whose run column is painted in each run's colour."""
+    """A table whose run column is written in each run's colour, darkened where needed to be
+    readable on white (``figures.text_color``: WCAG AA contrast)."""
     import pandas as pd
+
+    import figures
 
     frame = pd.DataFrame(rows)
     first = column or frame.columns[0]
+    shades = [figures.text_color(c) for c in colors]
     styled = frame.style.apply(
-        lambda column: [f"color: {c}; font-weight: 700" for c in colors], subset=[first]
+        lambda column: [f"color: {c}; font-weight: 700" for c in shades], subset=[first]
     ).format(precision=4, thousands="", subset=frame.select_dtypes("float").columns)
     st.dataframe(styled, hide_index=True, width="stretch")
 
@@ -568,13 +571,18 @@ def run_heading(index: int, text: str | None = None) -> None:
                 unsafe_allow_html=True)
 
 
-def leaderboard(runs_data: list[dict], landscape, tolerance: float) -> None:
-    """Final loss, distance to the nearest minimum, steps to tolerance, divergence; best first."""
+def leaderboard(runs_data: list[dict], landscape, tolerance: float,
+                rank_by: str = "steps to tolerance") -> None:
+    """Final loss, distance to the nearest minimum, steps to tolerance and how each run ended,
+    best first by ``rank_by`` (a name in ``figures.RANKINGS``; diverged runs last)."""
     import figures
 
     minima = [(p.x, p.y) for p in landscape.points if "minimum" in p.kind]
-    rows = figures.leaderboard(runs_data, minima, landscape.minimum_value, tolerance)
-    colors = [row.pop("color") for row in rows]
+    rows = figures.leaderboard(runs_data, minima, landscape.minimum_value, tolerance,
+                               rank_by=rank_by)
+    colors = [row.pop("text_color") for row in rows]
+    for row in rows:
+        row.pop("color")
     table = [{"#": row.pop("rank"), **row} for row in rows]
     for row in table:
         steps, distance = row["steps to tolerance"], row["distance to nearest minimum"]
