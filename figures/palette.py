@@ -37,16 +37,17 @@ POINT_STYLES = {
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 17}
 
 
-# With deuteranopia some Okabe–Ito pairs come close (blue and black, orange and yellow, sky blue
-# and reddish purple), so every run also has its own dash and symbol. Plotly's named dashes,
-# then dash lists in px; the symbols are filled shapes that differ in outline, and scatter3d
-# knows only a few symbols of its own.
-DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "10px,3px,2px,3px,2px,3px",
-          "2px,2px,8px,2px")
+# Simulated (Machado et al. 2009, in CIELAB) some Okabe–Ito pairs come close: with deuteranopia
+# orange and yellow, bluish green and reddish purple, vermillion and orange, blue and sky blue;
+# with protanopia also sky blue, blue and reddish purple. So every run has its own dash too,
+# and runs of a close pair get dashes of different kinds (a line, dashes, dots, dash-dots).
+# Plotly's named dashes, or dash lists in px.
+DASHES = ("solid", "longdash", "2px,6px", "dash", "dashdot", "dot", "longdashdot",
+          "2px,3px,2px,9px")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "x", "triangle-down", "star")
-DASHES_3D = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "dash", "dot")
-"""scatter3d's named dashes only (it takes no dash lists): runs 7 and 8 reuse two, with other
-symbols and colours."""
+DASHES_3D = ("solid", "longdash", "dot", "dash", "dashdot", "dot", "longdashdot", "dot")
+"""scatter3d's named dashes only (it takes no dash lists): three runs share dots, none of them
+a close pair, and each has its own symbol."""
 SYMBOLS_3D = ("circle", "square", "diamond", "cross", "x", "circle-open", "square-open",
               "diamond-open")
 

@@ -357,6 +357,21 @@ def test_eight_runs_differ_in_dash_and_symbol_not_only_in_colour():
     assert figures.run_style(8) == styles[0]  # cycling, as the colours do
 
 
+# Okabe–Ito pairs that come close with deuteranopia or protanopia (simulated, CIELAB distance
+# under 25), as palette indices, and the kind of line each dash draws
+CLOSE_PAIRS = [(4, 7), (2, 3), (1, 4), (0, 5), (3, 5), (0, 3), (1, 7)]
+DASH_KINDS = {"solid": "line", "dash": "dashes", "longdash": "dashes", "dot": "dots",
+              "2px,6px": "dots", "2px,3px,2px,9px": "dots", "dashdot": "dash-dots",
+              "longdashdot": "dash-dots"}
+
+
+@pytest.mark.parametrize(("a", "b"), CLOSE_PAIRS)
+def test_runs_whose_colours_come_close_draw_different_kinds_of_line(a, b):
+    first, second = figures.run_style(a), figures.run_style(b)
+    assert DASH_KINDS[first["dash"]] != DASH_KINDS[second["dash"]]
+    assert first["dash_3d"] != second["dash_3d"]
+
+
 @pytest.mark.parametrize("index", range(8))
 def test_a_runs_name_is_written_in_a_readable_shade_of_its_own_colour(index):
     style = figures.run_style(index)
