@@ -8,6 +8,9 @@ import streamlit as st
 from ui import compute
 
 st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide")
+# Streamlit pads the page ~6 rem below its header; with the navigation in the header that left
+# ~110 px blank above every title. Keep just the header's height and a line.
+st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 5rem; }</style>")
 compute.warm_kernels()
 
 PAGES = [

@@ -528,8 +528,9 @@ SCHEDULES: tuple[ScheduleSpec, ...] = (
                            integer=True),
          ScheduleParameter("min_lr", 0.0, 0.0, 1e3, "never go below this rate"),
          ScheduleParameter("eps", 1e-8, 0.0, 1.0, "smaller changes are ignored")),
-        r"\gamma \leftarrow \max(\text{factor}\cdot\gamma,\ \text{min\_lr})"
-        r"\text{ after more than patience steps without a new best loss}",
+        r"\begin{gathered}\gamma \leftarrow \max(\text{factor}\cdot\gamma,\ \text{min\_lr})"
+        r"\\ \text{after more than patience steps}\\ \text{without a new best loss}"
+        r"\end{gathered}",
         "Adaptive: watch the loss and cut the rate when it has not improved for a while.",
         "torch.optim.lr_scheduler.ReduceLROnPlateau(mode='min', threshold_mode='rel')",
     ),

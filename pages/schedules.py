@@ -11,6 +11,8 @@ st.title("Schedules")
 st.markdown("See the learning-rate curve of each schedule as you set it, then watch the same "
             "optimizer run with a constant rate and with the schedule, side by side.")
 
+CARDS_PER_ROW = 2  # schedule cards side by side: two leave each formula its width at 1280 px
+
 
 def schedules() -> None:
     ps = page_state.load("schedules")
@@ -29,12 +31,13 @@ def schedules() -> None:
         chosen = [s.name for s in c.schedules]
     before = {s.name: s for s in c.schedules}
     settings = []
-    cells = st.columns(min(4, len(chosen)))
     for i, name in enumerate(chosen):
+        if i % CARDS_PER_ROW == 0:
+            cells = st.columns(CARDS_PER_ROW)
         spec = SCHEDULES_BY_NAME[name]
-        with cells[i % len(cells)].container(border=True):
+        with cells[i % CARDS_PER_ROW].container(border=True):
             widgets.run_heading(i, spec.title)
-            st.latex(spec.latex)
+            st.latex(rf"\small {spec.latex}")
             st.caption(f"{spec.summary} In torch: {spec.torch_equivalent}.")
             settings.append(widgets.schedule_picker(
                 before.get(name, S.schedule_setting(name)), ps.key(f"schedule.{name}"),
@@ -50,7 +53,7 @@ def schedules() -> None:
                    "lr": compute.schedule_curve(s, the_run, surface, steps, start),
                    "diverged_at": None} for i, s in enumerate(settings)]
     except ValueError as error:
-        st.error(f"These settings cannot be run: {error}")
+        st.error(widgets.plain(f"These settings cannot be run: {error}"))
         return
     widgets.plotly(figures.step_curves(curves, "lr", title="Learning rate by step",
                                        y_title="lr", height=360), key=ps.key("lr_curves"))

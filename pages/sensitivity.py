@@ -64,7 +64,7 @@ def sensitivity() -> None:
         with st.spinner(f"Running {resolution * resolution} runs of {steps} steps…"):
             result = compute.sweep(scene, x_param, xs, y_param, ys, tolerance)
     except ValueError as error:
-        st.error(f"This sweep cannot be run: {error}")
+        st.error(widgets.plain(f"This sweep cannot be run: {error}"))
         return
     values, title, log_values = compute.sweep_metric(scene, result, metric)
     figure = figures.sweep_heatmap(

@@ -74,7 +74,7 @@ def show_race(scene: compute.Scene, key: str) -> None:
         figure_json = compute.animated_figure(scene, 520)
         runs_data = compute.run_payloads(scene)
     except ValueError as error:
-        st.error(f"These settings cannot be run: {error}")
+        st.error(widgets.plain(f"These settings cannot be run: {error}"))
         return
     left, right = st.columns([3, 2])
     with left:

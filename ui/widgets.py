@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -22,6 +23,15 @@ from optimizers.specs import (
     Hyperparameter,
 )
 from ui import state as S
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def plain(text: str) -> str:
+    """``text`` to show literally where Streamlit renders Markdown (alerts, captions): every
+    character Markdown, LaTeX or a :shortcode: could read is backslash-escaped, so a typed
+    ``__import__`` shows as typed, not as a bold "import"."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def log_options(low: float, high: float, include: float | None = None,
@@ -85,7 +95,7 @@ def run_editor(the_run: S.RunConfig, key: str, *, choose_optimizer: bool = True,
             values[hp.name] = hyperparameter_input(hp, values[hp.name], f"{key}.{name}.{hp.name}")
     problem = S.hyperparameter_problem(name, values)
     if problem:  # e.g. Nesterov needs momentum > 0 and no dampening: keep the last good run
-        st.error(problem)
+        st.error(plain(problem))
         return the_run if the_run.optimizer == name else S.run(name)
     return S.run(name, **values)
 
@@ -187,7 +197,7 @@ def formula_input(setting: S.Setting, key: str) -> S.Setting:
     try:
         suggested = S.custom_setting(text)
     except ValueError as error:
-        st.error(f"{error}. Showing f(x, y) = {last['formula']} until this is fixed.")
+        st.error(plain(f"{error}. Showing f(x, y) = {last['formula']} until this is fixed."))
         suggested, text = before, last["formula"]
     window = last["window"] if text.strip() == last["formula"] else suggested.kwargs()["window"]
     cells = st.columns(2)
@@ -201,7 +211,8 @@ def formula_input(setting: S.Setting, key: str) -> S.Setting:
     try:
         return S.custom_setting(text, typed)
     except ValueError as error:
-        st.error(f"{error}. Using the window {suggested.kwargs()['window']} until this is fixed.")
+        st.error(plain(f"{error}. Using the window {suggested.kwargs()['window']} until this "
+                       "is fixed."))
         return S.custom_setting(text, window)
 
 
@@ -272,7 +283,7 @@ def start_inputs(surface: S.Setting, start: tuple[float, float] | None, key: str
                            key=f"{key}.{surface_key}.y")
     problem = S.start_problem(surface, (x, y))
     if problem:
-        st.error(problem + " The surface's own start is used until this is fixed.")
+        st.error(plain(problem + " The surface's own start is used until this is fixed."))
         return None
     return None if (x, y) == tuple(default) else (float(x), float(y))
 
@@ -303,7 +314,7 @@ def _parameter_inputs(kind: str, name: str, parameters, values: dict, key: str,
                                         key=f"{key}.{name}.{p.name}", help=help_text)
             problem = problem_of(name, {**accepted, p.name: candidate})
         if problem:
-            st.error(f"{problem}. Using {S._fmt(values[p.name])} until this is fixed.")
+            st.error(plain(f"{problem}. Using {S._fmt(values[p.name])} until this is fixed."))
         else:
             accepted[p.name] = (candidate if isinstance(candidate, tuple)
                                 else float(candidate))
@@ -388,7 +399,7 @@ def seed_input(value: int, key: str, help_text: str) -> int:
     typed = st.number_input("seed", value=int(value), step=1, key=key, help=help_text)
     problem = S.int_problem("seed", typed, *S.SEED_RANGE)
     if problem:
-        st.error(problem)
+        st.error(plain(problem))
         return value
     return int(typed)
 
@@ -404,7 +415,7 @@ def batch_size_input(value: int | None, surface: S.Setting, key: str) -> int | N
              f"gradient descent, {n} (every example) is full-batch descent.")
     problem = S.batch_problem(typed, surface)
     if problem:
-        st.error(f"{problem}. Using {shown} until this is fixed.")
+        st.error(plain(f"{problem}. Using {shown} until this is fixed."))
         return S.batch_or_full(shown, surface)
     batch = S.batch_or_full(typed, surface)
     st.caption("full batch: the exact gradient" if batch is None
@@ -424,7 +435,7 @@ def seeds_input(value: int, key: str) -> int:
 def problems_note(problems: list[str]) -> None:
     """The warning a tampered or stale link shows: which fields were ignored, and why."""
     if problems:
-        lines = "\n".join(f"- {p}" for p in problems)
+        lines = "\n".join(f"- {plain(p)}" for p in problems)
         st.warning(f"**Some settings in this link could not be used and were ignored** "
                    f"(the defaults are shown instead):\n{lines}", icon="⚠️")
 
@@ -448,7 +459,7 @@ def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | Non
         figure_json = compute.animated_figure(scene, height)
         runs_data = compute.run_payloads(scene)
     except ValueError as error:
-        st.error(f"These settings cannot be run: {error}")
+        st.error(plain(f"These settings cannot be run: {error}"))
         return None
     view = compute.surface_view(scene.surface)
     formula_card(scene.surface)
@@ -626,7 +637,7 @@ def open_cell_in_explore(scene, x_param: str, xs, y_param: str, ys, x_key: str,
     the_run = scene.runs[0].with_values(**{x_param: xs[i], y_param: ys[j]})
     problem = S.hyperparameter_problem(the_run.optimizer, the_run.kwargs())
     if problem:
-        middle.error(problem)
+        middle.error(plain(problem))
         return
     pressed = right.button(f"Open {x_param}={fmt(xs[i])}, {y_param}={fmt(ys[j])} in Explore",
                            type="primary", key=f"{x_key}.open")
@@ -662,7 +673,7 @@ def sweep_range_input(optimizer: str, name: str, span: tuple[float, float] | Non
     chosen = (float(chosen[0]), float(chosen[1]))
     problem = S.sweep_range_problem(optimizer, name, chosen)
     if problem:
-        st.error(f"{problem}. Using {fmt(current[0])} to {fmt(current[1])}.")
+        st.error(plain(f"{problem}. Using {fmt(current[0])} to {fmt(current[1])}."))
         return span
     return None if chosen == tuple(suggested) else chosen
 
@@ -683,7 +694,7 @@ def basins_section(scene, resolution: int) -> None:
         with st.spinner(f"Running {resolution * resolution} runs, one from each start point…"):
             result = compute.basins(scene, resolution)
     except ValueError as error:
-        st.error(f"The basins cannot be computed: {error}")
+        st.error(plain(f"The basins cannot be computed: {error}"))
         return
     plotly(figures.basins_map(result.xs, result.ys, result.minimum,
                               [(p.x, p.y, p.kind) for p in result.minima],
