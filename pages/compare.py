@@ -29,6 +29,7 @@ def compare() -> None:
             lr = widgets.hyperparameter_input(OPTIMIZERS_BY_NAME["sgd"].hyperparameter("lr"),
                                               c.lr, ps.key("lr"), label="lr (all runs)")
         tolerance = widgets.tolerance_input(c.tolerance, ps.key("tolerance"))
+        rank_by = widgets.ranking_input(c.rank_by, ps.key("rank"))
         data = S.is_data(surface)
         seed = c.seed
         if data:
@@ -51,7 +52,8 @@ def compare() -> None:
                 batch = (widgets.batch_size_input(before.batch_size, surface, ps.key(f"run{i}"))
                          if data else None)
                 runs.append(replace(the_run, batch_size=batch))
-    config = S.CompareConfig(surface, tuple(runs), steps, start, shared, lr, tolerance, seed)
+    config = S.CompareConfig(surface, tuple(runs), steps, start, shared, lr, tolerance, seed,
+                             rank_by)
     ps.save(config)
     raced = tuple(r.with_values(lr=lr) for r in runs) if shared else config.runs
     scene = compute.Scene(surface, raced, steps, start, seed=seed)
@@ -59,7 +61,7 @@ def compare() -> None:
     if runs_data is None:
         return
     st.subheader("Leaderboard")
-    widgets.leaderboard(runs_data, scene.landscape(), tolerance)
+    widgets.leaderboard(runs_data, scene.landscape(), tolerance, rank_by)
     widgets.downloads(scene, "compare")
 
 

@@ -155,6 +155,23 @@ def test_bad_typed_input_shows_an_error_next_to_it_and_the_page_keeps_working():
     assert at.get("component_instance")  # the map is still drawn
 
 
+def _leaderboard(at: AppTest):
+    return next(d.value for d in at.dataframe if "steps to tolerance" in d.value.columns)
+
+
+def test_compare_leaderboard_ranks_by_the_chosen_order():
+    at = _open("compare", {"runs": "sgd(lr=0.01);sgd(lr=0.095);momentum(lr=0.01);adam(lr=0.5)"})
+    board = _leaderboard(at)  # by default: soonest to the tolerance first, "never" last
+    reached = [int(s) for s in board["steps to tolerance"] if s != "never"]
+    assert reached == sorted(reached) and reached
+    assert list(board["steps to tolerance"][:len(reached)]) == [str(s) for s in reached]
+    at.selectbox(key=_key(at.selectbox, "rank")).set_value("final loss").run()
+    _clean(at)
+    assert at.query_params["rank"] == "final loss"
+    losses = [float(v) for v in _leaderboard(at)["final loss"]]
+    assert losses == sorted(losses)
+
+
 def test_compare_shared_learning_rate_switch():
     at = _open("compare")
     before = _output(at)

@@ -17,7 +17,8 @@ CONFIGS = {
         seed=7, steps=1234, start=(-3.25, 1.5),
     ),
     "compare": S.CompareConfig(runs=tuple(S.run("sgd", lr=10 ** -k) for k in range(8)),
-                               shared_lr=True, lr=0.02, tolerance=1e-3, start=(1.0, -2.0)),
+                               shared_lr=True, lr=0.02, tolerance=1e-3, start=(1.0, -2.0),
+                               rank_by="final loss"),
     "schedules": S.SchedulesConfig(
         schedules=(S.schedule_setting("cyclic", base_lr=0.001, max_lr=0.2),
                    S.schedule_setting("reduce_on_plateau", patience=5.0)),
@@ -99,6 +100,7 @@ def test_good_fields_survive_next_to_bad_ones():
     ("compare", {"shared_lr": "maybe"}, "'shared_lr'"),
     ("compare", {"lr": "0"}, "'lr'"),
     ("compare", {"tolerance": "-1"}, "'tolerance'"),
+    ("compare", {"rank": "speed"}, "'rank'"),
     ("schedules", {"schedules": "step(gamma=3);nothing"}, "'schedules[1].gamma'"),
     ("schedules", {"focus": "cosine", "schedules": "step"}, "'focus'"),
     ("schedules", {"schedules": "cosine;step(interval=epoch)"}, "'schedules[2].interval'"),

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import landscapes
+from figures import RANKINGS
 from landscapes import data, formula
 from optimizers.api import (
     gradient_vector,
@@ -308,6 +309,7 @@ class CompareConfig:
     lr: float = 0.05
     tolerance: float = 1e-6
     seed: int = 0  # deals the mini-batches of every run that has a batch size
+    rank_by: str = "steps to tolerance"  # a name in figures.RANKINGS
 
 
 @dataclass(frozen=True)
@@ -767,7 +769,7 @@ def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]
 # --- Compare -------------------------------------------------------------------------------------
 
 COMPARE_FIELDS = ("surface", "formula", "window", "runs", "steps", "start", "shared_lr", "lr",
-                  "tolerance", "seed")
+                  "tolerance", "seed", "rank")
 
 
 def compare_to_query(config: CompareConfig) -> dict[str, str]:
@@ -780,6 +782,7 @@ def compare_to_query(config: CompareConfig) -> dict[str, str]:
     q["tolerance"] = f"{config.tolerance:.10g}"
     if any(r.batch_size is not None for r in config.runs):
         q["seed"] = str(config.seed)
+    q["rank"] = config.rank_by
     return q
 
 
@@ -797,6 +800,7 @@ def compare_from_query(query: dict[str, str]) -> tuple[CompareConfig, list[str]]
         lr=lr,
         tolerance=r.number("tolerance", d.tolerance, *TOLERANCE_RANGE),
         seed=r.integer("seed", d.seed, *SEED_RANGE),
+        rank_by=r.choice("rank", d.rank_by, list(RANKINGS)),
     )
     return config, r.problems
 

@@ -573,6 +573,18 @@ def tolerance_input(value: float, key: str) -> float:
     return float(typed)
 
 
+def ranking_input(value: str, key: str) -> str:
+    """How the leaderboard orders the runs (one of ``figures.RANKINGS``)."""
+    import figures
+
+    names = list(figures.RANKINGS)
+    return st.selectbox(
+        "rank the leaderboard by", names, index=names.index(value), key=key,
+        help=" ".join(f"{name}: {ranking.description}"
+                      for name, ranking in figures.RANKINGS.items())
+             + " Diverged runs always come last.")
+
+
 def run_heading(index: int, text: str | None = None) -> None:
     """A heading in run ``index``'s colour, so controls match their path and curve."""
     import figures
