@@ -351,8 +351,14 @@ class _RunFrames:
             return self.xs[: k + 1], self.ys[: k + 1]
         return self.xs + self.final_x[-1:], self.ys + self.final_y[-1:]
 
-    def label_text(self, done: bool) -> list[str]:
-        return [self.label if done else ""]
+    def label_frame(self, done: bool) -> dict[str, list]:
+        """The label trace in a frame: the label at its place once the run got there, else no
+        point at all. (Changing only the text of a point that stays put does not reach the
+        page: with ``redraw: False`` plotly.js draws a text point's words when the point
+        appears, and a text edit alone was seen to show late or never.)"""
+        if done:
+            return {"x": self.label_x, "y": self.label_y, "text": [self.label]}
+        return {"x": [None], "y": [None], "text": [self.label]}
 
 
 def animated_paths(
@@ -444,7 +450,7 @@ def animated_paths(
             animated.append(len(data))
             data.append({
                 "type": "scatter", "mode": "text", "x": frames.label_x, "y": frames.label_y,
-                "text": frames.label_text(True), "textposition": frames.label_position,
+                "text": [frames.label], "textposition": frames.label_position,
                 "textfont": {"color": style["text"], "size": 17, "shadow": LABEL_SHADOW},
                 "cliponaxis": False, "name": f"{run['name']}: end", "legendgroup": run["name"],
                 "showlegend": False, "hovertext": [end_text(run)], "hoverinfo": "text",
@@ -464,8 +470,7 @@ def animated_paths(
             frame_data.append({"x": px, "y": py})
             frame_data.append({"x": px[-1:], "y": py[-1:]})
             if f in labelled:
-                frame_data.append({"x": f.label_x, "y": f.label_y,
-                                   "text": f.label_text(t >= f.length - 1)})
+                frame_data.append(f.label_frame(t >= f.length - 1))
         frames.append({"name": str(int(t)), "data": frame_data, "traces": animated})
 
     layout = _layout((x0, x1), (y0, y1), height, title)

@@ -217,15 +217,33 @@ def step_curves(
     layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container",
                         "yanchor": "bottom", "font": {"size": LEGEND_FONT}, "tracegroupgap": 0}
     _integer_steps(layout, last_step)
-    if ends and len(ends) <= MAX_END_LABELS:  # more would pile up: the markers' hover says it
-        values = np.concatenate(drawn)
-        values = np.log10(values) if log_y else values
-        margin = layout["margin"]
+    y_range = _value_range(drawn, log_y)
+    if y_range is not None and y_range[1] - y_range[0] < FLAT:
+        # every run at one value (a shared constant lr): plotly would zoom into rounding
+        # noise (ticks like 0.05000000000000001665); show a decade around it instead
+        middle = 0.5 * (y_range[0] + y_range[1])
+        half = 0.5 if log_y else max(0.5 * abs(middle), 0.5)
+        y_range = (middle - half, middle + half)
+        layout["yaxis"]["range"] = list(y_range)
+    if ends and y_range is not None and len(ends) <= MAX_END_LABELS:  # more would pile up:
+        margin = layout["margin"]                                    # the markers' hover says it
         plot_height = height - margin["t"] - margin["b"]
-        layout["annotations"] = _end_labels(
-            ends, (0.0, float(max(last_step, 1))),
-            (float(values.min()), float(values.max())), plot_height)
+        layout["annotations"] = _end_labels(ends, (0.0, float(max(last_step, 1))), y_range,
+                                            plot_height)
     return {"data": pale + data, "layout": layout}
+
+
+FLAT = 1e-9
+"""A span of drawn values (in axis units) below which a chart counts as flat."""
+
+
+def _value_range(drawn: list[np.ndarray], log_y: bool) -> tuple[float, float] | None:
+    """The lowest and highest drawn value in axis units (log10 on a log axis), or None."""
+    if not drawn:
+        return None
+    values = np.concatenate(drawn)
+    values = np.log10(values) if log_y else values
+    return float(values.min()), float(values.max())
 
 
 CAMERA_EYE = (("x", 0.5), ("y", -1.4), ("z", 1.8))

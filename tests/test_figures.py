@@ -99,8 +99,9 @@ def test_diverged_run_is_drawn_to_where_it_diverged_and_labelled():
     assert label in line["name"]
     assert len(line["x"]) == path.xy.shape[0]
     assert end["text"] == [label] and end["cliponaxis"] is False
-    assert figure["frames"][-1]["data"][2]["text"] == [label]
-    assert figure["frames"][0]["data"][2]["text"] == [""]  # shown once the run gets there
+    first, last = figure["frames"][0]["data"][2], figure["frames"][-1]["data"][2]
+    assert last == {"x": end["x"], "y": end["y"], "text": [label]}
+    assert first["x"] == [None]  # the label appears once the run gets there
     # written where the run was last seen on the map, inside the window
     (x0, x1), (y0, y1) = surface.bounds
     assert x0 <= end["x"][0] <= x1 and y0 <= end["y"][0] <= y1
@@ -452,6 +453,18 @@ def test_step_ticks_are_whole_numbers():
         assert xaxis["tickformat"] == "d" and xaxis["dtick"] >= 1
     long = figures.step_curves(_runs(count=1, steps=300), "gap", title="", y_title="")
     assert long["layout"]["xaxis"]["tickformat"] == "d"
+
+
+def test_a_flat_chart_shows_a_decade_around_its_value_not_rounding_noise():
+    surface = landscapes.get("saddle")
+    runs = [_run(optimizers.simulate(surface, name, surface.start, 300, lr=0.05), surface,
+                 name, i) for i, name in enumerate(("sgd", "adam"))]
+    chart = figures.step_curves(runs, "lr", title="lr", y_title="lr", log_y=True)
+    low, high = chart["layout"]["yaxis"]["range"]
+    assert low == pytest.approx(np.log10(0.05) - 0.5) and high == pytest.approx(low + 1)
+    for note in chart["layout"]["annotations"]:  # the end labels sit by their lines
+        assert note["y"] == pytest.approx(np.log10(0.05))
+    assert "range" not in figures.step_curves(runs, "gap", title="", y_title="")["layout"]["yaxis"]
 
 
 def test_end_labels_stay_inside_the_chart_and_do_not_cover_each_other():
