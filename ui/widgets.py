@@ -586,12 +586,15 @@ def ranking_input(value: str, key: str) -> str:
 
 
 def run_heading(index: int, text: str | None = None) -> None:
-    """A heading in run ``index``'s colour, so controls match their path and curve."""
+    """A heading in run ``index``'s colour, so controls match their path and curve: the dot in
+    the line's colour, the words in a shade of it readable on white (the yellow is not)."""
     import figures
 
-    st.markdown(f"<span style='color:{figures.run_color(index)};font-weight:700;"
-                f"font-size:1.15rem'>● {text or f'Run {index + 1}'}</span>",
-                unsafe_allow_html=True)
+    color = figures.run_color(index)
+    st.markdown(f"<span style='font-weight:700;font-size:1.15rem'>"
+                f"<span style='color:{color}'>●</span> "
+                f"<span style='color:{figures.text_color(color)}'>"
+                f"{text or f'Run {index + 1}'}</span></span>", unsafe_allow_html=True)
 
 
 def leaderboard(runs_data: list[dict], landscape, tolerance: float,
