@@ -2,13 +2,18 @@
 
 ``st.plotly_chart`` validates every frame of a figure on the server (hundreds of milliseconds
 for an animation); this component takes the figure as a ready JSON string instead, so the
-server only hands over bytes it has cached. plotly.js is copied from the installed plotly
-package into the component's folder: the browser never reaches the network.
+server only hands over bytes it has cached.
+
+Streamlit serves a component's files from one folder and refuses links out of it, so the
+component's page (``ui/player/index.html``) and the installed plotly package's plotly.min.js
+are put together in a folder of the user's cache (``$XDG_CACHE_HOME`` or ``~/.cache``), one per
+plotly version: the browser never reaches the network, and the source tree is never written.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,18 +21,23 @@ from pathlib import Path
 import plotly
 import streamlit.components.v1 as components
 
-_FOLDER = Path(__file__).with_name("player")
+_SOURCE = Path(__file__).with_name("player")
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def _install_plotly_js() -> None:
-    target = _FOLDER / "plotly.min.js"
-    if not target.exists() or target.stat().st_size != _PLOTLY_JS.stat().st_size:
-        shutil.copyfile(_PLOTLY_JS, target)
+def _component_folder() -> Path:
+    """The folder Streamlit serves the player from, made (or refreshed) on first import."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = cache / "descent-lab" / f"player-plotly-{plotly.__version__}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in (*_SOURCE.iterdir(), _PLOTLY_JS):
+        target = folder / source.name
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            shutil.copyfile(source, target)
+    return folder
 
 
-_install_plotly_js()
-_player = components.declare_component("descent_lab_player", path=str(_FOLDER))
+_player = components.declare_component("descent_lab_player", path=str(_component_folder()))
 
 
 def figure_id(figure_json: str) -> str:
