@@ -130,6 +130,36 @@ def test_sensitivity_axes_span_the_suggested_range_or_the_users():
     assert at.selectbox(key=_key(at.selectbox, "cell_x")).options[0] == "0.0001"
 
 
+def test_a_late_rerun_carrying_the_previous_query_keeps_the_visitors_latest_move():
+    """Under load a move can reach the server before the browser got the last URL write-back:
+    it carries the previous query, which must not be read as a new link."""
+    at = _open("explore")
+    previous = dict(at.query_params)
+    at.slider(key=_key(at.slider, "steps")).set_value(100).run()
+    assert at.query_params["steps"] == "100"
+    at.query_params.clear()
+    for key, value in previous.items():  # the browser has not seen the write-back yet
+        at.query_params[key] = value
+    at.slider(key=_key(at.slider, "steps")).set_value(200).run()
+    _clean(at)
+    assert at.query_params["steps"] == "200"
+    assert at.slider(key=_key(at.slider, "steps")).value == 200
+
+
+def test_a_link_opened_again_on_arrival_is_read_again():
+    # Sensitivity opens the same cell twice: Explore shows it both times
+    link = {"runs": "adam(lr=0.01)", "steps": "120"}
+    at = _open("explore", link)
+    at.slider(key=_key(at.slider, "steps")).set_value(300).run()
+    at.switch_page("pages/compare.py").run()
+    at.query_params.clear()
+    for key, value in link.items():
+        at.query_params[key] = value
+    at.switch_page("pages/explore.py").run()
+    _clean(at)
+    assert at.query_params["steps"] == "120"
+
+
 def test_explore_extremes_diverge_without_a_traceback():
     at = _open("explore", {"runs": "sgd(lr=10);adam(lr=10)", "surface": "goldstein_price",
                            "steps": "3000"})

@@ -3,6 +3,11 @@
 Streamlit clears the query string when the user moves to another page, so every rerun writes
 the page's query back. A link (or an edited URL) is read once: it replaces the stored config
 and starts a new generation of widget keys, so every control shows the link's values.
+
+A rerun can also carry a query this page wrote itself a moment ago: a move sent before the
+browser received the last write-back arrives with the previous query. Read as a link, it would
+discard the move and set every control back. So on a page the visitor stays on, a query is a
+new link only if the page never wrote it; on arriving at a page, any query is a link.
 """
 
 from __future__ import annotations
@@ -37,7 +42,19 @@ class PageState:
         if st.query_params.to_dict() != query:
             st.query_params.from_dict(query)
         ss[f"_{self.page}.written"] = query
+        history = ss.setdefault(f"_{self.page}.history", [])
+        if _frozen(query) not in history:
+            history.append(_frozen(query))
+            del history[:-WRITTEN_KEPT]
         self.config = config
+
+
+WRITTEN_KEPT = 64
+"""How many of its own recent queries a page recognises when a late rerun brings one back."""
+
+
+def _frozen(query: dict[str, str]) -> frozenset:
+    return frozenset(query.items())
 
 
 def _ensure_router() -> None:
@@ -61,7 +78,10 @@ def load(page: str) -> PageState:
     ss = st.session_state
     query = st.query_params.to_dict()
     generation = ss.get(f"_{page}.generation", 0)
-    if query and query != ss.get(f"_{page}.written"):
+    arrived = ss.get("_page") != page
+    ss["_page"] = page
+    ours = _frozen(query) in ss.get(f"_{page}.history", [])
+    if query and query != ss.get(f"_{page}.written") and (arrived or not ours):
         config, problems = from_query(query)
         generation += 1
         ss[f"_{page}.generation"] = generation
