@@ -1,11 +1,28 @@
-"""End to end in a real Chromium: every page loads, Play moves the paths, a slider changes a
-chart, and no exception shows. Screenshots go to artifacts/screenshots/<page>.png.
+"""Journeys in a real Chromium: one per promise a page makes in its text or its controls.
+
+Each journey does what a visitor does (opens a link, clicks the map, presses Play, downloads a
+file), checks that the page kept its promise, and ends with no exception box on the page.
+Screenshots go to artifacts/screenshots/<journey>.png; the server's log to
+artifacts/streamlit-test.log.
+
+Nothing here sleeps to let the app catch up: every step waits for a condition the page shows
+(the script state, the map's figure id, a frame played, the URL). A wait also stops early when
+an exception box appears, so a crash fails with its own message rather than a timeout.
+
+The animated map is a custom component (``ui/player``): an iframe whose ``#plot`` is a Plotly
+div, with ``#plot.dataset.ready`` set to the id of the figure it shows.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+import math
 import os
+import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -17,10 +34,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS = ROOT / "artifacts" / "screenshots"
 PLAYER = 'iframe[src*="descent_lab_player"]'
+EXCEPTION = '[data-testid="stException"]'
+WARNING = '[data-testid="stAlertContentWarning"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+
+FIRST_PAGE_MS = 120_000
+"""The first page of a fresh server compiles the Numba kernels (or loads them from the cache)."""
+RERUN_MS = 60_000
+"""A rerun, or a page after the first (a sweep compiles its kernel on first use)."""
 
 pytestmark = pytest.mark.browser
+
+
+# --- the app, the browser, one fresh context per journey ----------------------------------------
 
 
 def _need_browser() -> None:
@@ -37,83 +66,124 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def browser():
     _need_browser()
-    port = _free_port()
-    log = open(ROOT / "artifacts" / "streamlit-test.log", "w") if (ROOT / "artifacts").mkdir(
-        exist_ok=True) or True else None
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "localhost"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        url = f"http://localhost:{port}"
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("the Streamlit server did not start within 60 s")
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu",
-                  "--disable-background-networking"],
-        )
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def server(browser):
+    """One Streamlit server for the module, started from this tree, and warmed up: the first
+    page has rendered its map (which compiles the kernels) before any journey starts."""
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    with open(ROOT / "artifacts" / "streamlit-test.log", "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "localhost",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_healthy(url, process)
+            context = browser.new_context(viewport={"width": 1600, "height": 1800})
+            try:
+                tab = context.new_page()
+                tab.goto(url)
+                _settle(tab, FIRST_PAGE_MS)
+                Map(tab).wait_drawn(timeout=FIRST_PAGE_MS)
+            finally:
+                context.close()
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the Streamlit server exited with code {process.returncode}; "
+                        "see artifacts/streamlit-test.log")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"the Streamlit server did not answer within {seconds:.0f} s")
+
+
 @pytest.fixture()
 def page(browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1800})
+    context = browser.new_context(viewport={"width": 1600, "height": 1800}, accept_downloads=True)
     tab = context.new_page()
+    tab.set_default_timeout(RERUN_MS)
     yield tab
     context.close()
 
 
-def _settle(tab, timeout: float = 60_000) -> None:
-    tab.wait_for_selector("h1", timeout=timeout)
-    tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
-    tab.wait_for_timeout(500)
+# --- what every journey checks, and how it waits -------------------------------------------------
 
 
 def _no_exception(tab) -> None:
-    assert tab.locator('[data-testid="stException"]').count() == 0
-    assert tab.locator('[data-testid="stAlertContentError"]').count() == 0
+    """No exception box on the page (its text is the failure message)."""
+    boxes = tab.locator(EXCEPTION)
+    if boxes.count():
+        pytest.fail("an exception box shows on the page:\n" + boxes.first.inner_text()[:800])
 
 
-def _player(tab, index: int = 0):
-    tab.wait_for_selector(PLAYER, timeout=60_000)
-    frame = tab.frame_locator(PLAYER).nth(index)
-    frame.locator("#plot .scatterlayer").first.wait_for(timeout=60_000)
-    return frame
+def _wait(tab, predicate: str, arg=None, *, what: str, timeout: float = RERUN_MS):
+    """Wait until the JS ``predicate(arg)`` (run in the page) is truthy and return its value;
+    fail at once, with its text, if an exception box shows first."""
+    script = f"""(arg) => {{
+        if (document.querySelector('{EXCEPTION}')) return {{exception: true}};
+        const value = ({predicate})(arg);
+        return value ? {{value}} : false;
+    }}"""
+    try:
+        result = tab.wait_for_function(script, arg=arg, timeout=timeout).json_value()
+    except Exception as error:
+        if type(error).__name__ != "TimeoutError":
+            raise
+        _no_exception(tab)
+        pytest.fail(f"timed out after {timeout / 1000:.0f} s waiting for {what}")
+    if result.get("exception"):
+        _no_exception(tab)
+    return result["value"]
 
 
-def _path_d(frame) -> str:
-    # the first run's path: the first scatter trace with a line
-    return frame.locator(".scatterlayer .trace path.js-line").first.get_attribute("d") or ""
+def _settle(tab, timeout: float = RERUN_MS) -> None:
+    """The page's script has run to its end (Streamlit's own script-state flag)."""
+    _wait(tab, """() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        return app && app.dataset.testScriptState === 'notRunning'
+            && document.querySelector('h1');
+    }""", what="the page's script to finish", timeout=timeout)
+
+
+def _open(tab, server: str, path: str, timeout: float = RERUN_MS) -> None:
+    tab.goto(server + path)
+    _settle(tab, timeout)
+
+
+def _title(tab) -> str:
+    return tab.locator("h1").first.inner_text().strip()
+
+
+def _warnings(tab) -> str:
+    return "\n".join(tab.locator(WARNING).all_inner_texts())
 
 
 def _shot(tab, name: str) -> None:
@@ -121,170 +191,742 @@ def _shot(tab, name: str) -> None:
     tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_a_shared_link_as_first_request_opens_its_page_with_a_warning(page, server):
-    page.goto(f"{server}/compare?runs=adam(lr=0.3);sgd(lr=-4)&steps=120&bogus=1")
-    _settle(page)
-    assert page.locator("h1").first.inner_text().strip() == "Compare"
-    warning = page.locator('[data-testid="stAlertContentWarning"]')
-    warning.first.wait_for(timeout=30_000)
-    text = warning.first.inner_text()
-    assert "runs[2].lr" in text and "bogus" in text
-    assert page.locator('[data-testid="stException"]').count() == 0
+def _sidebar_number(tab, label: str) -> float:
+    return float(tab.locator(f'{SIDEBAR} input[aria-label="{label}"]').first.input_value())
 
 
-def test_explore_plays_and_reacts_to_a_slider(page, server):
-    page.goto(server)
-    _settle(page)
-    frame = _player(page)
-    final = _path_d(frame)
-    assert final
-    frame.locator("g.updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(400)
-    early = _path_d(frame)
-    page.wait_for_timeout(1500)
-    later = _path_d(frame)
-    assert early != final, "Play did not restart the paths from step 0"
-    assert later != early, "the paths did not move while playing"
-    assert len(later) > len(early), "the path did not grow"
+def _close(a: float, b: float, tolerance: float) -> bool:
+    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= tolerance
+
+
+# --- the animated map --------------------------------------------------------------------------
+
+_PLOT = "document.getElementById('plot')"
+
+_PATHS = """() => {
+    const plot = document.getElementById('plot');
+    return plot.data
+        .filter(t => (t.mode || '').includes('lines') && (t.xaxis || 'x') === 'x')
+        .map(t => ({name: t.name, mode: t.mode, x: Array.from(t.x), y: Array.from(t.y)}));
+}"""
+
+_STATE = """() => {
+    const plot = document.getElementById('plot');
+    return {
+        active: plot._fullLayout.sliders[0].active,
+        frame: plot._fullLayout._currentFrame || null,
+        lengths: plot.data.filter(t => t.mode === 'lines+markers').map(t => t.x.length),
+    };
+}"""
+
+_RECORD_FRAMES = """() => {
+    const plot = document.getElementById('plot');
+    window.__played = [];
+    if (window.__recording) return;
+    window.__recording = true;
+    const log = (kind) => (event) => window.__played.push(
+        {kind, name: event && event.name, t: performance.now()});
+    plot.on('plotly_animatingframe', log('frame'));
+    plot.on('plotly_animationinterrupted', log('interrupted'));
+    plot.on('plotly_animated', log('animated'));
+}"""
+
+# A point of the map a click can land on (the invisible nodes that say "click: start here"),
+# as far as possible from every path, head and marker drawn on the map: its page pixel and the
+# data point the plot's own axes put there.
+_EMPTY_SPOT = """() => {
+    const plot = document.getElementById('plot');
+    const L = plot._fullLayout, xa = L.xaxis, ya = L.yaxis;
+    const px = (x) => xa._offset + xa.d2p(x), py = (y) => ya._offset + ya.d2p(y);
+    const onMap = (t) => (t.xaxis || 'x') === 'x' && t.x && t.y;
+    const clickable = plot.data.find(
+        t => onMap(t) && String(t.hovertemplate || '').includes('start here'));
+    let nodes = [];
+    if (clickable) {
+        nodes = Array.from(clickable.x, (x, i) => [px(x), py(clickable.y[i])]);
+    } else {
+        for (let i = 1; i < 40; i++) for (let j = 1; j < 40; j++)
+            nodes.push([xa._offset + xa._length * i / 40, ya._offset + ya._length * j / 40]);
+    }
+    const drawn = [];
+    for (const t of plot.data) {
+        if (t === clickable || !onMap(t)) continue;
+        for (let i = 0; i < t.x.length; i++)
+            if (t.x[i] !== null && t.y[i] !== null) drawn.push([px(t.x[i]), py(t.y[i])]);
+    }
+    let best = null;
+    for (const [x, y] of nodes) {
+        const u = (x - xa._offset) / xa._length, v = (y - ya._offset) / ya._length;
+        if (!(u > 0.1 && u < 0.9 && v > 0.1 && v < 0.9)) continue;
+        let d = Infinity;
+        for (const [a, b] of drawn) d = Math.min(d, Math.hypot(x - a, y - b));
+        if (!best || d > best.distance) best = {x, y, distance: d};
+    }
+    const box = plot.getBoundingClientRect();
+    return {
+        x: box.left + best.x, y: box.top + best.y, distance: best.distance,
+        data: [xa.p2d(best.x - xa._offset), ya.p2d(best.y - ya._offset)],
+        pixel: [Math.abs(xa.p2d(1) - xa.p2d(0)), Math.abs(ya.p2d(1) - ya.p2d(0))],
+    };
+}"""
+
+# The data point under a pixel of the iframe, by the plot's own axes as they are now.
+_DATA_AT = """([u, v]) => {
+    const plot = document.getElementById('plot');
+    const xa = plot._fullLayout.xaxis, ya = plot._fullLayout.yaxis;
+    const box = plot.getBoundingClientRect();
+    return [xa.p2d(u - box.left - xa._offset), ya.p2d(v - box.top - ya._offset)];
+}"""
+
+_SLIDER = """() => {
+    const plot = document.getElementById('plot');
+    const rail = document.querySelector('rect.slider-rail-touch-rect').getBoundingClientRect();
+    const grip = document.querySelector('rect.slider-grip-rect').getBoundingClientRect();
+    const ticks = Array.from(document.querySelectorAll('rect.slider-tick-rect'), (r) => {
+        const b = r.getBoundingClientRect();
+        return b.left + b.width / 2;
+    });
+    return {
+        ticks, y: rail.top + rail.height / 2, grip: [grip.left + grip.width / 2,
+                                                    grip.top + grip.height / 2],
+        labels: plot.layout.sliders[0].steps.map(s => s.label),
+    };
+}"""
+
+_STEP_LABEL = """() => {
+    const text = Array.from(document.querySelectorAll('.slider-group text'))
+        .find(t => t.textContent.startsWith('step'));
+    return text ? text.textContent : null;
+}"""
+
+
+class Map:
+    """The animated map on a page (the ``index``-th player), read through its Plotly div."""
+
+    def __init__(self, tab, index: int = 0):
+        self.tab = tab
+        self.index = index
+
+    @property
+    def iframe(self):
+        return self.tab.locator(PLAYER).nth(self.index)
+
+    def frame(self):
+        return self.iframe.element_handle().content_frame()
+
+    def eval(self, script: str, arg=None):
+        return self.frame().evaluate(script, arg)
+
+    def wait_drawn(self, other_than: str | None = None, timeout: float = RERUN_MS) -> str:
+        """Wait until the map shows a figure (other than ``other_than``); its id."""
+        return _wait(self.tab, """([selector, index, before]) => {
+            const frame = document.querySelectorAll(selector)[index];
+            const plot = frame && frame.contentDocument
+                && frame.contentDocument.getElementById('plot');
+            const shown = plot && plot.dataset.ready;
+            return shown && shown !== before && plot.querySelector('.scatterlayer') ? shown : '';
+        }""", [PLAYER, self.index, other_than], timeout=timeout,
+            what="the map to draw" + (" a new figure" if other_than else ""))
+
+    def wait_plot(self, predicate: str, arg=None, *, what: str) -> None:
+        """Wait until ``predicate(plot, arg)`` holds for the map's Plotly div (whichever iframe
+        shows the map by then: a rerun may replace it)."""
+        _wait(self.tab, f"""([selector, index, arg]) => {{
+            const frame = document.querySelectorAll(selector)[index];
+            const plot = frame && frame.contentDocument
+                && frame.contentDocument.getElementById('plot');
+            return plot && plot.dataset.ready && plot.data && ({predicate})(plot, arg);
+        }}""", [PLAYER, self.index, arg], what=what)
+
+    def paths(self) -> list[dict]:
+        """Every line drawn on the map (runs, their seeds and exact-gradient references)."""
+        return self.eval(_PATHS)
+
+    def runs(self) -> list[dict]:
+        """The animated run paths (one per run)."""
+        return [p for p in self.paths() if p["mode"] == "lines+markers"]
+
+    def state(self) -> dict:
+        """The scrubber's step, the frame shown and each run's drawn length."""
+        return self.eval(_STATE)
+
+    def button(self, label: str):
+        return self.tab.frame_locator(PLAYER).nth(self.index).locator(
+            "g.updatemenu-button", has_text=label).first
+
+    def record_frames(self) -> None:
+        """Start (or restart) a log of the animation's frames and its stops, in the iframe."""
+        self.eval(_RECORD_FRAMES)
+
+    def played(self) -> list[dict]:
+        return self.eval("() => window.__played.slice()")
+
+    def wait_played(self, frames: int, *, stopped_after: int | None = None) -> list[dict]:
+        """Wait until ``frames`` frames have played (or, with ``stopped_after``, until the
+        animation stopped after that many log entries); the log."""
+        condition = ("(n) => window.__played.filter(e => e.kind === 'frame').length >= n"
+                     if stopped_after is None else
+                     "(n) => window.__played.slice(n).some(e => e.kind !== 'frame')")
+        self.frame().wait_for_function(
+            condition, arg=frames if stopped_after is None else stopped_after,
+            timeout=RERUN_MS)
+        return self.played()
+
+    def wait_state(self, predicate: str, arg=None) -> dict:
+        """Wait until ``predicate(state, arg)`` holds for the map's state; the state."""
+        self.frame().wait_for_function(
+            f"(arg) => ({predicate})(({_STATE})(), arg)", arg=arg, timeout=RERUN_MS)
+        return self.state()
+
+    def to_page(self, point: list[float]) -> tuple[float, float]:
+        """A pixel of the iframe as a pixel of the page."""
+        box = self.iframe.bounding_box()
+        return box["x"] + point[0], box["y"] + point[1]
+
+
+def _pace(played: list[dict]) -> float:
+    """Milliseconds between frames (the median, leaving out the first frame's start-up)."""
+    times = [e["t"] for e in played if e["kind"] == "frame"]
+    return statistics.median(b - a for a, b in itertools.pairwise(times[1:]))
+
+
+def _press_and_measure(chart: Map, label: str, frames: int = 7) -> float:
+    chart.record_frames()
+    chart.button(label).click()
+    pace = _pace(chart.wait_played(frames))
+    _pause(chart)
+    return pace
+
+
+def _pause(chart: Map) -> dict:
+    logged = len(chart.played())
+    chart.button("Pause").click()
+    chart.wait_played(0, stopped_after=logged)
+    return chart.state()
+
+
+# --- every page ----------------------------------------------------------------------------------
+
+PAGES = {
+    "explore": ("/", "Explore", True),
+    "compare": ("/compare", "Compare", True),
+    "schedules": ("/schedules", "Schedules", True),
+    "sensitivity": ("/sensitivity", "Sensitivity", False),
+    "learn": ("/learn", "Learn", True),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_opens_and_its_map_plays(page, server, name):
+    """Every page opens from its address with its title and no exception box; where it has an
+    animated map, ▶ Play moves the paths; elsewhere its charts draw."""
+    path, title, animated = PAGES[name]
+    _open(page, server, path)
+    assert _title(page) == title
+    if animated:
+        chart = Map(page)
+        chart.wait_drawn()
+        final = chart.runs()
+        assert final, "the map draws no run"
+        chart.record_frames()
+        chart.button("Play").click()
+        chart.wait_played(3)
+        assert chart.runs() != final, "▶ Play did not move the paths"
+    else:
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
     _no_exception(page)
-    _shot(page, "explore")
+    _shot(page, name)
 
-    shown = frame.locator("#plot").get_attribute("data-ready")
-    steps = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"] [tabindex="0"]').first
+
+# --- the map: click, Play, Pause, speed, scrubber ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["explore", "compare"])
+def test_clicking_the_map_moves_the_start_and_every_path_restarts_there(page, server, name):
+    """Explore and Compare: "click the map to start from there". A real mouse click on an empty
+    spot of the map puts that point in the sidebar's "start x" and "start y" (to 0.01, or to a
+    pixel and a half on a wide map), and every path of the new figure begins there."""
+    path, title, _ = PAGES[name]
+    _open(page, server, path)
+    chart = Map(page)
+    shown = chart.wait_drawn()
+    for _ in range(3):  # the map may still be settling into its frame: pick again if it moved
+        spot = chart.eval(_EMPTY_SPOT)
+        assert spot["distance"] > 15, "no empty spot on the map to click"
+        x, y = chart.to_page([spot["x"], spot["y"]])
+        page.mouse.move(x, y)
+        page.frame_locator(PLAYER).nth(0).locator(".hoverlayer", has_text="start here").wait_for()
+        box = chart.iframe.bounding_box()
+        clicked = chart.eval(_DATA_AT, [x - box["x"], y - box["y"]])
+        if all(_close(c, s, p) for c, s, p in zip(clicked, spot["data"], spot["pixel"],
+                                                   strict=True)):
+            break
+        page.mouse.move(1, 1)
+    else:
+        pytest.fail("the map kept moving under the mouse")
+    page.mouse.click(x, y)
+
+    chart.wait_drawn(other_than=shown)
+    _settle(page)
+    _no_exception(page)
+    start = (_sidebar_number(page, "start x"), _sidebar_number(page, "start y"))
+    off = [abs(typed - wanted) / pixel
+           for typed, wanted, pixel in zip(start, clicked, spot["pixel"], strict=True)]
+    assert all(_close(typed, wanted, max(0.01, 1.5 * pixel)) for typed, wanted, pixel
+               in zip(start, clicked, spot["pixel"], strict=True)), (
+        f"the sidebar's start {start} is ({off[0]:.1f}, {off[1]:.1f}) pixels from the click at "
+        f"({clicked[0]:.4f}, {clicked[1]:.4f}); it should be within 1.5 pixels or 0.01")
+    paths = chart.paths()
+    assert len(paths) >= len(chart.runs()) >= 1
+    for line in paths:
+        assert _close(line["x"][0], start[0], 1e-3) and _close(line["y"][0], start[1], 1e-3), (
+            f"{line['name']!r} starts at ({line['x'][0]}, {line['y'][0]}), not at {start}")
+    assert _title(page) == title
+    _shot(page, f"{name}-clicked-map")
+
+
+def test_play_grows_every_path_from_step_0_and_pause_stops_it(page, server):
+    """▶ Play animates in the browser from step 0: the paths grow and the scrubber's step
+    advances frame by frame. ❚❚ Pause stops them where they are."""
+    _open(page, server, "/")
+    chart = Map(page)
+    chart.wait_drawn()
+    final = chart.state()
+    chart.record_frames()
+    chart.button("Play").click()
+    chart.wait_played(3)
+    early = chart.state()
+    played = chart.wait_played(len(chart.played()) + 4)
+    later = chart.state()
+    assert played[0]["kind"] == "frame" and played[0]["name"] == "0", "Play did not start at 0"
+    assert all(e < f for e, f in zip(early["lengths"], final["lengths"], strict=True))
+    assert later["active"] > early["active"], "the scrubber did not advance"
+    assert all(b > a for a, b in zip(early["lengths"], later["lengths"], strict=True)), (
+        f"the paths did not grow: {early['lengths']} -> {later['lengths']}")
+
+    paused = _pause(chart)
+    frames = len([e for e in chart.played() if e["kind"] == "frame"])
+    page.wait_for_timeout(1000)  # at Play's 60 ms a frame, ~16 frames would show in this time
+    assert chart.state() == paused, "the paths moved after Pause"
+    assert len([e for e in chart.played() if e["kind"] == "frame"]) == frames
+    assert paused["active"] < final["active"], "Pause did not stop before the end"
+    _no_exception(page)
+
+
+def test_the_speed_buttons_set_the_pace_of_the_animation(page, server):
+    """The speed buttons play the same frames at different paces: ½× slow waits longer between
+    frames than ▶ Play, and much longer than ▶▶▶ 4×."""
+    _open(page, server, "/")
+    chart = Map(page)
+    chart.wait_drawn()
+    nominal = dict(chart.eval(f"""() => {_PLOT}.layout.updatemenus[0].buttons
+        .map(b => [b.label, b.args[1] && b.args[1].frame ? b.args[1].frame.duration : 0])"""))
+    slow_label = next(label for label in nominal if "slow" in label)
+    pace = {label: _press_and_measure(chart, label) for label in ("slow", "Play", "4×")}
+    assert pace["slow"] >= 0.8 * nominal[slow_label], f"½× slow played too fast: {pace}"
+    assert pace["slow"] > 1.5 * pace["Play"], f"½× slow is not slower than Play: {pace}"
+    assert pace["slow"] > 2 * pace["4×"], f"4× is not faster than ½× slow: {pace}"
+    _no_exception(page)
+
+
+def test_the_scrubber_lands_on_the_chosen_step(page, server):
+    """Clicking the scrubber at a step shows every path up to that step, and so does dragging
+    its grip to another step; the label above it reads "step <n>"."""
+    _open(page, server, "/")
+    chart = Map(page)
+    chart.wait_drawn()
+    slider = chart.eval(_SLIDER)
+    assert len(slider["ticks"]) == len(slider["labels"]) > 100
+
+    for chosen in (40, 101, 7):
+        page.mouse.click(*chart.to_page([slider["ticks"][chosen], slider["y"]]))
+        state = chart.wait_state("(state, k) => state.active === k", chosen)
+        assert state["frame"] == slider["labels"][chosen]
+        assert state["lengths"] and all(n == chosen + 1 for n in state["lengths"]), (
+            f"at frame {chosen} the paths have {state['lengths']} points")
+        assert chart.eval(_STEP_LABEL) == f"step {slider['labels'][chosen]}"
+
+    grip = chart.eval(_SLIDER)["grip"]
+    page.mouse.move(*chart.to_page(grip))
+    page.mouse.down()
+    page.mouse.move(*chart.to_page([slider["ticks"][120], grip[1]]), steps=12)
+    page.mouse.up()
+    state = chart.wait_state("(state, k) => state.active === k", 120)
+    assert state["frame"] == slider["labels"][120]
+    assert all(n == 121 for n in state["lengths"])
+    _no_exception(page)
+
+
+def test_moving_the_steps_slider_redraws_the_map_with_that_many_steps(page, server):
+    """A slider in the sidebar reruns the page: two presses of ← on "steps" make the URL say
+    steps=498 and the map draw paths of 498 steps (499 points)."""
+    _open(page, server, "/")
+    chart = Map(page)
+    chart.wait_drawn()
+    assert {len(run["x"]) for run in chart.runs()} == {501}
+    steps = page.locator(f'{SIDEBAR} input[aria-label="steps"]').first
+    assert steps.get_attribute("aria-valuetext") == "500"
     steps.focus()
-    for _ in range(5):
+    for _ in range(2):  # each press may rerun the page: wait for the last one's result
         steps.press("ArrowLeft")
-    page.wait_for_function(
-        """([selector, before]) => {
-             const f = document.querySelector(selector);
-             const el = f && f.contentDocument && f.contentDocument.querySelector('#plot');
-             return el && el.dataset.ready && el.dataset.ready !== before;
-           }""",
-        arg=[PLAYER, shown], timeout=30_000,
-    )
+    _wait(page, "() => new URLSearchParams(location.search).get('steps') === '498'",
+          what="steps=498 in the URL")
+    chart.wait_plot("""(plot) => {
+        const runs = plot.data.filter(t => t.mode === 'lines+markers');
+        return runs.length && runs.every(t => t.x.length === 499);
+    }""", what="paths of 499 points")
+    _settle(page)
+    _no_exception(page)
+
+
+# --- links teachers write, and links that were tampered with -------------------------------------
+
+
+def test_a_link_naming_one_optimizer_twice_draws_both_runs(page, server):
+    """A teacher's link can race an optimizer against itself: /?runs=adam(lr=0.01);adam(lr=0.1)
+    draws two Adam paths, each with its own hyperparameters (lr 0.01 and 0.1)."""
+    _open(page, server, "/?runs=adam(lr=0.01);adam(lr=0.1)")
+    chart = Map(page)
+    chart.wait_drawn()
+    runs = chart.runs()
+    assert len(runs) == 2, [run["name"] for run in runs]
+    assert any("lr=0.01" in run["name"] for run in runs)
+    assert any("lr=0.1" in run["name"] for run in runs)
+    editors = page.locator(f'{SIDEBAR} [data-testid="stExpander"]', has_text="hyperparameters")
+    assert editors.count() == 2
+    rates = sorted(float(editors.nth(i).locator('input[aria-label="lr"]')
+                         .get_attribute("aria-valuetext")) for i in range(2))
+    assert rates == [0.01, 0.1]
+    assert page.locator(WARNING).count() == 0
+    _no_exception(page)
+    _shot(page, "explore-one-optimizer-twice")
+
+
+def test_a_compare_link_pasted_into_explore_warns_and_draws_its_runs(page, server):
+    """A Compare link pasted into Explore opens Explore: the fields Explore does not have
+    (shared_lr, lr, tolerance, a run's batch_size) are named in a warning, and the runs are
+    drawn."""
+    query = ("surface=linear_regression&runs=sgd(lr=0.05);sgd(lr=0.05,batch_size=8)"
+             "&steps=300&shared_lr=0&lr=0.05&tolerance=1e-06")
+    _open(page, server, f"/?{query}")
+    chart = Map(page)
+    chart.wait_drawn()
+    assert _title(page) == "Explore"
+    text = _warnings(page)
+    for field in ("shared_lr", "tolerance", "batch_size"):
+        assert field in text, f"{field!r} is not named in the warning:\n{text}"
+    assert len(chart.runs()) == 2
+    _no_exception(page)
+
+
+_GARBLED = urllib.parse.urlencode({
+    "runs": "".join(chr(c) for c in range(32, 127)) * 40 + "∇ü😀%%(;;",
+    "steps": "(((", "surface": "rosenbrock(a=1,,b)",
+})
+
+TAMPERED = [  # page, query, what the warning names
+    ("/", "runs=nope(lr=0.1)", ["runs[1]", "nope"]),
+    ("/", "runs=adam(lr=-1)", ["runs[1].lr", "-1"]),
+    ("/", "runs=adam(lr=abc)", ["runs[1].lr", "abc"]),
+    ("/", "steps=999999999", ["steps", "999999999"]),
+    ("/", "surface=nope", ["surface", "nope"]),
+    ("/", _GARBLED, ["runs[1]", "surface", "steps"]),
+    ("/", "surface=custom&formula=__import__('os')", ["formula", "os"]),
+    ("/compare", "runs=adam(lr=0.3);sgd(lr=-4)&steps=120&bogus=1", ["runs[2].lr", "bogus"]),
+    ("/schedules", "schedules=nope;cosine(T_max=-5)&focus=zzz", ["schedules[1]", "focus"]),
+    ("/sensitivity", "x=nope&resolution=9999", ["x", "resolution"]),
+    ("/learn", "optimizer=nope&lr_good=abc", ["optimizer", "lr_good"]),
+]
+
+
+@pytest.mark.parametrize(
+    "path, query, named", TAMPERED,
+    ids=["unknown-optimizer", "negative-lr", "lr-not-a-number", "huge-steps", "unknown-surface",
+         "huge-garbled-query", "formula-import", "compare-bad-run", "schedules-bad",
+         "sensitivity-bad", "learn-bad"])
+def test_a_tampered_link_shows_a_clear_warning_and_the_page_still_works(page, server, path,
+                                                                         query, named):
+    """A link with bad values opens the page anyway: a warning names each ignored field, the
+    defaults stand in, the page draws, and no exception shows."""
+    _open(page, server, f"{path}?{query}")
+    page.locator(WARNING).first.wait_for()
+    text = _warnings(page)
+    for word in named:
+        assert word in text, f"the warning does not name {word!r}:\n{text}"
+    if PAGES[path.strip("/") or "explore"][2]:
+        Map(page).wait_drawn()
+        assert Map(page).runs(), "the map draws no run"
+    else:
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
     _no_exception(page)
 
 
 def test_explore_plays_a_typed_formula_from_a_link(page, server):
+    """A link with a typed surface (surface=custom&formula=…&window=…) shows the formula and
+    its two partial derivatives, and its map plays."""
     query = urllib.parse.urlencode({"surface": "custom", "formula": "sin(x)*cos(y) + 0.1*x^2",
                                     "window": "-3,3,-3,3", "runs": "sgd(lr=0.1);adam(lr=0.05)"})
-    page.goto(f"{server}/?{query}")
-    _settle(page)
-    frame = _player(page)
-    final = _path_d(frame)
-    assert final
-    frame.locator("g.updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(500)
-    assert _path_d(frame) != final
+    _open(page, server, f"/?{query}")
+    chart = Map(page)
+    chart.wait_drawn()
+    final = chart.runs()
+    assert len(final) == 2
+    chart.record_frames()
+    chart.button("Play").click()
+    chart.wait_played(3)
+    assert chart.runs() != final
     assert page.locator(".katex").count() >= 3  # the formula and its two partial derivatives
-    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    assert page.locator(WARNING).count() == 0
     _no_exception(page)
     _shot(page, "explore-formula")
 
 
-def _all_lines(frame) -> list[str]:
-    lines = frame.locator(".scatterlayer .trace path.js-line")
-    return [lines.nth(i).get_attribute("d") or "" for i in range(lines.count())]
-
-
 def test_explore_plays_a_data_surface_with_mini_batches_from_a_link(page, server):
+    """A data-surface link with mini-batches and three seeds draws, beside the map, the data and
+    each run's fit, a band of seeds around each path, and it all plays."""
     query = urllib.parse.urlencode({
         "surface": "linear_regression(size=120,noise=0.8)", "runs": "sgd(lr=0.05);adam(lr=0.1)",
         "gradient": "minibatch(batch_size=4)", "seed": "1", "seeds": "3", "steps": "150"})
-    page.goto(f"{server}/?{query}")
-    _settle(page)
-    frame = _player(page)
-    frame.locator(".xy2 .scatterlayer, .x2y2 .scatterlayer").first.wait_for(timeout=30_000)
-    final = _all_lines(frame)
-    assert len(final) >= 2 * 3 + 2  # two runs, each a path, two extra seeds and a fit
-    frame.locator("g.updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(500)
-    assert _all_lines(frame) != final
-    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    _open(page, server, f"/?{query}")
+    chart = Map(page)
+    chart.wait_drawn()
+    assert len(chart.runs()) == 2
+    assert len(chart.paths()) >= 2 * 3  # each run: its path and two more seeds
+    before = chart.eval(f"() => {_PLOT}.data.map(t => (t.x || []).length)")
+    chart.record_frames()
+    chart.button("Play").click()
+    chart.wait_played(3)
+    assert chart.eval(f"() => {_PLOT}.data.map(t => (t.x || []).length)") != before
+    assert page.locator(WARNING).count() == 0
     _no_exception(page)
     _shot(page, "explore-data")
 
 
 def test_explore_counts_a_schedule_in_epochs_of_mini_batches_from_a_link(page, server):
+    """A schedule counted in epochs (interval=epoch) on a data surface: the sidebar says so and
+    how many steps an epoch is, and the charts name the schedule "per epoch"."""
     query = urllib.parse.urlencode({
         "surface": "linear_regression(size=120,noise=0.8)", "runs": "sgd(lr=0.1);adam(lr=0.1)",
         "gradient": "minibatch(batch_size=8)", "seed": "1", "steps": "150",
         "schedule": "step(step_size=3,gamma=0.5,interval=epoch)"})
-    page.goto(f"{server}/?{query}")
-    _settle(page)
-    frame = _player(page)
-    frame.locator(".xy2 .scatterlayer, .x2y2 .scatterlayer").first.wait_for(timeout=30_000)
-    final = _all_lines(frame)
-    frame.locator("g.updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(500)
-    assert _all_lines(frame) != final
-    sidebar = page.locator('[data-testid="stSidebar"]')
+    _open(page, server, f"/?{query}")
+    Map(page).wait_drawn()
+    sidebar = page.locator(SIDEBAR)
     epochs = sidebar.locator('[data-testid="stRadio"]', has_text="count the schedule in")
     assert epochs.get_by_role("radio", name="epochs").is_checked()
     assert sidebar.get_by_text("1 epoch = 15 steps").count() == 1
     charts = page.locator('[data-testid="stPlotlyChart"]')
-    charts.nth(2).wait_for(timeout=30_000)
+    charts.nth(2).wait_for()
     titles = page.locator('[data-testid="stPlotlyChart"] .gtitle').all_text_contents()
     assert "Loss (faint: each batch's own)" in titles
     assert "Learning rate: step decay, per epoch" in titles
-    loss = charts.filter(has_text="each batch's own").first
-    assert loss.locator(".scatterlayer .trace").count() == 4  # two runs, each with a batch loss
-    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    assert page.locator(WARNING).count() == 0
     _no_exception(page)
     _shot(page, "explore-epochs")
 
 
 def test_compare_races_batch_sizes_on_a_data_surface_from_a_link(page, server):
+    """Compare on a data surface: each run keeps the batch size its link gives (full batch, 8,
+    1), the race plays, and the leaderboard ranks them."""
     query = urllib.parse.urlencode({
         "surface": "linear_regression(size=120,noise=0.8)", "steps": "150", "seed": "3",
         "runs": "sgd(lr=0.05);sgd(lr=0.05,batch_size=8);sgd(lr=0.05,batch_size=1)"})
     page.set_viewport_size({"width": 1600, "height": 2700})  # the leaderboard in the shot too
-    page.goto(f"{server}/compare?{query}")
-    _settle(page)
-    frame = _player(page)
-    frame.locator(".xy2 .scatterlayer, .x2y2 .scatterlayer").first.wait_for(timeout=30_000)
-    final = _all_lines(frame)
-    assert len(final) >= 2 * 3  # three runs, each a path and a fit beside the map
-    frame.locator("g.updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(500)
-    assert _all_lines(frame) != final
-    board = page.locator('[data-testid="stDataFrame"]').first
-    board.wait_for(timeout=30_000)
+    _open(page, server, f"/compare?{query}")
+    chart = Map(page)
+    chart.wait_drawn()
+    final = chart.runs()
+    assert len(final) == 3
+    chart.record_frames()
+    chart.button("Play").click()
+    chart.wait_played(3)
+    assert chart.runs() != final
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
     page.locator('[data-testid="stExpander"] summary', has_text="batch size").first.click()
     inputs = page.locator('[data-testid="stNumberInput"]', has_text="batch size")
-    inputs.nth(2).wait_for(timeout=30_000)
+    inputs.nth(2).wait_for()
     assert [inputs.nth(i).locator("input").input_value() for i in range(3)] == ["120", "8", "1"]
-    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    assert page.locator(WARNING).count() == 0
     _no_exception(page)
     _shot(page, "compare-data")
 
 
-@pytest.mark.parametrize("name", ["compare", "schedules", "learn"])
-def test_animated_pages_play(page, server, name):
-    page.goto(f"{server}/{name}")
+# --- Sensitivity -------------------------------------------------------------------------------
+
+# The heatmap's cell (i, j) to click: the first that did not diverge, off the first row and
+# column (which the cell pickers show before any click); its labels and page pixel.
+_A_CELL = """(plot) => {
+    const heat = plot.data[0], L = plot._fullLayout, box = plot.getBoundingClientRect();
+    for (let j = 1; j < heat.y.length; j++) for (let i = 1; i < heat.x.length; i++) {
+        if (heat.z[j][i] === null) continue;
+        return {i, j, x: heat.x[i], y: heat.y[j],
+                px: box.left + L.xaxis._offset + L.xaxis.c2p(i),
+                py: box.top + L.yaxis._offset + L.yaxis.c2p(j)};
+    }
+    return null;
+}"""
+
+
+def test_clicking_a_heatmap_cell_opens_that_run_in_explore(page, server):
+    """Sensitivity: "click a cell to open that run in Explore". Clicking a cell goes to
+    Explore with that cell's hyperparameters in the URL, and Explore draws that one run."""
+    _open(page, server, "/sensitivity?resolution=6&basin_resolution=10")
+    heat = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    heat.locator(".heatmaplayer").first.wait_for()
+    x_param = _selected(page, "x: hyperparameter")
+    y_param = _selected(page, "y: hyperparameter")
+    cell = heat.evaluate(_A_CELL)
+    assert cell, "every cell of the sweep diverged"
+    page.mouse.move(cell["px"], cell["py"])
+    page.locator(".hoverlayer", has_text=cell["x"]).first.wait_for()
+    page.mouse.click(cell["px"], cell["py"])
+
+    _wait(page, "() => location.pathname === '/' || location.pathname === '/explore'",
+          what=f"Explore to open after clicking the cell {x_param}={cell['x']}, "
+               f"{y_param}={cell['y']} (still on {urllib.parse.urlparse(page.url).path})")
     _settle(page)
-    frame = _player(page)
-    final = _path_d(frame)
-    frame.locator("g.updatemenu-button", has_text="Play").first.click()
-    page.wait_for_timeout(500)
-    assert _path_d(frame) != final
+    chart = Map(page)
+    chart.wait_drawn()
+    assert _title(page) == "Explore"
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    optimizer, values = _run_of(query["runs"][0])
+    assert optimizer == "momentum"
+    assert _close(values[x_param], float(cell["x"]), 0.01 * float(cell["x"])), values
+    assert _close(values[y_param], float(cell["y"]), 0.01 * float(cell["y"])), values
+    runs = chart.runs()
+    assert len(runs) == 1 and f"{x_param}=" in runs[0]["name"], [r["name"] for r in runs]
     _no_exception(page)
-    _shot(page, name)
+    _shot(page, "sensitivity-cell-in-explore")
 
 
-def test_sensitivity_heatmap_and_basins(page, server):
-    page.goto(f"{server}/sensitivity")
-    _settle(page)
+def _selected(tab, label: str) -> str:
+    """The option a selectbox shows."""
+    return tab.locator(f'input[aria-label="{label}"]').first.input_value()
+
+
+def _run_of(text: str) -> tuple[str, dict[str, float]]:
+    """``name(key=value,...)`` from a link, as the optimizer and its numbers."""
+    match = re.fullmatch(r"\s*(\w+)\s*(?:\((.*)\))?\s*", text)
+    assert match, text
+    values = {}
+    for part in filter(None, (match.group(2) or "").split(",")):
+        key, _, value = part.partition("=")
+        values[key.strip()] = float(value)
+    return match.group(1), values
+
+
+def test_changing_cells_per_side_redraws_the_heatmap(page, server):
+    """Sensitivity's "cells per side" slider reruns the sweep and redraws the heatmap."""
+    _open(page, server, "/sensitivity")
     charts = page.locator('[data-testid="stPlotlyChart"]')
-    charts.nth(1).wait_for(timeout=60_000)
-    assert charts.count() >= 2  # the sweep heatmap and the basins map
-    before = charts.first.locator(".heatmaplayer image, .heatmaplayer").first.inner_html()
-    cells = page.locator('[data-testid="stMain"] [data-testid="stSlider"] [tabindex="0"]').first
+    charts.nth(1).wait_for()
+    heat = charts.first.locator(".js-plotly-plot").first
+    before = heat.evaluate("plot => plot.data[0].x.length")
+    cells = page.locator('[data-testid="stMain"] input[aria-label="cells per side"]').first
     cells.focus()
     cells.press("ArrowLeft")
-    page.wait_for_timeout(500)
+    _wait(page, """(n) => {
+        const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        return plot && plot.data && plot.data[0].x.length === n;
+    }""", before - 1, what=f"a heatmap of {before - 1} cells per side")
     _settle(page)
-    after = charts.first.locator(".heatmaplayer image, .heatmaplayer").first.inner_html()
-    assert after != before
     _no_exception(page)
     _shot(page, "sensitivity")
+
+
+# --- downloads -----------------------------------------------------------------------------------
+
+DOWNLOADS = {
+    "explore": "/?steps=200",
+    "compare": "/compare?steps=200",
+    "schedules": "/schedules?steps=200",
+}
+
+
+@pytest.mark.parametrize("name", list(DOWNLOADS))
+def test_both_downloads_work_and_the_html_plays_offline(page, server, browser, tmp_path, name):
+    """"Trajectories (CSV)" downloads every run's points (x, y, loss as numbers; comment lines
+    start with #); "Animation (HTML, plays offline)" opened from disk with the network cut off
+    draws the map, and ▶ Play plays it, with no console errors."""
+    _open(page, server, DOWNLOADS[name])
+    chart = Map(page)
+    chart.wait_drawn()
+    csv_file = _download(page, "Trajectories (CSV)", tmp_path)
+    html_file = _download(page, "Animation (HTML, plays offline)", tmp_path)
+    _no_exception(page)
+
+    rows = _csv_rows(csv_file.read_text())
+    assert rows, "the CSV has no rows"
+    for column in ("x", "y", "loss"):
+        assert column in rows[0], f"the CSV has no {column!r} column: {list(rows[0])}"
+    for row in rows:
+        for column in ("x", "y", "loss"):
+            float(row[column])  # every number parses (inf and nan are numbers too)
+    if name != "schedules":  # Schedules draws one run under several schedules
+        runs = {row["run"] for row in rows} if "run" in rows[0] else set()
+        assert len(runs) == len(chart.runs())
+        start = (_sidebar_number(page, "start x"), _sidebar_number(page, "start y"))
+        firsts = {}
+        for row in rows:
+            firsts.setdefault(row.get("run"), (float(row["x"]), float(row["y"])))
+        for first in firsts.values():
+            assert _close(first[0], start[0], 1e-6) and _close(first[1], start[1], 1e-6)
+
+    _plays_offline(browser, html_file)
+
+
+def _download(tab, label: str, folder: Path) -> Path:
+    button = tab.locator('[data-testid="stDownloadButton"] button', has_text=label).first
+    with tab.expect_download(timeout=RERUN_MS) as started:
+        button.click()
+    download = started.value
+    assert download.failure() is None, download.failure()
+    target = folder / download.suggested_filename
+    download.save_as(target)
+    return target
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    """The CSV's rows, its ``#`` comment lines (settings, outcomes) left out."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+def _plays_offline(browser, html_file: Path) -> None:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    reached, problems = [], []
+
+    def only_files(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            reached.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_files)
+    try:
+        tab = context.new_page()
+        tab.on("console", lambda m: m.type == "error" and problems.append(m.text))
+        tab.on("pageerror", lambda error: problems.append(str(error)))
+        tab.goto(html_file.as_uri())
+        plot = ".js-plotly-plot"
+        tab.wait_for_function(f"""() => {{
+            const div = document.querySelector('{plot}');
+            return div && div._fullLayout && div.querySelector('.scatterlayer .trace');
+        }}""", timeout=RERUN_MS)
+        before = tab.evaluate(f"""() => document.querySelector('{plot}').data
+            .filter(t => t.mode === 'lines+markers').map(t => t.x.length)""")
+        assert before, "the offline page draws no run"
+        tab.evaluate(f"""() => {{
+            window.__frames = 0;
+            document.querySelector('{plot}').on('plotly_animatingframe', () => window.__frames++);
+        }}""")
+        tab.locator("g.updatemenu-button", has_text="Play").first.click()
+        tab.wait_for_function("() => window.__frames >= 3", timeout=RERUN_MS)
+        after = tab.evaluate(f"""() => document.querySelector('{plot}').data
+            .filter(t => t.mode === 'lines+markers').map(t => t.x.length)""")
+        assert after != before, "▶ Play did not move the paths offline"
+        assert not reached, f"the offline page reached for the network: {reached[:3]}"
+        assert not problems, f"console errors offline: {problems[:3]}"
+    finally:
+        context.close()
