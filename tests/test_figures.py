@@ -7,6 +7,9 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -212,28 +215,49 @@ def test_an_unknown_ranking_is_refused_with_the_valid_ones():
         figures.leaderboard(RACE, [], 0.0, 1e-6, rank_by="speed")
 
 
-def test_sweep_heatmap_and_basins_map_build():
+def test_sweep_heatmap_hatches_diverged_cells_and_gives_every_cell_a_clickable_point():
     result = optimizers.sweep("rosenbrock", "sgd", (-1.5, 2.0), 50, x_values=[1e-4, 1e-3, 1.0],
                               y_param="momentum", y_values=[0.0, 0.9])
+    diverged = result.diverged_at >= 0
+    assert diverged[:, 2].all() and not diverged[:, 0].any()  # lr = 1 blows up, 1e-4 never
     figure = figures.sweep_heatmap(result.x_values, result.y_values, result.final_loss,
                                    x_title="lr", y_title="momentum", value_title="f",
-                                   log_x=True, log_y=False, log_values=True,
-                                   diverged=result.diverged_at >= 0)
+                                   log_x=True, log_y=False, log_values=True, diverged=diverged)
+    heat, cells, crosses = figure["data"]
+    assert [row[2] for row in heat["z"]] == [None, None]  # no colour for a diverged cell
+    assert all(v is not None for row in heat["z"] for v in row[:2])
+    assert sorted(map(tuple, cells["customdata"])) == [(i, j) for i in range(3) for j in range(2)]
+    assert set(zip(crosses["x"], crosses["y"], strict=True)) == {("1", "0"), ("1", "0.9")}
+    # Streamlit reports a click only on a scatter point, and only with its own click modes
+    assert "clickmode" not in figure["layout"] and "dragmode" not in figure["layout"]
+    assert figure["layout"]["hoverdistance"] == -1  # a click anywhere in a cell picks it
     json.dumps(figure)
+
+
+def test_basins_map_colours_each_start_by_the_minimum_its_run_reaches():
     b = optimizers.basins("himmelblau", "sgd", 100, resolution=10, lr=0.01)
-    json.dumps(figures.basins_map(b.xs, b.ys, b.minimum, [(p.x, p.y, p.kind) for p in b.minima],
-                                  bounds=((-5, 5), (-5, 5))))
+    minima = [(p.x, p.y, p.kind) for p in b.minima]
+    figure = figures.basins_map(b.xs, b.ys, b.minimum, minima, bounds=((-5, 5), (-5, 5)))
+    heat = figure["data"][0]
+    n = len(minima)
+    expected = np.where(b.minimum == b.NOWHERE, n, np.where(b.minimum == b.DIVERGED, n + 1,
+                                                             b.minimum))
+    assert np.array_equal(np.asarray(heat["z"]), expected)
+    assert len(np.unique(expected)) >= 4  # Himmelblau's four minima each draw some starts
+    legend = [t["name"] for t in figure["data"][1:]]
+    assert legend[-2:] == ["ends elsewhere", "diverged"] and len(legend) == n + 2
+    json.dumps(figure)
 
 
-def test_figures_do_not_import_streamlit():
-    import sys
-
-    import figures.animation
-
-    source = "".join(open(m.__file__).read() for m in (figures.animation, figures.charts,
-                                                        figures.tables, figures.palette))
-    assert "streamlit" not in source.replace("no streamlit", "")
-    assert "figures" in sys.modules
+def test_figures_and_the_core_import_neither_streamlit_nor_plotly():
+    """The core and the figure builders are pure: a fresh interpreter that imports them all
+    has loaded neither streamlit nor plotly (figures are plain dicts)."""
+    code = ("import sys, landscapes, optimizers, figures, figures.animation, figures.charts, "
+            "figures.tables, figures.palette; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'streamlit', 'plotly'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_a_data_surface_adds_a_data_view_whose_fits_move_with_the_frames():
