@@ -317,7 +317,8 @@ class Map:
     def eval(self, script: str, arg=None):
         return self.frame().evaluate(script, arg)
 
-    def wait_drawn(self, other_than: str | None = None, timeout: float = RERUN_MS) -> str:
+    def wait_drawn(self, other_than: str | None = None, timeout: float = RERUN_MS,
+                   what: str | None = None) -> str:
         """Wait until the map shows a figure (other than ``other_than``); its id."""
         return _wait(self.tab, """([selector, index, before]) => {
             const frame = document.querySelectorAll(selector)[index];
@@ -326,7 +327,7 @@ class Map:
             const shown = plot && plot.dataset.ready;
             return shown && shown !== before && plot.querySelector('.scatterlayer') ? shown : '';
         }""", [PLAYER, self.index, other_than], timeout=timeout,
-            what="the map to draw" + (" a new figure" if other_than else ""))
+            what=what or "the map to draw" + (" a new figure" if other_than else ""))
 
     def wait_plot(self, predicate: str, arg=None, *, what: str) -> None:
         """Wait until ``predicate(plot, arg)`` holds for the map's Plotly div (whichever iframe
@@ -379,7 +380,8 @@ class Map:
         return self.state()
 
     def to_page(self, point: list[float]) -> tuple[float, float]:
-        """A pixel of the iframe as a pixel of the page."""
+        """A pixel of the iframe as a pixel of the page (scrolled into view)."""
+        self.iframe.scroll_into_view_if_needed()
         box = self.iframe.bounding_box()
         return box["x"] + point[0], box["y"] + point[1]
 
@@ -450,39 +452,77 @@ def test_clicking_the_map_moves_the_start_and_every_path_restarts_there(page, se
     _open(page, server, path)
     chart = Map(page)
     shown = chart.wait_drawn()
-    for _ in range(3):  # the map may still be settling into its frame: pick again if it moved
-        spot = chart.eval(_EMPTY_SPOT)
-        assert spot["distance"] > 15, "no empty spot on the map to click"
-        x, y = chart.to_page([spot["x"], spot["y"]])
-        page.mouse.move(x, y)
-        page.frame_locator(PLAYER).nth(0).locator(".hoverlayer", has_text="start here").wait_for()
-        box = chart.iframe.bounding_box()
-        clicked = chart.eval(_DATA_AT, [x - box["x"], y - box["y"]])
-        if all(_close(c, s, p) for c, s, p in zip(clicked, spot["data"], spot["pixel"],
-                                                   strict=True)):
-            break
-        page.mouse.move(1, 1)
-    else:
-        pytest.fail("the map kept moving under the mouse")
-    page.mouse.click(x, y)
-
+    clicked, pixel = _click_an_empty_spot(page, chart)
     chart.wait_drawn(other_than=shown)
     _settle(page)
     _no_exception(page)
     start = (_sidebar_number(page, "start x"), _sidebar_number(page, "start y"))
-    off = [abs(typed - wanted) / pixel
-           for typed, wanted, pixel in zip(start, clicked, spot["pixel"], strict=True)]
-    assert all(_close(typed, wanted, max(0.01, 1.5 * pixel)) for typed, wanted, pixel
-               in zip(start, clicked, spot["pixel"], strict=True)), (
+    off = [abs(typed - wanted) / size for typed, wanted, size in zip(start, clicked, pixel,
+                                                                       strict=True)]
+    assert all(_close(typed, wanted, max(0.01, 1.5 * size)) for typed, wanted, size
+               in zip(start, clicked, pixel, strict=True)), (
         f"the sidebar's start {start} is ({off[0]:.1f}, {off[1]:.1f}) pixels from the click at "
         f"({clicked[0]:.4f}, {clicked[1]:.4f}); it should be within 1.5 pixels or 0.01")
+    _every_path_starts_at(chart, start, 1e-3)
+    assert _title(page) == title
+    _shot(page, f"{name}-clicked-map")
+
+
+@pytest.mark.parametrize("name", ["schedules", "learn"])
+def test_a_map_that_says_click_start_here_starts_there_when_clicked(page, server, name):
+    """Every map's hover says "click: start here" (and the README: "on every map a click moves
+    the start, and every path restarts there"). Where a map says so, a click on it redraws it
+    with every path starting at the clicked point; on Schedules, whose maps race one run with
+    and without a schedule from one start, every map restarts there."""
+    _open(page, server, PAGES[name][0])
+    chart = Map(page)
+    shown = chart.wait_drawn()
+    if not chart.eval(f"""() => {_PLOT}.data.some(
+            t => String(t.hovertemplate || '').includes('start here'))"""):
+        return  # this map does not invite a click
+    maps = [Map(page, i) for i in range(page.locator(PLAYER).count())]
+    before = [m.wait_drawn() for m in maps]
+    clicked, pixel = _click_an_empty_spot(page, chart)
+    chart.wait_drawn(other_than=shown, what=(
+        f"the map to restart at the click ({clicked[0]:.3f}, {clicked[1]:.3f}), as its hover "
+        "'click: start here' says"))
+    _settle(page)
+    _no_exception(page)
+    tolerance = max(0.01, 1.5 * max(pixel))
+    for m, figure in zip(maps if name == "schedules" else [chart], before, strict=False):
+        m.wait_drawn(other_than=figure)
+        _every_path_starts_at(m, clicked, tolerance)
+
+
+def _click_an_empty_spot(tab, chart: Map) -> tuple[list[float], list[float]]:
+    """Click (a real mouse click) the map where no path or marker is drawn, once the hover
+    says "start here"; the data point clicked, by the plot's own axes, and a pixel's size in
+    data units along each axis."""
+    for _ in range(3):  # the map may still be settling into its frame: pick again if it moved
+        spot = chart.eval(_EMPTY_SPOT)
+        assert spot["distance"] > 15, "no empty spot on the map to click"
+        x, y = chart.to_page([spot["x"], spot["y"]])
+        tab.mouse.move(x, y)
+        tab.frame_locator(PLAYER).nth(chart.index).locator(
+            ".hoverlayer", has_text="start here").wait_for()
+        box = chart.iframe.bounding_box()
+        clicked = chart.eval(_DATA_AT, [x - box["x"], y - box["y"]])
+        if all(_close(c, s, p) for c, s, p in zip(clicked, spot["data"], spot["pixel"],
+                                                   strict=True)):
+            tab.mouse.click(x, y)
+            return clicked, spot["pixel"]
+        tab.mouse.move(1, 1)
+    pytest.fail("the map kept moving under the mouse")
+
+
+def _every_path_starts_at(chart: Map, start, tolerance: float) -> None:
     paths = chart.paths()
     assert len(paths) >= len(chart.runs()) >= 1
     for line in paths:
-        assert _close(line["x"][0], start[0], 1e-3) and _close(line["y"][0], start[1], 1e-3), (
-            f"{line['name']!r} starts at ({line['x'][0]}, {line['y'][0]}), not at {start}")
-    assert _title(page) == title
-    _shot(page, f"{name}-clicked-map")
+        assert (_close(line["x"][0], start[0], tolerance)
+                and _close(line["y"][0], start[1], tolerance)), (
+            f"{line['name']!r} starts at ({line['x'][0]}, {line['y'][0]}), not at "
+            f"({start[0]:.4f}, {start[1]:.4f})")
 
 
 def test_play_grows_every_path_from_step_0_and_pause_stops_it(page, server):
@@ -577,6 +617,107 @@ def test_moving_the_steps_slider_redraws_the_map_with_that_many_steps(page, serv
     }""", what="paths of 499 points")
     _settle(page)
     _no_exception(page)
+
+
+# --- how each run ended, and which run is which ---------------------------------------------------
+
+
+def test_a_run_that_walks_off_the_saddle_left_the_map_and_did_not_diverge(page, server):
+    """Each run says how it ended: on the saddle (no floor) a run that walks off the window
+    "left the map at step k", not "diverged": in the map's legend, at the edge where it left
+    (written once the animation gets there: not at step 0, there at the last step), on the step
+    charts, and in the run summary."""
+    _open(page, server, "/?surface=saddle&runs=sgd(lr=0.1)&steps=200")
+    chart = Map(page)
+    chart.wait_drawn()
+    runs = chart.runs()
+    assert len(runs) == 1
+    match = re.search(r"left the map at step (\d+)", runs[0]["name"])
+    assert match, f"the map's legend says {runs[0]['name']!r}"
+    words = match.group(0)
+    everything = chart.eval(f"""() => JSON.stringify({_PLOT}.data.map(
+        t => [t.name, t.text, t.hovertext]))""")
+    assert "diverged" not in everything
+
+    slider = chart.eval(_SLIDER)
+    for frame, shown in ((0, False), (len(slider["ticks"]) - 1, True)):
+        page.mouse.click(*chart.to_page([slider["ticks"][frame], slider["y"]]))
+        chart.wait_state("(state, k) => state.active === k", frame)
+        labels = chart.eval(f"""() => {_PLOT}.data.filter(t => t.mode === 'text')
+            .map(t => ({{x: t.x[0], text: t.text[0]}}))""")
+        assert [label["text"] for label in labels] == [words]
+        assert (labels[0]["x"] is not None) == shown, (
+            f"at frame {frame} the label is {'not ' if shown else ''}shown")
+
+    annotations = page.locator('[data-testid="stPlotlyChart"] .annotation-text')
+    annotations.first.wait_for()
+    assert words in annotations.all_text_contents()
+    summary = _table(page, 0)
+    assert any(words in row.get("outcome", "") for row in summary), summary
+    assert "diverged" not in page.locator('[data-testid="stMain"]').inner_text()
+    _no_exception(page)
+    _shot(page, "explore-left-the-map")
+
+
+def test_the_step_charts_name_every_run_in_a_legend(page, server):
+    """Explore's step charts (loss, learning rate, gradient norm) each carry a legend naming
+    every run, so they read on their own."""
+    _open(page, server, "/")
+    chart = Map(page)
+    chart.wait_drawn()
+    names = sorted(run["name"].split(" — ")[0] for run in chart.runs())
+    for title in ("Loss", "Learning rate", "Gradient norm"):
+        figure = page.locator('[data-testid="stPlotlyChart"]').filter(
+            has=page.locator(".gtitle", has_text=re.compile(f"^{title}"))).first
+        figure.locator(".legend").first.wait_for()
+        shown = sorted(figure.locator(".legendtext").all_text_contents())
+        assert shown == names, f"the {title} chart's legend is {shown}, not {names}"
+    _no_exception(page)
+
+
+def test_a_run_card_adds_another_run_of_its_optimizer_and_removes_itself(page, server):
+    """Explore's run cards: "＋ another Adam run" adds a second Adam run (cards Adam #1 and
+    Adam #2, two paths, both in the link), and "✕ remove this run" takes it away again."""
+    _open(page, server, "/?runs=adam(lr=0.01)")
+    chart = Map(page)
+    chart.wait_drawn()
+    assert len(chart.runs()) == 1
+    cards = page.locator(f'{SIDEBAR} [data-testid="stExpander"]', has_text="hyperparameters")
+    cards.first.locator("summary").click()
+    cards.first.get_by_role("button", name=re.compile("another Adam run")).click()
+    _wait(page, "() => (new URLSearchParams(location.search).get('runs') || '')"
+                ".split(';').length === 2", what="two runs in the link")
+    chart.wait_plot("(plot) => plot.data.filter(t => t.mode === 'lines+markers').length === 2",
+                    what="two paths on the map")
+    _settle(page)
+    titles = [cards.nth(i).locator("summary").inner_text() for i in range(cards.count())]
+    assert len(titles) == 2 and "Adam #1" in titles[0] and "Adam #2" in titles[1], titles
+
+    second = cards.nth(1)
+    if not second.get_by_role("button", name=re.compile("remove this run")).is_visible():
+        second.locator("summary").click()
+    second.get_by_role("button", name=re.compile("remove this run")).click()
+    _wait(page, "() => (new URLSearchParams(location.search).get('runs') || '')"
+                ".split(';').length === 1", what="one run in the link")
+    chart.wait_plot("(plot) => plot.data.filter(t => t.mode === 'lines+markers').length === 1",
+                    what="one path on the map")
+    _settle(page)
+    assert cards.count() == 1
+    _no_exception(page)
+
+
+def _table(tab, index: int) -> list[dict[str, str]]:
+    """The rows of the ``index``-th table (``st.dataframe``) in the page's main area, read from
+    the grid's accessible table (drawn once the table is in view)."""
+    frame = tab.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').nth(index)
+    frame.scroll_into_view_if_needed()
+    frame.locator('table[role="grid"] tbody tr').first.wait_for(state="attached")
+    return frame.evaluate("""(e) => {
+        const table = e.querySelector('table[role="grid"]');
+        const head = Array.from(table.querySelectorAll('thead th'), c => c.textContent.trim());
+        return Array.from(table.querySelectorAll('tbody tr'), (row) => Object.fromEntries(
+            Array.from(row.querySelectorAll('td'), (c, i) => [head[i], c.textContent.trim()])));
+    }""")
 
 
 # --- links teachers write, and links that were tampered with -------------------------------------
@@ -751,6 +892,83 @@ def test_compare_races_batch_sizes_on_a_data_surface_from_a_link(page, server):
     _shot(page, "compare-data")
 
 
+def test_a_refused_formula_is_quoted_as_typed_not_as_markdown(page, server):
+    """A formula outside the grammar (__import__('os')) is refused, and the refusal quotes what
+    was typed as typed (__import__, underscores and all, never a bold "import"): in a link's
+    warning and under the formula box, while the last good surface stays drawn."""
+    _open(page, server, "/?surface=custom&formula=__import__('os')")
+    page.locator(WARNING).first.wait_for()
+    warning = page.locator(WARNING).first
+    assert "__import__" in warning.inner_text(), warning.inner_text()
+    assert warning.locator("strong", has_text=re.compile("^import")).count() == 0
+    Map(page).wait_drawn()
+
+    _open(page, server, "/?surface=custom&formula=x^2%2By^2&window=-3,3,-3,3")
+    chart = Map(page)
+    chart.wait_drawn()
+    box = page.locator(f'{SIDEBAR} input[aria-label="f(x, y) ="]').first
+    box.fill("__import__('os')")
+    box.press("Enter")
+    error = page.locator(f'{SIDEBAR} [data-testid="stAlertContentError"]').first
+    error.wait_for()
+    _settle(page)
+    assert "__import__" in error.inner_text(), error.inner_text()
+    assert error.locator("strong", has_text=re.compile("^import")).count() == 0
+    assert chart.wait_drawn() and chart.runs(), "the last good surface is not drawn"
+    _no_exception(page)
+
+
+# --- Compare's leaderboard ---------------------------------------------------------------------
+
+
+def test_compare_ranks_the_leaderboard_by_the_chosen_order(page, server):
+    """Compare ranks its leaderboard by steps to tolerance (the default), final loss or
+    distance to a minimum: choosing "final loss" puts the lowest final loss first, the link
+    keeps the choice (rank=), and opening that link shows the same order."""
+    _open(page, server, "/compare")
+    Map(page).wait_drawn()
+    first = _table(page, 0)
+    steps = [row["steps to tolerance"] for row in first]
+    reached = [int(s) for s in steps if s.isdigit()]
+    assert reached == sorted(reached) and steps[:len(reached)] == [str(n) for n in reached]
+
+    _choose(page, "rank the leaderboard by", "final loss")
+    _wait(page, "() => new URLSearchParams(location.search).get('rank') === 'final loss'",
+          what="rank=final loss in the link")
+    _settle(page)
+    rows = _wait_for_table(page, lambda rows: [r["run"] for r in rows] != [
+        r["run"] for r in first], what="the leaderboard to reorder")
+    losses = [float(row["final loss"]) for row in rows]
+    assert losses == sorted(losses), f"not lowest final loss first: {losses}"
+
+    link = page.url
+    page.goto(link)
+    _settle(page)
+    Map(page).wait_drawn()
+    assert page.locator('input[aria-label="rank the leaderboard by"]').input_value() == (
+        "final loss")
+    assert [row["run"] for row in _table(page, 0)] == [row["run"] for row in rows]
+    _no_exception(page)
+
+
+def _choose(tab, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``."""
+    tab.locator(f'[data-testid="stSelectbox"] input[aria-label="{label}"]').first.click()
+    tab.get_by_role("option", name=option, exact=True).click()
+
+
+def _wait_for_table(tab, condition, *, what: str, index: int = 0) -> list[dict[str, str]]:
+    deadline = time.time() + RERUN_MS / 1000
+    while True:
+        _no_exception(tab)
+        rows = _table(tab, index)
+        if condition(rows):
+            return rows
+        if time.time() > deadline:
+            pytest.fail(f"timed out waiting for {what}: {rows}")
+        tab.wait_for_timeout(250)
+
+
 # --- Sensitivity -------------------------------------------------------------------------------
 
 # The heatmap's cell (i, j) to click: the first that did not diverge, off the first row and
@@ -834,6 +1052,33 @@ def test_changing_cells_per_side_redraws_the_heatmap(page, server):
     _shot(page, "sensitivity")
 
 
+def test_sensitivity_axis_ranges_can_be_set_from_a_link_and_the_range_slider(page, server):
+    """Each Sensitivity axis's range can be set: a link's x_range=0.0001,0.01 opens with the
+    heatmap's lr axis spanning exactly that; moving the range's lower handle narrows the
+    heatmap and the link follows."""
+    _open(page, server, "/sensitivity?resolution=5&basin_resolution=10&x_range=0.0001,0.01")
+    heat = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    heat.locator(".heatmaplayer").first.wait_for()
+    labels = heat.evaluate("plot => plot.data[0].x")
+    assert _close(float(labels[0]), 1e-4, 1e-7) and _close(float(labels[-1]), 1e-2, 1e-5), labels
+
+    handles = page.locator('[data-testid="stSlider"]', has_text="x range").first.locator(
+        'input[type="range"]')
+    assert handles.count() == 2
+    handles.first.focus()
+    handles.first.press("ArrowRight")
+    _wait(page, """() => {
+        const span = new URLSearchParams(location.search).get('x_range') || '';
+        return Number(span.split(',')[0]) > 0.0001;
+    }""", what="a narrower x_range in the link")
+    _wait(page, """() => {
+        const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        return plot && Number(plot.data[0].x[0]) > 0.0001;
+    }""", what="the heatmap to start above 0.0001")
+    _settle(page)
+    _no_exception(page)
+
+
 # --- downloads -----------------------------------------------------------------------------------
 
 DOWNLOADS = {
@@ -845,9 +1090,10 @@ DOWNLOADS = {
 
 @pytest.mark.parametrize("name", list(DOWNLOADS))
 def test_both_downloads_work_and_the_html_plays_offline(page, server, browser, tmp_path, name):
-    """"Trajectories (CSV)" downloads every run's points (x, y, loss as numbers; comment lines
-    start with #); "Animation (HTML, plays offline)" opened from disk with the network cut off
-    draws the map, and ▶ Play plays it, with no console errors."""
+    """"Trajectories (CSV)" downloads every run's points from the start (x, y, loss as numbers,
+    how each run ended) under "# key: value" lines of the settings; "Animation (HTML, plays
+    offline)" opened from disk with the network cut off draws the map with a caption saying what
+    it shows, and ▶ Play plays it, with no console errors."""
     _open(page, server, DOWNLOADS[name])
     chart = Map(page)
     chart.wait_drawn()
@@ -862,6 +1108,9 @@ def test_both_downloads_work_and_the_html_plays_offline(page, server, browser, t
     for row in rows:
         for column in ("x", "y", "loss"):
             float(row[column])  # every number parses (inf and nan are numbers too)
+    header = [line for line in csv_file.read_text().splitlines() if line.startswith("#")]
+    assert any(line.startswith("# surface:") for line in header), header[:5]
+    assert all(row.get("outcome") for row in rows), "a row does not say how its run ended"
     if name != "schedules":  # Schedules draws one run under several schedules
         runs = {row["run"] for row in rows} if "run" in rows[0] else set()
         assert len(runs) == len(chart.runs())
@@ -926,6 +1175,8 @@ def _plays_offline(browser, html_file: Path) -> None:
         after = tab.evaluate(f"""() => document.querySelector('{plot}').data
             .filter(t => t.mode === 'lines+markers').map(t => t.x.length)""")
         assert after != before, "▶ Play did not move the paths offline"
+        assert tab.title().startswith("Descent Lab"), tab.title()
+        assert "steps" in tab.locator("figcaption").first.inner_text()
         assert not reached, f"the offline page reached for the network: {reached[:3]}"
         assert not problems, f"console errors offline: {problems[:3]}"
     finally:
