@@ -45,6 +45,15 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-app
 	$(PY) -m benchmarks
 
+# make serve WORKERS=n PORT=p: n identical Streamlit processes (default: one per core) behind
+# HAProxy on one port (default 8501), each browser tab kept on its process by a cookie; Ctrl-C
+# stops them all. Needs `apt-get install haproxy` (it says so if missing). See the README.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PORT    ?= 8501
+.PHONY: serve
+serve: $(VENV)/.installed-app
+	$(PY) deploy/serve.py --workers $(WORKERS) --port $(PORT)
+
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 

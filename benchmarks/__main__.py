@@ -5,6 +5,7 @@
     python -m benchmarks app        # the web app's figure payload and server time
     python -m benchmarks formula    # a typed formula, from its text to a trajectory
     python -m benchmarks data       # mini-batch steps on a data surface
+    python -m benchmarks load       # a class of simulated students (benchmarks/load; --help)
 
 Timings are the best of several repeats (the least disturbed by other work on the machine).
 References (a bare jitted loop, a plain NumPy loop) are measured in the same run, so figures
@@ -117,6 +118,10 @@ def data() -> list[Row]:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["load"]:  # minutes, its own servers and flags: never part of "everything"
+        from benchmarks import load
+
+        return load.main(argv[1:])
     groups = {"core": core, "app": app, "formula": formula, "data": data}
     chosen = argv or list(groups)
     unknown = [name for name in chosen if name not in groups]
