@@ -15,12 +15,11 @@ SERVER_TARGET_MS = 150.0
 
 def _scene():
     from optimizers.specs import OPTIMIZERS
-    from ui import compute
-    from ui import state as S
+    from ui import compute, state
 
     # torch's default rates: none diverges, so every run carries all 1000 steps
-    runs = tuple(S.run(spec.name) for spec in OPTIMIZERS[:8])
-    return compute.Scene(S.surface_setting("rosenbrock"), runs, 1000)
+    runs = tuple(state.run(spec.name) for spec in OPTIMIZERS[:8])
+    return compute.Scene(state.surface_setting("rosenbrock"), runs, 1000)
 
 
 def _best_of(function, repeats: int = 5) -> float:

@@ -17,7 +17,7 @@ TARGET_US = 2.0
 
 def _per_step(surface, gradient) -> float:
     import optimizers
-    from benchmarks.__main__ import best_of
+    from benchmarks.timing import best_of
 
     optimizers.simulate(surface, "sgd", surface.start, 10, lr=0.01, gradient=gradient)
     seconds = best_of(5, optimizers.simulate, surface, "sgd", surface.start, STEPS, lr=0.01,

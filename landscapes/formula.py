@@ -13,7 +13,7 @@ grammar (``^`` and ``**`` are both powers, right-associative; ``-x^2`` is ``-(x^
 with the functions sin, cos, tan, exp, log (natural), sqrt, abs and tanh. Anything else raises
 ``ValueError`` naming what is wrong, where (a 1-based column) and what is allowed. Numbers are
 read with ``float()``, so no user number ever becomes a Python integer; nothing is evaluated
-in Python: the tree is compiled to a postfix program that ``landscapes._surfaces`` runs in
+in Python: the tree is compiled to a postfix program that ``landscapes.program`` runs in
 Numba with exact first and second derivatives (forward-mode automatic differentiation). The
 same tree is printed as LaTeX, with its gradient differentiated symbolically for display.
 """
@@ -27,8 +27,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from landscapes import _surfaces as S
-from landscapes.registry import Bounds, Landscape
+from landscapes import kinds
+from landscapes import program as machine
+from landscapes.landscape import Landscape
+from landscapes.spec import Bounds
 
 NAME = "custom"
 """The name of every typed-formula surface."""
@@ -47,11 +49,13 @@ DEFAULT_WINDOW: Bounds = ((-3.0, 3.0), (-3.0, 3.0))
 VARIABLES = ("x", "y")
 CONSTANTS = {"pi": math.pi, "e": math.e}
 FUNCTIONS = {
-    "sin": S.OP_SIN, "cos": S.OP_COS, "tan": S.OP_TAN, "exp": S.OP_EXP, "log": S.OP_LOG,
-    "sqrt": S.OP_SQRT, "abs": S.OP_ABS, "tanh": S.OP_TANH,
+    "sin": machine.OP_SIN, "cos": machine.OP_COS, "tan": machine.OP_TAN, "exp": machine.OP_EXP,
+    "log": machine.OP_LOG, "sqrt": machine.OP_SQRT, "abs": machine.OP_ABS,
+    "tanh": machine.OP_TANH,
 }
 ALLOWED_NAMES = ", ".join((*VARIABLES, *CONSTANTS, *FUNCTIONS))
-_BINARY = {"+": S.OP_ADD, "-": S.OP_SUB, "*": S.OP_MUL, "/": S.OP_DIV, "^": S.OP_POW}
+_BINARY = {"+": machine.OP_ADD, "-": machine.OP_SUB, "*": machine.OP_MUL, "/": machine.OP_DIV,
+           "^": machine.OP_POW}
 _OPERAND = f"a number, {ALLOWED_NAMES} or '('"
 
 # --- the tree ----------------------------------------------------------------------------------
@@ -526,14 +530,14 @@ def _emit(node: Node, code: list[float]) -> int:
     """Append the postfix code of ``node``; returns the stack depth it needs."""
     op, args = node.op, node.args
     if op == "num" or op in CONSTANTS:
-        code += [S.OP_CONST, node.value if op == "num" else CONSTANTS[op]]
+        code += [machine.OP_CONST, node.value if op == "num" else CONSTANTS[op]]
         return 1
     if op in VARIABLES:
-        code.append(S.OP_X if op == "x" else S.OP_Y)
+        code.append(machine.OP_X if op == "x" else machine.OP_Y)
         return 1
     if op == "neg" or op in FUNCTIONS:
         depth = _emit(args[0], code)
-        code.append(S.OP_NEG if op == "neg" else FUNCTIONS[op])
+        code.append(machine.OP_NEG if op == "neg" else FUNCTIONS[op])
         return depth
     left = _emit(args[0], code)
     right = _emit(args[1], code)
@@ -545,7 +549,7 @@ def program(node: Node) -> tuple[float, ...]:
     """The kernels' parameter vector of a formula: (n, depth, code[n], zeros for the stack)."""
     code: list[float] = []
     depth = _emit(node, code)
-    stack = [0.0] * (S.FORMULA_SLOTS * depth)
+    stack = [0.0] * (machine.FORMULA_SLOTS * depth)
     return (float(len(code)), float(depth), *map(float, code), *stack)
 
 
@@ -574,9 +578,9 @@ def read(text: str) -> Formula:
                    gradient_latex=partials, program=program(tree))
 
 
-def _values(vector: np.ndarray, xs: np.ndarray, ys: np.ndarray, what: int = S.VALUE):
+def _values(vector: np.ndarray, xs: np.ndarray, ys: np.ndarray, what: int = kinds.VALUE):
     out = np.empty((3, xs.size))
-    S.evaluate_on(np.int64(S.FORMULA), vector.copy(), np.int64(what),
+    kinds.evaluate_on(np.int64(kinds.FORMULA), vector.copy(), np.int64(what),
                   np.ascontiguousarray(xs, dtype=np.float64),
                   np.ascontiguousarray(ys, dtype=np.float64), out)
     return out
@@ -628,7 +632,7 @@ def _start(vector: np.ndarray, bounds: Bounds) -> tuple[float, float]:
     xs, ys = _grid(bounds, 41)
     xs, ys = np.append(want[0], xs), np.append(want[1], ys)
     f = _values(vector, xs, ys)[0]
-    g = _values(vector, xs, ys, S.GRADIENT)
+    g = _values(vector, xs, ys, kinds.GRADIENT)
     usable = np.isfinite(f) & np.isfinite(g[0]) & np.isfinite(g[1])
     if usable[0] or not usable.any():
         return want
@@ -664,7 +668,7 @@ def from_formula(text: str, bounds=None) -> Landscape:
         name=NAME,
         title=f"f(x, y) = {title}",
         latex=formula.latex,
-        code=S.FORMULA,
+        code=kinds.FORMULA,
         bounds=window,
         start=_start(vector, window),
         description=description,

@@ -1,16 +1,27 @@
-"""The project's one Numba decorator, and a cache that notices edits to any kernel source.
+"""The project's one Numba decorator, the dispatch it generates from a table, and a disk cache
+that notices edits to any kernel source.
 
-Numba's on-disk cache checks only the timestamp of the file that defines the cached function.
-Our kernels inline helpers from several files (surfaces here, update rules in ``optimizers``),
-so an edit to a helper would leave a stale, silently wrong kernel in the cache. The locator
-below stamps every cached function of this project with the state of *all* kernel source
-files, so any edit recompiles everything once.
+``@jit`` compiles in nopython mode, caches on disk and uses IEEE semantics (x / 0 gives inf,
+never raises). ``@jit(forceinline=True)`` asks LLVM to inline the function into every compiled
+caller, which costs Numba nothing extra to type and removes the call from hot loops.
+
+``generate(name, source, namespace)`` compiles a function written as text, for the one place
+each registry's dispatch lives: ``landscapes.kinds`` and ``optimizers.rules`` write a switch
+from their table (``if code == 0: return rosenbrock(x, y, p) ...``) instead of a person writing
+it, so adding a surface or an optimizer never means editing a switch. The text is registered
+with ``linecache``, so tracebacks and ``inspect`` show it.
+
+Numba's on-disk cache checks only the file that defines a cached function. Our kernels inline
+helpers from several files, so an edit to a helper would leave a stale, silently wrong kernel
+in the cache. The locator below stamps every cached function of this project (generated ones
+included) with the state of *all* kernel source files, so any edit recompiles everything once.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import linecache
 from pathlib import Path
 
 import numba
@@ -18,6 +29,7 @@ from numba.core import caching
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _KERNEL_PACKAGES = ("landscapes", "optimizers")
+_GENERATED: dict[str, str] = {}  # "<generated name>" -> the file of the module that wrote it
 
 
 @functools.cache
@@ -39,6 +51,7 @@ class _ProjectStampMixin:
 
     @classmethod
     def from_function(cls, py_func, py_file):
+        py_file = _GENERATED.get(py_file, py_file)
         path = Path(py_file).resolve()
         if path.parent.name not in _KERNEL_PACKAGES or path.parent.parent != _PROJECT_ROOT:
             return None
@@ -59,3 +72,29 @@ _install_project_locators()
 
 jit = functools.partial(numba.njit, cache=True, error_model="numpy", _nrt=False)
 """``@jit``: nopython, cached on disk, and IEEE semantics (x / 0 gives inf, never raises)."""
+
+
+def generate(name: str, source: str, namespace: dict, **options):
+    """``@jit(**options)`` applied to the function ``name`` that ``source`` defines.
+
+    ``namespace`` holds the globals the text refers to, and its ``__name__`` and ``__file__``
+    say which module wrote it (its cache lives beside that module's).
+    """
+    filename = f"<generated {namespace['__name__']}.{name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _GENERATED[filename] = namespace["__file__"]
+    scope = dict(namespace)
+    exec(compile(source, filename, "exec"), scope)
+    return jit(**options)(scope[name])
+
+
+def switch_source(name: str, arguments: str, cases: dict[int, str], default: str) -> str:
+    """The text of ``def name(code, arguments)``: ``cases[code]`` (lines of code) runs for its
+    code, ``default`` for any other."""
+    lines = [f"def {name}(code, {arguments}):"]
+    for k, (code, body) in enumerate(cases.items()):
+        lines.append(f"    {'if' if k == 0 else 'elif'} code == {code}:")
+        lines += ["        " + line for line in body.splitlines()]
+    lines.append("    else:")
+    lines += ["        " + line for line in default.splitlines()]
+    return "\n".join(lines) + "\n"

@@ -4,6 +4,12 @@
     >>> path = optimizers.simulate("rosenbrock", "adam", (-1.5, 2.0), 500, lr=0.05)
     >>> path.xy.shape
     (501, 2)
+
+Layers, lowest first (each module imports only those above it, and ``landscapes``):
+``records`` (the spec records); ``rules``, ``schedules``, ``sources`` (each optimizer,
+schedule and gradient source: its code beside its spec); ``specs`` (the tables by name);
+``engine`` (the kernels, their dispatch written from the tables); ``api`` (validation at the
+boundary, and ``simulate``, ``sweep``, ``basins``, ``outcome``).
 """
 
 from optimizers.api import (
@@ -21,10 +27,12 @@ from optimizers.api import (
     outcome,
     schedule_names,
     simulate,
+    strided_indices,
     sweep,
 )
 from optimizers.specs import (
     GRADIENT_SOURCES,
+    GRADIENT_SOURCES_BY_NAME,
     OPTIMIZERS,
     OPTIMIZERS_BY_NAME,
     SCHEDULES,
@@ -34,6 +42,7 @@ from optimizers.specs import (
 __all__ = [
     "ESCAPE_FACTOR",
     "GRADIENT_SOURCES",
+    "GRADIENT_SOURCES_BY_NAME",
     "MAX_STEPS",
     "OPTIMIZERS",
     "OPTIMIZERS_BY_NAME",
@@ -51,5 +60,6 @@ __all__ = [
     "outcome",
     "schedule_names",
     "simulate",
+    "strided_indices",
     "sweep",
 ]

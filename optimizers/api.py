@@ -14,23 +14,18 @@ what is allowed. Divergence is not an error: it is reported in the result.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numba
 import numpy as np
 
 import landscapes
-from landscapes import Landscape
-from optimizers import _engine as E
-from optimizers import _rules as R
-from optimizers import _schedules as Q
-from optimizers.specs import (
-    GRADIENT_SOURCES_BY_NAME,
-    OPTIMIZERS_BY_NAME,
-    SCHEDULES_BY_NAME,
-    OptimizerSpec,
-)
+from landscapes import Landscape, Parameter
+from optimizers import engine, rules, schedules, sources
+from optimizers.records import OptimizerSpec, ScheduleSpec
+from optimizers.specs import GRADIENT_SOURCES_BY_NAME, OPTIMIZERS_BY_NAME, SCHEDULES_BY_NAME
 
 MAX_STEPS = 1_000_000
 """The longest run ``simulate`` accepts (about 50 MB of trajectory)."""
@@ -40,17 +35,14 @@ MAX_BATCH_RUNS = 1_000_000
 
 SCHEDULE_INTERVALS = ("step", "epoch")
 """When the scheduler steps: after every optimizer step, or (data surfaces) every epoch."""
+INTERVAL = Parameter("interval", "step", help="when the scheduler steps", kind="choice",
+                     choices=SCHEDULE_INTERVALS)
+
+_THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+"""Threads a sweep or a basin map runs on: one per core this process may use."""
 
 ESCAPE_FACTOR = 50.0
 """A run has diverged when it leaves the plot window widened this many times about its centre."""
-
-_GRADIENT_CODES = {
-    "analytic": E.ANALYTIC,
-    "finite_difference": E.FINITE_DIFFERENCE,
-    "noisy": E.NOISY,
-    "minibatch": E.MINIBATCH,
-}
-
 
 def names() -> list[str]:
     """The names of every optimizer, in display order."""
@@ -214,12 +206,18 @@ def _optimizer(name: str) -> OptimizerSpec:
 
 
 def _as_float(what: str, value: Any) -> float:
-    if isinstance(value, bool):
-        return float(value)
     try:
         return float(value)
     except (TypeError, ValueError):
         raise ValueError(f"Invalid {what}: {value!r} (allowed: a number)") from None
+
+
+def _checked(parameter: Parameter, value: Any) -> Any:
+    """``value`` in its parameter's one type, or ValueError with the parameter's message."""
+    problem = parameter.problem(value)
+    if problem:
+        raise ValueError(problem)
+    return parameter.coerce(value)
 
 
 def _checked_hyperparameter(spec: OptimizerSpec, name: str, raw: Any) -> float:
@@ -230,11 +228,7 @@ def _checked_hyperparameter(spec: OptimizerSpec, name: str, raw: Any) -> float:
             f"Invalid hyperparameter for {spec.name}: {name!r} "
             f"({spec.name} takes: {', '.join(taken)})"
         )
-    value = _as_float(name, raw)
-    problem = taken[name].problem(value)
-    if problem:
-        raise ValueError(problem)
-    return value
+    return _checked(taken[name], _as_float(name, raw))
 
 
 def _check_nesterov(nesterov, momentum, dampening) -> None:
@@ -245,16 +239,17 @@ def _check_nesterov(nesterov, momentum, dampening) -> None:
 
 
 def hyperparameter_vector(optimizer: str, **hyperparameters: Any) -> np.ndarray:
-    """Validate ``hyperparameters`` for ``optimizer`` and return the kernel's float64 vector."""
+    """Validate ``hyperparameters`` for ``optimizer`` and return the kernels' float64 vector
+    (one slot per hyperparameter name, ``optimizers.rules.HYPERPARAMETERS``)."""
     spec = _optimizer(optimizer)
     values = {**spec.defaults, **spec.fixed}
     for name, raw in hyperparameters.items():
         values[name] = _checked_hyperparameter(spec, name, raw)
     if "nesterov" in values:
         _check_nesterov(values["nesterov"], values["momentum"], values["dampening"])
-    h = np.zeros(R.N_HYPERPARAMETERS, dtype=np.float64)
+    h = np.zeros(engine.N_HYPERPARAMETERS, dtype=np.float64)
     for name, value in values.items():
-        h[R.HYPERPARAMETER_SLOTS[name]] = value
+        h[rules.HYPERPARAMETERS[name]] = value
     return h
 
 
@@ -277,6 +272,7 @@ def _settings(kind: str, config: Any, registry: dict, default: str) -> tuple[str
 
 
 def _checked_parameters(kind: str, name: str, parameters, given: dict[str, Any]) -> dict:
+    """Every parameter's value: given (and checked) or its default."""
     known = {p.name: p for p in parameters}
     for key in given:
         if key not in known:
@@ -284,38 +280,22 @@ def _checked_parameters(kind: str, name: str, parameters, given: dict[str, Any])
             raise ValueError(f"Invalid parameter for {kind} '{name}': {key!r} (allowed: {allowed})")
     values = {}
     for p in parameters:
-        if p.name not in given:
-            if p.required:
-                raise ValueError(f"{kind.capitalize()} '{name}' requires {p.name}")
-            values[p.name] = p.default
-            continue
-        if p.name == "milestones":
-            values[p.name] = _milestones(given[p.name])
-            continue
-        value = _as_float(p.name, given[p.name])
-        ok = math.isfinite(value) and (value > p.low if p.low_open else value >= p.low)
-        ok = ok and value <= p.high and (not p.integer or value == int(value))
-        if not ok:
-            kind_word = "an integer" if p.integer else "a number"
-            low_op = "<" if p.low_open else "<="
-            raise ValueError(
-                f"Invalid {p.name} for {kind} '{name}': {given[p.name]!r} "
-                f"(allowed: {kind_word}, {p.low:g} {low_op} {p.name} <= {p.high:g})"
-            )
-        values[p.name] = value
+        if p.name in given:
+            values[p.name] = _checked(p, given[p.name])
+        elif p.required:
+            raise ValueError(f"{kind.capitalize()} '{name}' requires {p.name}")
+        else:
+            values[p.name] = p.coerce(p.default)
     return values
 
 
-def _milestones(raw: Any) -> tuple[int, ...]:
-    try:
-        values = None if isinstance(raw, str | bytes) else [float(v) for v in raw]
-    except (TypeError, ValueError):
-        values = None
-    if not values or any(not (math.isfinite(v) and v >= 1 and v == int(v)) for v in values):
-        raise ValueError(
-            f"Invalid milestones: {raw!r} (allowed: a non-empty list of positive integer steps)"
-        )
-    return tuple(sorted(int(v) for v in values))
+def _packed(values: dict[str, Any]) -> np.ndarray:
+    """The kernels' float64 vector of parameter values, in the spec's order (a list parameter
+    contributes its elements)."""
+    flat: list[float] = []
+    for value in values.values():
+        flat += list(value) if isinstance(value, tuple) else [value]
+    return np.asarray(flat, dtype=np.float64)
 
 
 def schedule_vector(schedule: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
@@ -323,37 +303,13 @@ def schedule_vector(schedule: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
     name, given = _settings("schedule", schedule, SCHEDULES_BY_NAME, "constant")
     spec = SCHEDULES_BY_NAME[name]
     interval = given.pop("interval", "step")
-    if interval not in SCHEDULE_INTERVALS:
-        raise ValueError(
-            f"Invalid interval for schedule '{name}': {interval!r} "
-            f"(allowed: {', '.join(map(repr, SCHEDULE_INTERVALS))})"
-        )
-    v = _checked_parameters("schedule", name, spec.parameters, given)
-    if name == "step":
-        q = [v["step_size"], v["gamma"]]
-    elif name == "multistep":
-        q = [v["gamma"], *v["milestones"]]
-    elif name == "exponential":
-        q = [v["gamma"]]
-    elif name == "inverse_time":
-        q = [v["decay"]]
-    elif name == "cosine":
-        q = [v["T_max"], v["eta_min"]]
-    elif name == "warmup_cosine":
-        q = [v["warmup_steps"], v["T_max"], v["eta_min"], v["start_factor"]]
-    elif name == "cyclic":
-        if v["max_lr"] < v["base_lr"]:
-            raise ValueError(
-                f"Invalid max_lr for schedule 'cyclic': {v['max_lr']!r} "
-                f"(allowed: max_lr >= base_lr = {v['base_lr']!r})"
-            )
-        down = v["step_size_down"] or v["step_size_up"]
-        q = [v["base_lr"], v["max_lr"], v["step_size_up"], down]
-    elif name == "reduce_on_plateau":
-        q = [v["factor"], v["patience"], v["threshold"], v["cooldown"], v["min_lr"], v["eps"]]
-    else:
-        q = []
-    return spec.code, np.asarray(q, dtype=np.float64), {"name": name, **v, "interval": interval}
+    _checked(replace(INTERVAL, label=f"interval for schedule '{name}'"), interval)
+    values = _checked_parameters("schedule", name, spec.parameters, given)
+    problem = spec.check(values)
+    if problem:
+        raise ValueError(problem)
+    code = list(SCHEDULES_BY_NAME).index(name)
+    return code, _packed(values), {"name": name, **values, "interval": interval}
 
 
 def steps_per_interval(interval: str, surface: Landscape, gradient: dict[str, Any]) -> int:
@@ -376,9 +332,8 @@ def gradient_vector(gradient: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
     """Validate a gradient source (a name or a dict) -> (code, parameter vector, settings)."""
     name, given = _settings("gradient source", gradient, GRADIENT_SOURCES_BY_NAME, "analytic")
     spec = GRADIENT_SOURCES_BY_NAME[name]
-    v = _checked_parameters("gradient source", name, spec.parameters, given)
-    gq = np.asarray(list(v.values()), dtype=np.float64)
-    return _GRADIENT_CODES[name], gq, {"name": name, **v}
+    values = _checked_parameters("gradient source", name, spec.parameters, given)
+    return sources.CODES[name], _packed(values), {"name": name, **values}
 
 
 def escape_box(surface: Landscape) -> np.ndarray:
@@ -429,7 +384,7 @@ def _evaluations(optimizer: OptimizerSpec, gradient: dict[str, Any], points: int
     """What a run evaluated: f and its gradient at every recorded point and at the point that
     proved unusable, and Newton's Hessian at every point a step was taken from."""
     evaluated = points + 1 if diverged else points
-    hessians = (points if diverged else max(points - 1, 0)) if optimizer.code == R.NEWTON else 0
+    hessians = (points if diverged else max(points - 1, 0)) if optimizer.second_order else 0
     source, n = gradient["name"], surface.data_size
     if source == "finite_difference":
         return Evaluations(function=5 * evaluated, gradient=0, hessian=hessians)
@@ -440,6 +395,15 @@ def _evaluations(optimizer: OptimizerSpec, gradient: dict[str, Any], points: int
                        examples=examples)
 
 
+def strided_indices(n: int, cap: int) -> np.ndarray:
+    """At most ``cap`` indices of 0 .. n - 1, evenly strided, the first and the last always
+    kept (for drawing a long run with fewer points: frames, a thinned path)."""
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    count = max(2, min(cap, n)) if n > 1 else 1
+    return np.unique(np.round(np.linspace(0, n - 1, count)).astype(np.int64))
+
+
 @dataclass(frozen=True)
 class _Run:
     """Everything a kernel needs, validated and coerced to the kernels' fixed types."""
@@ -447,8 +411,8 @@ class _Run:
     surface: Landscape
     spec: OptimizerSpec
     h: np.ndarray
-    schedule: int
-    q: np.ndarray
+    schedule: ScheduleSpec
+    schedule_values: dict[str, Any]
     interval: int  # optimizer steps per scheduler step
     source: int
     gq: np.ndarray
@@ -456,20 +420,44 @@ class _Run:
     config: dict[str, Any]
 
     @property
-    def kernel_args(self) -> tuple:
-        return (
-            np.int64(self.surface.code), self.surface.surface_params, np.int64(self.spec.code),
-            np.ascontiguousarray(np.column_stack([self.h, self.h])),  # a column per coordinate
-            np.int64(self.schedule), self.q, np.int64(self.interval), np.int64(self.source),
-            self.gq, np.int64(self.seed),
-        )
+    def rule(self) -> int:
+        return rules.RULE_CODES[self.spec.rule]
+
+    @property
+    def plateau(self) -> bool:
+        return self.schedule.factors is None
+
+    def rate_factors(self, points: int) -> tuple[Any, Any]:
+        """(a_t, b_t) of the steps from points 0 .. points - 1, lr_t = a_t lr + b_t: arrays,
+        or numbers when they are the same at every step."""
+        if self.plateau:
+            return 1.0, 0.0
+        parameters = {k: v for k, v in self.schedule_values.items()
+                      if k not in ("name", "interval")}
+        return self.schedule.factors(np.arange(points) // self.interval, **parameters)
+
+    def rates(self, out: np.ndarray) -> np.ndarray:
+        """``out`` filled with lr_t of the steps from points 0 .. len(out) - 1 (a closed-form
+        schedule)."""
+        a, b = self.rate_factors(out.shape[0])
+        if np.ndim(a) == np.ndim(b) == 0:
+            out.fill(a * self.h[engine.LR] + b)
+        else:
+            np.add(a * self.h[engine.LR], b, out=out)
+        return out
+
+    def noise(self, points: int) -> np.ndarray:
+        """The noisy source's noise at points 0 .. points - 1 (empty for other sources)."""
+        if self.source != engine.NOISY:
+            return np.empty((0, 2))
+        return sources.noise(self.seed, points, *self.gq)
 
 
 def _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters) -> _Run:
     surface = _landscape(landscape)
     spec = _optimizer(optimizer)
     h = hyperparameter_vector(optimizer, **hyperparameters)
-    schedule_code, q, schedule_settings = schedule_vector(schedule)
+    _, _, schedule_settings = schedule_vector(schedule)
     source, gq, gradient_settings = gradient_vector(gradient)
     if GRADIENT_SOURCES_BY_NAME[gradient_settings["name"]].data_only and not surface.data_size:
         raise ValueError(
@@ -481,13 +469,14 @@ def _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters) ->
     config = {
         "landscape": surface.name,
         "optimizer": spec.name,
-        "hyperparameters": {hp.name: float(h[R.HYPERPARAMETER_SLOTS[hp.name]])
+        "hyperparameters": {hp.name: float(h[rules.HYPERPARAMETERS[hp.name]])
                             for hp in spec.hyperparameters},
         "schedule": schedule_settings,
         "gradient": gradient_settings,
         "seed": _seed(seed),
     }
-    return _Run(surface, spec, h, schedule_code, q, interval, source, gq, _seed(seed), config)
+    return _Run(surface, spec, h, SCHEDULES_BY_NAME[schedule_settings["name"]],
+                schedule_settings, interval, source, gq, _seed(seed), config)
 
 
 # --- the API -----------------------------------------------------------------------------------
@@ -519,65 +508,90 @@ def simulate(
     run = _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters)
     x0, y0 = _start(run.surface, start)
     n = _steps(steps)
+    points = n + 1
     # One buffer for all four outputs: one allocation to fault in, which the C allocator then
     # keeps for the next run instead of returning four pieces to the system (measured: ~4 ms
     # of page faults per 200 000 steps with separate arrays, ~0.2 ms with one buffer).
-    buffer = np.empty(6 * (n + 1))
-    xy = buffer[: 2 * (n + 1)].reshape(n + 1, 2)
-    loss = buffer[2 * (n + 1) : 3 * (n + 1)]
-    grad = buffer[3 * (n + 1) : 5 * (n + 1)].reshape(n + 1, 2)
-    lr = buffer[5 * (n + 1) :]  # n + 1 entries: the kernels use the last as workspace
-    surface, _, optimizer, _, schedule, _, _, source, _, _ = run.kernel_args
-    kernel = (E.fast_simulate_kernel(optimizer)
-              if E.takes_fast_path(surface, optimizer, schedule, source) else E.simulate_kernel)
-    points, diverged_at = kernel(
-        *run.kernel_args, np.array([x0, y0]), escape_box(run.surface),
-        np.empty((R.N_STATE_SLOTS, 2)), np.empty((R.N_FACTORS, 2)), np.empty(Q.N_PLATEAU_SLOTS),
-        xy, loss, grad, lr,
-    )
-    points = int(points)
-    steps_taken = max(points - 1, 0)
+    buffer = np.empty(6 * points)
+    xy = buffer[: 2 * points].reshape(points, 2)
+    loss = buffer[2 * points : 3 * points]
+    grad = buffer[3 * points : 5 * points].reshape(points, 2)
+    lr = buffer[5 * points :]  # the rate of the step from each point (the last is not taken)
+    surface = np.int64(run.surface.code)
+    if engine.takes_fast_path(run.surface.code, run.rule, run.plateau, run.source):
+        run.rates(lr)
+        written = int(engine.fast_kernel(run.rule)(
+            surface, run.surface.surface_params, run.h, lr, np.int64(run.source == engine.NOISY),
+            run.noise(points), np.array([x0, y0]), escape_box(run.surface), xy, loss, grad,
+        ))
+    else:
+        _, _, _, diverged = _run_batch(run, np.array([[x0, y0]]), n, -math.inf,
+                                       record=(xy, loss, grad, lr))
+        written = points if diverged[0] < 0 else int(diverged[0])
+    steps_taken = max(written - 1, 0)
+    diverged_at = written if written < points else None
     return Trajectory(
-        xy=xy[:points],
-        loss=loss[:points],
-        grad=grad[:points],
+        xy=xy[:written],
+        loss=loss[:written],
+        grad=grad[:written],
         lr=lr[:steps_taken],
-        diverged_at=None if diverged_at < 0 else int(diverged_at),
+        diverged_at=diverged_at,
         evaluations=_evaluations(
-            run.spec, run.config["gradient"], points, diverged_at >= 0, run.surface
+            run.spec, run.config["gradient"], written, diverged_at is not None, run.surface
         ),
         config={**run.config, "start": (x0, y0), "steps": n},
     )
 
 
 def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
-               varied: dict[str, np.ndarray] | None = None, every_step: bool = True):
+               varied: dict[str, np.ndarray] | None = None, every_step: bool = True,
+               record: tuple | None = None):
     """Run one trajectory per row of ``starts`` (n, 2); ``varied`` maps a hyperparameter name
     to its value for every run (the others are ``run.h``). Without ``every_step`` only the
-    first and the last point are checked (enough to know where a run ends)."""
+    first and the last point are checked (enough to know where a run ends). ``record`` (xy,
+    loss, grad, lr) receives every point of a single run."""
     n = starts.shape[0]
     varied = varied or {}
-    slots = np.array([R.HYPERPARAMETER_SLOTS[name] for name in varied], dtype=np.int64)
+    slots = np.array([rules.HYPERPARAMETERS[name] for name in varied], dtype=np.int64)
     values = np.array([np.asarray(v, dtype=np.float64) for v in varied.values()])
     values = np.ascontiguousarray(values.reshape(len(varied), n))
-    threads, m = numba.get_num_threads(), E.CHUNK_RUNS
+    m = min(engine.CHUNK_RUNS, n)
+    chunks = -(-n // m)
     final_xy = np.empty((n, 2))
     final_loss = np.empty(n)
     reached_at = np.empty(n, dtype=np.int64)
     diverged_at = np.empty(n, dtype=np.int64)
-    surface, sp, optimizer, _, schedule, q, interval, source, gq, seed = run.kernel_args
-    E.batch_kernel(optimizer)(
-        surface, np.tile(sp, (threads, 1)), optimizer, run.h, slots, values, schedule, q,
-        interval, source, gq, seed,
-        np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
+    a, b = (np.array(np.broadcast_to(factor, (steps + 1,)), dtype=np.float64)
+            for factor in run.rate_factors(steps + 1))
+    plateau = run.schedule_values if run.plateau else {}
+    xy, loss, grad, lr = record or (np.empty((0, 2)), np.empty(0), np.empty((0, 2)), np.empty(0))
+    shared = (
+        np.int64(run.surface.code), None, np.int64(run.rule), run.h, slots, values, a, b,
+        np.bool_(run.plateau),
+        _packed({k: v for k, v in plateau.items() if k not in ("name", "interval")}),
+        np.int64(run.interval), np.int64(run.source), run.gq, run.noise(steps + 1),
+        np.int64(run.seed), np.ascontiguousarray(starts, dtype=np.float64), np.int64(steps),
         escape_box(run.surface), np.float64(target), np.int64(1 if every_step else max(steps, 1)),
-        np.empty((threads, R.N_HYPERPARAMETERS, 2 * m)),
-        np.empty((threads, R.N_STATE_SLOTS, 2 * m)), np.empty((threads, R.N_FACTORS, 2 * m)),
-        np.empty((threads, m, Q.N_PLATEAU_SLOTS)),
-        np.empty((threads, 2 * m)), np.empty((threads, 2 * m)), np.empty((threads, m)),
-        np.empty((threads, 2 * m)), np.empty((threads, E.N_TALLY_ROWS, m)),
-        final_xy, final_loss, reached_at, diverged_at,
     )
+
+    def run_chunks(lo: int, hi: int) -> None:
+        """Chunks lo .. hi - 1, in a workspace of their own."""
+        engine.batch_kernel(
+            np.array([lo, hi], dtype=np.int64), shared[0], run.surface.surface_params,
+            *shared[2:],
+            np.empty((engine.N_HYPERPARAMETERS, m)), np.empty((engine.N_STATE, 2 * m)),
+            np.empty((m, schedules.N_PLATEAU_SLOTS)), np.empty(2 * m), np.empty(2 * m),
+            np.empty((3, m)), np.empty(m), np.empty(m), np.empty((engine.N_TALLY_ROWS, m)),
+            final_xy, final_loss, reached_at, diverged_at, xy, loss, grad, lr,
+        )
+
+    threads = min(_THREADS, chunks)
+    bounds = [chunks * k // threads for k in range(threads + 1)]
+    if threads == 1:
+        run_chunks(0, chunks)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(run_chunks, bounds[:-1], bounds[1:]))
     return final_xy, final_loss, reached_at, diverged_at
 
 
@@ -629,7 +643,7 @@ def sweep(
     grid_y, grid_x = np.meshgrid(ys, xs, indexing="ij")
     varied = {x_param: grid_x.ravel(), y_param: grid_y.ravel()}
     if "nesterov" in {**run.spec.defaults, **run.spec.fixed}:  # the rule that ties two
-        _check_nesterov(*(varied.get(name, run.h[R.HYPERPARAMETER_SLOTS[name]])
+        _check_nesterov(*(varied.get(name, run.h[rules.HYPERPARAMETERS[name]])
                           for name in ("nesterov", "momentum", "dampening")))
     starts = np.tile(np.array([[x0, y0]]), (grid_x.size, 1))
     tolerance = _as_float("tolerance", tolerance)
@@ -688,7 +702,7 @@ def basins(
     )
     minima_xy = np.array([(p.x, p.y) for p in minima], dtype=np.float64).reshape(-1, 2)
     label = np.empty(starts.shape[0], dtype=np.int64)
-    E.nearest_minimum(final_xy, diverged_at, minima_xy, np.float64(radius),
+    engine.nearest_minimum(final_xy, diverged_at, minima_xy, np.float64(radius),
                       np.int64(BasinsResult.NOWHERE), np.int64(BasinsResult.DIVERGED), label)
     shape = (ys.size, xs.size)
     return BasinsResult(

@@ -20,9 +20,9 @@ import pytest
 
 import landscapes
 import optimizers
-from landscapes import _surfaces as S
-from landscapes import data
-from optimizers import _engine as E
+from landscapes import data, kinds, models
+from landscapes.hashing import splitmix64
+from optimizers import engine
 from optimizers.api import batch_examples
 
 KINDS = landscapes.data_names()
@@ -134,21 +134,27 @@ def test_bad_inputs_raise_with_the_value_named(call, message):
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 31, 100, 257, 1000])
 @pytest.mark.parametrize("key", [1, 2, 0xDEADBEEF, 2**64 - 1])
 def test_each_epoch_visits_every_example_exactly_once(n, key):
-    order = [S.shuffled_index(i, n, np.uint64(key)) for i in range(n)]
+    order = [models.shuffled_index(i, n, np.uint64(key)) for i in range(n)]
     assert sorted(order) == list(range(n))
 
 
 def test_different_keys_give_different_orders():
-    orders = {tuple(S.shuffled_index(i, 50, np.uint64(key)) for i in range(50))
+    orders = {tuple(models.shuffled_index(i, 50, np.uint64(key)) for i in range(50))
               for key in range(1, 21)}
     assert len(orders) == 20
 
 
+def _epoch_key(seed, epoch):
+    """The key of an epoch's order, as the engine hashes it: splitmix64(splitmix64(seed) ^
+    epoch), made odd (0 means data order)."""
+    mix = splitmix64.py_func
+    with np.errstate(over="ignore"):
+        return mix(mix(np.uint64(seed)) ^ np.uint64(epoch)) | np.uint64(1)
+
+
 def _batch_gradient(surface, size, seed, t, x, y):
-    gq = np.array([float(size)])
-    return E.data_loss_and_gradient(np.int64(surface.code), surface.surface_params,
-                                    np.int64(E.MINIBATCH), gq, np.int64(seed), np.int64(t),
-                                    float(x), float(y))
+    return engine.minibatch(np.int64(kinds.DATA_MODEL[surface.code]), surface.surface_params,
+                            float(size), np.int64(seed), np.int64(t), float(x), float(y))
 
 
 @pytest.mark.parametrize(("n", "size"), [(10, 3), (12, 4), (7, 1), (9, 8)])
@@ -177,9 +183,9 @@ def test_the_loader_order_is_the_keyed_permutation_of_the_epoch():
     seed, size = 3, 4
     for t in range(6):
         epoch, j = divmod(t, 3)
-        key = E._splitmix64(E._splitmix64(np.uint64(seed)) ^ np.uint64(epoch)) | np.uint64(1)
+        key = _epoch_key(seed, epoch)
         positions = range(j * size, min((j + 1) * size, 10))
-        chosen = [S.shuffled_index(p, 10, key) for p in positions]
+        chosen = [models.shuffled_index(p, 10, key) for p in positions]
         _, gx, gy = _batch_gradient(surface, size, seed, t, x, y)
         np.testing.assert_allclose((gx, gy), per_example[chosen].mean(axis=0), rtol=1e-12)
 
@@ -218,8 +224,8 @@ def _loader_batch(n, size, seed, t):
     """The examples of mini-batch t: the keyed permutation of its epoch, as the engine deals."""
     batches = math.ceil(n / size)
     epoch, j = divmod(t, batches)
-    key = E._splitmix64(E._splitmix64(np.uint64(seed)) ^ np.uint64(epoch)) | np.uint64(1)
-    return [S.shuffled_index(p, n, key) for p in range(j * size, min((j + 1) * size, n))]
+    key = _epoch_key(seed, epoch)
+    return [models.shuffled_index(p, n, key) for p in range(j * size, min((j + 1) * size, n))]
 
 
 def test_trajectory_loss_and_grad_are_the_batchs_as_a_torch_loop_reports_them():
@@ -304,7 +310,7 @@ def test_a_sweep_runs_on_a_data_surface_with_mini_batches():
 
 def test_get_by_name_builds_a_data_surface():
     surface = landscapes.get("tanh_network", size=30, noise=0.1, seed=2)
-    assert surface.data_size == 30 and surface.code == S.TANH_NETWORK
+    assert surface.data_size == 30 and surface.code == kinds.DATA["tanh_network"]
     assert "tanh_network" not in landscapes.names()
     assert list(data.KINDS) == KINDS
 

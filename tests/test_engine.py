@@ -21,8 +21,8 @@ import pytest
 
 import landscapes
 import optimizers
-from landscapes import _surfaces
-from optimizers import _engine, _rules, api
+from landscapes import kinds
+from optimizers import api, engine, rules
 
 SURFACES = landscapes.names()
 OPTIMIZERS = optimizers.names()
@@ -321,40 +321,46 @@ GRADIENTS = {
 
 
 def _both_kernels(surface, optimizer, steps, schedule=None, gradient="analytic", **hp):
-    """The run of ``simulate`` through the fast kernel and through the general one."""
-    from optimizers import _schedules
-
+    """The run of ``simulate`` through the fast kernel and through the batch kernel."""
     run = api._prepare(surface, optimizer, schedule, gradient, 3, hp)
-    assert _engine.takes_fast_path(*(run.kernel_args[i] for i in (0, 2, 4, 7)))
+    assert engine.takes_fast_path(run.surface.code, run.rule, run.plateau, run.source)
     outputs = []
-    for kernel in (_engine.fast_simulate_kernel(run.kernel_args[2]), _engine.simulate_kernel):
-        xy, loss, grad = np.zeros((steps + 1, 2)), np.zeros(steps + 1), np.zeros((steps + 1, 2))
-        lr = np.zeros(steps + 1)
-        points, diverged_at = kernel(
-            *run.kernel_args, np.array(run.surface.start, dtype=float), api.escape_box(run.surface),
-            np.empty((_rules.N_STATE_SLOTS, 2)), np.empty((_rules.N_FACTORS, 2)),
-            np.empty(_schedules.N_PLATEAU_SLOTS), xy, loss, grad, lr)
-        outputs.append((points, diverged_at, xy[:points], loss[:points], grad[:points],
-                        lr[:max(points - 1, 0)]))
+    points = steps + 1
+    start = np.array(run.surface.start, dtype=float)
+    for fast in (True, False):
+        xy, loss, grad = np.zeros((points, 2)), np.zeros(points), np.zeros((points, 2))
+        lr = np.zeros(points)
+        if fast:
+            run.rates(lr)
+            written = engine.fast_kernel(run.rule)(
+                np.int64(run.surface.code), run.surface.surface_params, run.h, lr,
+                np.int64(run.source == engine.NOISY), run.noise(points), start,
+                api.escape_box(run.surface), xy, loss, grad)
+        else:
+            diverged = api._run_batch(run, start[None, :], steps, -math.inf,
+                                      record=(xy, loss, grad, lr))[3]
+            written = points if diverged[0] < 0 else diverged[0]
+        outputs.append((int(written), xy[:written], loss[:written], grad[:written],
+                        lr[:max(written - 1, 0)]))
     return outputs
 
 
 @pytest.mark.parametrize("optimizer", [o for o in optimizers.names() if o != "newton"])
 @pytest.mark.parametrize("name", ["rosenbrock", "himmelblau", "ackley", "quadratic"])
-def test_the_fast_kernel_makes_exactly_the_general_kernels_run(optimizer, name):
+def test_the_fast_kernel_makes_exactly_the_batch_kernels_run(optimizer, name):
     """The common case has its own kernel; it must agree with the general one bit for bit."""
     fast, general = _both_kernels(name, optimizer, 300, schedule={"name": "cosine", "T_max": 200},
                                   gradient={"name": "noisy", "noise_scale": 0.5}, lr=1e-2)
-    assert fast[:2] == general[:2]
-    for a, b in zip(fast[2:], general[2:], strict=True):
+    assert fast[0] == general[0]
+    for a, b in zip(fast[1:], general[1:], strict=True):
         np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("lr", [0.01, 3.0, 1000.0])
-def test_the_fast_kernel_finds_the_same_divergence_as_the_general_one(lr):
+def test_the_fast_kernel_finds_the_same_divergence_as_the_batch_kernel(lr):
     fast, general = _both_kernels("rosenbrock", "sgd", 500, lr=lr)
-    assert fast[1] == general[1] >= 0
-    for a, b in zip(fast[2:], general[2:], strict=True):
+    assert fast[0] == general[0] < 501
+    for a, b in zip(fast[1:], general[1:], strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -363,7 +369,7 @@ def test_the_tables_cover_every_schedule_and_gradient_source():
     assert list(GRADIENTS) == optimizers.gradient_names()
 
 
-def test_simulate_kernel_has_one_signature_whatever_the_caller_passes():
+def test_each_kernel_has_one_signature_whatever_the_caller_passes():
     spellings = itertools.cycle([
         {"start": None, "steps": 4, "seed": 0},
         {"start": "ints", "steps": np.int32(4), "seed": np.int64(5)},
@@ -387,36 +393,34 @@ def test_simulate_kernel_has_one_signature_whatever_the_caller_passes():
     optimizers.simulate(landscapes.get("quadratic", condition_number=7), "adam", [1, 1], 2,
                         lr=1, beta1=np.float32(0.5), amsgrad=True, weight_decay=0)
     optimizers.simulate("rosenbrock", "sgd", (0, 0), 2, momentum=1, nesterov=np.bool_(True))
-    assert len(_engine.simulate_kernel.signatures) == 1
-    for optimizer in OPTIMIZERS:
-        code = api._prepare("rosenbrock", optimizer, None, "analytic", 0, {}).kernel_args[2]
-        if code != _rules.NEWTON:
-            assert len(_engine.fast_simulate_kernel(code).signatures) == 1, optimizer
+    assert len(engine.batch_kernel.signatures) == 1
+    for code, rule in enumerate(rules.RULES):
+        if not engine.SECOND_ORDER[code]:
+            assert len(engine.fast_kernel(code).signatures) == 1, rule.__name__
 
 
-def test_every_first_order_optimizer_has_a_fast_kernel_and_newton_has_none():
-    first_order = {code for code in range(_rules.NEWTON + 1) if code != _rules.NEWTON}
-    assert set(_rules.FIRST_ORDER_STEPS) == first_order
+def test_every_first_order_rule_has_a_fast_kernel_and_second_order_rules_none():
+    assert list(engine.SECOND_ORDER) == [spec.second_order for spec in (
+        next(s for s in optimizers.OPTIMIZERS if s.rule is rule) for rule in rules.RULES)]
     with pytest.raises(ValueError, match="no fast kernel"):
-        _engine.fast_simulate_kernel(_rules.NEWTON)
-    with pytest.raises(TypeError, match="compiled code only"):
-        _rules.fixed_step(_rules.ADAM, 0.0, 0.0, 1.0, 1.0, None, 0.1, 1, None, None)
+        engine.fast_kernel(rules.RULE_CODES[rules.newton])
 
 
 _CACHE_PROBE = """
 import json, optimizers
-from optimizers import _engine, _rules
+from optimizers import engine, rules
 report = {}
-for name, code in (("adam", _rules.ADAM), ("sgd", _rules.SGD)):
+for name in ("adam", "sgd"):
     end = optimizers.simulate("rosenbrock", name, (-1.5, 2.0), 50, lr=0.01).xy[-1].tolist()
-    report[name] = [end, sum(_engine.fast_simulate_kernel(code).stats.cache_hits.values())]
+    kernel = engine.fast_kernel(rules.RULE_CODES[optimizers.OPTIMIZERS_BY_NAME[name].rule])
+    report[name] = [end, sum(kernel.stats.cache_hits.values())]
 print(json.dumps(report))
 """
 
 
-def test_each_optimizers_fast_kernel_is_cached_on_disk_under_its_own_code(tmp_path):
-    """The fast kernels are closures over their optimizer's code; a new process must load each
-    from the disk cache, and must never be handed another optimizer's kernel."""
+def test_each_rules_fast_kernel_is_cached_on_disk_under_its_own_name(tmp_path):
+    """The fast kernels are written from a template, one per rule; a new process must load
+    each from the disk cache, and must never be handed another rule's kernel."""
     import json
     import subprocess
     import sys
@@ -456,8 +460,7 @@ def test_batch_kernel_has_one_signature_whatever_the_caller_passes():
     optimizers.sweep(data, "adam", (1, 1), 5, x_values=[0.1], y_param="beta1", y_values=[0.5],
                      gradient=GRADIENTS["minibatch"], seed=np.uint64(2))
     optimizers.basins(data, "newton", 3, resolution=3)
-    for code in (_rules.ADAM, _rules.SGD, _rules.NEWTON, _rules.RMSPROP, _rules.LION):
-        assert len(_engine.batch_kernel(code).signatures) == 1, code
+    assert len(engine.batch_kernel.signatures) == 1
 
 
 def test_surface_evaluation_has_one_signature_whatever_the_caller_passes():
@@ -472,4 +475,4 @@ def test_surface_evaluation_has_one_signature_whatever_the_caller_passes():
             each.f(x, y)
             each.grad(x, y)
             each.hessian(x, y)
-    assert len(_surfaces.evaluate_on.signatures) == 1
+    assert len(kinds.evaluate_on.signatures) == 1

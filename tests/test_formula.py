@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
-from landscapes import _surfaces
 from landscapes import formula as F
-from optimizers import _engine, _rules
+from landscapes import kinds, program
+from optimizers import engine
 
 # --- the notation --------------------------------------------------------------------------------
 
@@ -227,12 +227,10 @@ def test_many_formulas_share_one_compiled_signature():
                          y_values=[0.5])
         surface.f(np.linspace(-1, 1, 5), 0.5)
     # the kernels take a formula as data: one signature, whatever the formula
-    for kernel in (_engine.simulate_kernel, _engine.batch_kernel(_rules.SGD),
-                   _surfaces.evaluate_on):
+    for kernel in (engine.batch_kernel, kinds.evaluate_on):
         assert len(kernel.signatures) == 1, kernel
     # (called from a kernel loaded from Numba's cache, the helpers record no signature at all)
-    for function in (_surfaces.formula_value, _surfaces.formula_gradient,
-                     _surfaces.formula_hessian, _surfaces.formula_run):
+    for function in (program.formula, program.formula_run):
         assert len(function.signatures) <= 1, function
 
 

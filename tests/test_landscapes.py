@@ -333,17 +333,20 @@ INVALID_PARAMETERS = [
     (
         "quadratic",
         {"condition_number": 0.5},
-        "Invalid condition_number for surface 'quadratic': 0.5 (allowed: 1 to 1000)",
+        "Invalid condition_number for surface 'quadratic': 0.5 "
+        "(allowed: 1 <= condition_number <= 1000)",
     ),
     (
         "quadratic",
         {"condition_number": 1e4},
-        "Invalid condition_number for surface 'quadratic': 10000.0 (allowed: 1 to 1000)",
+        "Invalid condition_number for surface 'quadratic': 10000.0 "
+        "(allowed: 1 <= condition_number <= 1000)",
     ),
     (
         "quadratic",
         {"condition_number": math.nan},
-        "Invalid condition_number for surface 'quadratic': nan (allowed: 1 to 1000)",
+        "Invalid condition_number for surface 'quadratic': nan "
+        "(allowed: 1 <= condition_number <= 1000)",
     ),
     (
         "quadratic",

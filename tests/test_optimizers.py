@@ -9,7 +9,7 @@ for a table of hyperparameter settings that switches every option on (amsgrad, c
 momentum, nesterov, dampening, weight decay, lr_decay, initial_accumulator_value, ...).
 
 The engine keeps ``beta ** step`` as a running product instead of calling ``pow`` (see the
-note in ``optimizers._rules``); a long Adam run checks that this stays within 1e-10 of torch.
+note in ``optimizers.rules``); a long Adam run checks that this stays within 1e-10 of torch.
 """
 
 from __future__ import annotations

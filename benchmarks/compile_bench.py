@@ -1,0 +1,145 @@
+"""Compile time, as the first visitor of a fresh machine meets it.
+
+``run()`` returns lines (name, measured, target, unit). Every figure is measured in new
+processes with an empty Numba cache (a temporary NUMBA_CACHE_DIR), through the public API
+only:
+
+* the first trajectory: a new process that imports the core and runs one Adam trajectory;
+* everything the app can call, one after another in one new process: every optimizer's
+  single run, sweep and basin map, a typed formula (its grid, a run, Newton's method on it)
+  and a data surface (its grid, a mini-batch run, a sweep and a basin map) -- the sum is what
+  a fresh server compiles before every page answers at once;
+* each optimizer's first sweep, from that same process (the sweeps of the optimizers after
+  the first show what one more optimizer costs).
+
+The child processes print their timings as JSON; nothing here imports Numba.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIRST_TRAJECTORY_TARGET_S = 2.0
+EVERYTHING_TARGET_S = 20.0
+
+_FIRST_TRAJECTORY = """
+import optimizers
+optimizers.simulate('rosenbrock', 'adam', (-1.5, 2.0), 100, lr=0.01)
+"""
+
+_EVERYTHING = """
+import json, sys, time
+began = time.perf_counter()
+import numpy as np
+import landscapes, optimizers
+times = {"import": time.perf_counter() - began}
+
+def timed(label, fn, *args, **kwargs):
+    start = time.perf_counter()
+    fn(*args, **kwargs)
+    times[label] = time.perf_counter() - start
+
+timed("first trajectory", optimizers.simulate, "rosenbrock", "adam", (-1.5, 2.0), 100, lr=0.01)
+for name in optimizers.names():
+    timed(f"simulate {name}", optimizers.simulate, "himmelblau", name, (1.0, 4.5), 50)
+    timed(f"simulate {name}, noisy, plateau", optimizers.simulate, "himmelblau", name,
+          (1.0, 4.5), 50, gradient="noisy", schedule={"name": "reduce_on_plateau"})
+    specs = optimizers.OPTIMIZERS_BY_NAME[name].hyperparameters
+    y_param = next(hp.name for hp in specs if hp.name != "lr")
+    y_values = [specs[1].default, specs[1].slider_range[1]]
+    timed(f"sweep {name}", optimizers.sweep, "rosenbrock", name, (-1.5, 2.0), 20,
+          x_values=[1e-3, 1e-2], y_param=y_param, y_values=y_values)
+    timed(f"basins {name}", optimizers.basins, "himmelblau", name, 20, resolution=4)
+start = time.perf_counter()
+surface = landscapes.from_formula("sin(x)*cos(y) + 0.1*(x^2 + y^2)")
+surface.f(*np.meshgrid(np.linspace(-3, 3, 50), np.linspace(-3, 3, 50)))
+optimizers.simulate(surface, "adam", surface.start, 50, lr=0.05)
+optimizers.simulate(surface, "newton", surface.start, 50)
+optimizers.sweep(surface, "sgd", surface.start, 20, x_values=[1e-3], y_param="momentum",
+                 y_values=[0.0, 0.9])
+optimizers.basins(surface, "momentum", 20, resolution=4)
+times["typed formula"] = time.perf_counter() - start
+start = time.perf_counter()
+data = landscapes.from_data("logistic_regression", size=50)
+data.f(*np.meshgrid(np.linspace(-3, 3, 50), np.linspace(-3, 3, 50)))
+optimizers.simulate(data, "sgd", data.start, 50, lr=0.05,
+                    gradient={"name": "minibatch", "batch_size": 8},
+                    schedule={"name": "step", "step_size": 2, "interval": "epoch"})
+optimizers.simulate(data, "newton", data.start, 10)
+optimizers.sweep(data, "adam", data.start, 20, x_values=[1e-2], y_param="beta1",
+                 y_values=[0.5, 0.9], gradient={"name": "minibatch", "batch_size": 8})
+optimizers.basins(data, "momentum", 20, resolution=4)
+times["data surface"] = time.perf_counter() - start
+times["total"] = time.perf_counter() - began
+from optimizers import engine
+from numba.core.registry import CPUDispatcher
+import landscapes as L, optimizers as O, sys as _sys
+compiled = {id(d): d for name, module in list(_sys.modules.items())
+            if name.split(".")[0] in ("landscapes", "optimizers")
+            for d in vars(module).values() if isinstance(d, CPUDispatcher) and d.signatures}
+compiled.update({id(d): d for d in engine.entry_points() if d.signatures})
+times["entry points"] = sum(1 for d in engine.entry_points() if d.signatures)
+times["compiled functions"] = len(compiled)
+print(json.dumps(times))
+"""
+
+
+def _fresh_process(code: str, cache_dir: str) -> tuple[float, str]:
+    """Wall time and standard output of a new Python process running ``code``."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir, "PYTHONPATH": str(ROOT)}
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], check=True, env=env, cwd=ROOT,
+                          capture_output=True, text=True)
+    return time.perf_counter() - began, done.stdout
+
+
+def first_trajectory_seconds(cache_dir: str | None = None) -> float:
+    """A new process, from start to its first trajectory (an empty cache unless given one)."""
+    if cache_dir is not None:
+        return _fresh_process(_FIRST_TRAJECTORY, cache_dir)[0]
+    with tempfile.TemporaryDirectory() as empty:
+        return _fresh_process(_FIRST_TRAJECTORY, empty)[0]
+
+
+def everything_seconds() -> tuple[float, dict[str, float]]:
+    """A new process with an empty cache calling everything the app can call: its wall time
+    and the time of each call (the child's own measurements)."""
+    with tempfile.TemporaryDirectory() as empty:
+        wall, out = _fresh_process(_EVERYTHING, empty)
+    return wall, json.loads(out)
+
+
+def run() -> list[tuple[str, float, str, str]]:
+    cold = first_trajectory_seconds()
+    with tempfile.TemporaryDirectory() as cache_dir:
+        first_trajectory_seconds(cache_dir)
+        warm = min(first_trajectory_seconds(cache_dir) for _ in range(3))
+    wall, times = everything_seconds()
+    rows = [
+        ("compile: new process, empty cache, to first trajectory", cold,
+         f"<= {FIRST_TRAJECTORY_TARGET_S:g}", "s"),
+        ("compile: new process, warm cache, to first trajectory", warm, "<= 1", "s"),
+        ("compile: everything the app calls, new process, empty cache", wall,
+         f"<= {EVERYTHING_TARGET_S:g}", "s"),
+    ]
+    for label, seconds in times.items():
+        if label.startswith("sweep ") or label in ("typed formula", "data surface"):
+            rows.append((f"  of which the first {label}", seconds, "-", "s"))
+    rows.append(("compiled entry points (kernels Python calls), all of the above",
+                 times["entry points"], "-", "kernels"))
+    rows.append(("compiled functions (entry points and the helpers they call)",
+                 times["compiled functions"], "-", "functions"))
+    return rows
+
+
+if __name__ == "__main__":
+    for name, measured, target, unit in run():
+        print(f"{name}: {measured:.4g} {unit} (target {target} {unit})")

@@ -1,0 +1,113 @@
+"""Every kind of surface the kernels know, as one table, and the dispatch derived from it.
+
+A kind is one math function ``(x, y, p) -> (f, fx, fy, fxx, fxy, fyy)``: each built-in surface
+(``landscapes.surfaces``), the typed formula's stack machine (``landscapes.program``) and each
+data model's mean loss over its examples (``landscapes.models``). A kind's *code* is its place
+in ``MATHS``; the compiled functions below switch on it, and their switches are written from the
+table (``landscapes.jit.generate``), so no list of surfaces is ever written out by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from landscapes import models, program, surfaces
+from landscapes.jit import generate, jit, switch_source
+
+
+@jit
+def _data_mean(model, x, y, p):
+    n = int(p[0])
+    f, gx, gy, hxx, hxy, hyy = models.data_sum(model, x, y, p, n - n, n, np.uint64(0))
+    return f / n, gx / n, gy / n, hxx / n, hxy / n, hyy / n
+
+
+BUILT_IN = {entry.name: code for code, entry in enumerate(surfaces.BUILT_IN)}
+"""name -> code of every built-in surface (codes 0 .. len - 1, in display order)."""
+FORMULA = len(BUILT_IN)
+"""The code of a typed formula."""
+DATA = {model.name: FORMULA + 1 + k for k, model in enumerate(models.MODELS)}
+"""name -> code of every data model."""
+N_KINDS = FORMULA + 1 + len(DATA)
+DATA_MODEL = np.array([-1] * (FORMULA + 1) + list(range(len(DATA))), dtype=np.int64)
+"""DATA_MODEL[code]: the data model of a data surface (its place in ``models.MODELS``), or -1."""
+
+_BUILT_IN_CALLS = {code: f"{entry.math.__name__}(x, y, p)"
+                   for code, entry in enumerate(surfaces.BUILT_IN)}
+_OTHER_CALLS = {FORMULA: "formula(x, y, p)",
+                **{code: "_data_mean(DATA_MODEL[code], x, y, p)" for code in DATA.values()}}
+_CALLS = {**_BUILT_IN_CALLS, **_OTHER_CALLS}
+_NAMESPACE = {
+    "__name__": __name__, "__file__": __file__, "np": np, "formula": program.formula,
+    "_data_mean": _data_mean, "DATA_MODEL": DATA_MODEL,
+    **{entry.math.__name__: entry.math for entry in surfaces.BUILT_IN},
+}
+
+built_in = generate(
+    "built_in",
+    switch_source("built_in", "x, y, p",
+                  {c: f"return {call}" for c, call in _BUILT_IN_CALLS.items()},
+                  "return np.nan, np.nan, np.nan, np.nan, np.nan, np.nan"),
+    _NAMESPACE, forceinline=True, no_cpython_wrapper=True,
+)
+"""``built_in(code, x, y, p) -> (f, fx, fy, fxx, fxy, fyy)`` of the built-in surface with this
+code (NaN for any other code). Inlined by LLVM into each compiled caller, which keeps only
+what it uses."""
+
+surface = generate(
+    "surface",
+    switch_source("surface", "x, y, p", {c: f"return {call}" for c, call in _OTHER_CALLS.items()},
+                  "return built_in(code, x, y, p)"),
+    {**_NAMESPACE, "built_in": built_in}, forceinline=True, no_cpython_wrapper=True,
+)
+"""``surface(code, x, y, p)``: as :func:`built_in`, for every kind (typed formulas and data
+surfaces too)."""
+
+
+@jit(no_cpython_wrapper=True)
+def value(code, x, y, p):
+    """f(x, y) of the kind with this code, behind a call: one compiled copy of the dispatch
+    serves every evaluation off the hot loops (finite differences)."""
+    return surface(code, x, y, p)[0]
+
+
+@jit(no_cpython_wrapper=True)
+def hessian(code, x, y, p):
+    """(fxx, fxy, fyy) of the kind with this code, behind a call (as :func:`value`)."""
+    _, _, _, fxx, fxy, fyy = surface(code, x, y, p)
+    return fxx, fxy, fyy
+
+
+surface_all = generate(
+    "surface_all",
+    switch_source(
+        "surface_all", "points, m, p, f, g",
+        {c: f"for r in range(m):\n"
+            f"    f[r], g[r], g[m + r], _, _, _ = "
+            f"{call.replace('x, y', 'points[r], points[m + r]')}"
+         for c, call in _CALLS.items()},
+        "f[:m] = np.nan\ng[:] = np.nan",
+    ),
+    _NAMESPACE, no_cpython_wrapper=True,
+)
+"""``surface_all(code, points, m, p, f, g)``: f[r] and the gradient (g[r], g[m + r]) of the
+kind at m points laid out as (x_0 .. x_{m-1}, y_0 .. y_{m-1}). The switch is outside the
+loops, so each loop is straight code over the points that the compiler can vectorise."""
+
+VALUE = 0
+GRADIENT = 1
+HESSIAN = 2
+
+
+@jit
+def evaluate_on(code, p, what, xs, ys, out):
+    """Fill ``out`` with the value (out[0]), gradient (out[0:2]) or Hessian (out[0:3]) at the
+    points (xs[i], ys[i]); ``out`` has shape (3, len(xs))."""
+    for i in range(xs.shape[0]):
+        f, fx, fy, fxx, fxy, fyy = surface(code, xs[i], ys[i], p)
+        if what == VALUE:
+            out[0, i] = f
+        elif what == GRADIENT:
+            out[0, i], out[1, i] = fx, fy
+        else:
+            out[0, i], out[1, i], out[2, i] = fxx, fxy, fyy

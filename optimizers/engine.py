@@ -1,0 +1,467 @@
+"""The compiled engine: every optimizer on every surface, dispatched on integer codes.
+
+One step is exactly one iteration of a PyTorch training loop::
+
+    loss_t, g_t = f(x_t), grad f(x_t)          # the gradient source may add noise
+    lr_t        = scheduler's current rate
+    x_{t+1}     = optimizer.step()             # torch's update rule, step count t + 1
+    scheduler.step()                           # reduce_on_plateau is given loss_t
+
+A scheduler may instead step once every ``interval`` steps (an epoch of a data surface);
+reduce_on_plateau is then given the mean loss of the interval. On a data surface with the
+``minibatch`` source, loss_t and g_t are the loss and gradient of step t's mini-batch.
+
+A run stops, without raising, at the first point x_t that is not finite or lies outside the
+escape box (the plot window widened about its centre), or whose loss or gradient is not
+finite; ``t`` is reported as the divergence index.
+
+Two kernels, both written from the tables (``landscapes.kinds``, ``optimizers.rules``):
+
+* :func:`batch_kernel` runs many independent runs in parallel, advancing a chunk of runs
+  together one step at a time, each step one loop over the runs with the codes fixed (the
+  compiler vectorises it). It runs every optimizer, surface, schedule and gradient source, and
+  records every point of a single run (``optimizers.simulate`` uses it for all but the common
+  case).
+* :func:`fast_kernel` ``(rule)`` records every point of one run in the common case (see
+  :func:`takes_fast_path`), compiled for one first-order rule, so the step carries no dispatch
+  on the optimizer and its state stays in registers: a switch over the optimizers in the step
+  loop measured ~1.2x slower, and compiling every rule into one kernel ~3x longer to the first
+  trajectory. It is compiled on its first use, once per rule.
+
+Each has exactly one compiled signature: ``optimizers.api`` coerces every argument to int64,
+float64 or C-contiguous float64/int64 arrays, and allocates every array (the kernels are
+compiled without Numba's reference-counting runtime, which costs more than a step). Closed-form
+schedules and the ``noisy`` source's noise are computed before a run, in NumPy, and reach the
+kernels as arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from landscapes import kinds, models
+from landscapes.hashing import splitmix64
+from landscapes.jit import generate, jit, switch_source
+from optimizers import rules, schedules, sources
+
+ANALYTIC = sources.CODES["analytic"]
+FINITE_DIFFERENCE = sources.CODES["finite_difference"]
+NOISY = sources.CODES["noisy"]
+MINIBATCH = sources.CODES["minibatch"]
+
+LR = rules.HYPERPARAMETERS["lr"]
+N_HYPERPARAMETERS = len(rules.HYPERPARAMETERS)
+N_STATE = rules.N_STATE
+SECOND_ORDER = np.array([any(spec.second_order for spec in rules.OPTIMIZERS if spec.rule is r)
+                         for r in rules.RULES], dtype=np.bool_)
+"""SECOND_ORDER[code]: whether the rule with this code needs the Hessian."""
+
+CHUNK_RUNS = 256
+"""Runs advanced together, step by step, by one thread of ``batch_kernel``."""
+CHECK_EVERY = 64
+"""fast_kernel checks its points for divergence in blocks of this many."""
+
+_ONE = np.uint64(1)
+
+# --- the steps of every rule, written from the table --------------------------------------------
+
+
+def _spec_of(rule):
+    return next(spec for spec in rules.OPTIMIZERS if spec.rule is rule)
+
+
+def _rule_call(rule, bind) -> str:
+    """``rule(...)`` with each argument spelled by ``bind(name)``."""
+    return f"{rule.__name__}({', '.join(bind(name) for name in _spec_of(rule).rule_arguments)})"
+
+
+def _step_all_case(rule) -> str:
+    """Run r of a batch (coordinates p[r] and p[m + r]) updated by ``rule``, for every r: one
+    loop the compiler can vectorise. Shared state is read once and stored in run r's column,
+    so what follows from it is computed once per run."""
+    spec = _spec_of(rule)
+    slot = {name: k for k, name in enumerate(spec.state)}
+
+    def call(i: str, other: str, own: int, cross_other: int) -> str:
+        spelled = {
+            "param": f"p[{i}]", "grad": f"g[{i}]", "lr": "lr[r]", "step": "step",
+            "grad_other": f"g[{other}]", "hess_own": f"hess[{own}, r]",
+            "hess_cross": "hess[1, r]", "hess_other": f"hess[{cross_other}, r]",
+        }
+
+        def bind(name):
+            if name in spelled:
+                return spelled[name]
+            if name in slot:
+                return f"s[{slot[name]}, {'r' if name in spec.shared_state else i}]"
+            return f"h[{rules.HYPERPARAMETERS[name]}, r]"
+
+        outputs = [f"p[{i}]"] + [
+            (f"shared_{slot[name]}" if i == "r" else "_") if name in spec.shared_state
+            else f"s[{slot[name]}, {i}]" for name in spec.state]
+        return f"{', '.join(outputs)} = {_rule_call(rule, bind)}"
+
+    lines = ["for r in range(m):", "    " + call("r", "m + r", 0, 2),
+             "    " + call("m + r", "r", 2, 0)]
+    lines += [f"    s[{slot[name]}, r] = shared_{slot[name]}" for name in spec.shared_state]
+    return "\n".join(lines)
+
+
+_RULES_NAMESPACE = {"__name__": __name__, "__file__": __file__, "np": np,
+                    **{rule.__name__: rule for rule in rules.RULES}}
+
+step_all = generate(
+    "step_all",
+    switch_source("step_all", "p, g, hess, s, h, lr, step, m",
+                  {code: _step_all_case(rule) for code, rule in enumerate(rules.RULES)},
+                  "p[:] = np.nan"),
+    _RULES_NAMESPACE,
+)
+"""``step_all(rule, p, g, hess, s, h, lr, step, m)``: one step (torch's count ``step``) of
+every coordinate of m runs, in place. ``s`` has a column per coordinate, ``h`` and ``lr`` one
+per run; ``hess`` (3, m) is read by second-order rules only."""
+
+
+# --- gradient sources ---------------------------------------------------------------------------
+
+
+@jit(inline="always")
+def _usable(x, y, f, gx, gy, box):
+    """x_t inside the escape box (x_low, x_high, y_low, y_high), with finite loss and gradient."""
+    inside = (box[0] <= x) & (x <= box[1]) & (box[2] <= y) & (y <= box[3])  # False for NaN
+    return inside & (abs(f) < np.inf) & (abs(gx) < np.inf) & (abs(gy) < np.inf)
+
+
+@jit
+def finite_difference(surface, sp, x, y, h):
+    """f(x, y) and the central-difference gradient (f(x+h) - f(x-h)) / 2h: five evaluations,
+    through one call site of the surface (one compiled copy of its dispatch)."""
+    f = dfx = dfy = 0.0
+    for k in range(5):
+        step = h if k % 2 == 1 else -h
+        value = kinds.value(surface, x + step if 1 <= k <= 2 else x,
+                            y + step if k >= 3 else y, sp)
+        if k == 0:
+            f = value
+        elif k <= 2:
+            dfx += value if k == 1 else -value
+        else:
+            dfy += value if k == 3 else -value
+    return f, dfx / (2.0 * h), dfy / (2.0 * h)
+
+
+@jit
+def minibatch(model, sp, batch_size, seed, t, x, y):
+    """The loss and gradient of mini-batch t of a shuffled data loader, as a torch training
+    loop computes them from its batch.
+
+    As DataLoader(shuffle=True, drop_last=False) with batch size B = min(batch_size, n) deals
+    them: an epoch is ceil(n / B) batches, the last one smaller when B does not divide n, and
+    every epoch visits each example once, in the order of a fresh permutation keyed by
+    (seed, epoch) (``landscapes.models.shuffled_index``). Step t takes batch t mod
+    ceil(n / B) of epoch t // ceil(n / B); loss and gradient are the means over the batch. A
+    step costs O(B), not O(n).
+    """
+    n = int(sp[0])
+    size = int(batch_size)
+    batches = (n + size - 1) // size
+    first = (t % batches) * size
+    last = min(first + size, n)
+    # the epoch's key: a hash of (seed, epoch), never 0 (which means data order)
+    key = splitmix64(splitmix64(np.uint64(seed)) ^ np.uint64(t // batches)) | _ONE
+    f, gx, gy, _, _, _ = models.data_sum(model, x, y, sp, first, last, key)
+    count = last - first
+    return f / count, gx / count, gy / count
+
+
+@jit
+def evaluate(surface, sp, source, gq, noise, seed, t, second_order, p, f, g, hess):
+    """Loss f[r] and gradient (g[r], g[m + r]) of each of the m = len(f) runs at step t, as the
+    source reports them, and (``second_order``) the exact Hessian in hess[:, r].
+
+    Coordinates are laid out as p = (x_0 .. x_{m-1}, y_0 .. y_{m-1}). Every run draws the same
+    noise and the same mini-batches from the seed, so a run of a batch is exactly the run
+    ``simulate`` makes with the same settings. A mini-batch of all n examples is the full data,
+    so batch_size >= n is exactly full-batch descent.
+    """
+    m = f.shape[0]
+    model = kinds.DATA_MODEL[surface]
+    if source == FINITE_DIFFERENCE:
+        for r in range(m):
+            f[r], g[r], g[m + r] = finite_difference(surface, sp, p[r], p[m + r], gq[0])
+    elif source == MINIBATCH and model >= 0 and gq[0] < sp[0]:
+        for r in range(m):
+            f[r], g[r], g[m + r] = minibatch(model, sp, gq[0], seed, t, p[r], p[m + r])
+    else:
+        kinds.surface_all(surface, p, m, sp, f, g)
+        if source == NOISY:
+            for r in range(m):
+                g[r] += noise[t, 0]
+            for r in range(m):
+                g[m + r] += noise[t, 1]
+    if second_order:
+        for r in range(m):
+            hess[0, r], hess[1, r], hess[2, r] = kinds.hessian(surface, p[r], p[m + r], sp)
+
+
+# --- the batch kernel ---------------------------------------------------------------------------
+
+# Rows of a chunk's tally: per-run summaries, all float64 (an index is exact up to 2^53).
+FIRST_UNUSABLE = 0  # the index of the first tallied point that was not usable, or inf
+FIRST_REACHED = 1  # the index of the first usable point with loss <= target_loss, or inf
+FINAL_X = 2  # the last usable point and its loss
+FINAL_Y = 3
+FINAL_LOSS = 4
+N_TALLY_ROWS = 5
+
+
+@jit
+def _tally(p, f, g, box, target_loss, t, tally):
+    """Fold step t's points into the tally of every run of the chunk.
+
+    Once a run has an unusable point, its summaries stop changing. Written to vectorise
+    across runs: every value is loaded before any store, and updates are selects and
+    minima, never branches (a conditional store kept this loop scalar, ~8 ns a run)."""
+    m = f.shape[0]
+    for r in range(m):
+        x, y, loss = p[r], p[m + r], f[r]
+        usable = _usable(x, y, loss, g[r], g[m + r], box)
+        first_unusable = min(tally[FIRST_UNUSABLE, r], np.inf if usable else t)
+        ok = t < first_unusable
+        first_reached = min(tally[FIRST_REACHED, r],
+                            t if ok & (loss <= target_loss) else np.inf)
+        final_x, final_y, final_loss = tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r]
+        tally[FIRST_UNUSABLE, r] = first_unusable
+        tally[FIRST_REACHED, r] = first_reached
+        tally[FINAL_X, r] = x if ok else final_x
+        tally[FINAL_Y, r] = y if ok else final_y
+        tally[FINAL_LOSS, r] = loss if ok else final_loss
+
+
+@jit
+def _advance_chunk(
+    surface, sp, rule, h, rate_a, rate_b, plateau, q, interval, source, gq, noise, seed,
+    steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
+    xy, loss, grad, lr_used,
+):
+    """Advance the m = len(f) runs of one chunk together, one step at a time.
+
+    ``p`` holds the starts in the layout of :func:`evaluate`; ``s`` has one column per
+    coordinate, ``h``, ``rates`` and ``tally`` (N_TALLY_ROWS, m) one per run. A run that becomes
+    unusable keeps computing (harmless NaNs) but its tally no longer changes. Points are tallied
+    every ``tally_every`` steps and at the end: 1 makes every summary exact; a basin map, which
+    needs only where runs end, tallies just the first and the last point. With non-empty
+    ``xy``, run 0's every point is recorded (``loss``, ``grad``, and the rate of each step in
+    ``lr_used``) until its first unusable point, where the chunk stops.
+    """
+    m = f.shape[0]
+    record = xy.shape[0] > 0
+    second_order = SECOND_ORDER[rule]
+    for r in range(m):
+        schedules.init_plateau(memory[r])
+        tally[FIRST_UNUSABLE, r] = tally[FIRST_REACHED, r] = np.inf
+        tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r] = p[r], p[m + r], np.nan
+    s[:] = 0.0
+    for r in range(m):
+        rates[r] = h[LR, r]
+    for t in range(steps + 1):
+        evaluate(surface, sp, source, gq, noise, seed, t, second_order, p, f, g, hess)
+        if t % tally_every == 0 or t == steps:
+            _tally(p, f, g, box, target_loss, t, tally)
+        if record:
+            if tally[FIRST_UNUSABLE, 0] <= t:
+                return
+            xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = p[0], p[m], f[0], g[0], g[m]
+        if t == steps:
+            return
+        if not plateau:
+            for r in range(m):
+                rates[r] = rate_a[t] * h[LR, r] + rate_b[t]
+        if record:
+            lr_used[t] = rates[0]
+        step_all(rule, p, g, hess, s, h, rates, t + 1, m)
+        if plateau:  # after the step, as scheduler.step(loss) is, once an interval
+            for r in range(m):
+                memory[r, schedules.INTERVAL_LOSS] += f[r]
+            if (t + 1) % interval == 0:
+                for r in range(m):
+                    rates[r] = schedules.plateau_step(
+                        q, memory[r], rates[r], memory[r, schedules.INTERVAL_LOSS] / interval)
+                    memory[r, schedules.INTERVAL_LOSS] = 0.0
+
+
+@jit(nogil=True)
+def batch_kernel(
+    chunks, surface, sp, rule, h, varied_slots, varied_values, rate_a, rate_b, plateau, q,
+    interval, source, gq, noise, seed, starts, steps, box, target_loss, tally_every, hc, s,
+    memory, p, g, hess, f, rates, tally, final_xy, final_loss, reached_at, diverged_at, xy,
+    loss, grad, lr_used,
+):
+    """Run the chunks ``chunks`` (lo, hi) of len(starts) independent runs and keep a summary
+    of each; called from several threads at once (it releases the GIL), each with its own
+    chunks and its own workspace.
+
+    Run r starts at ``starts[r]`` (n, 2) with the hyperparameters ``h`` (N_HYPERPARAMETERS,),
+    except that slot ``varied_slots[k]`` takes ``varied_values[k, r]``; step t's rate is
+    rate_a[t] h[LR] + rate_b[t] (or reduce_on_plateau's, when ``plateau``). A chunk is the
+    m = len(f) runs lo .. lo + m - 1, advanced together by :func:`_advance_chunk` in the
+    workspace ``hc``, ``s``, ``memory``, ``p``, ``g``, ``hess``, ``f``, ``rates``, ``tally``,
+    which stays in cache; ``sp`` is the thread's own copy of the surface parameters, since a
+    typed formula uses the tail of its vector as scratch. Writes per run: the last usable point
+    and its loss, the first step whose loss is <= target_loss (-1: never) and the divergence
+    index (-1: none), exact when ``tally_every`` is 1 (see _advance_chunk).
+    """
+    n = starts.shape[0]
+    m = f.shape[0]
+    for c in range(chunks[0], chunks[1]):
+        lo = c * m
+        count = min(m, n - lo)
+        for k in range(hc.shape[0]):  # slot by slot: contiguous stores
+            hc[k, :] = h[k]
+        for r in range(m):
+            run = lo + r if r < count else lo  # pad a short chunk with its first run
+            p[r], p[m + r] = starts[run, 0], starts[run, 1]
+            for k in range(varied_slots.shape[0]):
+                hc[varied_slots[k], r] = varied_values[k, run]
+        _advance_chunk(
+            surface, sp, rule, hc, rate_a, rate_b, plateau, q, interval, source, gq, noise,
+            seed, steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
+            xy, loss, grad, lr_used,
+        )
+        for r in range(count):
+            final_xy[lo + r, 0] = tally[FINAL_X, r]
+            final_xy[lo + r, 1] = tally[FINAL_Y, r]
+            final_loss[lo + r] = tally[FINAL_LOSS, r]
+            first_unusable, first_reached = tally[FIRST_UNUSABLE, r], tally[FIRST_REACHED, r]
+            diverged_at[lo + r] = -1 if first_unusable == np.inf else int(first_unusable)
+            reached_at[lo + r] = -1 if first_reached == np.inf else int(first_reached)
+
+
+# --- the fast kernel, one per first-order rule --------------------------------------------------
+
+
+def takes_fast_path(surface: int, rule: int, plateau: bool, source: int) -> bool:
+    """Whether ``fast_kernel`` can run this setting (else ``batch_kernel``): a built-in
+    surface, the analytic or noisy source, a first-order rule and a closed-form schedule."""
+    return (surface < kinds.FORMULA and source in (ANALYTIC, NOISY)
+            and not SECOND_ORDER[rule] and not plateau)
+
+
+@jit(no_cpython_wrapper=True)
+def first_unusable(surface, sp, xy, loss, grad, lo, hi, box):
+    """The first of points lo .. hi - 1 that is not usable, or -1; fills in their losses
+    first."""
+    for u in range(lo, hi):
+        loss[u] = kinds.built_in(surface, xy[u, 0], xy[u, 1], sp)[0]
+        if not _usable(xy[u, 0], xy[u, 1], loss[u], grad[u, 0], grad[u, 1], box):
+            return u
+    return -1
+
+
+_FAST_KERNEL = """\
+def {name}(surface, sp, h, rates, noisy, noise, start, box, xy, loss, grad):
+{hyperparameters}
+{state}
+    x, y = start[0], start[1]
+    points = xy.shape[0]
+    for first in range(0, points, CHECK_EVERY):
+        end = min(first + CHECK_EVERY, points)
+        for t in range(first, end):
+            f, gx, gy, _, _, _ = surface_of(surface, x, y, sp)
+            if noisy:
+                gx, gy = gx + noise[t, 0], gy + noise[t, 1]
+            xy[t, 0], xy[t, 1], grad[t, 0], grad[t, 1] = x, y, gx, gy
+            lr = rates[t]
+            step = t + 1
+            {x_step}
+            {y_step}
+{shared}
+            x, y = new_x, new_y
+        bad = first_unusable(surface, sp, xy, loss, grad, first, end, box)
+        if bad >= 0:
+            return bad
+    return points
+"""
+
+
+_FAST_KERNELS: dict[int, object] = {}
+"""The fast kernels written so far, by rule code."""
+
+
+def fast_kernel(rule: int):
+    """The single-run kernel of the first-order rule with this code (same results as
+    :func:`batch_kernel` with one run, bit for bit). Compiled on first use, cached on disk.
+
+    ``fast(surface, sp, h, rates, noisy, noise, start, box, xy, loss, grad)`` runs len(xy) - 1
+    steps from ``start`` with the hyperparameters ``h`` (N_HYPERPARAMETERS,), step t at rate
+    ``rates[t]``, adding ``noise[t]`` to gradient t when ``noisy``, and returns the number of
+    points written (the index of the first unusable point, or len(xy)).
+
+    The inner loop, over a block of CHECK_EVERY steps, holds only the gradient, the update and
+    the writes of x_t and its gradient, all inlined: no call, and no branch out of the loop.
+    The losses and the divergence check follow each block, over the points just written. The
+    loop also takes a step from the last point, which is dropped, and steps past the first
+    unusable point until its block ends: a step's arithmetic never raises, so this changes
+    nothing but the time.
+    """
+    code = int(rule)
+    if code not in _FAST_KERNELS:
+        _FAST_KERNELS[code] = _write_fast_kernel(code)
+    return _FAST_KERNELS[code]
+
+
+def _write_fast_kernel(code: int):
+    rule = rules.RULES[code]
+    spec = _spec_of(rule)
+    if spec.second_order:
+        raise ValueError(f"no fast kernel for the second-order rule {rule.__name__}")
+    hyper = [name for name in spec.rule_arguments if name in rules.HYPERPARAMETERS]
+    own = [name for name in spec.state if name not in spec.shared_state]
+
+    def step(coordinate: str) -> str:
+        def bind(name):
+            if name in ("param", "grad"):
+                return {"param": coordinate, "grad": f"g{coordinate}"}[name]
+            if name in own:
+                return f"{name}_{coordinate}"
+            return name  # lr, step, a hyperparameter, or shared state (one copy)
+        outputs = [f"new_{coordinate}"] + [
+            f"{name}_{coordinate}" if name in own else
+            (f"{name}_next" if coordinate == "x" else "_") for name in spec.state]
+        return f"{', '.join(outputs)} = {_rule_call(rule, bind)}"
+
+    source = _FAST_KERNEL.format(
+        name=f"simulate_{rule.__name__}",
+        hyperparameters="\n".join(f"    {name} = h[{rules.HYPERPARAMETERS[name]}]"
+                                  for name in hyper) or "    pass",
+        state="\n".join(f"    {name}_x = {name}_y = 0.0" for name in own)
+        + "".join(f"\n    {name} = 0.0" for name in spec.shared_state),
+        x_step=step("x"), y_step=step("y"),
+        shared="\n".join(f"            {name} = {name}_next" for name in spec.shared_state),
+    )
+    namespace = {**_RULES_NAMESPACE, "surface_of": kinds.built_in,
+                 "first_unusable": first_unusable, "CHECK_EVERY": CHECK_EVERY}
+    return generate(f"simulate_{rule.__name__}", source, namespace)
+
+
+def entry_points() -> list:
+    """Every kernel Python calls, compiled so far or not: the batch kernel, the fast kernels
+    written so far, the surfaces' evaluation and the basins' labelling."""
+    return [batch_kernel, *_FAST_KERNELS.values(), kinds.evaluate_on, nearest_minimum]
+
+
+# --- basins -------------------------------------------------------------------------------------
+
+
+@jit
+def nearest_minimum(final_xy, diverged_at, minima, radius, nowhere, diverged, label):
+    """label[r]: the index of the point of ``minima`` (k, 2) nearest to where run r ended,
+    if it lies within ``radius`` of it (the first of equally near ones); ``nowhere`` if none
+    does, ``diverged`` if the run diverged."""
+    for r in range(final_xy.shape[0]):
+        best, nearest = nowhere, radius * radius
+        for i in range(minima.shape[0]):
+            squared = (final_xy[r, 0] - minima[i, 0]) ** 2 + (final_xy[r, 1] - minima[i, 1]) ** 2
+            if squared < nearest or (squared == nearest and best == nowhere):
+                best, nearest = i, squared
+        label[r] = diverged if diverged_at[r] >= 0 else best

@@ -1,0 +1,122 @@
+"""The records that describe an optimizer, a schedule and a gradient source.
+
+Each is one frozen dataclass: what a person reads (title, LaTeX, summary, torch's name), its
+parameters (``landscapes.Parameter``: torch's names, defaults, valid ranges, slider ranges)
+and the code that runs it. The tables of them live beside that code: ``optimizers.rules``,
+``optimizers.schedules``, ``optimizers.sources``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from landscapes.parameters import Parameter
+
+Hyperparameter = Parameter
+"""An optimizer's hyperparameter is a ``Parameter`` (the old name, kept for the app)."""
+
+RULE_INPUTS = ("param", "grad", "lr", "step")
+"""What every update rule is given first: the coordinate, its gradient, this step's rate, and
+torch's step count (1 on the first update)."""
+SECOND_ORDER_INPUTS = ("grad_other", "hess_own", "hess_cross", "hess_other")
+"""What a rule that couples the coordinates may also take: the other coordinate's gradient and
+the Hessian's entries, seen from this coordinate (own diagonal, the cross term, the other
+diagonal)."""
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """An optimizer as the app and the engine know it.
+
+    ``rule(param, grad, lr, step, *state, *hyperparameters)`` returns the new coordinate and
+    then the new value of each name in ``state``, for one coordinate: its arguments are named
+    (see ``RULE_INPUTS``, ``SECOND_ORDER_INPUTS``, this spec's hyperparameters and ``state``),
+    and the engine binds them by name. Every state buffer starts at 0; the rule sets it on
+    step 1 (as torch's SGD starts its momentum buffer at the first gradient).
+    ``shared_state`` names the buffers that depend only on the step and the hyperparameters
+    (running products such as beta1 ** step), the same for every coordinate: a single run keeps
+    one copy, so the compiler computes what follows from them once per step. ``fixed`` holds
+    preset hyperparameters not offered to users (the momentum and nesterov presets of SGD).
+    """
+
+    name: str
+    title: str
+    hyperparameters: tuple[Parameter, ...]
+    rule: Callable
+    state: tuple[str, ...]
+    latex: str
+    summary: str
+    when_to_use: str
+    reference: str
+    fixed: dict[str, float] = field(default_factory=dict)
+    shared_state: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        labelled = tuple(
+            replace(hp, label="learning rate" if hp.name == "lr" else f"{hp.name} value")
+            for hp in self.hyperparameters
+        )
+        object.__setattr__(self, "hyperparameters", labelled)
+
+    @property
+    def defaults(self) -> dict[str, float]:
+        return {hp.name: hp.default for hp in self.hyperparameters}
+
+    def hyperparameter(self, name: str) -> Parameter:
+        for hp in self.hyperparameters:
+            if hp.name == name:
+                return hp
+        raise KeyError(name)
+
+    @property
+    def rule_arguments(self) -> tuple[str, ...]:
+        """The names the rule takes, in order."""
+        return tuple(inspect.signature(self.rule.py_func).parameters)
+
+    @property
+    def second_order(self) -> bool:
+        """Whether the rule needs the Hessian (and so couples the coordinates)."""
+        return any(name in SECOND_ORDER_INPUTS for name in self.rule_arguments)
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """A learning-rate schedule: torch's semantics, its parameters and its closed form.
+
+    ``factors(t, **parameters)`` gives (a_t, b_t) with lr_t = a_t lr + b_t for NumPy arrays of
+    scheduler steps t (every schedule but reduce_on_plateau is affine in the base rate); None
+    for a schedule that depends on the losses. ``check(values)`` returns a problem that ties
+    two parameters together, or None.
+    """
+
+    name: str
+    title: str
+    parameters: tuple[Parameter, ...]
+    latex: str
+    summary: str
+    torch_equivalent: str
+    factors: Callable | None = None
+    check: Callable[[dict], str | None] = lambda values: None
+
+    def __post_init__(self):
+        labelled = tuple(replace(p, label=f"{p.name} for schedule '{self.name}'")
+                         for p in self.parameters)
+        object.__setattr__(self, "parameters", labelled)
+
+
+@dataclass(frozen=True)
+class GradientSourceSpec:
+    """Where a run's gradients come from; ``data_only`` sources need a data surface."""
+
+    name: str
+    title: str
+    parameters: tuple[Parameter, ...]
+    summary: str
+    data_only: bool = False
+
+    def __post_init__(self):
+        labelled = tuple(replace(p, label=f"{p.name} for gradient source '{self.name}'")
+                         for p in self.parameters)
+        object.__setattr__(self, "parameters", labelled)

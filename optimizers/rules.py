@@ -1,0 +1,623 @@
+"""Every optimizer: its update rule and its spec, side by side, as torch.optim defines them.
+
+A rule is one pure function of one coordinate, exactly as ``torch.optim`` updates each element
+of a parameter tensor::
+
+    new_param, *new_state = rule(param, grad, lr, step, *state, *hyperparameters)
+
+with torch's names throughout: ``grad`` is the coordinate's gradient, ``lr`` this step's rate
+(after the schedule), ``step`` torch's step count (1 on the first update); the state buffers
+are named as torch names them (``exp_avg``, ``momentum_buffer``, ``sum`` …) and start at 0 (a
+rule sets them on step 1); the hyperparameters are torch's (``betas`` split into ``beta1``,
+``beta2``). The engine calls a rule by the names of its arguments, so a rule takes exactly what
+it uses. Newton's method couples the coordinates: its rule also takes the other coordinate's
+gradient and the Hessian (``records.SECOND_ORDER_INPUTS``).
+
+torch evaluates ``beta ** step`` with ``pow``, which costs more than the rest of an Adam step.
+Here it is a running product kept as state (``beta1_power``, ``beta2_power``). After t steps it
+differs from ``pow`` by at most about t rounding errors (relative 1e-11 after 100 000 steps; a
+test checks it), far below anything a trajectory can show.
+
+Adding an optimizer: write its rule and its ``OptimizerSpec`` below, add the spec to
+``OPTIMIZERS``, and give it rows in the test tables (tests/test_optimizers.py:
+``TORCH_DEFAULTS``, ``CONFIGURATIONS`` and a reference rule). The engine's dispatch and the
+hyperparameters' packing are derived from the table; docs/ARCHITECTURE.md has the checklist.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from landscapes.jit import jit
+from landscapes.parameters import Parameter
+from optimizers.records import RULE_INPUTS, SECOND_ORDER_INPUTS, OptimizerSpec
+
+rule = jit(inline="always")
+"""The decorator of an update rule: compiled into each kernel that runs it."""
+
+
+@rule
+def lerp(start, end, weight):
+    """start + weight (end - start), evaluated as torch's CPU ``lerp`` does."""
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+# --- shared hyperparameters -------------------------------------------------------------------
+
+
+def _lr(default: float) -> Parameter:
+    return Parameter("lr", default, (0.0, 1e3), "learning rate: the size of each step",
+                     low_open=True, slider=(1e-5, 10.0), log=True)
+
+
+_WEIGHT_DECAY = Parameter("weight_decay", 0.0, (0.0, 10.0),
+                          "pulls the point towards the origin (L2 penalty)", slider=(0.0, 1.0))
+_MOMENTUM = Parameter("momentum", 0.0, (0.0, 1.0),
+                      "fraction of the previous step carried into this one", slider=(0.0, 0.999))
+
+
+def _beta1(default: float = 0.9) -> Parameter:
+    return Parameter("beta1", default, (0.0, 1.0),
+                     "decay rate of the running mean of gradients (momentum)",
+                     high_open=True, slider=(0.0, 0.999))
+
+
+def _beta2(default: float = 0.999) -> Parameter:
+    return Parameter("beta2", default, (0.0, 1.0),
+                     "decay rate of the running mean of squared gradients",
+                     high_open=True, slider=(0.0, 0.9999))
+
+
+def _eps(default: float) -> Parameter:
+    return Parameter("eps", default, (0.0, 10.0), "added to the denominator so it is never zero",
+                     slider=(1e-12, 1.0), log=True)
+
+
+def _switch(name: str, help_text: str) -> Parameter:
+    return Parameter(name, 0.0, (0.0, 1.0), help_text, kind="bool")
+
+
+_AMSGRAD = _switch("amsgrad", "use the largest second moment seen so far")
+
+# --- SGD, with momentum and Nesterov's variant as presets ---------------------------------------
+
+
+@rule
+def sgd(param, grad, lr, step, momentum_buffer, momentum, dampening, nesterov, weight_decay):
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    # The buffer starts as the first gradient; with momentum = 0 it is kept but never used.
+    buf = grad if step == 1 else momentum * momentum_buffer + (1.0 - dampening) * grad
+    direction = (grad + momentum * buf if nesterov != 0.0 else buf) if momentum != 0.0 else grad
+    return param - lr * direction, buf
+
+
+def _sgd_spec(name: str, title: str, momentum: float, nesterov: bool,
+              summary: str) -> OptimizerSpec:
+    hyper = [_lr(1e-3)]
+    if name == "sgd":
+        hyper += [
+            _MOMENTUM,
+            Parameter("dampening", 0.0, (0.0, 1.0), "damps the new gradient's share of momentum"),
+            _switch("nesterov", "use Nesterov's look-ahead"),
+        ]
+    else:
+        hyper.append(Parameter("momentum", momentum, (0.0, 1.0),
+                               "fraction of the previous step carried into this one",
+                               low_open=True, slider=(0.01, 0.999)))
+    hyper.append(_WEIGHT_DECAY)
+    return OptimizerSpec(
+        name=name,
+        title=title,
+        hyperparameters=tuple(hyper),
+        rule=sgd,
+        state=("momentum_buffer",),
+        fixed={} if name == "sgd" else {"dampening": 0.0, "nesterov": float(nesterov)},
+        latex=(
+            r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\"
+            r"b_t = \mu b_{t-1} + (1-\tau) g_t \quad (b_1 = g_1) \\"
+            r"\theta_t = \theta_{t-1} - \gamma\,"
+            + (r"(g_t + \mu b_t)" if nesterov else (r"b_t" if momentum else r"g_t"))
+        ),
+        summary=summary,
+        when_to_use=(
+            "The baseline. Plain SGD shows the raw effect of the learning rate; momentum "
+            "is the usual fix for ravines and plateaus."
+        ),
+        reference="torch.optim.SGD; Polyak (1964); Sutskever et al. (2013) for Nesterov's form",
+    )
+
+
+SGD = _sgd_spec(
+    "sgd", "Gradient descent (SGD)", 0.0, False,
+    "Step straight downhill: the new point is the old one minus the learning rate times "
+    "the gradient. With momentum > 0 it keeps a running velocity; nesterov evaluates the "
+    "momentum step as a look-ahead.",
+)
+MOMENTUM = _sgd_spec(
+    "momentum", "SGD with momentum", 0.9, False,
+    "A heavy ball: each step adds the gradient to a velocity that remembers earlier "
+    "steps, so consistent directions speed up and zig-zags cancel out.",
+)
+NESTEROV = _sgd_spec(
+    "nesterov", "Nesterov momentum", 0.9, True,
+    "Momentum with a look-ahead: the step uses the gradient plus the momentum it is "
+    "about to apply, which brakes earlier when the velocity overshoots.",
+)
+
+# --- AdaGrad ------------------------------------------------------------------------------------
+
+
+@rule
+def adagrad(param, grad, lr, step, sum, lr_decay, weight_decay,
+            initial_accumulator_value, eps):
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    clr = lr / (1.0 + (step - 1) * lr_decay)
+    total = (initial_accumulator_value if step == 1 else sum) + grad * grad
+    return param - clr * (grad / (np.sqrt(total) + eps)), total
+
+
+ADAGRAD = OptimizerSpec(
+    name="adagrad",
+    title="AdaGrad",
+    hyperparameters=(
+        _lr(1e-2),
+        Parameter("lr_decay", 0.0, (0.0, 10.0), "the rate shrinks as lr / (1 + (t-1) lr_decay)",
+                  slider=(0.0, 0.1)),
+        _WEIGHT_DECAY,
+        Parameter("initial_accumulator_value", 0.0, (0.0, 1e3),
+                  "starting value of the sum of squared gradients", slider=(0.0, 10.0)),
+        _eps(1e-10),
+    ),
+    rule=adagrad,
+    state=("sum",),
+    latex=(
+        r"s_t = s_{t-1} + g_t^2 \\"
+        r"\theta_t = \theta_{t-1}"
+        r" - \frac{\gamma}{1 + (t-1)\eta}\,\frac{g_t}{\sqrt{s_t} + \epsilon}"
+    ),
+    summary=(
+        "Divides each coordinate's step by the square root of all its squared gradients so "
+        "far. Steep directions get small steps, gentle ones large; but the sum only grows, "
+        "so every step shrinks over time and the run can stall."
+    ),
+    when_to_use="Sparse or badly scaled problems with a short horizon.",
+    reference="torch.optim.Adagrad; Duchi, Hazan & Singer (2011)",
+)
+
+# --- AdaDelta -----------------------------------------------------------------------------------
+
+
+@rule
+def adadelta(param, grad, lr, step, square_avg, acc_delta, rho, eps, weight_decay):
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    square_avg = square_avg * rho + (1.0 - rho) * grad * grad
+    delta = np.sqrt(acc_delta + eps) / np.sqrt(square_avg + eps) * grad
+    acc_delta = acc_delta * rho + (1.0 - rho) * delta * delta
+    return param - lr * delta, square_avg, acc_delta
+
+
+ADADELTA = OptimizerSpec(
+    name="adadelta",
+    title="AdaDelta",
+    hyperparameters=(
+        _lr(1.0),
+        Parameter("rho", 0.9, (0.0, 1.0), "decay rate of both running averages",
+                  slider=(0.0, 0.999)),
+        _eps(1e-6),
+        _WEIGHT_DECAY,
+    ),
+    rule=adadelta,
+    state=("square_avg", "acc_delta"),
+    latex=(
+        r"v_t = \rho v_{t-1} + (1-\rho) g_t^2 \\"
+        r"\Delta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t \\"
+        r"u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2 \\"
+        r"\theta_t = \theta_{t-1} - \gamma \Delta_t"
+    ),
+    summary=(
+        "Fixes AdaGrad's ever-shrinking steps with a decaying average of squared gradients, "
+        "and scales each step by the typical size of recent steps, so the units match and "
+        "lr = 1 is a sensible default. It starts very slowly: the first steps are about √ε."
+    ),
+    when_to_use="When you do not want to tune a learning rate at all.",
+    reference="torch.optim.Adadelta; Zeiler (2012)",
+)
+
+# --- RMSprop ------------------------------------------------------------------------------------
+
+
+@rule
+def rmsprop(param, grad, lr, step, square_avg, grad_avg, momentum_buffer, alpha, eps,
+            weight_decay, momentum, centered):
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    square_avg = square_avg * alpha + (1.0 - alpha) * grad * grad
+    if centered != 0.0:
+        grad_avg = lerp(grad_avg, grad, 1.0 - alpha)
+        avg = np.sqrt(square_avg - grad_avg * grad_avg) + eps
+    else:
+        avg = np.sqrt(square_avg) + eps
+    if momentum > 0.0:
+        momentum_buffer = momentum_buffer * momentum + grad / avg
+        return param - lr * momentum_buffer, square_avg, grad_avg, momentum_buffer
+    return param - lr * (grad / avg), square_avg, grad_avg, momentum_buffer
+
+
+RMSPROP = OptimizerSpec(
+    name="rmsprop",
+    title="RMSprop",
+    hyperparameters=(
+        _lr(1e-2),
+        Parameter("alpha", 0.99, (0.0, 1.0), "decay rate of the squared-gradient average",
+                  slider=(0.0, 0.9999)),
+        _eps(1e-8),
+        _WEIGHT_DECAY,
+        _MOMENTUM,
+        _switch("centered", "divide by the gradient's variance instead of its raw second moment"),
+    ),
+    rule=rmsprop,
+    state=("square_avg", "grad_avg", "momentum_buffer"),
+    latex=(
+        r"v_t = \alpha v_{t-1} + (1-\alpha) g_t^2 \\"
+        r"\tilde v_t = v_t - \bar g_t^2 \text{ if centered, where } "
+        r"\bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t \\"
+        r"b_t = \mu b_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon} \\"
+        r"\theta_t = \theta_{t-1} - \gamma b_t"
+    ),
+    summary=(
+        "AdaGrad with a memory that fades: each coordinate's step is divided by the root "
+        "mean square of its recent gradients, so steps stay roughly the size of lr in "
+        "every direction."
+    ),
+    when_to_use="A robust default for non-stationary problems; common for recurrent nets.",
+    reference="torch.optim.RMSprop; Hinton, Coursera lecture 6e (2012)",
+)
+
+# --- Adam and AdamW -----------------------------------------------------------------------------
+
+
+@rule
+def _adam_step(param, grad, lr, step, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1_power,
+               beta2_power, beta1, beta2, eps, amsgrad):
+    """Adam's update of ``param`` by ``grad`` (after any weight decay)."""
+    beta1_power = beta1 if step == 1 else beta1_power * beta1
+    beta2_power = beta2 if step == 1 else beta2_power * beta2
+    step_size = lr / (1.0 - beta1_power)
+    bias_correction2_sqrt = np.sqrt(1.0 - beta2_power)
+    exp_avg = lerp(exp_avg, grad, 1.0 - beta1)
+    exp_avg_sq = exp_avg_sq * beta2 + (1.0 - beta2) * grad * grad
+    if amsgrad != 0.0:
+        max_exp_avg_sq = max(max_exp_avg_sq, exp_avg_sq)
+        second_moment = max_exp_avg_sq
+    else:
+        second_moment = exp_avg_sq
+    denom = np.sqrt(second_moment) / bias_correction2_sqrt + eps
+    return (param - step_size * (exp_avg / denom), exp_avg, exp_avg_sq, max_exp_avg_sq,
+            beta1_power, beta2_power)
+
+
+@rule
+def adam(param, grad, lr, step, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1_power, beta2_power,
+         beta1, beta2, eps, weight_decay, amsgrad):
+    """Coupled (L2) weight decay, then Adam's update."""
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    return _adam_step(param, grad, lr, step, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1_power,
+                      beta2_power, beta1, beta2, eps, amsgrad)
+
+
+@rule
+def adamw(param, grad, lr, step, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1_power, beta2_power,
+          beta1, beta2, eps, weight_decay, amsgrad):
+    """Decoupled weight decay param (1 - lr weight_decay), then Adam's update."""
+    return _adam_step(param * (1.0 - lr * weight_decay), grad, lr, step, exp_avg, exp_avg_sq,
+                      max_exp_avg_sq, beta1_power, beta2_power, beta1, beta2, eps, amsgrad)
+
+
+_ADAM_STATE = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq", "beta1_power", "beta2_power")
+_POWERS = ("beta1_power", "beta2_power")
+_ADAM_LATEX = (
+    r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t \\"
+    r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\"
+    r"\hat m_t = \frac{m_t}{1-\beta_1^t}, \quad \hat v_t = \frac{v_t}{1-\beta_2^t} \\"
+    r"\theta_t = \theta_{t-1} - \gamma\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
+)
+
+ADAM = OptimizerSpec(
+    name="adam",
+    title="Adam",
+    hyperparameters=(_lr(1e-3), _beta1(), _beta2(), _eps(1e-8), _WEIGHT_DECAY, _AMSGRAD),
+    rule=adam,
+    state=_ADAM_STATE,
+    shared_state=_POWERS,
+    latex=_ADAM_LATEX,
+    summary=(
+        "Momentum and RMSprop together: a running mean of gradients (β1) divided by the "
+        "root of a running mean of squared gradients (β2), both corrected for starting at "
+        "zero. Early steps have a size close to lr in every coordinate."
+    ),
+    when_to_use="The default choice for most deep-learning problems.",
+    reference="torch.optim.Adam; Kingma & Ba (2015); Reddi et al. (2018) for AMSGrad",
+)
+
+ADAMW = OptimizerSpec(
+    name="adamw",
+    title="AdamW",
+    hyperparameters=(
+        _lr(1e-3), _beta1(), _beta2(), _eps(1e-8),
+        Parameter("weight_decay", 1e-2, (0.0, 10.0),
+                  "shrinks the point towards the origin, apart from the gradient step",
+                  slider=(0.0, 1.0)),
+        _AMSGRAD,
+    ),
+    rule=adamw,
+    state=_ADAM_STATE,
+    shared_state=_POWERS,
+    latex=(
+        r"\theta_{t-1} \leftarrow \theta_{t-1}(1 - \gamma\lambda) \\"
+        r"\theta_t = \theta_{t-1} - \gamma\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
+        r"\quad(\hat m_t, \hat v_t \text{ as in Adam})"
+    ),
+    summary=(
+        "Adam with decoupled weight decay: the point shrinks towards the origin by a "
+        "fixed fraction each step instead of the decay being added to the gradient, "
+        "where Adam's scaling would weaken it."
+    ),
+    when_to_use="Adam with regularisation; the standard for training transformers.",
+    reference="torch.optim.AdamW; Loshchilov & Hutter (2019)",
+)
+
+# --- Adamax -------------------------------------------------------------------------------------
+
+
+@rule
+def adamax(param, grad, lr, step, exp_avg, exp_inf, beta1_power, beta1, beta2, eps,
+           weight_decay):
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    beta1_power = beta1 if step == 1 else beta1_power * beta1
+    exp_avg = lerp(exp_avg, grad, 1.0 - beta1)
+    exp_inf = max(exp_inf * beta2, abs(grad) + eps)
+    return param - lr / (1.0 - beta1_power) * (exp_avg / exp_inf), exp_avg, exp_inf, beta1_power
+
+
+ADAMAX = OptimizerSpec(
+    name="adamax",
+    title="Adamax",
+    hyperparameters=(_lr(2e-3), _beta1(), _beta2(), _eps(1e-8), _WEIGHT_DECAY),
+    rule=adamax,
+    state=("exp_avg", "exp_inf", "beta1_power"),
+    shared_state=("beta1_power",),
+    latex=(
+        r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t \\"
+        r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon) \\"
+        r"\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{u_t}"
+    ),
+    summary=(
+        "Adam with the infinity norm: the denominator is a decaying maximum of absolute "
+        "gradients instead of a root mean square, which makes it less sensitive to rare "
+        "large gradients."
+    ),
+    when_to_use="Like Adam, where gradients have occasional outliers.",
+    reference="torch.optim.Adamax; Kingma & Ba (2015), section 7",
+)
+
+# --- NAdam --------------------------------------------------------------------------------------
+
+
+@rule
+def nadam(param, grad, lr, step, exp_avg, exp_avg_sq, mu_product, beta2_power, beta1, beta2,
+          eps, weight_decay, momentum_decay):
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    # the momentum schedule mu_t = beta1 (1 - 0.96^(t psi) / 2), and its running product
+    mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
+    mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
+    mu_product = mu if step == 1 else mu_product * mu
+    beta2_power = beta2 if step == 1 else beta2_power * beta2
+    exp_avg = lerp(exp_avg, grad, 1.0 - beta1)
+    exp_avg_sq = exp_avg_sq * beta2 + (1.0 - beta2) * grad * grad
+    denom = np.sqrt(exp_avg_sq / (1.0 - beta2_power)) + eps
+    param = param + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (grad / denom)
+    param = param + (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)
+    return param, exp_avg, exp_avg_sq, mu_product, beta2_power
+
+
+NADAM = OptimizerSpec(
+    name="nadam",
+    title="NAdam",
+    hyperparameters=(
+        _lr(2e-3), _beta1(), _beta2(), _eps(1e-8), _WEIGHT_DECAY,
+        Parameter("momentum_decay", 4e-3, (0.0, 1.0),
+                  "how quickly the momentum schedule μ_t warms up", slider=(0.0, 0.1)),
+    ),
+    rule=nadam,
+    state=("exp_avg", "exp_avg_sq", "mu_product", "beta2_power"),
+    shared_state=("mu_product", "beta2_power"),
+    latex=(
+        r"\mu_t = \beta_1\,(1 - \tfrac12\, 0.96^{t\psi}) \\"
+        r"\theta_t = \theta_{t-1} - \gamma\left[\frac{(1-\mu_t)\, g_t}{1-\prod_{i\le t}\mu_i}"
+        r" + \frac{\mu_{t+1}\, m_t}{1-\prod_{i\le t+1}\mu_i}\right]"
+        r"\Big/\left(\sqrt{\hat v_t} + \epsilon\right)"
+    ),
+    summary=(
+        "Adam with Nesterov's look-ahead: the step mixes the current gradient with the "
+        "momentum it is about to apply, using a momentum coefficient that warms up "
+        "over the first steps."
+    ),
+    when_to_use="Like Adam, often a little faster early in training.",
+    reference="torch.optim.NAdam; Dozat (2016)",
+)
+
+# --- RAdam --------------------------------------------------------------------------------------
+
+
+@rule
+def radam(param, grad, lr, step, exp_avg, exp_avg_sq, beta1_power, beta2_power, beta1, beta2,
+          eps, weight_decay):
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    beta1_power = beta1 if step == 1 else beta1_power * beta1
+    beta2_power = beta2 if step == 1 else beta2_power * beta2
+    bias_correction2 = 1.0 - beta2_power
+    exp_avg = lerp(exp_avg, grad, 1.0 - beta1)
+    exp_avg_sq = exp_avg_sq * beta2 + (1.0 - beta2) * grad * grad
+    corrected_exp_avg = exp_avg / (1.0 - beta1_power)
+    # the variance is tractable once rho_t > 5: then the step is rectified by r_t
+    rho_inf = 2.0 / (1.0 - beta2) - 1.0
+    rho_t = rho_inf - 2.0 * step * beta2_power / bias_correction2
+    if rho_t > 5.0:
+        rect = np.sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+                       / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
+        adaptive_lr = np.sqrt(bias_correction2) / (np.sqrt(exp_avg_sq) + eps)
+        param = param - corrected_exp_avg * lr * adaptive_lr * rect
+    else:
+        param = param - corrected_exp_avg * lr
+    return param, exp_avg, exp_avg_sq, beta1_power, beta2_power
+
+
+RADAM = OptimizerSpec(
+    name="radam",
+    title="RAdam",
+    hyperparameters=(_lr(1e-3), _beta1(), _beta2(), _eps(1e-8), _WEIGHT_DECAY),
+    rule=radam,
+    state=("exp_avg", "exp_avg_sq", "beta1_power", "beta2_power"),
+    shared_state=_POWERS,
+    latex=(
+        r"\rho_\infty = \tfrac{2}{1-\beta_2} - 1, \quad "
+        r"\rho_t = \rho_\infty - \tfrac{2t\beta_2^t}{1-\beta_2^t} \\"
+        r"\theta_t = \theta_{t-1} - \gamma\,\hat m_t \cdot "
+        r"\begin{cases} r_t\,\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon} & \rho_t > 5 \\"
+        r" 1 & \text{otherwise}\end{cases}"
+    ),
+    summary=(
+        "Rectified Adam: while too few gradients have been seen for the second moment to "
+        "be trusted, it takes plain momentum steps, then switches the adaptive scaling on "
+        "gradually (the factor r_t), a built-in warm-up."
+    ),
+    when_to_use="Adam without hand-tuning a warm-up schedule.",
+    reference="torch.optim.RAdam; Liu et al. (2020)",
+)
+
+# --- Lion ---------------------------------------------------------------------------------------
+
+
+@rule
+def lion(param, grad, lr, step, exp_avg, beta1, beta2, weight_decay):
+    direction = np.sign(beta1 * exp_avg + (1.0 - beta1) * grad)
+    exp_avg = beta2 * exp_avg + (1.0 - beta2) * grad
+    return param * (1.0 - lr * weight_decay) - lr * direction, exp_avg
+
+
+LION = OptimizerSpec(
+    name="lion",
+    title="Lion",
+    hyperparameters=(_lr(1e-4), _beta1(0.9), _beta2(0.99), _WEIGHT_DECAY),
+    rule=lion,
+    state=("exp_avg",),
+    latex=(
+        r"c_t = \beta_1 m_{t-1} + (1-\beta_1) g_t \\"
+        r"\theta_t = \theta_{t-1}(1 - \gamma\lambda) - \gamma\,\mathrm{sign}(c_t) \\"
+        r"m_t = \beta_2 m_{t-1} + (1-\beta_2) g_t"
+    ),
+    summary=(
+        "Only the sign of an interpolated momentum is used, so every coordinate moves by "
+        "exactly lr each step. Found by automated program search; needs a smaller lr "
+        "than Adam."
+    ),
+    when_to_use="Memory-light alternative to AdamW for large models.",
+    reference="Chen et al., Symbolic Discovery of Optimization Algorithms (2023)",
+)
+
+# --- damped Newton ------------------------------------------------------------------------------
+
+
+@rule
+def newton(param, grad, lr, step, grad_other, hess_own, hess_cross, hess_other, damping):
+    """This coordinate of the solution d of (H + damping I) d = g for the 2x2 Hessian H; a
+    singular system gives inf or NaN."""
+    a = hess_own + damping
+    c = hess_other + damping
+    det = a * c - hess_cross * hess_cross
+    return param - lr * ((c * grad - hess_cross * grad_other) / det)
+
+
+NEWTON = OptimizerSpec(
+    name="newton",
+    title="Damped Newton",
+    hyperparameters=(
+        Parameter("lr", 1.0, (0.0, 1e3), "step length along the Newton direction",
+                  low_open=True, slider=(1e-3, 1.0), log=True),
+        Parameter("damping", 0.0, (0.0, 1e6),
+                  "λ added to the Hessian's diagonal (Levenberg–Marquardt)",
+                  slider=(0.0, 100.0)),
+    ),
+    rule=newton,
+    state=(),
+    latex=(
+        r"\theta_t = \theta_{t-1} - \gamma\,\big(\nabla^2 f(\theta_{t-1}) + \lambda I\big)^{-1}"
+        r"\nabla f(\theta_{t-1})"
+    ),
+    summary=(
+        "The second-order reference: it models the surface as a quadratic bowl using the "
+        "Hessian and jumps to that bowl's bottom. On a true bowl it converges in one step; "
+        "where the curvature is negative it heads for saddles and maxima as readily as "
+        "minima."
+    ),
+    when_to_use=(
+        "Small problems where the Hessian is affordable; a yardstick for the first-order "
+        "methods."
+    ),
+    reference="Nocedal & Wright, Numerical Optimization, chapter 3",
+)
+
+
+OPTIMIZERS: tuple[OptimizerSpec, ...] = (
+    SGD, MOMENTUM, NESTEROV, ADAGRAD, ADADELTA, RMSPROP, ADAM, ADAMW, ADAMAX, NADAM, RADAM, LION,
+    NEWTON,
+)
+"""Every optimizer, in display order."""
+
+RULES: tuple = tuple(dict.fromkeys(spec.rule for spec in OPTIMIZERS))
+"""Every distinct rule; a rule's place here is its code in the kernels."""
+RULE_CODES = {rule: code for code, rule in enumerate(RULES)}
+
+HYPERPARAMETERS: dict[str, int] = {}
+"""name -> slot in the kernels' hyperparameter vector, for every hyperparameter any optimizer
+takes (in order of first appearance)."""
+for _spec in OPTIMIZERS:
+    for _name in (*(hp.name for hp in _spec.hyperparameters), *_spec.fixed):
+        HYPERPARAMETERS.setdefault(_name, len(HYPERPARAMETERS))
+
+N_STATE = max(len(spec.state) for spec in OPTIMIZERS)
+"""The most state buffers any rule keeps (the rows of the kernels' state arrays)."""
+
+
+def check_table() -> None:
+    """Every rule takes exactly its inputs, its spec's state and its hyperparameters, and
+    returns the new coordinate and its state; the shared state is state. Raised at import,
+    naming what to fix, so a mistake in a new optimizer shows at once."""
+    for spec in OPTIMIZERS:
+        hyper = {hp.name for hp in spec.hyperparameters} | set(spec.fixed)
+        arguments = spec.rule_arguments
+        if arguments[:len(RULE_INPUTS)] != RULE_INPUTS:
+            raise TypeError(f"rule {spec.rule.__name__} of {spec.name} must start with "
+                            f"{', '.join(RULE_INPUTS)}")
+        unknown = [a for a in arguments[len(RULE_INPUTS):]
+                   if a not in hyper and a not in spec.state and a not in SECOND_ORDER_INPUTS]
+        if unknown or [a for a in arguments if a in spec.state] != list(spec.state):
+            raise TypeError(
+                f"rule {spec.rule.__name__} of {spec.name} takes {', '.join(arguments)}; each "
+                f"argument after {', '.join(RULE_INPUTS)} must be one of its state "
+                f"({', '.join(spec.state) or 'none'}, in that order), its hyperparameters "
+                f"({', '.join(sorted(hyper))}) or {', '.join(SECOND_ORDER_INPUTS)}")
+        if not set(spec.shared_state) <= set(spec.state):
+            raise TypeError(f"shared_state of {spec.name} must be part of its state")
+
+
+check_table()
