@@ -619,6 +619,43 @@ def test_moving_the_steps_slider_redraws_the_map_with_that_many_steps(page, serv
     _no_exception(page)
 
 
+@pytest.mark.parametrize("name", ["explore", "compare", "schedules"])
+def test_a_link_opens_exactly_the_view_it_was_copied_from(page, server, browser, name):
+    """Every page's settings live in its URL: after a control is moved, the page's address
+    opened in a fresh browser shows the same maps (the same figures, by their ids) and the
+    control where it was left."""
+    _open(page, server, PAGES[name][0])
+    Map(page).wait_drawn()
+    steps = page.locator(f'{SIDEBAR} input[aria-label="steps"]').first
+    wanted = int(steps.get_attribute("aria-valuetext")) - 2
+    steps.focus()
+    for _ in range(2):
+        steps.press("ArrowLeft")
+    _wait(page, f"() => new URLSearchParams(location.search).get('steps') === '{wanted}'",
+          what=f"steps={wanted} in the URL")
+    maps = [Map(page, i) for i in range(page.locator(PLAYER).count())]
+    for chart in maps:
+        chart.wait_plot("""(plot, n) => Math.max(...plot.data
+            .filter(t => t.mode === 'lines+markers').map(t => t.x.length)) === n""",
+                        wanted + 1, what=f"paths of {wanted} steps")
+    _settle(page)
+    shown = [chart.wait_drawn() for chart in maps]
+    link = page.url
+
+    context = browser.new_context(viewport={"width": 1600, "height": 1800})
+    try:
+        fresh = context.new_page()
+        _open(fresh, link, "")
+        assert [Map(fresh, i).wait_drawn() for i in range(len(maps))] == shown
+        assert fresh.locator(f'{SIDEBAR} input[aria-label="steps"]').first.get_attribute(
+            "aria-valuetext") == str(wanted)
+        assert fresh.locator(WARNING).count() == 0
+        _no_exception(fresh)
+    finally:
+        context.close()
+    _no_exception(page)
+
+
 # --- how each run ended, and which run is which ---------------------------------------------------
 
 
