@@ -174,7 +174,7 @@ def minibatch(model, sp, batch_size, seed, t, x, y):
     return f / count, gx / count, gy / count
 
 
-@jit
+@jit(inline="always")
 def evaluate(surface, sp, source, gq, noise, seed, t, second_order, p, f, g, hess):
     """Loss f[r] and gradient (g[r], g[m + r]) of each of the m = len(f) runs at step t, as the
     source reports them, and (``second_order``) the exact Hessian in hess[:, r].
@@ -215,7 +215,7 @@ FINAL_LOSS = 4
 N_TALLY_ROWS = 5
 
 
-@jit
+@jit(inline="always")
 def _tally(p, f, g, box, target_loss, t, tally):
     """Fold step t's points into the tally of every run of the chunk.
 
@@ -238,7 +238,7 @@ def _tally(p, f, g, box, target_loss, t, tally):
         tally[FINAL_LOSS, r] = loss if ok else final_loss
 
 
-@jit
+@jit(inline="always")  # as its callers' helpers are: one level less for LLVM to optimise again
 def _advance_chunk(
     surface, sp, rule, h, rate_a, rate_b, plateau, q, interval, source, gq, noise, seed,
     steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
