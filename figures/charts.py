@@ -53,9 +53,11 @@ def _base_layout(title: str, height: int, x_title: str, y_title: str, log_y: boo
         "font": FONT,
         "height": height,
         "margin": {"l": 70, "r": 20, "t": 45, "b": 50},
-        "xaxis": {"title": {"text": x_title}, "gridcolor": "#e6e6e6"},
-        "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear",
-                  "gridcolor": "#e6e6e6", "exponentformat": "power"},
+        # automargin: the axis titles go beside the tick labels, whatever their size
+        "xaxis": {"title": {"text": x_title, "standoff": 4}, "gridcolor": "#e6e6e6",
+                  "automargin": True},
+        "yaxis": {"title": {"text": y_title, "standoff": 4}, "type": "log" if log_y else "linear",
+                  "gridcolor": "#e6e6e6", "exponentformat": "power", "automargin": True},
         "legend": {"orientation": "h", "y": -0.25},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
@@ -212,8 +214,9 @@ def step_curves(
     rows = _legend_rows([run["name"] for run in runs]) if runs else 0
     layout = _base_layout(title, height + rows * LEGEND_ROW, "step", y_title, log_y)
     layout.update(showlegend=bool(runs))
-    # under the axis title, in a margin of its own: a legend in the container's coordinates
-    # reserves its height below the plot instead of covering the axis
+    # under the axis title, in a margin of its own: the bottom margin grows by the legend's
+    # rows, and the legend sits at the container's bottom, inside it
+    layout["margin"]["b"] += rows * LEGEND_ROW
     layout["legend"] = {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container",
                         "yanchor": "bottom", "font": {"size": LEGEND_FONT}, "tracegroupgap": 0}
     _integer_steps(layout, last_step)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-import figures
-from ui import compute, page_state, widgets
+from ui import compute, page_state, player, widgets
 from ui import state as S
+
+SURFACE_3D_HEIGHT = 620
 
 st.title("Explore")
 st.markdown("Pick a surface and one or more optimizers, then press **▶ Play** to watch each "
@@ -37,8 +38,8 @@ def explore() -> None:
     if runs_data is None:
         return
     with st.expander("3-D surface with the same paths", expanded=True):
-        widgets.plotly(figures.surface_3d(compute.surface_view(surface), runs_data, height=620),
-                       key=ps.key("surface3d"))
+        player.chart(compute.surface_3d_figure(scene, SURFACE_3D_HEIGHT),
+                     height=SURFACE_3D_HEIGHT, key=ps.key("surface3d"))
     widgets.run_summary(runs_data)
     widgets.downloads(scene, "explore")
 

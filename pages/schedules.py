@@ -55,8 +55,8 @@ def schedules() -> None:
     except ValueError as error:
         st.error(widgets.plain(f"These settings cannot be run: {error}"))
         return
-    widgets.plotly(figures.step_curves(curves, "lr", title="Learning rate by step",
-                                       y_title="lr", height=360), key=ps.key("lr_curves"))
+    widgets.chart(figures.step_curves(curves, "lr", title="Learning rate by step",
+                                      y_title="lr", height=360), key=ps.key("lr_curves"))
 
     index = chosen.index(focus)
     scheduled = settings[index]
@@ -70,7 +70,7 @@ def schedules() -> None:
     for column, scene, label in zip(columns, (plain, with_it), ("without", "with"), strict=True):
         with column:
             st.markdown(f"**{scene.names[0]}**")
-            player.animated_chart(compute.animated_figure(scene, height), height=height,
+            player.chart(compute.animated_figure(scene, height), height=height,
                                   key=ps.key(f"map.{label}"))
     both = compute.run_payloads(plain) + compute.run_payloads(with_it)
     widgets.step_charts(both, compute.surface_view(surface), ps.key("curves"))

@@ -73,8 +73,8 @@ def sensitivity() -> None:
         log_y=spec.hyperparameter(y_param).log, log_values=log_values,
         diverged=result.diverged_at >= 0)
     heat_key = ps.key(f"heat.{x_param}.{y_param}.{resolution}")
-    widgets.plotly(figure, key=heat_key, selection_mode="points",
-                   on_select=widgets.cell_picker(heat_key, ps.key("cell_x"), ps.key("cell_y")))
+    st.plotly_chart(figure, key=heat_key, config={"displaylogo": False}, selection_mode="points",
+                    on_select=widgets.cell_picker(heat_key, ps.key("cell_x"), ps.key("cell_y")))
     widgets.open_cell_in_explore(scene, x_param, xs, y_param, ys, ps.key("cell_x"),
                                  ps.key("cell_y"))
 

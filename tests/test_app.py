@@ -398,9 +398,15 @@ EPOCH_LINK = {"surface": "linear_regression(size=120)", "runs": "sgd(lr=0.05)",
               "schedule": "step(step_size=2,gamma=0.5)"}
 
 
+def _figures(at: AppTest) -> list[dict]:
+    """Every figure the page hands to the player component (maps, curves, 3-D view)."""
+    return [json.loads(json.loads(c.proto.json_args)["figure"])
+            for c in at.get("component_instance")]
+
+
 def _chart(at: AppTest, title: str) -> dict:
-    """The static chart whose title starts with ``title``."""
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """The chart whose title starts with ``title``."""
+    specs = _figures(at)
     return next(s for s in specs
                 if (s["layout"].get("title") or {}).get("text", "").startswith(title))
 

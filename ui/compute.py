@@ -10,6 +10,7 @@ import csv
 import html
 import io
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -142,6 +143,7 @@ def run_names(runs: tuple[RunConfig, ...]) -> list[str]:
             for i, label in enumerate(labels)]
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
 def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str, Any]]:
     """The runs as the figure builders take them: name, colour and style
     (``figures.run_style``), path, curves, and how each ended: ``outcome``
@@ -229,8 +231,14 @@ def surface_view(surface: Setting) -> dict[str, Any]:
     }
 
 
+_NOT_FINITE = re.compile(r"(?<=[\[,:])(?:NaN|-?Infinity)(?=[,\]}])")
+
+
 def to_json(figure: dict[str, Any]) -> str:
-    return json.dumps(figure, separators=(",", ":"), allow_nan=False)
+    """A figure as compact JSON for the browser, a number that is not finite written as null
+    (a gap in a line, as plotly.py writes it): JSON has no NaN."""
+    text = json.dumps(figure, separators=(",", ":"))
+    return _NOT_FINITE.sub("null", text) if "NaN" in text or "Infinity" in text else text
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -239,6 +247,13 @@ def animated_figure(scene: Scene, height: int = 640, title: str = "") -> str:
     figure = figures.animated_paths(surface_view(scene.surface), run_payloads(scene),
                                     height=height, title=title)
     return to_json(figure)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def surface_3d_figure(scene: Scene, height: int) -> str:
+    """The 3-D view of the scene's surface with its paths, as the JSON the browser receives."""
+    return to_json(figures.surface_3d(surface_view(scene.surface), run_payloads(scene),
+                                      height=height))
 
 
 def _number(value: Any) -> str:

@@ -78,7 +78,7 @@ def show_race(scene: compute.Scene, key: str) -> None:
         return
     left, right = st.columns([3, 2])
     with left:
-        player.animated_chart(figure_json, height=520, key=f"{key}.map")
+        player.chart(figure_json, height=520, key=f"{key}.map")
     with right:
         widgets.step_charts(runs_data, compute.surface_view(scene.surface), f"{key}.curves",
                             only=("gap",))
@@ -114,7 +114,7 @@ def batch_sizes(batch: int, key: str) -> None:
     for column, scene in zip(columns, scenes, strict=True):
         with column:
             st.markdown(f"**{scene.names[0]}**")
-            player.animated_chart(compute.animated_figure(scene, 460), height=460,
+            player.chart(compute.animated_figure(scene, 460), height=460,
                                   key=f"{key}.{scene.names[0]}")
 
 
@@ -142,4 +142,4 @@ def surface_card(name: str, *, with_map: bool) -> None:
             for q in surface.parameters))
     if with_map:
         view = compute.surface_view(S.surface_setting(name))
-        widgets.plotly(figures.surface_map(view, height=520), key=f"learn.map.{name}")
+        widgets.chart(figures.surface_map(view, height=520), key=f"learn.map.{name}")

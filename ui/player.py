@@ -44,9 +44,14 @@ def figure_id(figure_json: str) -> str:
     return hashlib.blake2b(figure_json.encode(), digest_size=8).hexdigest()
 
 
-def animated_chart(figure_json: str, *, height: int, key: str, clickable: bool = False,
-                   on_click: Callable[[], None] | None = None):
-    """Show an animated figure (a JSON string). Returns the last click {x, y, seq} or None.
+def chart(figure_json: str, *, height: int, key: str, clickable: bool = False,
+          on_click: Callable[[], None] | None = None):
+    """Show a figure given as a JSON string, animated or not. Returns the last click
+    {x, y, seq} or None.
+
+    The browser draws it as it comes, with no validation on the server: on a rerun that does
+    not change the figure the server only hands over the same bytes, and the browser, seeing
+    the same figure id, draws nothing.
 
     ``on_click`` takes no arguments: a component's ``on_change`` gets none (every keyword of
     the component call, ``args`` included, is sent to the browser instead), so bind what the

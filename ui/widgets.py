@@ -440,9 +440,16 @@ def problems_note(problems: list[str]) -> None:
                    f"(the defaults are shown instead):\n{lines}", icon="⚠️")
 
 
-def plotly(figure: dict, key: str, **kwargs):
-    """A static plotly chart from a figure dict (small figures only: it is validated)."""
-    return st.plotly_chart(figure, key=key, config={"displaylogo": False}, **kwargs)
+def chart(figure: dict, key: str) -> None:
+    """A figure that only needs showing (no selection events), drawn by the player at its
+    layout's height.
+
+    ``st.plotly_chart`` validates the whole figure with plotly.py on every rerun, which was
+    most of a cached rerun's time (Explore: ~150 ms); the player takes the JSON as it is.
+    """
+    from ui import compute, player
+
+    player.chart(compute.to_json(figure), height=int(figure["layout"]["height"]), key=key)
 
 
 def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | None:
@@ -467,7 +474,7 @@ def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | Non
     left, right = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
     with left:
         map_key = page.key("map")
-        player.animated_chart(figure_json, height=height, key=map_key, clickable=True,
+        player.chart(figure_json, height=height, key=map_key, clickable=True,
                               on_click=functools.partial(page_state.start_from_click,
                                                          page.page, map_key))
     with right:
@@ -499,10 +506,10 @@ def step_charts(runs_data: list[dict], view: dict, key: str, *, stacked: bool = 
     height = 250 if stacked and len(curves) > 2 else 320  # three stacked fit beside the map
     for place, (name, title, y_title, log_y, faint) in zip(places, curves, strict=True):
         with place:
-            plotly(figures.step_curves(runs_data, name, title=title, y_title=y_title,
-                                       log_y=log_y, height=height, faint=faint,
-                                       faint_name="batch loss"),
-                   key=f"{key}.{name}")
+            chart(figures.step_curves(runs_data, name, title=title, y_title=y_title,
+                                      log_y=log_y, height=height, faint=faint,
+                                      faint_name="batch loss"),
+                  key=f"{key}.{name}")
 
 
 def run_summary(runs_data: list[dict]) -> None:
@@ -711,7 +718,7 @@ def basins_section(scene, resolution: int) -> None:
     except ValueError as error:
         st.error(plain(f"The basins cannot be computed: {error}"))
         return
-    plotly(figures.basins_map(result.xs, result.ys, result.minimum,
+    chart(figures.basins_map(result.xs, result.ys, result.minimum,
                               [(p.x, p.y, p.kind) for p in result.minima],
                               bounds=landscape.bounds), key="basins")
     st.caption(f"{scene.runs[0].label()}, {scene.steps} steps from each of "
