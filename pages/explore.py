@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import compute, page_state, player, widgets
+from ui import compute, page_state, widgets
 from ui import state as S
 
 SURFACE_3D_HEIGHT = 620
@@ -38,8 +38,8 @@ def explore() -> None:
     if runs_data is None:
         return
     with st.expander("3-D surface with the same paths", expanded=True):
-        player.chart(compute.surface_3d_figure(scene, SURFACE_3D_HEIGHT),
-                     height=SURFACE_3D_HEIGHT, key=ps.key("surface3d"))
+        widgets.chart(compute.surface_3d_figure(scene, SURFACE_3D_HEIGHT),
+                      ps.key("surface3d"), height=SURFACE_3D_HEIGHT)
     widgets.run_summary(runs_data)
     widgets.downloads(scene, "explore")
 

@@ -36,7 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS = ROOT / "artifacts" / "screenshots"
-PLAYER = 'iframe[src*="descent_lab_player"]'
+PLAYER = ('[data-testid="stElementContainer"]:not([class*="st-key-chart-"]) '
+          'iframe[src*="descent_lab_player"]')
+"""A map's frame: the player also draws static charts, whose keys start with "chart."."""
+CHART = '[class*="st-key-chart-"] iframe[src*="descent_lab_player"]'
+"""A static chart's frame (step curves, the 3-D view, a surface map)."""
 EXCEPTION = '[data-testid="stException"]'
 WARNING = '[data-testid="stAlertContentWarning"]'
 SIDEBAR = '[data-testid="stSidebar"]'
@@ -298,6 +302,25 @@ _STEP_LABEL = """() => {
         .find(t => t.textContent.startsWith('step'));
     return text ? text.textContent : null;
 }"""
+
+
+def _charts(tab, count: int = 1) -> list:
+    """The frames of the static charts (step curves, 3-D view …), once ``count`` are drawn."""
+    _wait(tab, """([selector, count]) => {
+        const plots = Array.from(document.querySelectorAll(selector)).map(
+            f => f.contentDocument && f.contentDocument.getElementById('plot'));
+        return plots.filter(p => p && p.dataset.ready && p.querySelector('.main-svg')).length
+            >= count;
+    }""", [CHART, count], what=f"{count} chart(s) to draw")
+    return [handle.content_frame() for handle in tab.locator(CHART).element_handles()]
+
+
+def _chart_titled(tab, title: str):
+    """The frame of the static chart whose title starts with ``title``."""
+    for frame in _charts(tab):
+        if any(t.startswith(title) for t in frame.locator(".gtitle").all_text_contents()):
+            return frame
+    raise AssertionError(f"no chart titled {title!r}")
 
 
 class Map:
@@ -686,9 +709,9 @@ def test_a_run_that_walks_off_the_saddle_left_the_map_and_did_not_diverge(page, 
         assert (labels[0]["x"] is not None) == shown, (
             f"at frame {frame} the label is {'not ' if shown else ''}shown")
 
-    annotations = page.locator('[data-testid="stPlotlyChart"] .annotation-text')
-    annotations.first.wait_for()
-    assert words in annotations.all_text_contents()
+    loss = _chart_titled(page, "Loss")
+    loss.locator(".annotation-text").first.wait_for()
+    assert words in loss.locator(".annotation-text").all_text_contents()
     summary = _table(page, 0)
     assert any(words in row.get("outcome", "") for row in summary), summary
     assert "diverged" not in page.locator('[data-testid="stMain"]').inner_text()
@@ -704,8 +727,7 @@ def test_the_step_charts_name_every_run_in_a_legend(page, server):
     chart.wait_drawn()
     names = sorted(run["name"].split(" — ")[0] for run in chart.runs())
     for title in ("Loss", "Learning rate", "Gradient norm"):
-        figure = page.locator('[data-testid="stPlotlyChart"]').filter(
-            has=page.locator(".gtitle", has_text=re.compile(f"^{title}"))).first
+        figure = _chart_titled(page, title)
         figure.locator(".legend").first.wait_for()
         shown = sorted(figure.locator(".legendtext").all_text_contents())
         assert shown == names, f"the {title} chart's legend is {shown}, not {names}"
@@ -893,9 +915,8 @@ def test_explore_counts_a_schedule_in_epochs_of_mini_batches_from_a_link(page, s
     epochs = sidebar.locator('[data-testid="stRadio"]', has_text="count the schedule in")
     assert epochs.get_by_role("radio", name="epochs").is_checked()
     assert sidebar.get_by_text("1 epoch = 15 steps").count() == 1
-    charts = page.locator('[data-testid="stPlotlyChart"]')
-    charts.nth(2).wait_for()
-    titles = page.locator('[data-testid="stPlotlyChart"] .gtitle').all_text_contents()
+    titles = [title for frame in _charts(page, 3)
+              for title in frame.locator(".gtitle").all_text_contents()]
     assert "Loss (faint: each batch's own)" in titles
     assert "Learning rate: step decay, per epoch" in titles
     assert page.locator(WARNING).count() == 0

@@ -440,16 +440,23 @@ def problems_note(problems: list[str]) -> None:
                    f"(the defaults are shown instead):\n{lines}", icon="⚠️")
 
 
-def chart(figure: dict, key: str) -> None:
-    """A figure that only needs showing (no selection events), drawn by the player at its
-    layout's height.
+CHART_KEY = "chart"
+"""Prefix of the static charts' keys: Streamlit gives each keyed element the CSS class
+``st-key-<key>``, by which a browser test tells a chart's frame from a map's."""
+
+
+def chart(figure: dict | str, key: str, *, height: int | None = None) -> None:
+    """A figure that only needs showing (no selection events), drawn by the player: a figure
+    dict, or the JSON of one (a cached figure) with its ``height``.
 
     ``st.plotly_chart`` validates the whole figure with plotly.py on every rerun, which was
     most of a cached rerun's time (Explore: ~150 ms); the player takes the JSON as it is.
     """
     from ui import compute, player
 
-    player.chart(compute.to_json(figure), height=int(figure["layout"]["height"]), key=key)
+    if isinstance(figure, dict):
+        figure, height = compute.to_json(figure), int(figure["layout"]["height"])
+    player.chart(figure, height=height, key=f"{CHART_KEY}.{key}")
 
 
 def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | None:
