@@ -81,8 +81,7 @@ times["data surface"] = time.perf_counter() - start
 times["total"] = time.perf_counter() - began
 from optimizers import engine
 from numba.core.registry import CPUDispatcher
-import landscapes as L, optimizers as O, sys as _sys
-compiled = {id(d): d for name, module in list(_sys.modules.items())
+compiled = {id(d): d for name, module in list(sys.modules.items())
             if name.split(".")[0] in ("landscapes", "optimizers")
             for d in vars(module).values() if isinstance(d, CPUDispatcher) and d.signatures}
 compiled.update({id(d): d for d in engine.entry_points() if d.signatures})

@@ -25,12 +25,20 @@ def _data_mean(model, x, y, p):
 BUILT_IN = {entry.name: code for code, entry in enumerate(surfaces.BUILT_IN)}
 """name -> code of every built-in surface (codes 0 .. len - 1, in display order)."""
 FORMULA = len(BUILT_IN)
-"""The code of a typed formula."""
+"""The code of a typed formula (the next free place in the table)."""
 DATA = {model.name: FORMULA + 1 + k for k, model in enumerate(models.MODELS)}
 """name -> code of every data model."""
 N_KINDS = FORMULA + 1 + len(DATA)
 DATA_MODEL = np.array([-1] * (FORMULA + 1) + list(range(len(DATA))), dtype=np.int64)
 """DATA_MODEL[code]: the data model of a data surface (its place in ``models.MODELS``), or -1."""
+
+
+def is_built_in(code: int) -> bool:
+    """Whether ``code`` is a built-in surface's."""
+    return code in _BUILT_IN_CODES
+
+
+_BUILT_IN_CODES = frozenset(BUILT_IN.values())
 
 _BUILT_IN_CALLS = {code: f"{entry.math.__name__}(x, y, p)"
                    for code, entry in enumerate(surfaces.BUILT_IN)}

@@ -343,7 +343,7 @@ def batch_kernel(
 def takes_fast_path(surface: int, rule: int, plateau: bool, source: int) -> bool:
     """Whether ``fast_kernel`` can run this setting (else ``batch_kernel``): a built-in
     surface, the analytic or noisy source, a first-order rule and a closed-form schedule."""
-    return (surface < kinds.FORMULA and source in (ANALYTIC, NOISY)
+    return (kinds.is_built_in(surface) and source in (ANALYTIC, NOISY)
             and not SECOND_ORDER[rule] and not plateau)
 
 

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
-from landscapes import formula as F
-from landscapes import kinds, program
+from landscapes import formula, kinds, program
 from optimizers import engine
 
 # --- the notation --------------------------------------------------------------------------------
@@ -54,7 +53,7 @@ def test_the_notation_means_what_python_means(text, expected):
 
 
 def test_caret_is_the_same_power_as_double_star():
-    assert F.parse("x^2^y") == F.parse("x**2**y")
+    assert formula.parse("x^2^y") == formula.parse("x**2**y")
     assert landscapes.from_formula("x^3 - 2^y").program == landscapes.from_formula(
         "x**3 - 2**y").program
 
@@ -64,7 +63,7 @@ def test_a_formula_surface_is_a_landscape():
     assert surface.name == "custom"
     assert surface.title == "f(x, y) = x^2 + 3*y^2"
     assert surface.latex == r"f(x, y) = x^{2} + 3\,y^{2}"
-    assert surface.bounds == F.DEFAULT_WINDOW
+    assert surface.bounds == formula.DEFAULT_WINDOW
     assert surface.points == () and surface.minimum_value == -math.inf
     assert surface.log_scale  # f >= 0 on the grid
     assert not landscapes.from_formula("sin(x)").log_scale
@@ -76,8 +75,8 @@ def test_a_formula_surface_is_a_landscape():
 
 
 def test_gradient_latex():
-    formula = F.read("(1 - x)^2 + 100*(y - x^2)^2")
-    assert formula.gradient_latex == (
+    parsed = formula.read("(1 - x)^2 + 100*(y - x^2)^2")
+    assert parsed.gradient_latex == (
         r"\frac{\partial f}{\partial x} = -2\,\left(1 - x\right) - 400\,\left(y - x^{2}\right)\,x",
         r"\frac{\partial f}{\partial y} = 200\,\left(y - x^{2}\right)",
     )
@@ -312,17 +311,17 @@ def test_hostile_text_is_a_surface_or_a_value_error(text):
 
 def _leaf():
     return st.one_of(
-        st.sampled_from([F.Node("x"), F.Node("y"), F.Node("pi"), F.Node("e")]),
+        st.sampled_from([formula.Node(name) for name in ("x", "y", "pi", "e")]),
         st.floats(min_value=0, max_value=1e6, allow_nan=False).map(
-            lambda v: F.Node("num", value=v)),
+            lambda v: formula.Node("num", value=v)),
     )
 
 
 def _extend(children):
     binary = st.tuples(st.sampled_from(["+", "-", "*", "/", "^"]), children, children).map(
-        lambda t: F.Node(t[0], (t[1], t[2])))
-    unary = st.tuples(st.sampled_from(["neg", *F.FUNCTIONS]), children).map(
-        lambda t: F.Node(t[0], (t[1],)))
+        lambda t: formula.Node(t[0], (t[1], t[2])))
+    unary = st.tuples(st.sampled_from(["neg", *formula.FUNCTIONS]), children).map(
+        lambda t: formula.Node(t[0], (t[1],)))
     return binary | unary
 
 
@@ -332,13 +331,13 @@ TREES = st.recursive(_leaf(), _extend, max_leaves=12)
 @settings(deadline=2000, max_examples=300)
 @given(TREES)
 def test_printed_trees_parse_back_to_the_same_tree(tree):
-    text = F.to_text(tree)
-    if len(text) > F.MAX_LENGTH:
+    text = formula.to_text(tree)
+    if len(text) > formula.MAX_LENGTH:
         return
     try:
-        parsed = F.parse(text)
+        parsed = formula.parse(text)
     except ValueError as error:
         assert "nested too deeply" in str(error)
         return
     assert parsed == tree
-    F.read(text)  # and it compiles, with its LaTeX and gradient
+    formula.read(text)  # and it compiles, with its LaTeX and gradient
