@@ -34,6 +34,16 @@ class Running:
     pids: list[int] = field(default_factory=list)  # the Streamlit processes
     log_dir: Path | None = None
 
+    def rss_mb(self) -> float:
+        """Resident memory of the Streamlit processes now, in MB."""
+        total = 0
+        for pid in self.pids:
+            with contextlib.suppress(OSError):
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        return total / 1024
+
     def cpu_seconds(self) -> float:
         """User + system CPU time of the Streamlit processes so far."""
         total = 0.0

@@ -93,7 +93,9 @@ class Student:
         self.query = query
         seen = len(self.finishes)
         await self.rerun()
-        await self.wait_finished(seen, timeout=60)
+        first = await self.wait_finished(seen, timeout=60)
+        if first.errors:
+            raise RuntimeError(f"the page opened with {'; '.join(first.errors)}")
         return time.perf_counter() - began
 
     async def close(self) -> None:
