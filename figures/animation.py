@@ -87,6 +87,11 @@ def height_title(log_scale: bool) -> str:
     return "log₁₀(f − f*)" if log_scale else "f(x, y)"
 
 
+def _hint(clickable: bool) -> str:
+    """What a map's hover adds: an invitation to click, only where a click does something."""
+    return "click: start here" if clickable else ""
+
+
 def contour_trace(surface: dict[str, Any]) -> dict[str, Any]:
     """The filled contour of the surface (log colour scale where ``log_scale``)."""
     z = surface_height(surface["z"], surface["log_scale"], surface["floor"])
@@ -100,7 +105,7 @@ def contour_trace(surface: dict[str, Any]) -> dict[str, Any]:
         "contours": {"coloring": "fill", "showlines": True},
         "line": {"width": 0.6, "color": "rgba(40, 50, 70, 0.35)"},
         "colorbar": {"title": {"text": height_title(surface["log_scale"])}, "thickness": 16},
-        "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<extra>click: start here</extra>",
+        "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<extra></extra>",
         "name": "surface",
         "showlegend": False,
     }
@@ -157,7 +162,8 @@ def surface_png(surface: dict[str, Any]) -> str:
     return png_data_uri(np.ascontiguousarray(rgb[::-1].round().astype(np.uint8)))
 
 
-def surface_backdrop(surface: dict[str, Any], clicks: int = 45) -> list[dict[str, Any]]:
+def surface_backdrop(surface: dict[str, Any], clicks: int = 45, clickable: bool = True
+                     ) -> list[dict[str, Any]]:
     """What the picture cannot do: a colour bar, and invisible points to hover and click."""
     _, low, high = _height_range(surface)
     (x0, x1), (y0, y1) = surface["bounds"]
@@ -176,7 +182,7 @@ def surface_backdrop(surface: dict[str, Any], clicks: int = 45) -> list[dict[str
             "type": "scatter", "mode": "markers", "x": _rounded(gx.ravel(), decimals),
             "y": _rounded(gy.ravel(), decimals), "name": "surface", "showlegend": False,
             "marker": {"size": 10, "opacity": 0.0, "color": "#000000"},
-            "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<extra>click: start here</extra>",
+            "hovertemplate": f"x = %{{x:.3f}}<br>y = %{{y:.3f}}<extra>{_hint(clickable)}</extra>",
         },
     ]
 
@@ -368,8 +374,10 @@ def animated_paths(
     frame_cap: int = FRAME_CAP,
     height: int = 640,
     title: str = "",
+    clickable: bool = True,
 ) -> dict[str, Any]:
-    """The animated contour map as a figure dict.
+    """The animated contour map as a figure dict (its hover invites a click where
+    ``clickable``: the page moves the start there).
 
     ``surface``: ``x``, ``y`` (1-D grid), ``z`` (2-D, rows along y), ``log_scale``, ``floor``
     (f* or the grid minimum), ``bounds`` ((x0, x1), (y0, y1)) and ``points`` [(x, y, kind)].
@@ -395,7 +403,8 @@ def animated_paths(
     # The surface is a picture under the axes, not a contour trace: during a transition
     # plotly.js removes the layer of every trace type that no frame lists, so a contour trace
     # vanishes on Play. A layout image is never touched by transitions.
-    data: list[dict[str, Any]] = [*surface_backdrop(surface), *point_traces(surface["points"])]
+    data: list[dict[str, Any]] = [*surface_backdrop(surface, clickable=clickable),
+                                  *point_traces(surface["points"])]
     if runs:
         start = np.asarray(runs[0]["xy"], dtype=np.float64).reshape(-1, 2)[0]
         data.append({

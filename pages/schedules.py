@@ -1,5 +1,7 @@
 """Schedules: how each learning-rate schedule moves the rate, and what it does to a run."""
 
+import functools
+
 import streamlit as st
 
 import figures
@@ -70,8 +72,10 @@ def schedules() -> None:
     for column, scene, label in zip(columns, (plain, with_it), ("without", "with"), strict=True):
         with column:
             st.markdown(f"**{scene.names[0]}**")
-            player.chart(compute.animated_figure(scene, height), height=height,
-                                  key=ps.key(f"map.{label}"))
+            map_key = ps.key(f"map.{label}")
+            player.chart(compute.animated_figure(scene, height), height=height, key=map_key,
+                         clickable=True, on_click=functools.partial(
+                             page_state.start_from_click, "schedules", map_key))
     both = compute.run_payloads(plain) + compute.run_payloads(with_it)
     widgets.step_charts(both, compute.surface_view(surface), ps.key("curves"))
     widgets.downloads(with_it, "schedules")

@@ -242,10 +242,12 @@ def to_json(figure: dict[str, Any]) -> str:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def animated_figure(scene: Scene, height: int = 640, title: str = "") -> str:
-    """The animated map of the scene, as the JSON string the browser receives."""
+def animated_figure(scene: Scene, height: int = 640, title: str = "",
+                    clickable: bool = True) -> str:
+    """The animated map of the scene, as the JSON string the browser receives (its hover
+    invites a click where the page moves the start on one: ``clickable``)."""
     figure = figures.animated_paths(surface_view(scene.surface), run_payloads(scene),
-                                    height=height, title=title)
+                                    height=height, title=title, clickable=clickable)
     return to_json(figure)
 
 
@@ -329,7 +331,7 @@ def animated_html(scene: Scene, title: str = "") -> str:
     a <title> and a caption that says what it shows: the scene's settings and each run."""
     import plotly.io as pio  # only when a file is asked for
 
-    figure = json.loads(animated_figure(scene, 640, title))
+    figure = json.loads(animated_figure(scene, 640, title, clickable=False))
     plot = pio.to_html(figure, include_plotlyjs=True, full_html=False, auto_play=False,
                        validate=False)
     settings = scene_settings(scene)

@@ -71,7 +71,7 @@ def three_rates(rates: list[float], key: str) -> None:
 
 def show_race(scene: compute.Scene, key: str) -> None:
     try:
-        figure_json = compute.animated_figure(scene, 520)
+        figure_json = compute.animated_figure(scene, 520, clickable=False)
         runs_data = compute.run_payloads(scene)
     except ValueError as error:
         st.error(widgets.plain(f"These settings cannot be run: {error}"))
@@ -114,7 +114,7 @@ def batch_sizes(batch: int, key: str) -> None:
     for column, scene in zip(columns, scenes, strict=True):
         with column:
             st.markdown(f"**{scene.names[0]}**")
-            player.chart(compute.animated_figure(scene, 460), height=460,
+            player.chart(compute.animated_figure(scene, 460, clickable=False), height=460,
                                   key=f"{key}.{scene.names[0]}")
 
 
