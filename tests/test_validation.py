@@ -182,12 +182,18 @@ def test_every_hyperparameter_is_range_checked(optimizer):
 
 @pytest.mark.parametrize("optimizer", optimizers.names())
 def test_every_hyperparameter_accepts_the_ends_of_its_slider(optimizer):
+    """Each end of each slider is valid, reaches the run as given, and makes a step from the
+    start (or is reported as a divergence)."""
     spec = optimizers.OPTIMIZERS_BY_NAME[optimizer]
     for hp in spec.hyperparameters:
         for value in hp.slider_range:
             if hp.name == "nesterov" and value:
                 continue  # needs momentum as well; covered by the table
-            simulate(optimizer=optimizer, steps=1, **{hp.name: value})
+            assert hp.problem(value) is None, (hp.name, value)
+            path = simulate(optimizer=optimizer, steps=1, **{hp.name: value})
+            assert path.config["hyperparameters"][hp.name] == float(value)
+            assert path.xy[0].tolist() == list(VALID["start"])
+            assert path.xy.shape[0] == 2 or path.diverged_at == 1
 
 
 def test_valid_inputs_in_other_spellings_are_accepted():
