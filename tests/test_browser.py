@@ -1092,11 +1092,12 @@ def _run_of(text: str) -> tuple[str, dict[str, float]]:
 
 
 def test_changing_cells_per_side_redraws_the_heatmap(page, server):
-    """Sensitivity's "cells per side" slider reruns the sweep and redraws the heatmap."""
+    """Sensitivity's "cells per side" slider reruns the sweep and redraws the heatmap (the
+    basins map, where each start point ends up, is drawn below it)."""
     _open(page, server, "/sensitivity")
-    charts = page.locator('[data-testid="stPlotlyChart"]')
-    charts.nth(1).wait_for()
-    heat = charts.first.locator(".js-plotly-plot").first
+    heat = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    heat.locator(".heatmaplayer").first.wait_for()
+    _charts(page, 1)  # the basins map
     before = heat.evaluate("plot => plot.data[0].x.length")
     cells = page.locator('[data-testid="stMain"] input[aria-label="cells per side"]').first
     cells.focus()
