@@ -13,8 +13,10 @@ what is allowed. Divergence is not an error: it is reported in the result.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -709,6 +711,45 @@ def basins(
         xs=xs, ys=ys, final_xy=final_xy.reshape(*shape, 2), minimum=label.reshape(shape),
         minima=minima, radius=float(radius),
     )
+
+
+# --- compiling ahead of the first visitor -------------------------------------------------------
+
+
+def preparations() -> list[tuple[str, Callable[[], Any]]]:
+    """What ``prepare`` does, step by step: (what, a call that compiles it, or loads it from
+    Numba's cache). The surfaces and the common optimizers come first."""
+    first_order = [spec for spec in OPTIMIZERS_BY_NAME.values() if not spec.second_order]
+    rules_seen: dict = {}
+    for spec in first_order:
+        rules_seen.setdefault(spec.rule, spec)
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("the surfaces", lambda: landscapes.get("rosenbrock").f(0.0, 0.0)),
+    ]
+    steps += [(spec.title, functools.partial(simulate, "rosenbrock", spec.name, (-1.5, 2.0), 2))
+              for spec in rules_seen.values()]
+    steps += [
+        ("sweeps, basin maps and every other run", functools.partial(
+            sweep, "rosenbrock", "sgd", (-1.5, 2.0), 2, x_values=[1e-3], y_param="momentum",
+            y_values=[0.5])),
+        ("the basin maps' labels", functools.partial(basins, "himmelblau", "sgd", 2,
+                                                     resolution=2)),
+    ]
+    return steps
+
+
+def prepare(progress: Callable[[int, int, str], None] | None = None) -> None:
+    """Compile (or load from Numba's disk cache) every kernel the core can call, so no caller
+    waits for a compiler later; ``progress(done, total, what)`` is told before each step.
+    On an empty cache this takes the compile time ``python -m benchmarks compile`` reports;
+    with a warm cache, well under a second."""
+    steps = preparations()
+    for done, (what, call) in enumerate(steps):
+        if progress is not None:
+            progress(done, len(steps), what)
+        call()
+    if progress is not None:
+        progress(len(steps), len(steps), "ready")
 
 
 # --- how a run ended ---------------------------------------------------------------------------

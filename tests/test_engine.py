@@ -476,3 +476,25 @@ def test_surface_evaluation_has_one_signature_whatever_the_caller_passes():
             each.grad(x, y)
             each.hessian(x, y)
     assert len(kinds.evaluate_on.signatures) == 1
+
+
+def test_prepare_compiles_every_kernel_the_core_can_call_and_says_what_it_is_doing():
+    """After ``optimizers.prepare()``, nothing the app can ask for compiles a new kernel."""
+    told = []
+    optimizers.prepare(lambda done, total, what: told.append((done, total, what)))
+    assert [done for done, _, _ in told] == list(range(len(told)))
+    assert told[-1][2] == "ready" and told[0][0] == 0 and told[0][1] == len(told) - 1
+    before = {id(kernel): len(kernel.signatures) for kernel in engine.entry_points()}
+    assert all(before.values())
+    data = landscapes.from_data("linear_regression", size=10)
+    typed = landscapes.from_formula("x^2 + y^2")
+    for optimizer in OPTIMIZERS:
+        for surface in ("ackley", data, typed):
+            optimizers.simulate(surface, optimizer, (0.5, 0.5), 3)
+        optimizers.simulate("booth", optimizer, (0.5, 0.5), 3, gradient="noisy",
+                            schedule=SCHEDULES["reduce_on_plateau"])
+    optimizers.sweep(data, "adam", (0.5, 0.5), 3, x_values=[0.1], y_param="beta1",
+                     y_values=[0.5], gradient=GRADIENTS["minibatch"])
+    optimizers.basins(typed, "newton", 3, resolution=3)
+    typed.f(np.zeros(3), np.zeros(3))
+    assert {id(kernel): len(kernel.signatures) for kernel in engine.entry_points()} == before
