@@ -498,3 +498,18 @@ def test_prepare_compiles_every_kernel_the_core_can_call_and_says_what_it_is_doi
     optimizers.basins(typed, "newton", 3, resolution=3)
     typed.f(np.zeros(3), np.zeros(3))
     assert {id(kernel): len(kernel.signatures) for kernel in engine.entry_points()} == before
+
+
+@pytest.mark.parametrize(("n", "cap"), [(0, 5), (1, 5), (2, 5), (7, 150), (1000, 150),
+                                        (151, 150), (10**6, 3)])
+def test_strided_indices_keep_the_first_and_the_last_and_at_most_cap(n, cap):
+    indices = optimizers.strided_indices(n, cap)
+    assert indices.dtype == np.int64 and len(indices) <= max(cap, 0)
+    assert np.all(np.diff(indices) > 0)
+    if n:
+        assert indices[0] == 0 and indices[-1] == n - 1
+        assert len(indices) == min(n, cap)
+        gaps = np.diff(indices)
+        assert gaps.size == 0 or gaps.max() - gaps.min() <= 1  # evenly strided
+    else:
+        assert indices.size == 0
