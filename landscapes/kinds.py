@@ -73,17 +73,10 @@ surfaces too)."""
 
 
 @jit(no_cpython_wrapper=True)
-def value(code, x, y, p):
-    """f(x, y) of the kind with this code, behind a call: one compiled copy of the dispatch
-    serves every evaluation off the hot loops (finite differences)."""
-    return surface(code, x, y, p)[0]
-
-
-@jit(no_cpython_wrapper=True)
-def hessian(code, x, y, p):
-    """(fxx, fxy, fyy) of the kind with this code, behind a call (as :func:`value`)."""
-    _, _, _, fxx, fxy, fyy = surface(code, x, y, p)
-    return fxx, fxy, fyy
+def at(code, x, y, p):
+    """``surface(code, x, y, p)`` behind a call: one compiled copy of the dispatch serves every
+    evaluation off the hot loops (finite differences, Newton's Hessian in a batch)."""
+    return surface(code, x, y, p)
 
 
 surface_all = generate(
@@ -107,15 +100,29 @@ GRADIENT = 1
 HESSIAN = 2
 
 
+@jit(inline="always")
+def _store(what, out, i, values):
+    """Point i's value, gradient or Hessian (``what``) out of its six ``values``."""
+    if what == VALUE:
+        out[0, i] = values[0]
+    elif what == GRADIENT:
+        out[0, i], out[1, i] = values[1], values[2]
+    else:
+        out[0, i], out[1, i], out[2, i] = values[3], values[4], values[5]
+
+
 @jit
 def evaluate_on(code, p, what, xs, ys, out):
     """Fill ``out`` with the value (out[0]), gradient (out[0:2]) or Hessian (out[0:3]) at the
     points (xs[i], ys[i]); ``out`` has shape (3, len(xs))."""
     for i in range(xs.shape[0]):
-        f, fx, fy, fxx, fxy, fyy = surface(code, xs[i], ys[i], p)
-        if what == VALUE:
-            out[0, i] = f
-        elif what == GRADIENT:
-            out[0, i], out[1, i] = fx, fy
-        else:
-            out[0, i], out[1, i], out[2, i] = fxx, fxy, fyy
+        _store(what, out, i, surface(code, xs[i], ys[i], p))
+
+
+@jit
+def evaluate_built_in_on(code, p, what, xs, ys, out):
+    """:func:`evaluate_on` for a built-in surface: it compiles with the surfaces alone (which
+    the first trajectory compiles too), without the formula machine and the data loop, so the
+    first page's map is drawn sooner."""
+    for i in range(xs.shape[0]):
+        _store(what, out, i, built_in(code, xs[i], ys[i], p))

@@ -122,7 +122,8 @@ class Landscape:
         xs = np.ascontiguousarray(xb.reshape(-1))
         ys = np.ascontiguousarray(yb.reshape(-1))
         out = np.empty((3, xs.size), dtype=np.float64)
-        kinds.evaluate_on(np.int64(self.code), self.surface_params, np.int64(what), xs, ys, out)
+        evaluate = kinds.evaluate_built_in_on if kinds.is_built_in(self.code) else kinds.evaluate_on
+        evaluate(np.int64(self.code), self.surface_params, np.int64(what), xs, ys, out)
         if shape == ():
             return tuple(float(out[k, 0]) for k in range(n_outputs))
         return tuple(out[k].reshape(shape) for k in range(n_outputs))

@@ -734,6 +734,7 @@ def preparations() -> list[tuple[str, Callable[[], Any]]]:
             y_values=[0.5])),
         ("the basin maps' labels", functools.partial(basins, "himmelblau", "sgd", 2,
                                                      resolution=2)),
+        ("typed formulas and data surfaces", lambda: landscapes.from_formula("x^2 + y^2")),
     ]
     return steps
 

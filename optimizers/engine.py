@@ -139,8 +139,8 @@ def finite_difference(surface, sp, x, y, h):
     f = dfx = dfy = 0.0
     for k in range(5):
         step = h if k % 2 == 1 else -h
-        value = kinds.value(surface, x + step if 1 <= k <= 2 else x,
-                            y + step if k >= 3 else y, sp)
+        value = kinds.at(surface, x + step if 1 <= k <= 2 else x, y + step if k >= 3 else y,
+                         sp)[0]
         if k == 0:
             f = value
         elif k <= 2:
@@ -201,7 +201,7 @@ def evaluate(surface, sp, source, gq, noise, seed, t, second_order, p, f, g, hes
                 g[m + r] += noise[t, 1]
     if second_order:
         for r in range(m):
-            hess[0, r], hess[1, r], hess[2, r] = kinds.hessian(surface, p[r], p[m + r], sp)
+            _, _, _, hess[0, r], hess[1, r], hess[2, r] = kinds.at(surface, p[r], p[m + r], sp)
 
 
 # --- the batch kernel ---------------------------------------------------------------------------
@@ -447,7 +447,8 @@ def _write_fast_kernel(code: int):
 def entry_points() -> list:
     """Every kernel Python calls, compiled so far or not: the batch kernel, the fast kernels
     written so far, the surfaces' evaluation and the basins' labelling."""
-    return [batch_kernel, *_FAST_KERNELS.values(), kinds.evaluate_on, nearest_minimum]
+    return [batch_kernel, *_FAST_KERNELS.values(), kinds.evaluate_built_in_on,
+            kinds.evaluate_on, nearest_minimum]
 
 
 # --- basins -------------------------------------------------------------------------------------
