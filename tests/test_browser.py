@@ -579,18 +579,23 @@ def test_play_grows_every_path_from_step_0_and_pause_stops_it(page, server):
 
 
 def test_the_speed_buttons_set_the_pace_of_the_animation(page, server):
-    """The speed buttons play the same frames at different paces: ½× slow waits longer between
-    frames than ▶ Play, and much longer than ▶▶▶ 4×."""
+    """The speed buttons play the same frames at different paces: each asks for a shorter frame
+    than the one before (½× slow, ▶ Play, ▶▶ 2×, ▶▶▶ 4×), ½× slow plays at its pace, and 4×
+    plays faster than it. (Measured paces are only compared where load cannot reverse them.)"""
     _open(page, server, "/")
     chart = Map(page)
     chart.wait_drawn()
     nominal = dict(chart.eval(f"""() => {_PLOT}.layout.updatemenus[0].buttons
         .map(b => [b.label, b.args[1] && b.args[1].frame ? b.args[1].frame.duration : 0])"""))
-    slow_label = next(label for label in nominal if "slow" in label)
-    pace = {label: _press_and_measure(chart, label) for label in ("slow", "Play", "4×")}
-    assert pace["slow"] >= 0.8 * nominal[slow_label], f"½× slow played too fast: {pace}"
-    assert pace["slow"] > 1.5 * pace["Play"], f"½× slow is not slower than Play: {pace}"
-    assert pace["slow"] > 2 * pace["4×"], f"4× is not faster than ½× slow: {pace}"
+    label = {word: next(name for name in nominal if word in name)
+             for word in ("slow", "Play", "2×", "4×")}
+    asked = [nominal[label[word]] for word in ("slow", "Play", "2×", "4×")]
+    assert asked == sorted(asked, reverse=True) and len(set(asked)) == 4, nominal
+    # what a busy machine cannot fake: a pace is never shorter than its frames ask, so ½×
+    # slow plays at least as slowly as it asks, and 4× (which asks far less) faster than it
+    pace = {word: _press_and_measure(chart, word) for word in ("slow", "4×")}
+    assert pace["slow"] >= 0.8 * nominal[label["slow"]], f"½× slow played too fast: {pace}"
+    assert pace["slow"] > pace["4×"], f"4× is not faster than ½× slow: {pace}"
     _no_exception(page)
 
 
