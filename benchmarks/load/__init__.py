@@ -28,12 +28,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
+import math
 import os
 import random
 import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,17 +85,20 @@ class Outcome:
 
 
 def percentile(values: list[float], q: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least q % of them at or below."""
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))]
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1]
 
 
-def fresh_values(seed: int):
-    """Steps values never sent before in this run (each move is a new computation)."""
+def fresh_values(seed: int, index: int = 0, count: int = 1) -> Iterator[int]:
+    """Steps values for student ``index`` of ``count``: the students share one random order of
+    the slider's values and each takes every ``count``-th, so no value is sent twice (each move
+    is a new computation) until a student has used up its share."""
     values = [v for v in range(STEPS_LOW, STEPS_HIGH + 1) if v not in (500, *CACHED_VALUES)]
     random.Random(seed).shuffle(values)
-    return iter(values)
+    return itertools.cycle(values[index::count])
 
 
 def check(student: Student, finish, value: int) -> str:
@@ -205,8 +211,8 @@ async def released_burst(student: Student, values, releases: int, rate: float, t
 # --- scenarios ----------------------------------------------------------------------------
 
 async def warm_up(running: servers.Running, outcome: Outcome) -> None:
-    """The teacher opens the page once on every process before the class arrives (so the
-    scenarios measure a class at work, not the first imports; see the report for that)."""
+    """The teacher opens the page once on every process before the class arrives, so the
+    scenarios measure a class at work, not a fresh process's first page."""
     teachers = []
     for index in range(max(1, len(running.pids))):  # all kept open: leastconn spreads them
         teacher = Student("127.0.0.1", running.port, f"teacher{index + 1}")
@@ -242,32 +248,32 @@ async def drive(running: servers.Running, count: int, spread: float, act, bound:
     return outcome
 
 
-def closed_loop(seconds: float, timeout: float, seed: int, cached: bool):
+def closed_loop(seconds: float, timeout: float, seed: int, cached: bool, count: int):
     until = time.perf_counter() + seconds + 60  # re-based when acting starts
 
     async def act(index: int, student: Student, outcome: Outcome) -> None:
         nonlocal until
         until = min(until, time.perf_counter() + seconds)
-        values = (iter(CACHED_VALUES * 100_000) if cached else fresh_values(seed * 1000 + index))
+        values = itertools.cycle(CACHED_VALUES) if cached else fresh_values(seed, index, count)
         await paced_moves(student, values, until, 0.0, timeout, outcome)
     return act
 
 
-def paced(seconds: float, timeout: float, seed: int):
+def paced(seconds: float, timeout: float, seed: int, count: int):
     until = time.perf_counter() + seconds + 600
 
     async def act(index: int, student: Student, outcome: Outcome) -> None:
         nonlocal until
         until = min(until, time.perf_counter() + seconds)
         await asyncio.sleep(random.random())  # students do not move in lockstep
-        await paced_moves(student, fresh_values(seed * 1000 + index), until, 1.0, timeout,
+        await paced_moves(student, fresh_values(seed, index, count), until, 1.0, timeout,
                           outcome)
     return act
 
 
-def burst(releases: int, rate: float, timeout: float, seed: int):
+def burst(releases: int, rate: float, timeout: float, seed: int, count: int):
     async def act(index: int, student: Student, outcome: Outcome) -> None:
-        await released_burst(student, fresh_values(seed * 1000 + index), releases, rate,
+        await released_burst(student, fresh_values(seed, index, count), releases, rate,
                              timeout, outcome)
     return act
 
@@ -293,7 +299,8 @@ def run_single(options, settings: list[str]) -> list[tuple[str, Outcome]]:
     results = []
     with servers.one_process(settings, cores=server_core) as running, client_on(client_cores):
         for cached in (False, True):
-            act = closed_loop(options.single_seconds, options.timeout, options.seed, cached)
+            act = closed_loop(options.single_seconds, options.timeout, options.seed, cached,
+                              options.single_students)
             bound = options.single_seconds + options.timeout + 30
             results.append(("cached" if cached else "fresh",
                             asyncio.run(drive(running, options.single_students, 1.0, act,
@@ -327,7 +334,7 @@ def run_profile(options, settings: list[str]) -> list[tuple[str, Path, int]]:
         async def measured(cached: bool) -> int:
             student = Student("127.0.0.1", running.port, "profiler")
             await student.open()
-            values = iter(CACHED_VALUES * 100_000) if cached else fresh_values(options.seed + 7)
+            values = itertools.cycle(CACHED_VALUES) if cached else fresh_values(options.seed + 7)
             if cached:
                 for _ in range(2):
                     seen = len(student.finishes)
@@ -580,11 +587,13 @@ def main(argv: list[str]) -> int:
         "single": lambda: report_single(run_single(options, settings), options),
         "profile": lambda: report_profile(run_profile(options, settings)),
         "steady": lambda: report_steady(run_balanced(
-            options, settings, paced(options.seconds, options.timeout, options.seed),
+            options, settings,
+            paced(options.seconds, options.timeout, options.seed, options.students),
             options.students, 10.0, bound), options),
         "burst": lambda: report_burst(run_balanced(
-            options, settings, burst(round(options.burst_seconds * options.rate), options.rate,
-                                     options.burst_timeout, options.seed + 1),
+            options, settings,
+            burst(round(options.burst_seconds * options.rate), options.rate,
+                  options.burst_timeout, options.seed + 1, options.students),
             options.students, 10.0, bound), options),
     }
     failed = 0
