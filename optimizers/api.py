@@ -436,6 +436,9 @@ class _Run:
             return 1.0, 0.0
         parameters = {k: v for k, v in self.schedule_values.items()
                       if k not in ("name", "interval")}
+        a, b = self.schedule.factors(np.zeros(0, dtype=np.int64), **parameters)
+        if np.ndim(a) == np.ndim(b) == 0:  # the same at every step: no steps to count
+            return a, b
         return self.schedule.factors(np.arange(points) // self.interval, **parameters)
 
     def rates(self, out: np.ndarray) -> np.ndarray:

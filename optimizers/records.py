@@ -52,6 +52,7 @@ class OptimizerSpec:
     reference: str
     fixed: dict[str, float] = field(default_factory=dict)
     shared_state: tuple[str, ...] = ()
+    _arguments: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self):
         labelled = tuple(
@@ -59,6 +60,8 @@ class OptimizerSpec:
             for hp in self.hyperparameters
         )
         object.__setattr__(self, "hyperparameters", labelled)
+        object.__setattr__(self, "_arguments",
+                           tuple(inspect.signature(self.rule.py_func).parameters))
 
     @property
     def defaults(self) -> dict[str, float]:
@@ -73,7 +76,7 @@ class OptimizerSpec:
     @property
     def rule_arguments(self) -> tuple[str, ...]:
         """The names the rule takes, in order."""
-        return tuple(inspect.signature(self.rule.py_func).parameters)
+        return self._arguments
 
     @property
     def second_order(self) -> bool:
