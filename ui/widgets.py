@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd  # here, not in a function: sessions importing it at once saw it half made
 import streamlit as st
 
 import landscapes
@@ -544,8 +545,6 @@ def run_summary(runs_data: list[dict]) -> None:
 def colored_table(rows: list[dict], colors: list[str], column: str | None = None) -> None:
     """A table whose run column is written in each run's colour, darkened where needed to be
     readable on white (``figures.text_color``: WCAG AA contrast)."""
-    import pandas as pd
-
     import figures
 
     frame = pd.DataFrame(rows)
