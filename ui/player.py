@@ -7,7 +7,7 @@ server only hands over bytes it has cached.
 Streamlit serves a component's files from one folder and refuses links out of it, so the
 component's page (``ui/player/index.html``) and the installed plotly package's plotly.min.js
 are put together in a folder of the user's cache (``$XDG_CACHE_HOME`` or ``~/.cache``), one per
-plotly version: the browser never reaches the network, and the source tree is never written.
+plotly version and version of the player's files: the browser never reaches the network, and the source tree is never written.
 """
 
 from __future__ import annotations
@@ -28,9 +28,13 @@ _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 def _component_folder() -> Path:
     """The folder Streamlit serves the player from, made (or refreshed) on first import."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = cache / "descent-lab" / f"player-plotly-{plotly.__version__}"
+    sources = sorted(_SOURCE.iterdir())
+    digest = hashlib.blake2b(b"".join(s.read_bytes() for s in sources), digest_size=6).hexdigest()
+    # One folder per plotly version and per version of the player's own files: two checkouts
+    # (or two versions of the app) on one machine never serve each other's player.
+    folder = cache / "descent-lab" / f"player-plotly-{plotly.__version__}-{digest}"
     folder.mkdir(parents=True, exist_ok=True)
-    for source in (*_SOURCE.iterdir(), _PLOTLY_JS):
+    for source in (*sources, _PLOTLY_JS):
         target = folder / source.name
         if not target.exists() or target.read_bytes() != source.read_bytes():
             shutil.copyfile(source, target)
