@@ -21,6 +21,7 @@ import figures
 import landscapes
 import optimizers
 from optimizers.specs import OPTIMIZERS_BY_NAME
+from ui import neighbourhoods as ui_neighbourhoods
 from ui import state as S
 from ui.state import RunConfig, Setting, is_data, landscape_of
 
@@ -98,6 +99,24 @@ def reference_paths(scene: Scene) -> list[np.ndarray | None]:
 def trajectories(scene: Scene) -> list[optimizers.Trajectory]:
     """One trajectory per run of the scene (raises ValueError for a bad setting)."""
     return [_simulate(scene, r, scene.schedule) for r in scene.runs]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def neighbourhoods(scene: Scene) -> list[dict[str, Any] | None]:
+    """For each run of the scene (in order), the same run over a grid of its learning rate
+    and of its momentum-like hyperparameter, strided for the player's sliders
+    (``ui.neighbourhoods.neighbourhood`` gives the fields); None for a run whose settings the
+    core refuses."""
+    out: list[dict[str, Any] | None] = []
+    for the_run in scene.runs:
+        try:
+            out.append(ui_neighbourhoods.neighbourhood(
+                scene.landscape(), the_run.optimizer, the_run.kwargs(), scene.start_point(),
+                scene.steps, schedule=scene.schedule.core(),
+                gradient=the_run.gradient(scene.gradient).core(), seed=scene.seed))
+        except ValueError:
+            out.append(None)
+    return out
 
 
 def trained_on_batches(path: optimizers.Trajectory) -> bool:

@@ -1,0 +1,146 @@
+"""A run's neighbourhoods: the same run over a grid of its learning rate, and over a grid of
+its momentum-like decay rate, for the player's sliders to draw from with no server round trip.
+
+For a run with learning rate γ the lr grid is γ·100^(2i/48 - 1), i = 0 .. 48 (49 values, log
+spaced, a factor of 100 each side, γ itself the middle one, exactly), keeping only the values
+the optimizer's ``lr`` accepts. The β grid (β = momentum, beta1, rho or alpha, the first of
+these the optimizer takes) spans its slider range [β_lo, β_hi] with 21 values evenly spaced in
+log(1 - β), so they crowd towards 1 where a small change of β matters most (1 - β is the
+fraction of new gradient in each average); the run's own β replaces the nearest one, exactly.
+Each path is kept at ``optimizers.strided_indices`` (at most ``MAX_KEPT`` points, the last
+step always kept). Pure: no Streamlit here (``ui.compute.neighbourhoods`` caches it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import landscapes
+import optimizers
+from optimizers.api import hyperparameter_vector
+from optimizers.specs import OPTIMIZERS_BY_NAME
+
+LR_VALUES = 49
+"""Values of the learning-rate grid (odd: the run's own lr is the middle one)."""
+LR_SPAN = 100.0
+"""The lr grid reaches this factor below and above the run's own learning rate."""
+BETA_VALUES = 21
+"""Values of the momentum-like grid."""
+BETA_LIKE = ("momentum", "beta1", "rho", "alpha")
+"""Hyperparameters the second slider can be: decay rates of a running average, in [0, 1)."""
+BETA_TOP = 0.999
+"""Where the β grid stops when its slider reaches 1 (log(1 - β) is infinite there)."""
+MAX_KEPT = 300
+"""Points kept of each path (strided, the last step always kept)."""
+
+
+def beta_parameter(optimizer: str) -> str | None:
+    """The momentum-like hyperparameter the optimizer's second slider varies: the first of
+    ``BETA_LIKE`` in the optimizer's own order (RMSprop: alpha), or None (Adagrad, Newton)."""
+    return next((hp.name for hp in OPTIMIZERS_BY_NAME[optimizer].hyperparameters
+                 if hp.name in BETA_LIKE), None)
+
+
+def slider_parameters(optimizer: str) -> list[str]:
+    """The hyperparameters a run's player sliders vary: lr, then its β-like one if any."""
+    beta = beta_parameter(optimizer)
+    return ["lr"] if beta is None else ["lr", beta]
+
+
+def _accepted(optimizer: str, hyperparameters: dict[str, float], name: str,
+              values: np.ndarray) -> np.ndarray:
+    """The values of ``name`` the optimizer accepts with the run's other hyperparameters (its
+    range, and rules that tie two, such as Nesterov's need of a momentum)."""
+    keep = []
+    for value in values:
+        try:
+            hyperparameter_vector(optimizer, **{**hyperparameters, name: float(value)})
+        except ValueError:
+            continue
+        keep.append(value)
+    return np.array(keep, dtype=np.float64)
+
+
+def lr_values(optimizer: str, hyperparameters: dict[str, float]) -> np.ndarray:
+    """The lr grid of a run (see the module's docstring), ascending."""
+    current = float(hyperparameters["lr"])
+    values = current * np.geomspace(1.0 / LR_SPAN, LR_SPAN, LR_VALUES)
+    values[LR_VALUES // 2] = current
+    return _accepted(optimizer, hyperparameters, "lr", values)
+
+
+def beta_values(optimizer: str, hyperparameters: dict[str, float], name: str) -> np.ndarray:
+    """The grid of the β-like hyperparameter ``name`` of a run (see the module's docstring),
+    ascending, with the run's own value in it exactly."""
+    hp = OPTIMIZERS_BY_NAME[optimizer].hyperparameter(name)
+    current = float(hyperparameters[name])
+    low, high = hp.slider_range
+    top = min(high, BETA_TOP) if high >= 1.0 else high
+    values = 1.0 - np.geomspace(1.0 - low, 1.0 - top, BETA_VALUES)
+    values[0], values[-1] = low, top
+    if low <= current <= top:
+        values[np.argmin(np.abs(values - current))] = current
+    else:
+        values = np.append(values, current)
+    return _accepted(optimizer, hyperparameters, name, np.unique(values))
+
+
+def grid(optimizer: str, hyperparameters: dict[str, float], name: str) -> np.ndarray:
+    """The values a run's slider for ``name`` offers."""
+    if name == "lr":
+        return lr_values(optimizer, hyperparameters)
+    return beta_values(optimizer, hyperparameters, name)
+
+
+def neighbourhood(landscape: landscapes.Landscape, optimizer: str,
+                  hyperparameters: dict[str, float], start: tuple[float, float], steps: int,
+                  *, schedule: Any = None, gradient: Any = "analytic",
+                  seed: int = 0) -> dict[str, Any]:
+    """One run's neighbourhoods, as the player takes them::
+
+        {"steps": int64 (k,)  the step index of each kept point,
+         "sliders": [{"name", "values" (n,), "current": index of the run's own value,
+                      "log", "xy" (n, k, 2), "loss" (n, k), "lr" (n, k),
+                      "grad_norm" (n, k), "ended": n words}, ...]}
+
+    ``loss`` is the loss over all the data (on mini-batches: f at the points, not the batch's
+    loss); ``lr`` the rate of the step from each kept point (NaN at the last step, which takes
+    none). A path that stops (``diverged_at``) is NaN from its first unusable point on;
+    ``ended`` is "" for a run that ended in the window, else ``optimizers.outcome``'s label
+    ("diverged at step 37", "left the map at step 12").
+    """
+    kept = optimizers.strided_indices(steps + 1, MAX_KEPT)
+    spec = OPTIMIZERS_BY_NAME[optimizer]
+    batches = (gradient if isinstance(gradient, str) else gradient["name"]) == "minibatch"
+    sliders = []
+    for name in slider_parameters(optimizer):
+        values = grid(optimizer, hyperparameters, name)
+        n, k = values.size, kept.size
+        xy = np.full((n, k, 2), np.nan)
+        loss, lr, grad_norm = np.full((n, k), np.nan), np.full((n, k), np.nan), np.full(
+            (n, k), np.nan)
+        ended = []
+        for i, value in enumerate(values):
+            path = optimizers.simulate(landscape, optimizer, start, steps, schedule=schedule,
+                                       gradient=gradient, seed=seed,
+                                       **{**hyperparameters, name: float(value)})
+            points = path.xy.shape[0]
+            here = kept[kept < points]
+            j = here.size
+            xy[i, :j] = path.xy[here]
+            loss[i, :j] = (landscape.f(path.xy[here, 0], path.xy[here, 1]) if batches
+                           else path.loss[here])
+            taken = here[here < path.lr.shape[0]]
+            lr[i, : taken.size] = path.lr[taken]
+            grad_norm[i, :j] = np.hypot(path.grad[here, 0], path.grad[here, 1])
+            ended.append(optimizers.outcome(path, landscape).label)
+        sliders.append({
+            "name": name,
+            "values": values,
+            "current": int(np.flatnonzero(values == float(hyperparameters[name]))[0]),
+            "log": bool(spec.hyperparameter(name).log),
+            "xy": xy, "loss": loss, "lr": lr, "grad_norm": grad_norm, "ended": ended,
+        })
+    return {"steps": kept, "sliders": sliders}
