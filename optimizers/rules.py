@@ -535,6 +535,68 @@ LION = OptimizerSpec(
     reference="Chen et al., Symbolic Discovery of Optimization Algorithms (2023)",
 )
 
+# --- Rprop --------------------------------------------------------------------------------------
+
+
+@rule
+def rprop(param, grad, lr, step, prev, step_size, etaminus, etaplus, step_size_min,
+          step_size_max):
+    """torch's Rprop: each coordinate keeps its own step size, set to lr on the first step,
+    then multiplied by etaplus when the gradient kept its sign, by etaminus when it flipped
+    (and that gradient is then forgotten: prev = 0, no move), clamped to
+    [step_size_min, step_size_max]. The move is the step size times the gradient's sign. As in
+    torch, lr is only the first step size: a schedule changes nothing after step 1."""
+    if step == 1:
+        step_size = lr
+    agreement = grad * prev
+    if agreement > 0.0:
+        step_size = step_size * etaplus
+    elif agreement < 0.0:
+        step_size = step_size * etaminus
+        grad = 0.0
+    step_size = min(max(step_size, step_size_min), step_size_max)
+    return param - step_size * np.sign(grad), grad, step_size
+
+
+RPROP = OptimizerSpec(
+    name="rprop",
+    title="Rprop",
+    hyperparameters=(
+        _lr(1e-2),
+        Parameter("etaminus", 0.5, (0.0, 1.0),
+                  "the step size is multiplied by this when the gradient changes sign",
+                  low_open=True, high_open=True, slider=(0.05, 0.95)),
+        Parameter("etaplus", 1.2, (1.0, 100.0),
+                  "the step size is multiplied by this while the gradient keeps its sign",
+                  low_open=True, slider=(1.01, 3.0)),
+        Parameter("step_size_min", 1e-6, (0.0, 1e3), "the smallest step size allowed",
+                  slider=(1e-8, 1.0), log=True),
+        Parameter("step_size_max", 50.0, (0.0, 1e6), "the largest step size allowed",
+                  low_open=True, slider=(1e-3, 100.0), log=True),
+    ),
+    rule=rprop,
+    state=("prev", "step_size"),
+    latex=(
+        r"\eta_t = \begin{cases} \eta_+ & g_t\, g_{t-1} > 0 \\ \eta_- & g_t\, g_{t-1} < 0"
+        r" \\ 1 & \text{otherwise} \end{cases} \qquad (\Delta_0 = \gamma) \\"
+        r"\Delta_t = \min\big(\max(\eta_t \Delta_{t-1}, \Delta_{\min}), \Delta_{\max}\big) \\"
+        r"g_t \leftarrow 0 \text{ if } g_t\, g_{t-1} < 0 \\"
+        r"\theta_t = \theta_{t-1} - \Delta_t\,\mathrm{sign}(g_t)"
+    ),
+    summary=(
+        "Resilient backpropagation ignores how large the gradient is and looks only at its "
+        "sign. Every coordinate has its own step size: it grows by etaplus while the slope "
+        "keeps pointing the same way and shrinks by etaminus when the sign flips (the "
+        "minimum was jumped over; that step is skipped). lr is only the first step size, so "
+        "a learning-rate schedule has no effect after the first step, exactly as in torch."
+    ),
+    when_to_use=(
+        "Full-batch problems whose gradients vary wildly in size; it breaks down with noisy "
+        "mini-batch gradients, whose signs flip at random."
+    ),
+    reference="torch.optim.Rprop; Riedmiller & Braun (1993)",
+)
+
 # --- damped Newton ------------------------------------------------------------------------------
 
 
@@ -580,7 +642,7 @@ NEWTON = OptimizerSpec(
 
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     SGD, MOMENTUM, NESTEROV, ADAGRAD, ADADELTA, RMSPROP, ADAM, ADAMW, ADAMAX, NADAM, RADAM, LION,
-    NEWTON,
+    RPROP, NEWTON,
 )
 """Every optimizer, in display order."""
 

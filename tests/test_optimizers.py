@@ -45,6 +45,8 @@ TORCH_DEFAULTS = {
               "momentum_decay": 4e-3},
     "radam": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0},
     "lion": {"lr": 1e-4, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0},
+    "rprop": {"lr": 1e-2, "etaminus": 0.5, "etaplus": 1.2, "step_size_min": 1e-6,
+              "step_size_max": 50.0},
     "newton": {"lr": 1.0, "damping": 0.0},
 }
 
@@ -188,6 +190,22 @@ def torch_lion(p, g, state, step, lr, hp):
     return p
 
 
+def torch_rprop(p, g, state, step, lr, hp):
+    """The step size starts at lr (on the first step only); the factor is etaplus, etaminus or
+    1 as g * prev is > 0, < 0 or 0; a gradient whose sign flipped is zeroed (no move, and it
+    is what prev keeps)."""
+    if "step_size" not in state:
+        state["prev"], state["step_size"] = 0.0, lr
+    product = g * state["prev"]
+    factor = hp["etaplus"] if product > 0 else hp["etaminus"] if product < 0 else 1.0
+    state["step_size"] = min(max(state["step_size"] * factor, hp["step_size_min"]),
+                             hp["step_size_max"])
+    if factor == hp["etaminus"]:
+        g = 0.0
+    state["prev"] = g
+    return p - state["step_size"] * float(np.sign(g))
+
+
 TORCH_RULES = {
     "sgd": torch_sgd,
     "momentum": torch_sgd,
@@ -201,6 +219,7 @@ TORCH_RULES = {
     "nadam": torch_nadam,
     "radam": torch_radam,
     "lion": torch_lion,
+    "rprop": torch_rprop,
 }
 
 
@@ -270,6 +289,9 @@ CONFIGURATIONS = [
     ("radam", {"beta1": 0.5, "eps": 1.0}, 8),
     ("lion", {}, 3),
     ("lion", {"lr": 0.5, "beta1": 0.95, "beta2": 0.5, "weight_decay": 0.5}, 3),
+    ("rprop", {}, 8),
+    ("rprop", {"lr": 0.5, "etaminus": 0.3, "etaplus": 1.5}, 8),
+    ("rprop", {"lr": 0.3, "step_size_min": 0.2, "step_size_max": 0.4}, 8),
     ("newton", {}, 3),
     ("newton", {"lr": 0.5, "damping": 10.0}, 3),
 ]
@@ -413,6 +435,17 @@ def test_every_optimizer_with_its_defaults_goes_downhill_on_the_booth_bowl(optim
 def test_lion_moves_every_coordinate_by_exactly_lr():
     path = optimizers.simulate("rosenbrock", "lion", (-1.5, 2.0), 5, lr=0.01)
     np.testing.assert_allclose(np.abs(np.diff(path.xy, axis=0)), 0.01, rtol=1e-12)
+
+
+def test_rprop_grows_its_step_while_the_sign_holds_and_backs_off_when_it_flips():
+    """On the bowl f = (x^2 + 20 y^2) / 2 from (-9, 3) with lr = 1: x moves 1, 1.2, 1.44 ...
+    to the right (its gradient keeps its sign); y goes 3, 2, 0.8, -0.64, overshooting on its
+    third step, so its fourth step is skipped and its step size halves to 0.72, which the
+    fifth step takes back uphill towards 0."""
+    path = optimizers.simulate("quadratic", "rprop", (-9.0, 3.0), 5, lr=1.0)
+    steps = np.diff(path.xy, axis=0)
+    np.testing.assert_allclose(steps[:, 0], [1.0, 1.2, 1.44, 1.728, 2.0736], rtol=1e-14)
+    np.testing.assert_allclose(steps[:, 1], [-1.0, -1.2, -1.44, 0.0, 0.72], rtol=1e-14)
 
 
 def test_decoupled_weight_decay_shrinks_adamws_point_but_not_adams_gradient():
