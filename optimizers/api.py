@@ -88,6 +88,12 @@ class Trajectory:
     ``xy`` (n+1, 2), ``loss`` (n+1,), ``grad`` (n+1, 2) hold only finite values; ``lr`` (n,).
     ``diverged_at`` is the index of the first point that was not finite or left the escape box
     (the arrays stop just before it), or None.
+
+    ``state`` (from ``simulate(..., record_state=True)``, else None) maps each of the
+    optimizer's state buffers, by torch's name (``OptimizerSpec.state``: ``exp_avg``,
+    ``momentum_buffer``, ``sum`` …), to its value at every point, (n+1, 2): row t is the state
+    after t steps (row 0 all zeros, as before torch's first ``step()``), so step t takes x_t,
+    g_t and row t to x_{t+1} and row t + 1.
     """
 
     xy: np.ndarray
@@ -97,6 +103,7 @@ class Trajectory:
     diverged_at: int | None
     evaluations: Evaluations
     config: dict[str, Any] = field(default_factory=dict, compare=False)
+    state: dict[str, np.ndarray] | None = field(default=None, compare=False)
 
     @property
     def steps(self) -> int:
@@ -496,6 +503,7 @@ def simulate(
     schedule: str | dict | None = None,
     gradient: str | dict = "analytic",
     seed: int = 0,
+    record_state: bool = False,
     **hyperparameters: float,
 ) -> Trajectory:
     """Run ``optimizer`` for ``steps`` steps on ``landscape`` from ``start``.
@@ -509,10 +517,14 @@ def simulate(
     itself, except under "minibatch", where it is the mini-batch's loss (the full-data loss
     is ``landscape.f`` at ``xy``); ``grad`` is the gradient the source reported.
     Hyperparameters use torch's names, with betas split into beta1, beta2.
+    ``record_state`` also records the optimizer's state after every step
+    (``Trajectory.state``); the run itself is the same, bit for bit.
     """
     run = _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters)
     x0, y0 = _start(run.surface, start)
     n = _steps(steps)
+    if not isinstance(record_state, bool | np.bool_):
+        raise ValueError(f"Invalid record_state: {record_state!r} (allowed: True or False)")
     points = n + 1
     # One buffer for all four outputs: one allocation to fault in, which the C allocator then
     # keeps for the next run instead of returning four pieces to the system (measured: ~4 ms
@@ -523,7 +535,9 @@ def simulate(
     grad = buffer[3 * points : 5 * points].reshape(points, 2)
     lr = buffer[5 * points :]  # the rate of the step from each point (the last is not taken)
     surface = np.int64(run.surface.code)
-    if engine.takes_fast_path(run.surface.code, run.rule, run.plateau, run.source):
+    state = np.zeros((points if record_state else 0, engine.N_STATE, 2))
+    if not record_state and engine.takes_fast_path(run.surface.code, run.rule, run.plateau,
+                                                   run.source):
         run.rates(lr)
         written = int(engine.fast_kernel(run.rule)(
             surface, run.surface.surface_params, run.h, lr, np.int64(run.source == engine.NOISY),
@@ -531,7 +545,7 @@ def simulate(
         ))
     else:
         _, _, _, diverged = _run_batch(run, np.array([[x0, y0]]), n, -math.inf,
-                                       record=(xy, loss, grad, lr))
+                                       record=(xy, loss, grad, lr, state))
         written = points if diverged[0] < 0 else int(diverged[0])
     steps_taken = max(written - 1, 0)
     diverged_at = written if written < points else None
@@ -545,7 +559,20 @@ def simulate(
             run.spec, run.config["gradient"], written, diverged_at is not None, run.surface
         ),
         config={**run.config, "start": (x0, y0), "steps": n},
+        state=_state_by_name(run.spec, state[:written]) if record_state else None,
     )
+
+
+def _state_by_name(spec: OptimizerSpec, state: np.ndarray) -> dict[str, np.ndarray]:
+    """The kernel's recorded state (points, N_STATE, 2) by buffer name; a buffer shared by
+    both coordinates (kept in column 0) is copied to column 1."""
+    named = {}
+    for slot, name in enumerate(spec.state):
+        values = state[:, slot, :].copy()
+        if name in spec.shared_state:
+            values[:, 1] = values[:, 0]
+        named[name] = values
+    return named
 
 
 def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
@@ -554,7 +581,8 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     """Run one trajectory per row of ``starts`` (n, 2); ``varied`` maps a hyperparameter name
     to its value for every run (the others are ``run.h``). Without ``every_step`` only the
     first and the last point are checked (enough to know where a run ends). ``record`` (xy,
-    loss, grad, lr) receives every point of a single run."""
+    loss, grad, lr) receives every point of a single run, and (xy, loss, grad, lr, state)
+    its state after each step too."""
     n = starts.shape[0]
     varied = varied or {}
     slots = np.array([rules.HYPERPARAMETERS[name] for name in varied], dtype=np.int64)
@@ -569,7 +597,9 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     a, b = (np.array(np.broadcast_to(factor, (steps + 1,)), dtype=np.float64)
             for factor in run.rate_factors(steps + 1))
     plateau = run.schedule_values if run.plateau else {}
-    xy, loss, grad, lr = record or (np.empty((0, 2)), np.empty(0), np.empty((0, 2)), np.empty(0))
+    xy, loss, grad, lr, *state = record or (np.empty((0, 2)), np.empty(0), np.empty((0, 2)),
+                                            np.empty(0))
+    state = state[0] if state else np.empty((0, engine.N_STATE, 2))
     shared = (
         np.int64(run.surface.code), None, np.int64(run.rule), run.h, slots, values, a, b,
         np.bool_(run.plateau),
@@ -587,7 +617,7 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
             np.empty((engine.N_HYPERPARAMETERS, m)), np.empty((engine.N_STATE, 2 * m)),
             np.empty((m, schedules.N_PLATEAU_SLOTS)), np.empty(2 * m), np.empty(2 * m),
             np.empty((3, m)), np.empty(m), np.empty(m), np.empty((engine.N_TALLY_ROWS, m)),
-            final_xy, final_loss, reached_at, diverged_at, xy, loss, grad, lr,
+            final_xy, final_loss, reached_at, diverged_at, xy, loss, grad, lr, state,
         )
 
     threads = min(_THREADS, chunks)

@@ -242,7 +242,7 @@ def _tally(p, f, g, box, target_loss, t, tally):
 def _advance_chunk(
     surface, sp, rule, h, rate_a, rate_b, plateau, q, interval, source, gq, noise, seed,
     steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
-    xy, loss, grad, lr_used,
+    xy, loss, grad, lr_used, state,
 ):
     """Advance the m = len(f) runs of one chunk together, one step at a time.
 
@@ -252,10 +252,13 @@ def _advance_chunk(
     every ``tally_every`` steps and at the end: 1 makes every summary exact; a basin map, which
     needs only where runs end, tallies just the first and the last point. With non-empty
     ``xy``, run 0's every point is recorded (``loss``, ``grad``, and the rate of each step in
-    ``lr_used``) until its first unusable point, where the chunk stops.
+    ``lr_used``) until its first unusable point, where the chunk stops; with non-empty
+    ``state`` (points, N_STATE, 2) also its state after each step (row t: after t steps, so
+    row 0 is all zeros; a shared buffer is in column 0 only).
     """
     m = f.shape[0]
     record = xy.shape[0] > 0
+    record_state = state.shape[0] > 0
     second_order = SECOND_ORDER[rule]
     for r in range(m):
         schedules.init_plateau(memory[r])
@@ -280,6 +283,9 @@ def _advance_chunk(
         if record:
             lr_used[t] = rates[0]
         step_all(rule, p, g, hess, s, h, rates, t + 1, m)
+        if record_state:
+            for k in range(s.shape[0]):
+                state[t + 1, k, 0], state[t + 1, k, 1] = s[k, 0], s[k, m]
         if plateau:  # after the step, as scheduler.step(loss) is, once an interval
             for r in range(m):
                 memory[r, schedules.INTERVAL_LOSS] += f[r]
@@ -295,7 +301,7 @@ def batch_kernel(
     chunks, surface, sp, rule, h, varied_slots, varied_values, rate_a, rate_b, plateau, q,
     interval, source, gq, noise, seed, starts, steps, box, target_loss, tally_every, hc, s,
     memory, p, g, hess, f, rates, tally, final_xy, final_loss, reached_at, diverged_at, xy,
-    loss, grad, lr_used,
+    loss, grad, lr_used, state,
 ):
     """Run the chunks ``chunks`` (lo, hi) of len(starts) independent runs and keep a summary
     of each; called from several threads at once (it releases the GIL), each with its own
@@ -326,7 +332,7 @@ def batch_kernel(
         _advance_chunk(
             surface, sp, rule, hc, rate_a, rate_b, plateau, q, interval, source, gq, noise,
             seed, steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
-            xy, loss, grad, lr_used,
+            xy, loss, grad, lr_used, state,
         )
         for r in range(count):
             final_xy[lo + r, 0] = tally[FINAL_X, r]

@@ -518,3 +518,75 @@ def test_outcome_reads_a_minibatch_run_by_the_loss_over_all_the_data():
     path = optimizers.simulate(surface, "sgd", surface.start, 50, lr=0.05,
                                gradient={"name": "minibatch", "batch_size": 4})
     assert optimizers.outcome(path, surface).text == "ended in the window"
+
+
+# --- the state the core records -----------------------------------------------------------------
+
+
+def reference_state(optimizer, recorded, t, coordinate, hyperparameters):
+    """The state torch's rule finds before step t + 1, read from the recorded state after t
+    steps: nothing before the first step (torch creates its buffers then); NAdam's
+    ``mu_product`` starts at 1 in torch, and the engine's running powers are not torch's."""
+    if t == 0:
+        return {}
+    state = {name: float(values[t, coordinate]) for name, values in recorded.items()
+             if name not in ("beta1_power", "beta2_power")}
+    hp = {**TORCH_DEFAULTS[optimizer], **hyperparameters}
+    if optimizer in ("sgd", "momentum", "nesterov") and hp["momentum"] == 0:
+        state.pop("momentum_buffer")  # torch keeps no buffer without momentum
+    return state
+
+
+@pytest.mark.parametrize(("optimizer", "hyperparameters", "steps"), configurations())
+def test_the_recorded_state_and_torchs_rule_give_the_next_point(optimizer, hyperparameters,
+                                                                 steps):
+    """Step t of torch's documented rule, from x_t, g_t and the recorded state after t steps,
+    lands on the recorded x_{t+1} and leaves the recorded state after t + 1 steps."""
+    surface, start = SURFACES["rosenbrock"]
+    path = optimizers.simulate(surface, optimizer, start, steps, record_state=True,
+                               **hyperparameters)
+    plain = optimizers.simulate(surface, optimizer, start, steps, **hyperparameters)
+    np.testing.assert_array_equal(path.xy, plain.xy)  # recording changes nothing
+    spec = optimizers.OPTIMIZERS_BY_NAME[optimizer]
+    assert set(path.state) == set(spec.state)
+    hp = {**TORCH_DEFAULTS[optimizer], **hyperparameters}
+    for name, values in path.state.items():
+        assert values.shape == (steps + 1, 2), name
+        np.testing.assert_array_equal(values[0], 0.0)
+    for t in range(steps):
+        if optimizer == "newton":
+            expected = newton_step(surface, list(path.xy[t]), hp["lr"], hp)
+            np.testing.assert_allclose(path.xy[t + 1], expected, rtol=1e-12)  # a solve
+            continue
+        for i in range(2):
+            state = reference_state(optimizer, path.state, t, i, hyperparameters)
+            new = TORCH_RULES[optimizer](path.xy[t, i], path.grad[t, i], state, t + 1,
+                                         path.lr[t], hp)
+            # equal to a few units of the last place (torch's pow against the running powers,
+            # torch's lerp against the reference's)
+            assert new == pytest.approx(path.xy[t + 1, i], rel=1e-15, abs=1e-300)
+            for name, value in state.items() if t > 0 else ():
+                assert path.state[name][t + 1, i] == pytest.approx(value, rel=1e-12), name
+
+
+def test_the_recorded_running_powers_are_the_powers_of_beta():
+    path = optimizers.simulate("rosenbrock", "adam", (-1.5, 2.0), 50, record_state=True,
+                               lr=0.01, beta1=0.8, beta2=0.95)
+    t = np.arange(51)
+    for name, beta in (("beta1_power", 0.8), ("beta2_power", 0.95)):
+        np.testing.assert_allclose(path.state[name][1:, 0], beta ** t[1:], rtol=1e-13)
+        np.testing.assert_array_equal(path.state[name][:, 0], path.state[name][:, 1])
+
+
+def test_the_state_of_a_diverged_run_stops_with_its_points():
+    path = optimizers.simulate("rosenbrock", "momentum", (-1.5, 2.0), 200, lr=0.01,
+                               record_state=True)
+    assert path.diverged
+    assert path.state["momentum_buffer"].shape == (path.xy.shape[0], 2)
+    assert np.isfinite(path.state["momentum_buffer"]).all()
+
+
+def test_record_state_takes_true_or_false():
+    with pytest.raises(ValueError, match=r"Invalid record_state: 'yes' \(allowed: True or "
+                                         r"False\)"):
+        optimizers.simulate("rosenbrock", "adam", (-1.5, 2.0), 5, record_state="yes")
