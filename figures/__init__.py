@@ -1,7 +1,7 @@
 """Figure building: plain data (dicts, NumPy arrays) in, plotly figure dicts out.
 
-Pure: imports numpy and the standard library only, never streamlit, so every figure can be
-unit-tested and measured without a browser.
+Pure: imports numpy, the standard library and the core's specs, never streamlit, so every
+figure can be unit-tested and measured without a browser.
 """
 
 from figures.animation import (
@@ -21,6 +21,13 @@ from figures.charts import (
     sweep_heatmap,
 )
 from figures.palette import OKABE_ITO, contrast_on_white, run_color, run_style, text_color
+from figures.step_math import (
+    StepNumbers,
+    effective_rates,
+    legend_latex,
+    step_numbers,
+    symbol_text,
+)
 from figures.tables import DEFAULT_RANKING, RANKINGS, Ranking, leaderboard
 
 __all__ = [
@@ -29,20 +36,25 @@ __all__ = [
     "OKABE_ITO",
     "RANKINGS",
     "Ranking",
+    "StepNumbers",
     "animated_paths",
     "basins_map",
     "contrast_on_white",
+    "effective_rates",
     "end_label",
     "end_text",
     "frame_indices",
     "leaderboard",
+    "legend_latex",
     "map_height",
     "run_color",
     "run_style",
     "shown_steps",
     "step_curves",
+    "step_numbers",
     "surface_3d",
     "surface_map",
     "sweep_heatmap",
+    "symbol_text",
     "text_color",
 ]

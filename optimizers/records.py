@@ -25,6 +25,13 @@ SECOND_ORDER_INPUTS = ("grad_other", "hess_own", "hess_cross", "hess_other")
 the Hessian's entries, seen from this coordinate (own diagonal, the cross term, the other
 diagonal)."""
 
+COMMON_SYMBOLS = (
+    (r"\theta_t", "the point (x, y) after t steps"),
+    (r"g_t", "the gradient at the point, with any coupled weight decay added"),
+    (r"t", "torch's step count, 1 on the first update"),
+)
+"""The symbols every update rule's LaTeX uses, and what each stands for."""
+
 
 @dataclass(frozen=True)
 class OptimizerSpec:
@@ -39,6 +46,9 @@ class OptimizerSpec:
     (running products such as beta1 ** step), the same for every coordinate: a single run keeps
     one copy, so the compiler computes what follows from them once per step. ``fixed`` holds
     preset hyperparameters not offered to users (the momentum and nesterov presets of SGD).
+    ``symbols`` says what each symbol of ``latex`` stands for: (LaTeX symbol, the name of one
+    of its hyperparameters or state buffers), beside ``COMMON_SYMBOLS``; every hyperparameter
+    but a switch, and every state buffer, has one.
     """
 
     name: str
@@ -52,6 +62,7 @@ class OptimizerSpec:
     reference: str
     fixed: dict[str, float] = field(default_factory=dict)
     shared_state: tuple[str, ...] = ()
+    symbols: tuple[tuple[str, str], ...] = ()
     _arguments: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self):
@@ -72,6 +83,10 @@ class OptimizerSpec:
             if hp.name == name:
                 return hp
         raise KeyError(name)
+
+    def symbol(self, name: str) -> str | None:
+        """The LaTeX symbol of a hyperparameter or state buffer, or None."""
+        return next((symbol for symbol, named in self.symbols if named == name), None)
 
     @property
     def rule_arguments(self) -> tuple[str, ...]:

@@ -128,6 +128,8 @@ def _sgd_spec(name: str, title: str, momentum: float, nesterov: bool,
             "is the usual fix for ravines and plateaus."
         ),
         reference="torch.optim.SGD; Polyak (1964); Sutskever et al. (2013) for Nesterov's form",
+        symbols=((r"\gamma", "lr"), (r"\mu", "momentum"), (r"\tau", "dampening"),
+                 (r"\lambda", "weight_decay"), ("b_t", "momentum_buffer")),
     )
 
 
@@ -176,7 +178,8 @@ ADAGRAD = OptimizerSpec(
     rule=adagrad,
     state=("sum",),
     latex=(
-        r"s_t = s_{t-1} + g_t^2 \\"
+        r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\"
+        r"s_t = s_{t-1} + g_t^2 \quad (s_0 = s_\text{init}) \\"
         r"\theta_t = \theta_{t-1}"
         r" - \frac{\gamma}{1 + (t-1)\eta}\,\frac{g_t}{\sqrt{s_t} + \epsilon}"
     ),
@@ -187,6 +190,9 @@ ADAGRAD = OptimizerSpec(
     ),
     when_to_use="Sparse or badly scaled problems with a short horizon.",
     reference="torch.optim.Adagrad; Duchi, Hazan & Singer (2011)",
+    symbols=((r"\gamma", "lr"), (r"\eta", "lr_decay"), (r"\epsilon", "eps"),
+             (r"\lambda", "weight_decay"), (r"s_\text{init}", "initial_accumulator_value"),
+             ("s_t", "sum")),
 )
 
 # --- AdaDelta -----------------------------------------------------------------------------------
@@ -215,6 +221,7 @@ ADADELTA = OptimizerSpec(
     rule=adadelta,
     state=("square_avg", "acc_delta"),
     latex=(
+        r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\"
         r"v_t = \rho v_{t-1} + (1-\rho) g_t^2 \\"
         r"\Delta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t \\"
         r"u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2 \\"
@@ -227,6 +234,8 @@ ADADELTA = OptimizerSpec(
     ),
     when_to_use="When you do not want to tune a learning rate at all.",
     reference="torch.optim.Adadelta; Zeiler (2012)",
+    symbols=((r"\gamma", "lr"), (r"\rho", "rho"), (r"\epsilon", "eps"),
+             (r"\lambda", "weight_decay"), ("v_t", "square_avg"), ("u_t", "acc_delta")),
 )
 
 # --- RMSprop ------------------------------------------------------------------------------------
@@ -264,6 +273,7 @@ RMSPROP = OptimizerSpec(
     rule=rmsprop,
     state=("square_avg", "grad_avg", "momentum_buffer"),
     latex=(
+        r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\"
         r"v_t = \alpha v_{t-1} + (1-\alpha) g_t^2 \\"
         r"\tilde v_t = v_t - \bar g_t^2 \text{ if centered, where } "
         r"\bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t \\"
@@ -277,6 +287,9 @@ RMSPROP = OptimizerSpec(
     ),
     when_to_use="A robust default for non-stationary problems; common for recurrent nets.",
     reference="torch.optim.RMSprop; Hinton, Coursera lecture 6e (2012)",
+    symbols=((r"\gamma", "lr"), (r"\alpha", "alpha"), (r"\epsilon", "eps"),
+             (r"\lambda", "weight_decay"), (r"\mu", "momentum"), ("v_t", "square_avg"),
+             (r"\bar g_t", "grad_avg"), ("b_t", "momentum_buffer")),
 )
 
 # --- Adam and AdamW -----------------------------------------------------------------------------
@@ -322,11 +335,20 @@ def adamw(param, grad, lr, step, exp_avg, exp_avg_sq, max_exp_avg_sq, beta1_powe
 
 _ADAM_STATE = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq", "beta1_power", "beta2_power")
 _POWERS = ("beta1_power", "beta2_power")
-_ADAM_LATEX = (
+_ADAM_MOMENTS = (
     r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t \\"
     r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\"
-    r"\hat m_t = \frac{m_t}{1-\beta_1^t}, \quad \hat v_t = \frac{v_t}{1-\beta_2^t} \\"
+    r"\hat m_t = \frac{m_t}{1-\beta_1^t}, \quad \hat v_t = \frac{v_t}{1-\beta_2^t}"
+    r"\quad(\text{amsgrad: } \hat v_t = \frac{v^{\max}_t}{1-\beta_2^t},\ "
+    r"v^{\max}_t = \max(v^{\max}_{t-1}, v_t)) \\"
     r"\theta_t = \theta_{t-1} - \gamma\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
+)
+_ADAM_LATEX = r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\" + _ADAM_MOMENTS
+_ADAM_SYMBOLS = (
+    (r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"), (r"\epsilon", "eps"),
+    (r"\lambda", "weight_decay"), ("m_t", "exp_avg"), ("v_t", "exp_avg_sq"),
+    (r"v^{\max}_t", "max_exp_avg_sq"), (r"\beta_1^t", "beta1_power"),
+    (r"\beta_2^t", "beta2_power"),
 )
 
 ADAM = OptimizerSpec(
@@ -337,6 +359,7 @@ ADAM = OptimizerSpec(
     state=_ADAM_STATE,
     shared_state=_POWERS,
     latex=_ADAM_LATEX,
+    symbols=_ADAM_SYMBOLS,
     summary=(
         "Momentum and RMSprop together: a running mean of gradients (β1) divided by the "
         "root of a running mean of squared gradients (β2), both corrected for starting at "
@@ -359,11 +382,8 @@ ADAMW = OptimizerSpec(
     rule=adamw,
     state=_ADAM_STATE,
     shared_state=_POWERS,
-    latex=(
-        r"\theta_{t-1} \leftarrow \theta_{t-1}(1 - \gamma\lambda) \\"
-        r"\theta_t = \theta_{t-1} - \gamma\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
-        r"\quad(\hat m_t, \hat v_t \text{ as in Adam})"
-    ),
+    latex=r"\theta_{t-1} \leftarrow \theta_{t-1}(1 - \gamma\lambda) \\" + _ADAM_MOMENTS,
+    symbols=_ADAM_SYMBOLS,
     summary=(
         "Adam with decoupled weight decay: the point shrinks towards the origin by a "
         "fixed fraction each step instead of the decay being added to the gradient, "
@@ -395,6 +415,7 @@ ADAMAX = OptimizerSpec(
     state=("exp_avg", "exp_inf", "beta1_power"),
     shared_state=("beta1_power",),
     latex=(
+        r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\"
         r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t \\"
         r"u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon) \\"
         r"\theta_t = \theta_{t-1} - \frac{\gamma}{1-\beta_1^t}\,\frac{m_t}{u_t}"
@@ -406,6 +427,9 @@ ADAMAX = OptimizerSpec(
     ),
     when_to_use="Like Adam, where gradients have occasional outliers.",
     reference="torch.optim.Adamax; Kingma & Ba (2015), section 7",
+    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
+             (r"\epsilon", "eps"), (r"\lambda", "weight_decay"), ("m_t", "exp_avg"),
+             ("u_t", "exp_inf"), (r"\beta_1^t", "beta1_power")),
 )
 
 # --- NAdam --------------------------------------------------------------------------------------
@@ -441,7 +465,10 @@ NADAM = OptimizerSpec(
     state=("exp_avg", "exp_avg_sq", "mu_product", "beta2_power"),
     shared_state=("mu_product", "beta2_power"),
     latex=(
+        r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\"
         r"\mu_t = \beta_1\,(1 - \tfrac12\, 0.96^{t\psi}) \\"
+        r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \quad "
+        r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \quad \hat v_t = \frac{v_t}{1-\beta_2^t} \\"
         r"\theta_t = \theta_{t-1} - \gamma\left[\frac{(1-\mu_t)\, g_t}{1-\prod_{i\le t}\mu_i}"
         r" + \frac{\mu_{t+1}\, m_t}{1-\prod_{i\le t+1}\mu_i}\right]"
         r"\Big/\left(\sqrt{\hat v_t} + \epsilon\right)"
@@ -453,6 +480,10 @@ NADAM = OptimizerSpec(
     ),
     when_to_use="Like Adam, often a little faster early in training.",
     reference="torch.optim.NAdam; Dozat (2016)",
+    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
+             (r"\epsilon", "eps"), (r"\lambda", "weight_decay"), (r"\psi", "momentum_decay"),
+             ("m_t", "exp_avg"), ("v_t", "exp_avg_sq"), (r"\prod_{i\le t}\mu_i", "mu_product"),
+             (r"\beta_2^t", "beta2_power")),
 )
 
 # --- RAdam --------------------------------------------------------------------------------------
@@ -490,8 +521,13 @@ RADAM = OptimizerSpec(
     state=("exp_avg", "exp_avg_sq", "beta1_power", "beta2_power"),
     shared_state=_POWERS,
     latex=(
+        r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\"
+        r"m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \quad \hat m_t = \frac{m_t}{1-\beta_1^t}, "
+        r"\quad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2 \\"
         r"\rho_\infty = \tfrac{2}{1-\beta_2} - 1, \quad "
-        r"\rho_t = \rho_\infty - \tfrac{2t\beta_2^t}{1-\beta_2^t} \\"
+        r"\rho_t = \rho_\infty - \tfrac{2t\beta_2^t}{1-\beta_2^t}, \quad "
+        r"r_t = \sqrt{\tfrac{(\rho_t-4)(\rho_t-2)\rho_\infty}"
+        r"{(\rho_\infty-4)(\rho_\infty-2)\rho_t}} \\"
         r"\theta_t = \theta_{t-1} - \gamma\,\hat m_t \cdot "
         r"\begin{cases} r_t\,\frac{\sqrt{1-\beta_2^t}}{\sqrt{v_t}+\epsilon} & \rho_t > 5 \\"
         r" 1 & \text{otherwise}\end{cases}"
@@ -503,6 +539,10 @@ RADAM = OptimizerSpec(
     ),
     when_to_use="Adam without hand-tuning a warm-up schedule.",
     reference="torch.optim.RAdam; Liu et al. (2020)",
+    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
+             (r"\epsilon", "eps"), (r"\lambda", "weight_decay"), ("m_t", "exp_avg"),
+             ("v_t", "exp_avg_sq"), (r"\beta_1^t", "beta1_power"),
+             (r"\beta_2^t", "beta2_power")),
 )
 
 # --- Lion ---------------------------------------------------------------------------------------
@@ -533,6 +573,8 @@ LION = OptimizerSpec(
     ),
     when_to_use="Memory-light alternative to AdamW for large models.",
     reference="Chen et al., Symbolic Discovery of Optimization Algorithms (2023)",
+    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
+             (r"\lambda", "weight_decay"), ("m_t", "exp_avg")),
 )
 
 # --- Rprop --------------------------------------------------------------------------------------
@@ -637,6 +679,7 @@ NEWTON = OptimizerSpec(
         "methods."
     ),
     reference="Nocedal & Wright, Numerical Optimization, chapter 3",
+    symbols=((r"\gamma", "lr"), (r"\lambda", "damping")),
 )
 
 
@@ -681,6 +724,11 @@ def check_table() -> None:
                 f"({', '.join(sorted(hyper))}) or {', '.join(SECOND_ORDER_INPUTS)}")
         if not set(spec.shared_state) <= set(spec.state):
             raise TypeError(f"shared_state of {spec.name} must be part of its state")
+        named = hyper | set(spec.state)
+        unknown = [name for _, name in spec.symbols if name not in named]
+        if unknown:
+            raise TypeError(f"symbols of {spec.name} name {', '.join(unknown)}, which are "
+                            f"neither its hyperparameters nor its state")
 
 
 check_table()

@@ -40,6 +40,12 @@ def test_every_optimizer_has_its_rule_its_latex_its_learn_text_and_its_test_rows
         "add rows to CONFIGURATIONS in tests/test_optimizers.py")
     assert spec.second_order or spec.name in test_optimizers.TORCH_RULES, (
         "add torch's rule to TORCH_RULES in tests/test_optimizers.py")
+    named = [hp.name for hp in spec.hyperparameters if not hp.boolean] + list(spec.state)
+    assert [name for name in named if spec.symbol(name) is None] == [], (
+        "give every hyperparameter but a switch, and every state buffer, its LaTeX symbol in "
+        "the spec's symbols")
+    assert [symbol for symbol, _ in spec.symbols if symbol not in spec.latex] == [], (
+        "every symbol in the spec's symbols appears in its latex")
 
 
 @pytest.mark.parametrize("entry", surfaces.BUILT_IN, ids=lambda entry: entry.name)

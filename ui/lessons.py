@@ -123,9 +123,13 @@ def optimizer_card(spec: OptimizerSpec) -> None:
     st.markdown(f"### {spec.title}")
     st.latex(spec.latex)
     st.markdown(spec.summary)
+    if spec.symbols:
+        st.caption("The symbols, by torch's names (hyperparameters and state buffers):")
+        st.latex(figures.legend_latex(spec))
     st.markdown(f"**When to use it.** {spec.when_to_use}")
-    st.dataframe([{"hyperparameter": hp.name, "torch default": f"{hp.default:g}",
-                   "allowed": hp.allowed(), "what it does": hp.description}
+    st.dataframe([{"hyperparameter": hp.name, "symbol": figures.symbol_text(spec, hp.name),
+                   "torch default": f"{hp.default:g}", "allowed": hp.allowed(),
+                   "what it does": hp.description}
                   for hp in spec.hyperparameters], hide_index=True, width="stretch")
     st.caption(f"Reference: {spec.reference}")
 

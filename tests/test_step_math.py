@@ -1,0 +1,135 @@
+"""The update with its numbers (figures.step_math): every optimizer's step written with the
+values the core recorded, and arithmetic that lands where the core's step landed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import figures
+import landscapes
+import optimizers
+from figures import step_math
+from tests.test_optimizers import CONFIGURATIONS, configuration_id
+
+ROSENBROCK, START = landscapes.get("rosenbrock"), (-1.5, 2.0)
+STEPS = 10
+
+
+def recorded(optimizer, **hyperparameters):
+    return optimizers.simulate(ROSENBROCK, optimizer, START, STEPS, record_state=True,
+                               **hyperparameters)
+
+
+def panel(path, k):
+    return figures.step_numbers(path, k, np.array(ROSENBROCK.hessian(*path.xy[k])))
+
+
+@pytest.mark.parametrize(("optimizer", "hyperparameters"),
+                         [pytest.param(o, h, id=configuration_id(o, h, s))
+                          for o, h, s in CONFIGURATIONS])
+def test_every_optimizers_step_is_written_with_the_numbers_the_core_recorded(optimizer,
+                                                                             hyperparameters):
+    path = recorded(optimizer, **hyperparameters)
+    assert path.diverged_at is None
+    for k in (0, 1, STEPS - 1):
+        shown = panel(path, k)
+        text = "\n".join(shown.lines)
+        # the lines end at the core's new point, from the core's point and gradient
+        assert step_math.vec(path.xy[k + 1]) in shown.lines[-1 if optimizer != "lion" else -2]
+        assert step_math.vec(path.grad[k]) in text
+        # every state buffer the rule writes out shows its recorded value after the step
+        spec = optimizers.OPTIMIZERS_BY_NAME[optimizer]
+        for name in spec.state:
+            if name in spec.shared_state or not np.any(path.state[name][k + 1]):
+                continue  # a running product (shown as 1 - beta^t), or a buffer never used
+            assert step_math.vec(path.state[name][k + 1]) in text, name
+        # the lines' arithmetic lands where the core's step landed (Newton: a 2x2 solve)
+        np.testing.assert_allclose(shown.formula_point, path.xy[k + 1],
+                                   rtol=1e-12 if optimizer == "newton" else 1e-13)
+        np.testing.assert_array_equal(shown.delta, path.xy[k + 1] - path.xy[k])
+        assert shown.sentence.startswith(f"Step {k} → {k + 1} has length")
+
+
+@pytest.mark.parametrize("optimizer", optimizers.names())
+def test_every_optimizer_has_a_panel_with_its_symbols_mapped_to_torchs_names(optimizer):
+    path = recorded(optimizer)
+    shown = panel(path, 3)
+    spec = optimizers.OPTIMIZERS_BY_NAME[optimizer]
+    assert [name for _, name, _ in shown.legend] == [name for _, name in spec.symbols]
+    lr = dict((name, value) for _, name, value in shown.legend)["lr"]
+    assert lr == step_math.num(path.lr[3])
+    assert r"\texttt{lr}" in figures.legend_latex(spec)
+
+
+def test_an_optimizer_without_a_written_out_form_shows_its_rule_and_its_state():
+    path = recorded("adam", lr=0.1)
+    step = step_math._Step(
+        spec=optimizers.OPTIMIZERS_BY_NAME["adam"], hp={}, k=2, theta=path.xy[2],
+        new=path.xy[3], grad=path.grad[2], lr=0.1,
+        before={n: v[2] for n, v in path.state.items()},
+        after={n: v[3] for n, v in path.state.items()}, hessian=None, rates=None)
+    lines, point = step_math._generic(step)
+    assert lines[0].startswith("g_t = ")  # the spec's own LaTeX first
+    assert any(line.startswith("m_t = " + step_math.vec(path.state["exp_avg"][3]))
+               for line in lines)
+    assert lines[-1].endswith(step_math.vec(path.xy[3]))
+    np.testing.assert_array_equal(point, path.xy[3])
+
+
+def test_adams_first_step_has_length_lr_in_every_coordinate_whatever_the_gradient():
+    path = recorded("adam", lr=0.05)
+    shown = panel(path, 0)
+    np.testing.assert_allclose(np.abs(shown.delta), 0.05, rtol=1e-6)
+    assert "first step has length lr in every coordinate" in shown.sentence
+    assert abs(path.grad[0, 0]) > 100  # the gradient is large, the step is not
+
+
+def test_the_sentence_says_how_much_momentum_adds_to_the_gradient_step():
+    path = optimizers.simulate("quadratic", "momentum", (-9.0, 3.0), 20, record_state=True,
+                               lr=0.01)
+    first, faster, back = panel_of(path, 0), panel_of(path, 2), panel_of(path, 5)
+    assert "starts at the first gradient" in first.sentence
+    ratio = np.linalg.norm(faster.delta) / np.linalg.norm(faster.plain)
+    assert f"{ratio:.3g}× what the gradient alone would give" in faster.sentence
+    assert ratio > 1.05 and "momentum carries the last steps' direction" in faster.sentence
+    # past the bottom of the bowl the velocity points uphill
+    assert np.dot(back.delta, back.plain) < 0
+    assert "uphill against the gradient: the run is overshooting" in back.sentence
+
+
+def panel_of(path, k):
+    surface = landscapes.get(path.config["landscape"])
+    return figures.step_numbers(path, k, np.array(surface.hessian(*path.xy[k])))
+
+
+def test_newton_says_when_the_model_has_no_bottom():
+    path = optimizers.simulate("saddle", "newton", (1.5, -0.7), 2, record_state=True)
+    assert "non-positive eigenvalue" in panel_of(path, 0).sentence
+
+
+def test_effective_rates_are_lr_over_the_root_of_v_hat_for_adam():
+    path = recorded("adam", lr=0.01)
+    rates = figures.effective_rates(path)
+    t = 4
+    v_hat = path.state["exp_avg_sq"][t] / (1 - 0.999 ** t)
+    np.testing.assert_allclose(rates[t], 0.01 / (np.sqrt(v_hat) + 1e-8), rtol=1e-12)
+    assert np.isnan(rates[0]).all()
+    assert figures.effective_rates(recorded("sgd")) is None
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0.5, "0.5"), (-2.0, "-2"), (1.5e-7, r"1.5\times 10^{-7}"), (float("nan"), r"\text{nan}"),
+    (float("inf"), r"\infty"),
+])
+def test_numbers_are_written_in_latex(value, text):
+    assert step_math.num(value) == text
+
+
+def test_a_step_outside_the_run_or_a_run_without_state_is_refused():
+    path = recorded("sgd")
+    with pytest.raises(ValueError, match=r"Invalid step: 10 \(allowed: 0 <= step < 10\)"):
+        figures.step_numbers(path, STEPS)
+    plain = optimizers.simulate(ROSENBROCK, "sgd", START, 3)
+    with pytest.raises(ValueError, match="record_state=True"):
+        figures.step_numbers(plain, 0)
