@@ -378,6 +378,27 @@ def _lion(s: _Step) -> tuple[list[str], np.ndarray]:
     ], point
 
 
+def _rprop(s: _Step) -> tuple[list[str], np.ndarray]:
+    t, g = s.t, s.grad
+    agreement = g * s.before["prev"]
+    factors = np.where(agreement > 0, s.hp["etaplus"],
+                       np.where(agreement < 0, s.hp["etaminus"], 1.0))
+    size, kept = s.after["step_size"], s.after["prev"]
+    previous = np.full(2, s.lr) if t == 1 else s.before["step_size"]
+    point = s.theta - size * np.sign(kept)
+    return [
+        rf"g_{{{t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(g)},\quad g_{{{t}}}\,g_{{{t - 1}}} = "
+        rf"{vec(agreement)}\ \Rightarrow\ \eta_{{{t}}} = {vec(factors)}",
+        rf"\Delta_{{{t}}} = \min\big(\max(\eta_{{{t}}} \Delta_{{{t - 1}}}, \Delta_{{\min}}),"
+        rf" \Delta_{{\max}}\big) = \min\big(\max({vec(factors * previous)}, "
+        rf"{num(s.hp['step_size_min'])}), {num(s.hp['step_size_max'])}\big) = {vec(size)}"
+        + (r"\quad(\Delta_0 = \gamma)" if t == 1 else ""),
+        rf"g_{{{t}}} \leftarrow 0 \text{{ where the sign flipped: }} {vec(kept)}",
+        s.update_line(rf"\theta_{{{s.k}}} - \Delta_{{{t}}}\,\mathrm{{sign}}(g_{{{t}}}) = "
+                      rf"{vec(s.theta)} - {vec(size * np.sign(kept))}"),
+    ], point
+
+
 def _newton(s: _Step) -> tuple[list[str], np.ndarray]:
     damped = s.hessian + s.hp["damping"] * np.eye(2)
     direction = np.linalg.solve(damped, s.grad) if np.linalg.det(damped) != 0 else (
@@ -395,7 +416,7 @@ def _newton(s: _Step) -> tuple[list[str], np.ndarray]:
 
 def _generic(s: _Step) -> tuple[list[str], np.ndarray]:
     """Any optimizer without a written-out form: its rule, then its state with the numbers."""
-    lines = [line for line in s.spec.latex.split(r"\\") if line.strip()]
+    lines = [s.spec.latex]
     lines.append(rf"g_{{{s.t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(s.grad)}")
     for name in s.spec.state:
         symbol = s.spec.symbol(name) or _name(name)
@@ -408,7 +429,8 @@ def _generic(s: _Step) -> tuple[list[str], np.ndarray]:
 WRITERS: dict[str, Callable[[_Step], tuple[list[str], np.ndarray]]] = {
     "sgd": _sgd, "momentum": _sgd, "nesterov": _sgd, "adagrad": _adagrad,
     "adadelta": _adadelta, "rmsprop": _rmsprop, "adam": _adam, "adamw": _adam,
-    "adamax": _adamax, "nadam": _nadam, "radam": _radam, "lion": _lion, "newton": _newton,
+    "adamax": _adamax, "nadam": _nadam, "radam": _radam, "lion": _lion, "rprop": _rprop,
+    "newton": _newton,
 }
 """The optimizers whose steps are written out term by term; any other gets ``_generic``."""
 
@@ -501,6 +523,9 @@ def _why(s: _Step, ratio: float, angle: float) -> str:
         return ("the variance of v is not yet trusted (ρ_t ≤ 5), so RAdam takes a plain "
                 "momentum step" if _radam_plain(s) else
                 "RAdam's rectified adaptive step: each coordinate scaled by its own √v")
+    if name == "rprop":
+        return ("Rprop looks only at the gradient's sign: each coordinate's step size grows "
+                "while the sign holds and shrinks when it flips")
     if name == "lion":
         return "Lion moves every coordinate by exactly lr: only the sign of its momentum counts"
     if name == "newton":

@@ -637,6 +637,9 @@ RPROP = OptimizerSpec(
         "mini-batch gradients, whose signs flip at random."
     ),
     reference="torch.optim.Rprop; Riedmiller & Braun (1993)",
+    symbols=((r"\gamma", "lr"), (r"\eta_-", "etaminus"), (r"\eta_+", "etaplus"),
+             (r"\Delta_{\min}", "step_size_min"), (r"\Delta_{\max}", "step_size_max"),
+             ("g_{t-1}", "prev"), (r"\Delta_t", "step_size")),
 )
 
 # --- damped Newton ------------------------------------------------------------------------------
