@@ -57,7 +57,7 @@ class StepNumbers:
 
 def num(value: float, digits: int = 4) -> str:
     """A number in LaTeX, ``digits`` significant digits, powers of ten as ×10^k."""
-    value = float(value)
+    value = float(value) + 0.0  # no "-0"
     if math.isnan(value):
         return r"\text{nan}"
     if math.isinf(value):
@@ -74,9 +74,18 @@ def factor(value: float) -> str:
     return rf"({num(value)})" if value < 0 else num(value)
 
 
-def vec(values) -> str:
-    """A point or a per-coordinate quantity (x, y) as a column vector."""
-    return r"\begin{pmatrix}" + r" \\ ".join(num(v) for v in values) + r"\end{pmatrix}"
+def vec(values, digits: int = 4) -> str:
+    """A per-coordinate quantity (x, y) as a column vector."""
+    return r"\begin{pmatrix}" + r" \\ ".join(num(v, digits) for v in values) + r"\end{pmatrix}"
+
+
+POINT_DIGITS = 7
+"""A point's digits: enough to see a small step move it."""
+
+
+def point(values) -> str:
+    """A point (x, y) as a column vector, with ``POINT_DIGITS`` digits."""
+    return vec(values, POINT_DIGITS)
 
 
 def _name(name: str) -> str:
@@ -145,13 +154,13 @@ class _Step:
         decay = self.hp.get("weight_decay", 0.0)
         if self.spec.name in COUPLED_DECAY and decay != 0.0:
             return (rf"g_{{{self.t}}} = \nabla f(\theta_{{{self.k}}}) + \lambda\theta_{{{self.k}}}"
-                    rf" = {vec(self.grad)} + {factor(decay)}\,{vec(self.theta)}"
+                    rf" = {vec(self.grad)} + {factor(decay)}\,{point(self.theta)}"
                     rf" = {vec(self.g())}")
         return rf"g_{{{self.t}}} = \nabla f(\theta_{{{self.k}}}) = {vec(self.grad)}"
 
     def update_line(self, middle: str) -> str:
         """θ_t = ``middle`` = the new point the core recorded."""
-        return rf"\theta_{{{self.t}}} = {middle} = {vec(self.new)}"
+        return rf"\theta_{{{self.t}}} = {middle} = {point(self.new)}"
 
 
 def _ema(symbol: str, t: int, decay_symbol: str, decay: float, old, new_term: str, new,
@@ -181,12 +190,12 @@ def _sgd(s: _Step) -> tuple[list[str], np.ndarray]:
             lines.append(rf"g_{{{t}}} + \mu b_{{{t}}} = {vec(direction)}")
         else:
             direction = b
-    point = s.theta - lr * direction
+    landed = s.theta - lr * direction
     symbol = (rf"(g_{{{t}}} + \mu b_{{{t}}})" if nesterov and mu else
               (rf"b_{{{t}}}" if mu else rf"g_{{{t}}}"))
     lines.append(s.update_line(
-        rf"\theta_{{{s.k}}} - \gamma\,{symbol} = {vec(s.theta)} - {num(lr)}\,{vec(direction)}"))
-    return lines, point
+        rf"\theta_{{{s.k}}} - \gamma\,{symbol} = {point(s.theta)} - {num(lr)}\,{vec(direction)}"))
+    return lines, landed
 
 
 def _adagrad(s: _Step) -> tuple[list[str], np.ndarray]:
@@ -196,7 +205,7 @@ def _adagrad(s: _Step) -> tuple[list[str], np.ndarray]:
                 else s.before["sum"])
     clr = lr / (1.0 + (t - 1) * s.hp["lr_decay"])
     scaled = g / (np.sqrt(total) + s.hp["eps"])
-    point = s.theta - clr * scaled
+    landed = s.theta - clr * scaled
     return [
         s.gradient_line(),
         rf"s_{{{t}}} = s_{{{t - 1}}} + g_{{{t}}}^2 = {vec(previous)} + {vec(g * g)}"
@@ -204,24 +213,24 @@ def _adagrad(s: _Step) -> tuple[list[str], np.ndarray]:
         rf"\frac{{\gamma}}{{1 + (t-1)\eta}} = \frac{{{num(lr)}}}{{1 + {t - 1}\cdot "
         rf"{num(s.hp['lr_decay'])}}} = {num(clr)},\quad "
         rf"\frac{{g_{{{t}}}}}{{\sqrt{{s_{{{t}}}}} + \epsilon}} = {vec(scaled)}",
-        s.update_line(rf"{vec(s.theta)} - {num(clr)}\,{vec(scaled)}"),
-    ], point
+        s.update_line(rf"{point(s.theta)} - {num(clr)}\,{vec(scaled)}"),
+    ], landed
 
 
 def _adadelta(s: _Step) -> tuple[list[str], np.ndarray]:
     g, t, rho, eps = s.g(), s.t, s.hp["rho"], s.hp["eps"]
     v, u_old, u = s.after["square_avg"], s.before["acc_delta"], s.after["acc_delta"]
     delta = np.sqrt(u_old + eps) / np.sqrt(v + eps) * g
-    point = s.theta - s.lr * delta
+    landed = s.theta - s.lr * delta
     return [
         s.gradient_line(),
         _ema("v", t, r"\rho", rho, s.before["square_avg"], rf"g_{{{t}}}^2", g * g, v),
         rf"\Delta_{{{t}}} = \frac{{\sqrt{{u_{{{t - 1}}} + \epsilon}}}}"
         rf"{{\sqrt{{v_{{{t}}} + \epsilon}}}}\, g_{{{t}}} = {vec(delta)}",
         _ema("u", t, r"\rho", rho, u_old, rf"\Delta_{{{t}}}^2", delta * delta, u),
-        s.update_line(rf"\theta_{{{s.k}}} - \gamma\Delta_{{{t}}} = {vec(s.theta)} - "
+        s.update_line(rf"\theta_{{{s.k}}} - \gamma\Delta_{{{t}}} = {point(s.theta)} - "
                       rf"{num(s.lr)}\,{vec(delta)}"),
-    ], point
+    ], landed
 
 
 def _rmsprop(s: _Step) -> tuple[list[str], np.ndarray]:
@@ -245,13 +254,13 @@ def _rmsprop(s: _Step) -> tuple[list[str], np.ndarray]:
         lines.append(rf"b_{{{t}}} = \mu b_{{{t - 1}}} + \frac{{g_{{{t}}}}}{{\sqrt{{{name}_{{{t}}}}}"
                      rf" + \epsilon}} = {num(mu)}\,{vec(s.before['momentum_buffer'])} + "
                      rf"{vec(scaled)} = {vec(b)}")
-        point = s.theta - s.lr * b
-        lines.append(s.update_line(rf"\theta_{{{s.k}}} - \gamma b_{{{t}}} = {vec(s.theta)} - "
+        landed = s.theta - s.lr * b
+        lines.append(s.update_line(rf"\theta_{{{s.k}}} - \gamma b_{{{t}}} = {point(s.theta)} - "
                                    rf"{num(s.lr)}\,{vec(b)}"))
     else:
-        point = s.theta - s.lr * scaled
-        lines.append(s.update_line(rf"{vec(s.theta)} - {num(s.lr)}\,{vec(scaled)}"))
-    return lines, point
+        landed = s.theta - s.lr * scaled
+        lines.append(s.update_line(rf"{point(s.theta)} - {num(s.lr)}\,{vec(scaled)}"))
+    return lines, landed
 
 
 def _moments(s: _Step, g: np.ndarray, second: bool = True) -> list[str]:
@@ -271,8 +280,8 @@ def _adam(s: _Step) -> tuple[list[str], np.ndarray]:
     if s.spec.name == "adamw":
         theta = s.theta * (1.0 - lr * s.hp["weight_decay"])
         lines.append(rf"\theta_{{{s.k}}} \leftarrow \theta_{{{s.k}}}(1-\gamma\lambda) = "
-                     rf"{vec(s.theta)} \cdot {num(1.0 - lr * s.hp['weight_decay'], 8)}"
-                     rf" = {vec(theta)}")
+                     rf"{point(s.theta)} \cdot {num(1.0 - lr * s.hp['weight_decay'], 8)}"
+                     rf" = {point(theta)}")
         lines.append(rf"g_{{{t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(s.grad)}")
     else:
         lines.append(s.gradient_line())
@@ -292,9 +301,9 @@ def _adam(s: _Step) -> tuple[list[str], np.ndarray]:
     scaled = m_hat / (np.sqrt(v_hat) + eps)
     lines.append(rf"\frac{{\hat m_{{{t}}}}}{{\sqrt{{\hat v_{{{t}}}}} + \epsilon}} = "
                  rf"{vec(scaled)}")
-    point = theta - lr * scaled
-    lines.append(s.update_line(rf"{vec(theta)} - {num(lr)}\,{vec(scaled)}"))
-    return lines, point
+    landed = theta - lr * scaled
+    lines.append(s.update_line(rf"{point(theta)} - {num(lr)}\,{vec(scaled)}"))
+    return lines, landed
 
 
 def _adamax(s: _Step) -> tuple[list[str], np.ndarray]:
@@ -306,11 +315,11 @@ def _adamax(s: _Step) -> tuple[list[str], np.ndarray]:
                  rf"{num(s.hp['eps'])}) = {vec(u)}")
     rate = lr / (1.0 - s.after["beta1_power"][0])
     scaled = s.after["exp_avg"] / u
-    point = s.theta - rate * scaled
+    landed = s.theta - rate * scaled
     lines.append(rf"\frac{{\gamma}}{{1-\beta_1^{{{t}}}}} = {num(rate)},\quad "
                  rf"\frac{{m_{{{t}}}}}{{u_{{{t}}}}} = {vec(scaled)}")
-    lines.append(s.update_line(rf"{vec(s.theta)} - {num(rate)}\,{vec(scaled)}"))
-    return lines, point
+    lines.append(s.update_line(rf"{point(s.theta)} - {num(rate)}\,{vec(scaled)}"))
+    return lines, landed
 
 
 def _nadam(s: _Step) -> tuple[list[str], np.ndarray]:
@@ -322,7 +331,7 @@ def _nadam(s: _Step) -> tuple[list[str], np.ndarray]:
     denom = np.sqrt(v_hat) + s.hp["eps"]
     now = (1.0 - mu) / (1.0 - product) * g
     ahead = mu_next / (1.0 - product * mu_next) * s.after["exp_avg"]
-    point = s.theta - lr * (now + ahead) / denom
+    landed = s.theta - lr * (now + ahead) / denom
     return [
         s.gradient_line(),
         rf"\mu_{{{t}}} = {num(mu)},\quad \mu_{{{t + 1}}} = {num(mu_next)},\quad "
@@ -331,9 +340,9 @@ def _nadam(s: _Step) -> tuple[list[str], np.ndarray]:
         rf"\hat v_{{{t}}} = {vec(v_hat)},\quad \frac{{(1-\mu_t) g_t}}{{1-\prod_{{i\le t}}\mu_i}}"
         rf" = {vec(now)},\quad \frac{{\mu_{{t+1}} m_t}}{{1-\prod_{{i\le t+1}}\mu_i}} = "
         rf"{vec(ahead)}",
-        s.update_line(rf"{vec(s.theta)} - {num(lr)}\,\left({vec(now + ahead)} \big/ "
+        s.update_line(rf"{point(s.theta)} - {num(lr)}\,\left({vec(now + ahead)} \big/ "
                       rf"{vec(denom)}\right)"),
-    ], point
+    ], landed
 
 
 def _radam(s: _Step) -> tuple[list[str], np.ndarray]:
@@ -356,26 +365,26 @@ def _radam(s: _Step) -> tuple[list[str], np.ndarray]:
     else:
         scaled = m_hat
         lines.append(rf"\rho_{{{t}}} \le 5:\ \text{{the plain momentum step }}\hat m_{{{t}}}")
-    point = s.theta - lr * scaled
-    lines.append(s.update_line(rf"{vec(s.theta)} - {num(lr)}\,{vec(scaled)}"))
-    return lines, point
+    landed = s.theta - lr * scaled
+    lines.append(s.update_line(rf"{point(s.theta)} - {num(lr)}\,{vec(scaled)}"))
+    return lines, landed
 
 
 def _lion(s: _Step) -> tuple[list[str], np.ndarray]:
     t, lr, beta1 = s.t, s.lr, s.hp["beta1"]
     c = beta1 * s.before["exp_avg"] + (1.0 - beta1) * s.grad
     shrink = 1.0 - lr * s.hp["weight_decay"]
-    point = s.theta * shrink - lr * np.sign(c)
+    landed = s.theta * shrink - lr * np.sign(c)
     return [
         rf"g_{{{t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(s.grad)}",
         rf"c_{{{t}}} = \beta_1 m_{{{t - 1}}} + (1-\beta_1) g_{{{t}}} = {num(beta1)}\,"
         rf"{vec(s.before['exp_avg'])} + {num(1.0 - beta1)}\,{vec(s.grad)} = {vec(c)}",
         s.update_line(rf"\theta_{{{s.k}}}(1-\gamma\lambda) - \gamma\,\mathrm{{sign}}(c_{{{t}}})"
-                      rf" = {vec(s.theta)}\cdot {num(shrink, 8)} - {num(lr)}\,"
+                      rf" = {point(s.theta)}\cdot {num(shrink, 8)} - {num(lr)}\,"
                       rf"{vec(np.sign(c))}"),
         _ema("m", t, r"\beta_2", s.hp["beta2"], s.before["exp_avg"], rf"g_{{{t}}}", s.grad,
              s.after["exp_avg"]),
-    ], point
+    ], landed
 
 
 def _rprop(s: _Step) -> tuple[list[str], np.ndarray]:
@@ -385,7 +394,7 @@ def _rprop(s: _Step) -> tuple[list[str], np.ndarray]:
                        np.where(agreement < 0, s.hp["etaminus"], 1.0))
     size, kept = s.after["step_size"], s.after["prev"]
     previous = np.full(2, s.lr) if t == 1 else s.before["step_size"]
-    point = s.theta - size * np.sign(kept)
+    landed = s.theta - size * np.sign(kept)
     return [
         rf"g_{{{t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(g)},\quad g_{{{t}}}\,g_{{{t - 1}}} = "
         rf"{vec(agreement)}\ \Rightarrow\ \eta_{{{t}}} = {vec(factors)}",
@@ -395,23 +404,23 @@ def _rprop(s: _Step) -> tuple[list[str], np.ndarray]:
         + (r"\quad(\Delta_0 = \gamma)" if t == 1 else ""),
         rf"g_{{{t}}} \leftarrow 0 \text{{ where the sign flipped: }} {vec(kept)}",
         s.update_line(rf"\theta_{{{s.k}}} - \Delta_{{{t}}}\,\mathrm{{sign}}(g_{{{t}}}) = "
-                      rf"{vec(s.theta)} - {vec(size * np.sign(kept))}"),
-    ], point
+                      rf"{point(s.theta)} - {vec(size * np.sign(kept))}"),
+    ], landed
 
 
 def _newton(s: _Step) -> tuple[list[str], np.ndarray]:
     damped = s.hessian + s.hp["damping"] * np.eye(2)
     direction = np.linalg.solve(damped, s.grad) if np.linalg.det(damped) != 0 else (
         np.full(2, np.nan))
-    point = s.theta - s.lr * direction
+    landed = s.theta - s.lr * direction
     matrix = (r"\begin{pmatrix}" + f"{num(damped[0, 0])} & {num(damped[0, 1])}" + r" \\ "
               + f"{num(damped[1, 0])} & {num(damped[1, 1])}" + r"\end{pmatrix}")
     return [
         rf"\nabla f(\theta_{{{s.k}}}) = {vec(s.grad)},\quad \nabla^2 f(\theta_{{{s.k}}}) + "
         rf"\lambda I = {matrix}",
         rf"\big(\nabla^2 f + \lambda I\big)^{{-1}}\nabla f = {vec(direction)}",
-        s.update_line(rf"{vec(s.theta)} - {num(s.lr)}\,{vec(direction)}"),
-    ], point
+        s.update_line(rf"{point(s.theta)} - {num(s.lr)}\,{vec(direction)}"),
+    ], landed
 
 
 def _generic(s: _Step) -> tuple[list[str], np.ndarray]:
@@ -421,8 +430,8 @@ def _generic(s: _Step) -> tuple[list[str], np.ndarray]:
     for name in s.spec.state:
         symbol = s.spec.symbol(name) or _name(name)
         lines.append(rf"{symbol} = {vec(s.after[name])}")
-    lines.append(rf"\theta_{{{s.t}}} = \theta_{{{s.k}}} + \Delta = {vec(s.theta)} + "
-                 rf"{vec(s.new - s.theta)} = {vec(s.new)}")
+    lines.append(rf"\theta_{{{s.t}}} = \theta_{{{s.k}}} + \Delta = {point(s.theta)} + "
+                 rf"{vec(s.new - s.theta)} = {point(s.new)}")
     return lines, s.new
 
 
@@ -500,7 +509,7 @@ def _why(s: _Step, ratio: float, angle: float) -> str:
     name, t = s.spec.name, s.t
     if name == "sgd" and s.hp["momentum"] == 0.0:
         if s.hp["weight_decay"]:
-            return "plain gradient descent, with weight decay pulling the point towards the origin"
+            return "plain gradient descent, with weight decay pulling the landed towards the origin"
         return "plain gradient descent moves exactly lr × the gradient, downhill"
     if name in ("sgd", "momentum", "nesterov", "rmsprop") and s.hp["momentum"] > 0.0:
         if t == 1 and name != "rmsprop":
@@ -582,8 +591,8 @@ def step_numbers(path, k: int, hessian: np.ndarray | None = None) -> StepNumbers
         rates=None if rates is None else rates[k + 1],
     )
     if spec.name == "newton" and step.hessian is None:
-        raise ValueError("Newton's step needs the surface's Hessian at the point")
-    lines, point = WRITERS.get(spec.name, _generic)(step)
+        raise ValueError("Newton's step needs the surface's Hessian at the landed")
+    lines, landed = WRITERS.get(spec.name, _generic)(step)
     delta = step.new - step.theta
     plain = -step.lr * step.grad
     values = {**step.hp, **{name: step.after[name] for name in spec.state}}
@@ -596,4 +605,4 @@ def step_numbers(path, k: int, hessian: np.ndarray | None = None) -> StepNumbers
         legend.append((symbol, name, shown))
     return StepNumbers(k=k, lines=tuple(lines), legend=tuple(legend),
                        sentence=_sentence(step, delta, plain), delta=delta, plain=plain,
-                       formula_point=np.asarray(point, dtype=np.float64))
+                       formula_point=np.asarray(landed, dtype=np.float64))

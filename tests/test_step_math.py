@@ -36,7 +36,7 @@ def test_every_optimizers_step_is_written_with_the_numbers_the_core_recorded(opt
         shown = panel(path, k)
         text = "\n".join(shown.lines)
         # the lines end at the core's new point, from the core's point and gradient
-        assert step_math.vec(path.xy[k + 1]) in shown.lines[-1 if optimizer != "lion" else -2]
+        assert step_math.point(path.xy[k + 1]) in shown.lines[-1 if optimizer != "lion" else -2]
         assert step_math.vec(path.grad[k]) in text
         # every state buffer the rule writes out shows its recorded value after the step
         spec = optimizers.OPTIMIZERS_BY_NAME[optimizer]
@@ -73,7 +73,7 @@ def test_an_optimizer_without_a_written_out_form_shows_its_rule_and_its_state():
     assert lines[0] == optimizers.OPTIMIZERS_BY_NAME["adam"].latex  # the spec's own first
     assert any(line.startswith("m_t = " + step_math.vec(path.state["exp_avg"][3]))
                for line in lines)
-    assert lines[-1].endswith(step_math.vec(path.xy[3]))
+    assert lines[-1].endswith(step_math.point(path.xy[3]))
     np.testing.assert_array_equal(point, path.xy[3])
 
 
