@@ -19,6 +19,7 @@ PAGES = [
     st.Page("pages/schedules.py", title="Schedules", icon=":material/trending_down:"),
     st.Page("pages/sensitivity.py", title="Sensitivity", icon=":material/grid_on:"),
     st.Page("pages/learn.py", title="Learn", icon=":material/school:"),
+    st.Page("pages/lessons.py", title="Lessons", icon=":material/cast_for_education:"),
 ]
 
 st.navigation(PAGES, position="top").run()

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["explore", "compare", "schedules", "sensitivity", "learn"]
+PAGES = ["explore", "compare", "schedules", "sensitivity", "learn", "lessons"]
 
 
 def _open(page: str, query: dict[str, str] | None = None) -> AppTest:

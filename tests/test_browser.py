@@ -440,6 +440,7 @@ PAGES = {
     "schedules": ("/schedules", "Schedules", True),
     "sensitivity": ("/sensitivity", "Sensitivity", False),
     "learn": ("/learn", "Learn", True),
+    "lessons": ("/lessons", "Lessons", True),
 }
 
 
@@ -1247,3 +1248,81 @@ def _plays_offline(browser, html_file: Path) -> None:
         assert not problems, f"console errors offline: {problems[:3]}"
     finally:
         context.close()
+
+
+# --- the Lessons page -----------------------------------------------------------------------------
+
+
+def _button(tab, label: str):
+    return tab.locator('[data-testid="stButton"] button', has_text=label).first
+
+
+def _query(tab) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(tab.url).query))
+
+
+def test_a_lesson_goes_next_and_back_reveals_its_answer_and_loads_its_variations(page, server):
+    """Lessons: "answer the question, press Play to see whether you were right, then try the
+    variations; every scene opens in Explore". Next and Previous move through the lessons (and
+    the URL names the lesson); an answer picked, then revealed, is marked and explained with
+    what the runs measured; Play moves the paths; a variation loads its own scene; "Open in
+    Explore" opens that scene with Explore's controls."""
+    _open(page, server, "/lessons?lesson=learning_rate")
+    chart = Map(page)
+    first = chart.wait_drawn()
+    assert page.locator("h2", has_text="Lesson 1 of").count() == 1
+    _button(page, "Next →").click()
+    _wait(page, "() => new URLSearchParams(location.search).get('lesson') === 'gradient'",
+          what="lesson=gradient in the URL")
+    page.locator("h2", has_text="Lesson 2 of").wait_for()
+    chart.wait_drawn(other_than=first)
+    _button(page, "← Previous").click()
+    page.locator("h2", has_text="Lesson 1 of").wait_for()
+    _settle(page)
+    assert _query(page) == {"lesson": "learning_rate"}
+
+    answers = page.locator('[data-testid="stRadioGroup"]')
+    answers.get_by_text("lr = 0.105, the boldest").click()
+    _button(page, "Reveal the answer").click()
+    page.get_by_text("Not quite").wait_for()
+    measured = page.get_by_text("What the runs measured").inner_text()
+    assert "about right (lr=0.09): step 93" in measured and "diverged at step 47" in measured
+    answers.get_by_text("lr = 0.09, close to the limit").click()
+    page.get_by_text("Your answer is right.").wait_for()
+
+    shown = chart.wait_drawn()
+    final = chart.runs()
+    assert len(final) == 3
+    chart.record_frames()
+    chart.button("Play").click()
+    chart.wait_played(3)
+    assert chart.runs() != final, "▶ Play did not move the paths"
+
+    _button(page, "Load this scene").click()
+    _wait(page, "() => new URLSearchParams(location.search).get('try') === '1'",
+          what="try=1 in the URL")
+    chart.wait_drawn(other_than=shown)
+    page.get_by_text("Try this: Just below the limit").wait_for()
+    _settle(page)
+    _no_exception(page)
+    _shot(page, "lessons-variation")
+
+    _button(page, "Open in Explore").click()
+    _wait(page, "() => location.pathname === '/' || location.pathname.endsWith('explore')",
+          what="Explore")
+    _settle(page)
+    assert _title(page) == "Explore"
+    explore = Map(page)
+    explore.wait_drawn()
+    assert _query(page)["runs"] == "sgd(lr=0.01);sgd(lr=0.09);sgd(lr=0.099)"
+    assert len(explore.runs()) == 3
+    assert page.locator(WARNING).count() == 0
+    _no_exception(page)
+
+
+def test_a_link_to_a_lesson_that_does_not_exist_says_so(page, server):
+    _open(page, server, "/lessons?lesson=no_such_lesson")
+    assert "there is no lesson 'no_such_lesson'" in _warnings(page)
+    Map(page).wait_drawn()
+    assert page.locator("h2", has_text="Lesson 1 of").count() == 1
+    _no_exception(page)

@@ -17,7 +17,10 @@ from typing import Any
 
 import streamlit as st
 
-from ui.state import PAGES
+from ui import course, state
+
+PAGES = {**state.PAGES, "lessons": course.PAGE}
+"""Every page's record and its two query functions (the Lessons page's live in ui/course.py)."""
 
 
 @dataclass
