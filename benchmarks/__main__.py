@@ -32,6 +32,7 @@ SINGLE_OVER_BARE_TARGET = 1.3
 SINGLE_OVER_NUMPY_TARGET = 80.0
 SWEEP_TARGET_S = 0.25
 BASINS_TARGET_MS = 15.0
+NEIGHBOURHOODS_TARGET_MS = 5.0
 
 
 def core() -> list[Row]:
@@ -78,7 +79,41 @@ def core() -> list[Row]:
     basins = best_of(9, optimizers.basins, *basins_args, resolution=200, lr=0.01)
     rows.append(("basins: 200 x 200 starts x 300 momentum steps on Himmelblau", basins * 1e3,
                  f"<= {BASINS_TARGET_MS:g}", "ms"))
-    return rows
+    return rows + neighbourhoods()
+
+
+def neighbourhoods() -> list[Row]:
+    """Compare's 8 runs (torch's defaults on Rosenbrock, 1000 steps), each over its lr grid
+    (49 values) and its momentum-like grid (21, where it has one): ``optimizers.paths``, one
+    batch-kernel call per grid, as ``ui.compute.neighbourhoods`` makes them. The machine is
+    shared, so the CPU time of this thread is given beside the wall time."""
+    import time
+
+    import landscapes
+    from optimizers.specs import OPTIMIZERS
+    from ui import neighbourhoods as near
+
+    surface = landscapes.get("rosenbrock")
+    runs = [(spec.name, spec.defaults) for spec in OPTIMIZERS[:8]]
+
+    def all_runs() -> None:
+        for name, h in runs:
+            near.neighbourhood(surface, name, h, surface.start, 1000)
+
+    all_runs()
+    wall = best_of(20, all_runs)
+    cpu = float("inf")
+    for _ in range(20):
+        began = time.thread_time()
+        all_runs()
+        cpu = min(cpu, time.thread_time() - began)
+    values = sum(len(near.grid(name, h, p)) for name, h in runs
+                 for p in near.slider_parameters(name))
+    return [
+        (f"neighbourhoods: Compare's 8 runs x (49 lr + 21 beta) x 1000 steps ({values} paths), "
+         f"CPU", cpu * 1e3, f"<= {NEIGHBOURHOODS_TARGET_MS:g}", "ms"),
+        ("  the same, wall time (a busy shared machine stretches it)", wall * 1e3, "-", "ms"),
+    ]
 
 
 def compile_time() -> list[Row]:

@@ -15,6 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 KINDS = ("float", "int", "bool", "choice", "list")
 
 
@@ -101,6 +103,19 @@ class Parameter:
         if self.kind == "bool":
             return number in (0.0, 1.0)
         return self._in_range(number, integer=self.kind == "int")
+
+    def accepts_each(self, values: Any) -> np.ndarray:
+        """:meth:`accepts` for each of an array of numbers, at once (a bool array)."""
+        values = np.asarray(values, dtype=np.float64)
+        if self.kind not in ("float", "int"):
+            return np.array([self.accepts(float(v)) for v in values.reshape(-1)],
+                            dtype=bool).reshape(values.shape)
+        ok = np.isfinite(values)
+        if self.kind == "int":
+            ok &= values == np.round(values)
+        ok &= (values > self.low) if self.low_open else (values >= self.low)
+        ok &= (values < self.high) if self.high_open else (values <= self.high)
+        return ok
 
     def problem(self, value: Any) -> str | None:
         """None if ``value`` is valid, else torch's style of message naming it."""

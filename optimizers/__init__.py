@@ -9,7 +9,7 @@ Layers, lowest first (each module imports only those above it, and ``landscapes`
 ``records`` (the spec records); ``rules``, ``schedules``, ``sources`` (each optimizer,
 schedule and gradient source: its code beside its spec); ``specs`` (the tables by name);
 ``engine`` (the kernels, their dispatch written from the tables); ``api`` (validation at the
-boundary, and ``simulate``, ``sweep``, ``basins``, ``outcome``).
+boundary, and ``simulate``, ``sweep``, ``paths``, ``basins``, ``outcome``).
 """
 
 from optimizers.api import (
@@ -19,12 +19,15 @@ from optimizers.api import (
     BasinsResult,
     Evaluations,
     Outcome,
+    Paths,
     SweepResult,
     Trajectory,
+    accepted,
     basins,
     gradient_names,
     names,
     outcome,
+    paths,
     prepare,
     schedule_names,
     simulate,
@@ -53,12 +56,15 @@ __all__ = [
     "BasinsResult",
     "Evaluations",
     "Outcome",
+    "Paths",
     "SweepResult",
     "Trajectory",
+    "accepted",
     "basins",
     "gradient_names",
     "names",
     "outcome",
+    "paths",
     "prepare",
     "schedule_names",
     "simulate",

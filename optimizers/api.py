@@ -3,6 +3,7 @@
     simulate(landscape, optimizer, start, steps, *, schedule=None, gradient="analytic",
              seed=0, **hyperparameters) -> Trajectory
     sweep(...)  -> SweepResult     one optimizer over a grid of two hyperparameters
+    paths(...)  -> Paths           one run over many values of one hyperparameter, strided
     basins(...) -> BasinsResult    which minimum each start point of a grid reaches
     outcome(path, landscape) -> Outcome   how a run ended, in words: on the map, left it,
                                           or diverged
@@ -134,6 +135,32 @@ class SweepResult:
 
 
 @dataclass(frozen=True)
+class Paths:
+    """One run over many values of one hyperparameter: run i is the run ``simulate`` makes
+    with ``param = values[i]``, kept at the point indices ``steps`` (k,) (at most ``cap`` of
+    0 .. n, evenly strided, the first and the last always kept).
+
+    ``xy`` (m, k, 2), ``loss``, ``grad_norm`` (the length of the gradient the source reported)
+    and ``lr`` (the rate of the step from the point) (m, k) hold run i's values at those
+    points; a run that stops holds NaN from its ``diverged_at`` on (-1: it did not stop), and
+    ``lr`` is NaN at a run's last point, which takes no step (as in ``simulate``).
+    ``final_xy`` (m, 2) is each run's last usable point, and ``ended`` how each run ended
+    (``outcome``).
+    """
+
+    param: str
+    values: np.ndarray
+    steps: np.ndarray
+    xy: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    lr: np.ndarray
+    diverged_at: np.ndarray
+    final_xy: np.ndarray
+    ended: tuple[Outcome, ...]
+
+
+@dataclass(frozen=True)
 class BasinsResult:
     """Where runs from a grid of starts end: rows are ``ys``, columns ``xs``.
 
@@ -240,11 +267,31 @@ def _checked_hyperparameter(spec: OptimizerSpec, name: str, raw: Any) -> float:
     return _checked(taken[name], _as_float(name, raw))
 
 
+def _nesterov_refused(nesterov, momentum, dampening) -> np.ndarray:
+    """Where torch's rule (Nesterov needs a momentum and zero dampening) is broken, on numbers
+    or on arrays of a grid's values."""
+    return (np.asarray(nesterov) != 0) & ((np.asarray(momentum) <= 0)
+                                          | (np.asarray(dampening) != 0))
+
+
 def _check_nesterov(nesterov, momentum, dampening) -> None:
-    """torch's rule, on numbers or on arrays of a grid's values."""
-    if np.any((np.asarray(nesterov) != 0) & ((np.asarray(momentum) <= 0)
-                                             | (np.asarray(dampening) != 0))):
+    if np.any(_nesterov_refused(nesterov, momentum, dampening)):
         raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+
+def accepted(optimizer: str, name: str, values: Any, **hyperparameters: Any) -> np.ndarray:
+    """Which of ``values`` of the hyperparameter ``name`` the optimizer takes with the other
+    ``hyperparameters`` (valid themselves): a bool array, by the same rules ``simulate``
+    applies (its range, and rules that tie two, such as Nesterov's need of a momentum)."""
+    spec = _optimizer(optimizer)
+    hp = spec.hyperparameter(name)
+    values = np.asarray(values, dtype=np.float64).reshape(-1)
+    ok = hp.accepts_each(values)
+    settings = {**spec.defaults, **spec.fixed, **hyperparameters}
+    if "nesterov" in settings:
+        ok &= ~_nesterov_refused(*(values if key == name else settings[key]
+                                   for key in ("nesterov", "momentum", "dampening")))
+    return ok
 
 
 def hyperparameter_vector(optimizer: str, **hyperparameters: Any) -> np.ndarray:
@@ -544,8 +591,9 @@ def simulate(
             run.noise(points), np.array([x0, y0]), escape_box(run.surface), xy, loss, grad,
         ))
     else:
-        _, _, _, diverged = _run_batch(run, np.array([[x0, y0]]), n, -math.inf,
-                                       record=(xy, loss, grad, lr, state))
+        _, _, _, diverged = _run_batch(
+            run, np.array([[x0, y0]]), n, -math.inf,
+            record=(np.arange(points), xy[None], loss[None], grad[None], lr[None], state))
         written = points if diverged[0] < 0 else int(diverged[0])
     steps_taken = max(written - 1, 0)
     diverged_at = written if written < points else None
@@ -580,9 +628,10 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
                record: tuple | None = None):
     """Run one trajectory per row of ``starts`` (n, 2); ``varied`` maps a hyperparameter name
     to its value for every run (the others are ``run.h``). Without ``every_step`` only the
-    first and the last point are checked (enough to know where a run ends). ``record`` (xy,
-    loss, grad, lr) receives every point of a single run, and (xy, loss, grad, lr, state)
-    its state after each step too."""
+    first and the last point are checked (enough to know where a run ends). ``record``
+    (kept, xy, loss, grad, lr) receives every run's points at the steps ``kept`` (k,), while
+    it is usable: xy and grad (n, k, 2), loss and lr (n, k) (see ``engine.batch_kernel``);
+    (kept, xy, loss, grad, lr, state) a single run's state after each step too."""
     n = starts.shape[0]
     varied = varied or {}
     slots = np.array([rules.HYPERPARAMETERS[name] for name in varied], dtype=np.int64)
@@ -594,14 +643,17 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     final_loss = np.empty(n)
     reached_at = np.empty(n, dtype=np.int64)
     diverged_at = np.empty(n, dtype=np.int64)
-    a, b = (np.array(np.broadcast_to(factor, (steps + 1,)), dtype=np.float64)
-            for factor in run.rate_factors(steps + 1))
+    rate_ab = np.empty((2, steps + 1))
+    rate_ab[0], rate_ab[1] = run.rate_factors(steps + 1)
     plateau = run.schedule_values if run.plateau else {}
-    xy, loss, grad, lr, *state = record or (np.empty((0, 2)), np.empty(0), np.empty((0, 2)),
-                                            np.empty(0))
+    kept, xy, loss, grad, lr, *state = record or (
+        np.empty(0, dtype=np.int64), np.empty((0, 0, 2)), np.empty((0, 0)), np.empty((0, 0, 2)),
+        np.empty((0, 0)))
     state = state[0] if state else np.empty((0, engine.N_STATE, 2))
+    if record is not None and not every_step:
+        raise ValueError("recording points needs every step checked")
     shared = (
-        np.int64(run.surface.code), None, np.int64(run.rule), run.h, slots, values, a, b,
+        np.int64(run.surface.code), None, np.int64(run.rule), run.h, slots, values, rate_ab,
         np.bool_(run.plateau),
         _packed({k: v for k, v in plateau.items() if k not in ("name", "interval")}),
         np.int64(run.interval), np.int64(run.source), run.gq, run.noise(steps + 1),
@@ -617,7 +669,7 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
             np.empty((engine.N_HYPERPARAMETERS, m)), np.empty((engine.N_STATE, 2 * m)),
             np.empty((m, schedules.N_PLATEAU_SLOTS)), np.empty(2 * m), np.empty(2 * m),
             np.empty((3, m)), np.empty(m), np.empty(m), np.empty((engine.N_TALLY_ROWS, m)),
-            final_xy, final_loss, reached_at, diverged_at, xy, loss, grad, lr, state,
+            final_xy, final_loss, reached_at, diverged_at, kept, xy, loss, grad, lr, state,
         )
 
     threads = min(_THREADS, chunks)
@@ -694,6 +746,72 @@ def sweep(
         diverged_at=diverged_at.reshape(shape),
         tolerance=tolerance,
     )
+
+
+def paths(
+    landscape: str | Landscape,
+    optimizer: str,
+    start: tuple[float, float],
+    steps: int,
+    *,
+    param: str,
+    values: Any,
+    cap: int = 300,
+    schedule: str | dict | None = None,
+    gradient: str | dict = "analytic",
+    seed: int = 0,
+    **hyperparameters: float,
+) -> Paths:
+    """Run ``optimizer`` once for each of ``values`` of the hyperparameter ``param``, all
+    other settings shared, in one call of the batch kernel, keeping each path at ``cap``
+    strided points (``strided_indices``): what a slider over ``values`` shows. Run i is
+    exactly ``simulate(..., **{param: values[i]})`` at those points."""
+    run = _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters)
+    x0, y0 = _start(run.surface, start)
+    n_steps = _steps(steps)
+    grid = _grid_values("values", values)
+    if grid.size > MAX_BATCH_RUNS:
+        raise ValueError(f"Invalid values: {grid.size} runs (allowed: at most {MAX_BATCH_RUNS})")
+    if isinstance(cap, bool) or not isinstance(cap, int | np.integer) or cap < 2:
+        raise ValueError(f"Invalid cap: {cap!r} (allowed: an integer >= 2)")
+    if param not in run.config["hyperparameters"]:
+        _checked_hyperparameter(run.spec, param, grid[0])  # says what the optimizer takes
+    refused = ~accepted(optimizer, param, grid, **run.config["hyperparameters"])
+    if refused.any():  # the message of the first value refused
+        value = grid[np.argmax(refused)]
+        _checked_hyperparameter(run.spec, param, value)
+        _check_nesterov(*(value if name == param else run.h[rules.HYPERPARAMETERS[name]]
+                          for name in ("nesterov", "momentum", "dampening")))
+    kept = strided_indices(n_steps + 1, int(cap))
+    m, k = grid.size, kept.size
+    xy, grad = np.full((m, k, 2), np.nan), np.full((m, k, 2), np.nan)
+    loss, lr = np.full((m, k), np.nan), np.full((m, k), np.nan)
+    starts = np.tile(np.array([[x0, y0]]), (m, 1))
+    final_xy, _, _, diverged_at = _run_batch(run, starts, n_steps, -math.inf, {param: grid},
+                                             record=(kept, xy, loss, grad, lr))
+    # a stopped run's last point leads nowhere usable: as in simulate, no step is taken from it
+    lr[(diverged_at[:, None] >= 0) & (kept[None, :] >= diverged_at[:, None] - 1)] = np.nan
+    losses = run.surface.f(np.append(final_xy[:, 0], x0), np.append(final_xy[:, 1], y0))
+    start_loss, final_loss = float(losses[-1]), losses[:-1]
+    left = _outside(final_xy, run.surface.bounds)
+
+    def exit_point(value: float):
+        # where a run left the window needs every point: the run, once more, alone
+        single = simulate(run.surface, optimizer, (x0, y0), n_steps, schedule=schedule,
+                          gradient=gradient, seed=seed, **{**hyperparameters, param: value})
+        return _exit_point(single.xy, run.surface.bounds)
+
+    in_the_window = Outcome(IN_THE_WINDOW)
+    ended = tuple(
+        _ended(run.surface, start_loss, final_xy[i], float(final_loss[i]), True,
+               None if diverged_at[i] < 0 else int(diverged_at[i]),
+               functools.partial(exit_point, float(value))) if left[i]
+        else Outcome(DIVERGED, int(diverged_at[i])) if diverged_at[i] >= 0  # as _ended says
+        else in_the_window
+        for i, value in enumerate(grid))
+    return Paths(param=param, values=grid, steps=kept, xy=xy, loss=loss,
+                 grad_norm=np.hypot(grad[..., 0], grad[..., 1]), lr=lr,
+                 diverged_at=diverged_at, final_xy=final_xy, ended=ended)
 
 
 def basins(
@@ -818,26 +936,40 @@ def outcome(path: Trajectory, landscape: str | Landscape) -> Outcome:
     """
     surface = _landscape(landscape)
     xy = np.asarray(path.xy, dtype=np.float64).reshape(-1, 2)
-    stopped = path.diverged_at is not None
     if xy.shape[0] == 0:  # the start itself was unusable
         return Outcome(DIVERGED, int(path.diverged_at or 0))
-    outside = _outside(xy, surface.bounds)
-    exit_at = None
-    if outside[-1]:
-        inside = np.nonzero(~outside)[0]
-        exit_at = int(inside[-1]) + 1 if inside.size else 0
     f = surface.f(xy[[0, -1], 0], xy[[0, -1], 1])
-    start_loss, final_loss = float(f[0]), float(f[1])
+    left = bool(_outside(xy[-1:], surface.bounds)[0])
+    return _ended(surface, float(f[0]), xy[-1], float(f[1]), left, path.diverged_at,
+                  lambda: _exit_point(xy, surface.bounds))
+
+
+def _exit_point(xy: np.ndarray, bounds) -> tuple[int, np.ndarray]:
+    """k, the first point of the path's last stretch outside the window, and x_k (for a path
+    whose last point is outside it)."""
+    inside = np.nonzero(~_outside(xy, bounds))[0]
+    k = int(inside[-1]) + 1 if inside.size else 0
+    return k, xy[k]
+
+
+def _ended(surface: Landscape, start_loss: float, final_xy: np.ndarray, final_loss: float,
+           left: bool, diverged_at: int | None,
+           exit_point: Callable[[], tuple[int, np.ndarray]]) -> Outcome:
+    """``outcome``'s rule, from the run's start loss f(x_0), last point x_m, its loss and
+    whether it is outside the window (``left``), the index the run was stopped at, and
+    ``exit_point()`` (k and x_k, asked for only when x_m is outside the window)."""
+    stopped = diverged_at is not None
     fell = final_loss < start_loss
-    if stopped and (not fell or exit_at is None):
-        return Outcome(DIVERGED, int(path.diverged_at))
-    if exit_at is None:
+    if stopped and (not fell or not left):
+        return Outcome(DIVERGED, int(diverged_at))
+    if not left:
         return Outcome(IN_THE_WINDOW)
+    exit_at, exit_xy = exit_point()
     unbounded = False
     if fell and math.isinf(surface.minimum_value):
-        ends = xy[[exit_at, -1]]
-        exit_loss = float(surface.f(ends[0, 0], ends[0, 1]))
-        gx, gy = surface.grad(ends[:, 0], ends[:, 1])
+        exit_loss = float(surface.f(exit_xy[0], exit_xy[1]))
+        gx, gy = surface.grad(np.array([exit_xy[0], final_xy[0]]),
+                              np.array([exit_xy[1], final_xy[1]]))
         slope = np.hypot(gx, gy)
         unbounded = bool(final_loss < exit_loss and slope[1] >= slope[0])
     return Outcome(LEFT_THE_MAP, exit_at, unbounded)

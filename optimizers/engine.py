@@ -20,8 +20,9 @@ Two kernels, both written from the tables (``landscapes.kinds``, ``optimizers.ru
 * :func:`batch_kernel` runs many independent runs in parallel, advancing a chunk of runs
   together one step at a time, each step one loop over the runs with the codes fixed (the
   compiler vectorises it). It runs every optimizer, surface, schedule and gradient source, and
-  records every point of a single run (``optimizers.simulate`` uses it for all but the common
-  case).
+  records every run's points at chosen steps: every point of a single run
+  (``optimizers.simulate`` uses it for all but the common case), or many runs strided
+  (``optimizers.paths``).
 * :func:`fast_kernel` ``(rule)`` records every point of one run in the common case (see
   :func:`takes_fast_path`), compiled for one first-order rule, so the step carries no dispatch
   on the optimizer and its state stays in registers: a switch over the optimizers in the step
@@ -238,11 +239,12 @@ def _tally(p, f, g, box, target_loss, t, tally):
         tally[FINAL_LOSS, r] = loss if ok else final_loss
 
 
+# At most 30 arguments: CPython 3.11 passes a call with more as *args, which Numba cannot inline.
 @jit(inline="always")  # as its callers' helpers are: one level less for LLVM to optimise again
 def _advance_chunk(
-    surface, sp, rule, h, rate_a, rate_b, plateau, q, interval, source, gq, noise, seed,
+    surface, sp, rule, h, rate_ab, plateau, q, interval, source, gq, noise, seed,
     steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
-    xy, loss, grad, lr_used, state,
+    kept, xy, loss, grad, lr_used, state,
 ):
     """Advance the m = len(f) runs of one chunk together, one step at a time.
 
@@ -251,10 +253,13 @@ def _advance_chunk(
     unusable keeps computing (harmless NaNs) but its tally no longer changes. Points are tallied
     every ``tally_every`` steps and at the end: 1 makes every summary exact; a basin map, which
     needs only where runs end, tallies just the first and the last point. With non-empty
-    ``xy``, run 0's every point is recorded (``loss``, ``grad``, and the rate of each step in
-    ``lr_used``) until its first unusable point, where the chunk stops; with non-empty
-    ``state`` (points, N_STATE, 2) also its state after each step (row t: after t steps, so
-    row 0 is all zeros; a shared buffer is in column 0 only).
+    ``xy`` (c, k, 2) and ``tally_every`` 1, runs r = 0 .. c - 1 of the chunk have their
+    points at the steps ``kept`` (k,) (ascending) recorded while they are usable: xy[r, j],
+    ``loss`` (c, k), ``grad`` (c, k, 2) and the rate of the step from it in ``lr_used``
+    (c, k) (later slots are left as they were); the chunk stops once none is usable. With
+    non-empty ``state`` (points, N_STATE, 2) also run 0's state after each step (row t: after
+    t steps, so row 0 is all zeros; a shared buffer is in column 0 only), for a single run
+    recorded at every step.
     """
     m = f.shape[0]
     record = xy.shape[0] > 0
@@ -267,21 +272,31 @@ def _advance_chunk(
     s[:] = 0.0
     for r in range(m):
         rates[r] = h[LR, r]
+    j = 0  # the next slot of ``kept``
     for t in range(steps + 1):
         evaluate(surface, sp, source, gq, noise, seed, t, second_order, p, f, g, hess)
         if t % tally_every == 0 or t == steps:
             _tally(p, f, g, box, target_loss, t, tally)
-        if record:
-            if tally[FIRST_UNUSABLE, 0] <= t:
+        keep = record and j < kept.shape[0] and kept[j] == t
+        if keep:
+            usable = 0
+            for r in range(xy.shape[0]):
+                if tally[FIRST_UNUSABLE, r] > t:
+                    usable += 1
+                    xy[r, j, 0], xy[r, j, 1], loss[r, j] = p[r], p[m + r], f[r]
+                    grad[r, j, 0], grad[r, j, 1] = g[r], g[m + r]
+            if usable == 0:
                 return
-            xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = p[0], p[m], f[0], g[0], g[m]
         if t == steps:
             return
         if not plateau:
             for r in range(m):
-                rates[r] = rate_a[t] * h[LR, r] + rate_b[t]
-        if record:
-            lr_used[t] = rates[0]
+                rates[r] = rate_ab[0, t] * h[LR, r] + rate_ab[1, t]
+        if keep:
+            for r in range(xy.shape[0]):
+                if tally[FIRST_UNUSABLE, r] > t:
+                    lr_used[r, j] = rates[r]
+            j += 1
         step_all(rule, p, g, hess, s, h, rates, t + 1, m)
         if record_state:
             for k in range(s.shape[0]):
@@ -298,10 +313,10 @@ def _advance_chunk(
 
 @jit(nogil=True)
 def batch_kernel(
-    chunks, surface, sp, rule, h, varied_slots, varied_values, rate_a, rate_b, plateau, q,
+    chunks, surface, sp, rule, h, varied_slots, varied_values, rate_ab, plateau, q,
     interval, source, gq, noise, seed, starts, steps, box, target_loss, tally_every, hc, s,
-    memory, p, g, hess, f, rates, tally, final_xy, final_loss, reached_at, diverged_at, xy,
-    loss, grad, lr_used, state,
+    memory, p, g, hess, f, rates, tally, final_xy, final_loss, reached_at, diverged_at, kept,
+    xy, loss, grad, lr_used, state,
 ):
     """Run the chunks ``chunks`` (lo, hi) of len(starts) independent runs and keep a summary
     of each; called from several threads at once (it releases the GIL), each with its own
@@ -309,13 +324,14 @@ def batch_kernel(
 
     Run r starts at ``starts[r]`` (n, 2) with the hyperparameters ``h`` (N_HYPERPARAMETERS,),
     except that slot ``varied_slots[k]`` takes ``varied_values[k, r]``; step t's rate is
-    rate_a[t] h[LR] + rate_b[t] (or reduce_on_plateau's, when ``plateau``). A chunk is the
-    m = len(f) runs lo .. lo + m - 1, advanced together by :func:`_advance_chunk` in the
+    rate_ab[0, t] h[LR] + rate_ab[1, t] (or reduce_on_plateau's, when ``plateau``). A chunk is
+    the m = len(f) runs lo .. lo + m - 1, advanced together by :func:`_advance_chunk` in the
     workspace ``hc``, ``s``, ``memory``, ``p``, ``g``, ``hess``, ``f``, ``rates``, ``tally``,
     which stays in cache; ``sp`` is the thread's own copy of the surface parameters, since a
     typed formula uses the tail of its vector as scratch. Writes per run: the last usable point
     and its loss, the first step whose loss is <= target_loss (-1: never) and the divergence
-    index (-1: none), exact when ``tally_every`` is 1 (see _advance_chunk).
+    index (-1: none), exact when ``tally_every`` is 1, and with non-empty ``xy`` every run's
+    points at the steps ``kept`` (see _advance_chunk).
     """
     n = starts.shape[0]
     m = f.shape[0]
@@ -330,9 +346,10 @@ def batch_kernel(
             for k in range(varied_slots.shape[0]):
                 hc[varied_slots[k], r] = varied_values[k, run]
         _advance_chunk(
-            surface, sp, rule, hc, rate_a, rate_b, plateau, q, interval, source, gq, noise,
+            surface, sp, rule, hc, rate_ab, plateau, q, interval, source, gq, noise,
             seed, steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
-            xy, loss, grad, lr_used, state,
+            kept, xy[lo : lo + count], loss[lo : lo + count], grad[lo : lo + count],
+            lr_used[lo : lo + count], state,
         )
         for r in range(count):
             final_xy[lo + r, 0] = tally[FINAL_X, r]

@@ -338,7 +338,8 @@ def _both_kernels(surface, optimizer, steps, schedule=None, gradient="analytic",
                 api.escape_box(run.surface), xy, loss, grad)
         else:
             diverged = api._run_batch(run, start[None, :], steps, -math.inf,
-                                      record=(xy, loss, grad, lr))[3]
+                                      record=(np.arange(points), xy[None], loss[None],
+                                              grad[None], lr[None]))[3]
             written = points if diverged[0] < 0 else diverged[0]
         outputs.append((int(written), xy[:written], loss[:written], grad[:written],
                         lr[:max(written - 1, 0)]))

@@ -75,6 +75,8 @@ SCENES = [
                  {"name": "noisy", "noise_scale": 2.0}, id="adam-noisy-step-schedule"),
     pytest.param("booth", "newton", {}, (-8.0, 8.0), 40, None, "finite_difference",
                  id="newton-finite-differences"),
+    pytest.param("linear_regression", "momentum", {"lr": 0.05}, None, 60, None,
+                 {"name": "minibatch", "batch_size": 4}, id="momentum-mini-batches-on-data"),
 ]
 
 
@@ -82,7 +84,9 @@ SCENES = [
                           "gradient"), SCENES)
 def test_every_path_is_the_run_simulate_makes_at_that_value(surface, optimizer, values, start,
                                                             steps, schedule, gradient):
-    landscape = landscapes.get(surface)
+    landscape = landscapes.get(surface, **({"size": 20} if surface in landscapes.data_names()
+                                           else {}))
+    start = start or landscape.start
     h = defaults(optimizer, **values)
     got = N.neighbourhood(landscape, optimizer, h, start, steps, schedule=schedule,
                           gradient=gradient, seed=3)
@@ -98,7 +102,9 @@ def test_every_path_is_the_run_simulate_makes_at_that_value(surface, optimizer, 
                                        **{**h, slider["name"]: value})
             here = kept < path.xy.shape[0]
             np.testing.assert_array_equal(slider["xy"][i, here], path.xy[kept[here]])
-            np.testing.assert_array_equal(slider["loss"][i, here], path.loss[kept[here]])
+            # the loss over all the data, on mini-batches too
+            np.testing.assert_array_equal(slider["loss"][i, here],
+                                          landscape.f(*path.xy[kept[here]].T))
             np.testing.assert_array_equal(
                 slider["grad_norm"][i, here], np.hypot(*path.grad[kept[here]].T))
             stepped = kept < path.lr.shape[0]

@@ -284,3 +284,70 @@ def test_a_grid_of_valid_cells_is_accepted_even_if_one_axis_alone_would_not_be()
     for j, y_value in enumerate(settings["y_values"]):
         for i, x_value in enumerate(settings["x_values"]):
             assert result.final_loss[j, i] == simulate_cell(settings, x_value, y_value).loss[-1]
+
+
+# --- paths: one run over many values of one hyperparameter, strided ------------------------------
+
+PATHS = [
+    pytest.param(dict(landscape="rosenbrock", optimizer="sgd", start=(-1.5, 2.0), steps=1000,
+                      param="lr", values=np.geomspace(2e-5, 0.2, 49)),
+                 id="sgd-lr-on-rosenbrock-some-diverge"),
+    pytest.param(dict(landscape="himmelblau", optimizer="adam", start=(1.0, 4.5), steps=120,
+                      param="beta1", values=[0.0, 0.5, 0.9, 0.99, 0.999], lr=0.3,
+                      schedule={"name": "step", "step_size": 30, "gamma": 0.5},
+                      gradient={"name": "noisy", "noise_scale": 2.0}, seed=7, cap=50),
+                 id="adam-beta1-noisy-step-schedule"),
+    pytest.param(dict(landscape="booth", optimizer="newton", start=(-8.0, 8.0), steps=40,
+                      param="lr", values=[0.1, 1.0, 2.5], gradient="finite_difference"),
+                 id="newton-lr-finite-differences"),
+    pytest.param(dict(landscape="himmelblau", optimizer="rmsprop", start=(1.0, 4.5), steps=150,
+                      param="alpha", values=[0.5, 0.9, 0.99], lr=0.05,
+                      schedule={"name": "reduce_on_plateau", "patience": 3, "factor": 0.5}),
+                 id="rmsprop-alpha-reduce-on-plateau"),
+    pytest.param(dict(landscape="saddle", optimizer="momentum", start=(-1.8, 0.01), steps=300,
+                      param="lr", values=np.geomspace(1e-3, 30.0, 300)),
+                 id="momentum-300-runs-in-two-chunks-on-two-threads-ending-every-way"),
+]
+
+
+@pytest.mark.parametrize("kwargs", PATHS)
+def test_each_path_is_the_run_simulate_makes_at_its_value(kwargs):
+    kwargs = dict(kwargs)
+    landscape, optimizer, start, steps = (kwargs.pop(k) for k in
+                                          ("landscape", "optimizer", "start", "steps"))
+    param, values = kwargs.pop("param"), kwargs.pop("values")
+    cap = kwargs.pop("cap", 300)
+    result = optimizers.paths(landscape, optimizer, start, steps, param=param, values=values,
+                              cap=cap, **kwargs)
+    kept = result.steps
+    np.testing.assert_array_equal(kept, optimizers.strided_indices(steps + 1, cap))
+    np.testing.assert_array_equal(result.values, values)
+    for i, value in enumerate(values):
+        path = optimizers.simulate(landscape, optimizer, start, steps, **{**kwargs, param: value})
+        here = kept < path.xy.shape[0]
+        np.testing.assert_array_equal(result.xy[i, here], path.xy[kept[here]])
+        np.testing.assert_array_equal(result.loss[i, here], path.loss[kept[here]])
+        np.testing.assert_array_equal(result.grad_norm[i, here],
+                                      np.hypot(*path.grad[kept[here]].T))
+        stepped = kept < path.lr.shape[0]
+        np.testing.assert_array_equal(result.lr[i, stepped], path.lr[kept[stepped]])
+        assert np.isnan(result.xy[i, ~here]).all() and np.isnan(result.lr[i, ~stepped]).all()
+        assert result.diverged_at[i] == (-1 if path.diverged_at is None else path.diverged_at)
+        np.testing.assert_array_equal(result.final_xy[i], path.xy[-1])
+        assert result.ended[i] == optimizers.outcome(path, landscape)
+    if landscape == "saddle":  # the table's runs end every way a run can
+        assert {outcome.kind for outcome in result.ended} == set(optimizers.OUTCOME_KINDS)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    (dict(param="lr", values=[]), "Invalid values: [] (allowed: a non-empty list of numbers)"),
+    (dict(param="lr", values=[0.1, -1.0]), "Invalid learning rate: -1.0"),
+    (dict(param="beta1", values=[0.5]), "Invalid hyperparameter for sgd: 'beta1'"),
+    (dict(param="lr", values=[0.1], cap=1), "Invalid cap: 1 (allowed: an integer >= 2)"),
+    (dict(param="momentum", values=[0.0, 0.9], nesterov=True),
+     "Nesterov momentum requires a momentum and zero dampening"),
+])
+def test_paths_refuse_bad_input_with_a_message(kwargs, message):
+    with pytest.raises(ValueError) as error:
+        optimizers.paths("rosenbrock", "sgd", (-1.5, 2.0), 10, **kwargs)
+    assert str(error.value).startswith(message)

@@ -19,7 +19,6 @@ import numpy as np
 
 import landscapes
 import optimizers
-from optimizers.api import hyperparameter_vector
 from optimizers.specs import OPTIMIZERS_BY_NAME
 
 LR_VALUES = 49
@@ -51,16 +50,8 @@ def slider_parameters(optimizer: str) -> list[str]:
 
 def _accepted(optimizer: str, hyperparameters: dict[str, float], name: str,
               values: np.ndarray) -> np.ndarray:
-    """The values of ``name`` the optimizer accepts with the run's other hyperparameters (its
-    range, and rules that tie two, such as Nesterov's need of a momentum)."""
-    keep = []
-    for value in values:
-        try:
-            hyperparameter_vector(optimizer, **{**hyperparameters, name: float(value)})
-        except ValueError:
-            continue
-        keep.append(value)
-    return np.array(keep, dtype=np.float64)
+    """The values of ``name`` the optimizer takes with the run's other hyperparameters."""
+    return values[optimizers.accepted(optimizer, name, values, **hyperparameters)]
 
 
 def lr_values(optimizer: str, hyperparameters: dict[str, float]) -> np.ndarray:
@@ -111,36 +102,24 @@ def neighbourhood(landscape: landscapes.Landscape, optimizer: str,
     ``ended`` is "" for a run that ended in the window, else ``optimizers.outcome``'s label
     ("diverged at step 37", "left the map at step 12").
     """
-    kept = optimizers.strided_indices(steps + 1, MAX_KEPT)
     spec = OPTIMIZERS_BY_NAME[optimizer]
     batches = (gradient if isinstance(gradient, str) else gradient["name"]) == "minibatch"
-    sliders = []
+    kept, sliders = None, []
     for name in slider_parameters(optimizer):
         values = grid(optimizer, hyperparameters, name)
-        n, k = values.size, kept.size
-        xy = np.full((n, k, 2), np.nan)
-        loss, lr, grad_norm = np.full((n, k), np.nan), np.full((n, k), np.nan), np.full(
-            (n, k), np.nan)
-        ended = []
-        for i, value in enumerate(values):
-            path = optimizers.simulate(landscape, optimizer, start, steps, schedule=schedule,
-                                       gradient=gradient, seed=seed,
-                                       **{**hyperparameters, name: float(value)})
-            points = path.xy.shape[0]
-            here = kept[kept < points]
-            j = here.size
-            xy[i, :j] = path.xy[here]
-            loss[i, :j] = (landscape.f(path.xy[here, 0], path.xy[here, 1]) if batches
-                           else path.loss[here])
-            taken = here[here < path.lr.shape[0]]
-            lr[i, : taken.size] = path.lr[taken]
-            grad_norm[i, :j] = np.hypot(path.grad[here, 0], path.grad[here, 1])
-            ended.append(optimizers.outcome(path, landscape).label)
+        paths = optimizers.paths(landscape, optimizer, start, steps, param=name, values=values,
+                                 cap=MAX_KEPT, schedule=schedule, gradient=gradient, seed=seed,
+                                 **hyperparameters)
+        kept = paths.steps
+        loss = paths.loss
+        if batches:  # the loss over all the data, not each mini-batch's
+            loss = landscape.f(paths.xy[..., 0], paths.xy[..., 1])
         sliders.append({
             "name": name,
             "values": values,
             "current": int(np.flatnonzero(values == float(hyperparameters[name]))[0]),
             "log": bool(spec.hyperparameter(name).log),
-            "xy": xy, "loss": loss, "lr": lr, "grad_norm": grad_norm, "ended": ended,
+            "xy": paths.xy, "loss": loss, "lr": paths.lr, "grad_norm": paths.grad_norm,
+            "ended": [ended.label for ended in paths.ended],
         })
     return {"steps": kept, "sliders": sliders}
