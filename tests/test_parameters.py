@@ -61,6 +61,14 @@ def test_problem_names_the_value_and_what_is_allowed(parameter, value, message):
     assert parameter.accepts(value) == (message is None)
 
 
+@pytest.mark.parametrize("parameter", [LR, BETA1, STEPS, SWITCH], ids=lambda p: p.name)
+def test_accepts_each_is_accepts_on_every_number_of_an_array(parameter):
+    numbers = np.array([v for p, v, _ in CASES if isinstance(v, int | float) and p.kind in (
+        "float", "int", "bool")] + [-1.0, 1e-300, 0.999999, 1e6, 1e6 + 1, -math.inf])
+    np.testing.assert_array_equal(parameter.accepts_each(numbers),
+                                  [parameter.accepts(float(v)) for v in numbers])
+
+
 @pytest.mark.parametrize(("parameter", "value", "coerced"), [
     (LR, np.float32(0.25), 0.25), (STEPS, 7, 7.0), (SWITCH, True, 1.0),
     (INTERVAL, "epoch", "epoch"), (MILESTONES, [30, 5.0, 12], (5, 12, 30)),
