@@ -15,11 +15,11 @@ SERVER_TARGET_MS = 150.0
 
 def _scene():
     from optimizers.specs import OPTIMIZERS
-    from ui import compute, state
+    from ui import compute, settings
 
     # torch's default rates: none diverges, so every run carries all 1000 steps
-    runs = tuple(state.run(spec.name) for spec in OPTIMIZERS[:8])
-    return compute.Scene(state.surface_setting("rosenbrock"), runs, 1000)
+    runs = tuple(settings.run(spec.name) for spec in OPTIMIZERS[:8])
+    return compute.Scene(settings.surface_setting("rosenbrock"), runs, 1000)
 
 
 def _best_of(function, repeats: int = 5) -> float:

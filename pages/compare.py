@@ -5,8 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import compute, page_state, widgets
-from ui import state as S
+from ui import compute, configs, inputs, page_state, sections, settings
 
 st.title("Compare")
 st.markdown("Race up to eight runs from the same start: an optimizer with its settings is a run, "
@@ -17,28 +16,28 @@ st.markdown("Race up to eight runs from the same start: an optimizer with its se
 def compare() -> None:
     ps = page_state.load("compare")
     c = ps.config
-    widgets.problems_note(ps.problems)
+    sections.problems_note(ps.problems)
     with st.sidebar:
-        surface, steps, start = widgets.surface_section(c, ps, custom=True, with_data=True)
+        surface, steps, start = sections.surface_section(c, ps, custom=True, with_data=True)
         st.subheader("Learning rate")
         shared = st.toggle("same learning rate for all", value=c.shared_lr,
                            key=ps.key("shared"),
                            help="On: one lr for every run. Off: each run has its own.")
         lr = c.lr
         if shared:
-            lr = widgets.hyperparameter_input(OPTIMIZERS_BY_NAME["sgd"].hyperparameter("lr"),
-                                              c.lr, ps.key("lr"), label="lr (all runs)")
-        tolerance = widgets.tolerance_input(c.tolerance, ps.key("tolerance"))
-        rank_by = widgets.ranking_input(c.rank_by, ps.key("rank"))
-        data = S.is_data(surface)
+            lr = inputs.hyperparameter_input(OPTIMIZERS_BY_NAME["sgd"].hyperparameter("lr"),
+                                             c.lr, ps.key("lr"), label="lr (all runs)")
+        tolerance = inputs.tolerance_input(c.tolerance, ps.key("tolerance"))
+        rank_by = inputs.ranking_input(c.rank_by, ps.key("rank"))
+        data = settings.is_data(surface)
         seed = c.seed
         if data:
             st.subheader("Mini-batches")
             st.caption("Each run's batch size is in its card under **Runs**.")
-            seed = widgets.seed_input(c.seed, ps.key("seed"), "The order in which every run's "
-                                      "mini-batches are dealt: same seed, same batches.")
+            seed = inputs.seed_input(c.seed, ps.key("seed"), "The order in which every run's "
+                                     "mini-batches are dealt: same seed, same batches.")
 
-    count = st.slider("number of runs", 1, S.MAX_RUNS, len(c.runs), key=ps.key("count"))
+    count = st.slider("number of runs", 1, configs.MAX_RUNS, len(c.runs), key=ps.key("count"))
     runs = []
     what = "optimizer, hyperparameters and batch size" if data else "optimizer and hyperparameters"
     with st.expander(f"Runs: {what} of each", expanded=False):
@@ -46,23 +45,23 @@ def compare() -> None:
         for i in range(count):
             before = c.runs[i] if i < len(c.runs) else c.runs[-1]
             with cells[i % 4].container(border=True):
-                widgets.run_heading(i)
-                the_run = widgets.run_editor(before, ps.key(f"run{i}"),
-                                             lr_override=lr if shared else None)
-                batch = (widgets.batch_size_input(before.batch_size, surface, ps.key(f"run{i}"))
+                sections.run_heading(i)
+                the_run = inputs.run_editor(before, ps.key(f"run{i}"),
+                                            lr_override=lr if shared else None)
+                batch = (inputs.batch_size_input(before.batch_size, surface, ps.key(f"run{i}"))
                          if data else None)
                 runs.append(replace(the_run, batch_size=batch))
-    config = S.CompareConfig(surface, tuple(runs), steps, start, shared, lr, tolerance, seed,
-                             rank_by)
+    config = configs.CompareConfig(surface, tuple(runs), steps, start, shared, lr, tolerance, seed,
+                                   rank_by)
     ps.save(config)
     raced = tuple(r.with_values(lr=lr) for r in runs) if shared else config.runs
     scene = compute.Scene(surface, raced, steps, start, seed=seed)
-    runs_data = widgets.animated_map(scene, ps, only=("gap", "grad_norm"))
+    runs_data = sections.animated_map(scene, ps, only=("gap", "grad_norm"))
     if runs_data is None:
         return
     st.subheader("Leaderboard")
-    widgets.leaderboard(runs_data, scene.landscape(), tolerance, rank_by)
-    widgets.downloads(scene, "compare")
+    sections.leaderboard(runs_data, scene.landscape(), tolerance, rank_by)
+    sections.downloads(scene, "compare")
 
 
 compare()

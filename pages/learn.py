@@ -4,8 +4,7 @@ import streamlit as st
 
 import landscapes
 from optimizers.specs import GRADIENT_SOURCES_BY_NAME, OPTIMIZERS, OPTIMIZERS_BY_NAME
-from ui import lessons, page_state, widgets
-from ui import state as S
+from ui import configs, inputs, lessons, page_state, sections
 
 st.title("Learn")
 st.markdown("The ideas in plain words, every optimizer's update rule and every surface's "
@@ -15,7 +14,7 @@ st.markdown("The ideas in plain words, every optimizer's update rule and every s
 def learn() -> None:
     ps = page_state.load("learn")
     c = ps.config
-    widgets.problems_note(ps.problems)
+    sections.problems_note(ps.problems)
     ideas, rules, surfaces = st.tabs(["Ideas", "Optimizers", "Surfaces"])
 
     with ideas:
@@ -27,8 +26,8 @@ def learn() -> None:
                 ("lr_small", "small lr", c.lr_small), ("lr_good", "good lr", c.lr_good),
                 ("lr_large", "large lr", c.lr_large)), strict=True):
             with cell:
-                rates.append(widgets.hyperparameter_input(lr_hp, value, ps.key(name),
-                                                          label=label))
+                rates.append(inputs.hyperparameter_input(lr_hp, value, ps.key(name),
+                                                         label=label))
         lessons.three_rates(rates, ps.key("rates"))
 
         st.header("The gradient, and what it costs to estimate")
@@ -70,7 +69,7 @@ def learn() -> None:
             with st.expander(landscapes.get(name).title):
                 lessons.surface_card(name, with_map=False)
 
-    ps.save(S.LearnConfig(optimizer, surface, *rates, batch))
+    ps.save(configs.LearnConfig(optimizer, surface, *rates, batch))
 
 
 learn()

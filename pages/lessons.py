@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import lessons_page, page_state, widgets
+from ui import lessons_page, page_state, sections
 
 st.title("Lessons")
 st.markdown("One idea at a time: read, answer the question, press **▶ Play** to see whether "
@@ -12,7 +12,7 @@ st.markdown("One idea at a time: read, answer the question, press **▶ Play** t
 
 def lessons() -> None:
     ps = page_state.load("lessons")
-    widgets.problems_note(ps.problems)
+    sections.problems_note(ps.problems)
     ps.save(lessons_page.show(ps))
 
 

@@ -6,8 +6,7 @@ import streamlit as st
 
 import figures
 from optimizers.specs import SCHEDULES_BY_NAME
-from ui import compute, page_state, player, widgets
-from ui import state as S
+from ui import compute, configs, inputs, page_state, player, sections, settings
 
 st.title("Schedules")
 st.markdown("See the learning-rate curve of each schedule as you set it, then watch the same "
@@ -19,11 +18,11 @@ CARDS_PER_ROW = 2  # schedule cards side by side: two leave each formula its wid
 def schedules() -> None:
     ps = page_state.load("schedules")
     c = ps.config
-    widgets.problems_note(ps.problems)
+    sections.problems_note(ps.problems)
     with st.sidebar:
-        surface, steps, start = widgets.surface_section(c, ps)
+        surface, steps, start = sections.surface_section(c, ps)
         st.subheader("Optimizer")
-        the_run = widgets.run_editor(c.run, ps.key("run"))
+        the_run = inputs.run_editor(c.run, ps.key("run"))
 
     names = list(SCHEDULES_BY_NAME)
     chosen = st.multiselect("schedules", names, default=[s.name for s in c.schedules],
@@ -32,39 +31,40 @@ def schedules() -> None:
         st.error("Pick at least one schedule. Showing the previous choice.")
         chosen = [s.name for s in c.schedules]
     before = {s.name: s for s in c.schedules}
-    settings = []
+    schedule_settings = []
     for i, name in enumerate(chosen):
         if i % CARDS_PER_ROW == 0:
             cells = st.columns(CARDS_PER_ROW)
         spec = SCHEDULES_BY_NAME[name]
         with cells[i % CARDS_PER_ROW].container(border=True):
-            widgets.run_heading(i, spec.title)
+            sections.run_heading(i, spec.title)
             st.latex(rf"\small {spec.latex}")
             st.caption(f"{spec.summary} In torch: {spec.torch_equivalent}.")
-            settings.append(widgets.schedule_picker(
-                before.get(name, S.schedule_setting(name)), ps.key(f"schedule.{name}"),
+            schedule_settings.append(inputs.schedule_picker(
+                before.get(name, settings.schedule_setting(name)), ps.key(f"schedule.{name}"),
                 choose=False, surface=surface))
     focus = st.radio("run with and without", chosen, horizontal=True,
                      index=chosen.index(c.focus) if c.focus in chosen else 0,
                      format_func=lambda n: SCHEDULES_BY_NAME[n].title, key=ps.key("focus"))
-    config = S.SchedulesConfig(surface, the_run, steps, start, tuple(settings), focus)
+    config = configs.SchedulesConfig(surface, the_run, steps, start, tuple(schedule_settings),
+                                     focus)
     ps.save(config)
 
     try:
-        curves = [{"name": S.schedule_label(s), "color": figures.run_color(i),
+        curves = [{"name": settings.schedule_label(s), "color": figures.run_color(i),
                    "lr": compute.schedule_curve(s, the_run, surface, steps, start),
-                   "diverged_at": None} for i, s in enumerate(settings)]
+                   "diverged_at": None} for i, s in enumerate(schedule_settings)]
     except ValueError as error:
-        st.error(widgets.plain(f"These settings cannot be run: {error}"))
+        st.error(inputs.plain(f"These settings cannot be run: {error}"))
         return
-    widgets.chart(figures.step_curves(curves, "lr", title="Learning rate by step",
-                                      y_title="lr", height=360), key=ps.key("lr_curves"))
+    sections.chart(figures.step_curves(curves, "lr", title="Learning rate by step",
+                                       y_title="lr", height=360), key=ps.key("lr_curves"))
 
     index = chosen.index(focus)
-    scheduled = settings[index]
-    title = S.schedule_label(scheduled)
+    scheduled = schedule_settings[index]
+    title = settings.schedule_label(scheduled)
     plain = compute.Scene(surface, (the_run,), steps, start, names=("constant lr",),
-                          first_color=len(settings))
+                          first_color=len(schedule_settings))
     with_it = compute.Scene(surface, (the_run,), steps, start, scheduled,
                             names=(f"with {title.lower()}",), first_color=index)
     height = figures.map_height(plain.landscape().bounds, width=560)
@@ -77,8 +77,8 @@ def schedules() -> None:
                          clickable=True, on_click=functools.partial(
                              page_state.start_from_click, "schedules", map_key))
     both = compute.run_payloads(plain) + compute.run_payloads(with_it)
-    widgets.step_charts(both, compute.surface_view(surface), ps.key("curves"))
-    widgets.downloads(with_it, "schedules")
+    sections.step_charts(both, compute.surface_view(surface), ps.key("curves"))
+    sections.downloads(with_it, "schedules")
 
 
 schedules()

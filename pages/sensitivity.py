@@ -4,8 +4,7 @@ import streamlit as st
 
 import figures
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import compute, page_state, widgets
-from ui import state as S
+from ui import compute, configs, inputs, page_state, sections, settings
 
 st.title("Sensitivity")
 st.markdown("How much do the results depend on two hyperparameters? Each cell is one run; "
@@ -15,29 +14,29 @@ st.markdown("How much do the results depend on two hyperparameters? Each cell is
 def sensitivity() -> None:
     ps = page_state.load("sensitivity")
     c = ps.config
-    widgets.problems_note(ps.problems)
+    sections.problems_note(ps.problems)
     with st.sidebar:
-        surface, steps, start = widgets.surface_section(c, ps)
+        surface, steps, start = sections.surface_section(c, ps)
         st.subheader("Optimizer")
-        the_run = widgets.run_editor(c.run, ps.key("run"))
+        the_run = inputs.run_editor(c.run, ps.key("run"))
 
     spec = OPTIMIZERS_BY_NAME[the_run.optimizer]
-    params = S.sweepable(the_run.optimizer)
+    params = settings.sweepable(the_run.optimizer)
     left, middle, right, far = st.columns(4)
     x_param = left.selectbox("x: hyperparameter", params, key=ps.key(f"x.{spec.name}"),
                              index=params.index(c.x_param) if c.x_param in params else 0)
     others = [p for p in params if p != x_param]
     y_param = middle.selectbox("y: hyperparameter", others, key=ps.key(f"y.{spec.name}.{x_param}"),
                                index=others.index(c.y_param) if c.y_param in others else 0)
-    resolution = right.slider("cells per side", *S.RESOLUTION_RANGE, c.resolution,
+    resolution = right.slider("cells per side", *configs.RESOLUTION_RANGE, c.resolution,
                               key=ps.key("resolution"))
-    metric = far.radio("colour shows", list(S.METRICS), format_func=S.METRICS.get,
-                       index=list(S.METRICS).index(c.metric), key=ps.key("metric"),
+    metric = far.radio("colour shows", list(configs.METRICS), format_func=configs.METRICS.get,
+                       index=list(configs.METRICS).index(c.metric), key=ps.key("metric"),
                        horizontal=True)
-    tolerance = widgets.tolerance_input(c.tolerance, ps.key("tolerance"))
+    tolerance = inputs.tolerance_input(c.tolerance, ps.key("tolerance"))
     with st.sidebar:
         st.subheader("Basins of attraction")
-        basin_resolution = st.slider("start points per side", *S.BASIN_RESOLUTION_RANGE,
+        basin_resolution = st.slider("start points per side", *configs.BASIN_RESOLUTION_RANGE,
                                      c.basin_resolution, key=ps.key("basin_resolution"))
 
     scene = compute.Scene(surface, (the_run,), steps, start)
@@ -48,12 +47,12 @@ def sensitivity() -> None:
     for cell, axis, name, before in ((x_cell, "x", x_param, c.x_range),
                                      (y_cell, "y", y_param, c.y_range)):
         with cell:
-            spans.append(widgets.sweep_range_input(
+            spans.append(inputs.sweep_range_input(
                 spec.name, name, before if same_axes else None, suggested[name],
                 ps.key(f"{axis}_range"), axis))
     x_range, y_range = spans
-    config = S.SensitivityConfig(surface, the_run, steps, start, x_param, y_param, resolution,
-                                 metric, tolerance, basin_resolution, x_range, y_range)
+    config = configs.SensitivityConfig(surface, the_run, steps, start, x_param, y_param, resolution,
+                                       metric, tolerance, basin_resolution, x_range, y_range)
     ps.save(config)
 
     xs = compute.grid_values(spec.hyperparameter(x_param), resolution,
@@ -64,7 +63,7 @@ def sensitivity() -> None:
         with st.spinner(f"Running {resolution * resolution} runs of {steps} steps…"):
             result = compute.sweep(scene, x_param, xs, y_param, ys, tolerance)
     except ValueError as error:
-        st.error(widgets.plain(f"This sweep cannot be run: {error}"))
+        st.error(inputs.plain(f"This sweep cannot be run: {error}"))
         return
     values, title, log_values = compute.sweep_metric(scene, result, metric)
     figure = figures.sweep_heatmap(
@@ -74,12 +73,12 @@ def sensitivity() -> None:
         diverged=result.diverged_at >= 0)
     heat_key = ps.key(f"heat.{x_param}.{y_param}.{resolution}")
     st.plotly_chart(figure, key=heat_key, config={"displaylogo": False}, selection_mode="points",
-                    on_select=widgets.cell_picker(heat_key, ps.key("cell_x"), ps.key("cell_y")))
-    widgets.open_cell_in_explore(scene, x_param, xs, y_param, ys, ps.key("cell_x"),
-                                 ps.key("cell_y"))
+                    on_select=sections.cell_picker(heat_key, ps.key("cell_x"), ps.key("cell_y")))
+    sections.open_cell_in_explore(scene, x_param, xs, y_param, ys, ps.key("cell_x"),
+                                  ps.key("cell_y"))
 
     st.subheader("Basins of attraction")
-    widgets.basins_section(scene, basin_resolution)
+    sections.basins_section(scene, basin_resolution)
 
 
 sensitivity()

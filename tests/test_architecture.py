@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -153,6 +154,48 @@ def test_every_core_module_is_listed_in_its_layer():
     for module, _ in _modules():
         if not module.endswith("__init__") and module not in ("landscapes", "optimizers"):
             assert module in listed, f"list {module} among the layers in docs/ARCHITECTURE.md"
+
+
+# --- the UI layer: one job per module, imported in the documented order -----------------------
+
+UI_PURE = ("ui.settings", "ui.configs", "ui.query", "ui.neighbourhoods", "ui.course")
+"""The UI's modules that hold data and text only: no Streamlit, so they are tested alone."""
+
+
+def _ui_order() -> list[str]:
+    """The UI's modules in the order the page lists them."""
+    section = ARCHITECTURE.split("Inside `ui/`", 1)[1].split("## Where each fact", 1)[0]
+    return [f"ui.{name}" for name in re.findall(r"`ui/(\w+)\.py`", section)]
+
+
+def test_every_ui_module_is_listed_with_its_job():
+    listed = _ui_order()
+    for path in sorted((ROOT / "ui").glob("*.py")):
+        if path.stem != "__init__":
+            assert f"ui.{path.stem}" in listed, (
+                f"list ui/{path.name} and its job in docs/ARCHITECTURE.md")
+    assert len(set(listed)) == len(listed)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "ui").glob("*.py")), ids=lambda path: path.name)
+def test_a_ui_module_imports_only_the_ones_listed_before_it_never_inside_a_function(path):
+    order = _ui_order()
+    module = f"ui.{path.stem}"
+    for imported, nested in _imports(path):
+        if imported.split(".")[0] != "ui":
+            continue
+        assert not nested, f"{module} imports {imported} inside a function"
+        target = next(m for m in order if imported == m or imported.startswith(m + "."))
+        assert order.index(target) < order.index(module), (
+            f"{module} imports {target}, listed after it in docs/ARCHITECTURE.md")
+
+
+def test_the_ui_modules_of_data_and_text_do_not_import_streamlit():
+    code = (f"import sys, {', '.join(UI_PURE)}; "
+            "print('streamlit' in {m.split('.')[0] for m in sys.modules})")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == "False"
 
 
 # --- the page names only what exists --------------------------------------------------------------

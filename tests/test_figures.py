@@ -308,13 +308,12 @@ def test_leaderboard_counts_example_gradients_on_a_data_surface():
 
 
 def _data_scene(steps: int, gradient: str = "minibatch"):
-    from ui import compute
-    from ui import state as S
+    from ui import compute, settings
 
     values = {"batch_size": 8.0} if gradient == "minibatch" else {}
-    return compute.Scene(S.data_setting("linear_regression", size=120, noise=0.8),
-                         (S.run("sgd", lr=0.05),), steps, seed=1,
-                         gradient=S.gradient_setting(gradient, **values))
+    return compute.Scene(settings.data_setting("linear_regression", size=120, noise=0.8),
+                         (settings.run("sgd", lr=0.05),), steps, seed=1,
+                         gradient=settings.gradient_setting(gradient, **values))
 
 
 def test_a_minibatch_run_shows_the_loss_over_all_the_data_at_the_points_drawn():
@@ -576,13 +575,13 @@ def test_play_buttons_and_slider_hang_below_the_axis_title_at_fixed_pixels():
 
 
 def _saddle_scene():
-    from ui import compute
-    from ui import state as S
+    from ui import compute, settings
 
     return compute.Scene(
-        S.surface_setting("saddle"), (S.run("sgd", lr=0.1), S.run("adam", lr=0.05, amsgrad=1)),
-        300, start=(-1.8, 0.01), schedule=S.schedule_setting("step", step_size=100, gamma=0.5),
-        seed=3)
+        settings.surface_setting("saddle"),
+        (settings.run("sgd", lr=0.1), settings.run("adam", lr=0.05, amsgrad=1)),
+        300, start=(-1.8, 0.01),
+        schedule=settings.schedule_setting("step", step_size=100, gamma=0.5), seed=3)
 
 
 def test_run_payloads_carry_each_runs_outcome_and_style():
@@ -647,12 +646,11 @@ def test_the_csv_reads_back_with_a_comment_aware_reader():
 
 
 def test_a_typed_surface_is_written_with_its_formula():
-    from ui import compute
-    from ui import state as S
+    from ui import compute, settings
 
-    scene = compute.Scene(S.custom_setting("-x^2"), (S.run("sgd", lr=0.1),), 20)
-    _, settings, rows = _csv_header_and_rows(compute.trajectories_csv(scene))
-    assert settings["surface"] == "f(x, y) = -x^2 (typed; window x in [-3, 3], y in [-3, 3])"
+    scene = compute.Scene(settings.custom_setting("-x^2"), (settings.run("sgd", lr=0.1),), 20)
+    _, header, rows = _csv_header_and_rows(compute.trajectories_csv(scene))
+    assert header["surface"] == "f(x, y) = -x^2 (typed; window x in [-3, 3], y in [-3, 3])"
     assert rows[-1]["outcome"].startswith("left the map at step 3")
 
 

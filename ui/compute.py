@@ -22,8 +22,7 @@ import landscapes
 import optimizers
 from optimizers.specs import OPTIMIZERS_BY_NAME
 from ui import neighbourhoods as ui_neighbourhoods
-from ui import state as S
-from ui.state import RunConfig, Setting, is_data, landscape_of
+from ui.settings import CUSTOM, RunConfig, Setting, is_data, landscape_of, sweepable
 
 GRID = 200
 """Surface samples per axis for the contour and the 3-D sheet."""
@@ -297,7 +296,7 @@ def _surface_text(scene: Scene) -> str:
     """The surface as a reader can rebuild it: its setting and title; a typed one by its
     formula and window."""
     surface = scene.surface
-    if surface.name == S.CUSTOM:
+    if surface.name == CUSTOM:
         values = surface.kwargs()
         x0, x1, y0, y1 = values["window"]
         return (f"f(x, y) = {values['formula']} (typed; window x in [{x0:g}, {x1:g}], "
@@ -353,12 +352,12 @@ def animated_html(scene: Scene, title: str = "") -> str:
     figure = json.loads(animated_figure(scene, 640, title, clickable=False))
     plot = pio.to_html(figure, include_plotlyjs=True, full_html=False, auto_play=False,
                        validate=False)
-    settings = scene_settings(scene)
-    runs = [value for key, value in settings if key.startswith("run ")]
+    lines = scene_settings(scene)
+    runs = [value for key, value in lines if key.startswith("run ")]
     heading = (f"{scene.landscape().title}: {len(runs)} run{'s' if len(runs) != 1 else ''}, "
                f"{scene.steps} steps")
     rows = "\n".join(f"<li><b>{html.escape(key)}</b>: {html.escape(value)}</li>"
-                      for key, value in settings)
+                      for key, value in lines)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -482,7 +481,7 @@ def suggested_range(scene: Scene, name: str) -> tuple[float, float]:
     the_run = scene.runs[0]
     hp = OPTIMIZERS_BY_NAME[the_run.optimizer].hyperparameter(name)
     low, high = hp.slider_range
-    other = next((p for p in S.sweepable(the_run.optimizer) if p != name), None)
+    other = next((p for p in sweepable(the_run.optimizer) if p != name), None)
     if not hp.log or other is None:
         return (low, high)
     try:

@@ -1,7 +1,7 @@
 """Guided lessons, read from data: one TOML file per lesson in ``lessons/`` (see its README).
 
 Pure (no streamlit). A lesson's scene is written in the link grammar of the page that can open
-it (``ui/state.py``: Explore's, or Compare's when runs carry their own batch sizes), so every
+it (``ui/query.py``: Explore's, or Compare's when runs carry their own batch sizes), so every
 value is checked by the same readers a tampered link meets, and "Open in Explore" is that
 query. A lesson's answer makes claims (which run reaches the tolerance first, which diverge,
 where a run ends …) that ``check`` decides from the runs themselves; ``tests/test_course.py``
@@ -23,7 +23,7 @@ import numpy as np
 
 import optimizers
 from optimizers.api import IN_THE_WINDOW
-from ui import state as S
+from ui import query, settings
 
 FOLDER = Path(__file__).resolve().parent.parent / "lessons"
 """Where the lessons live, one ``NN_name.toml`` each, in the order of their numbers."""
@@ -65,7 +65,7 @@ class Scene:
 
     def config(self):
         """The page's config this scene's link reads as (a checked lesson has no problems)."""
-        _, _, from_query = S.PAGES[self.page]
+        _, _, from_query = query.PAGES[self.page]
         return from_query(self.link())[0]
 
 
@@ -108,7 +108,7 @@ class RunResult:
 def results(scene: Scene, paths: Sequence[optimizers.Trajectory], names: Sequence[str]
             ) -> list[RunResult]:
     """The runs of ``scene`` (their trajectories, in order) as the claims read them."""
-    landscape = S.landscape_of(scene.config().surface)
+    landscape = settings.landscape_of(scene.config().surface)
     return [RunResult(name, path.xy, landscape.f(path.xy[:, 0], path.xy[:, 1]),
                       optimizers.outcome(path, landscape), path.evaluations)
             for name, path in zip(names, paths, strict=True)]
@@ -238,7 +238,7 @@ def check(claims: Sequence[Claim], scene: Scene, runs: list[RunResult]
           ) -> list[tuple[bool, str]]:
     """Each of ``claims`` decided from ``scene``'s ``runs``: (holds, what the runs measured,
     in words)."""
-    floor = S.landscape_of(scene.config().surface).minimum_value
+    floor = settings.landscape_of(scene.config().surface).minimum_value
     return [CLAIM_KINDS[c.kind].check(c, runs, floor) for c in claims]
 
 
@@ -267,7 +267,7 @@ def _scene(table: Any, where: str, base: Scene | None = None) -> Scene:
     names = fields.pop("names", None if base is None or base.names is None else list(base.names))
     query = {**(base.link() if base else {}), **{k: _link_value(v) for k, v in fields.items()}}
     query = {k: v for k, v in query.items() if v != ""}  # "" removes a field of the lesson's
-    _, _, from_query = S.PAGES[page]
+    _, _, from_query = query.PAGES[page]
     config, problems = from_query(query)
     if problems:
         raise LessonError(f"{where}: " + "; ".join(  # the link's fallback does not apply here
@@ -448,4 +448,4 @@ def lessons_from_query(query: dict[str, str]) -> tuple[LessonsConfig, list[str]]
 
 
 PAGE = (LessonsConfig, lessons_to_query, lessons_from_query)
-"""The Lessons page's record and its two query functions, as ``ui.state.PAGES`` has them."""
+"""The Lessons page's record and its two query functions, as ``ui.query.PAGES`` has them."""

@@ -7,8 +7,7 @@ import streamlit as st
 import figures
 import landscapes
 from optimizers.specs import OptimizerSpec
-from ui import compute, player, widgets
-from ui import state as S
+from ui import compute, inputs, player, sections, settings
 
 LEARNING_RATE = """
 Gradient descent repeats one move: look at the slope under your feet and step downhill, a
@@ -58,12 +57,12 @@ which is one reason to lower the learning rate late in training.
 
 BATCH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024]
 
-_BOWL = S.surface_setting("quadratic", condition_number=20.0)
+_BOWL = settings.surface_setting("quadratic", condition_number=20.0)
 
 
 def three_rates(rates: list[float], key: str) -> None:
     """Plain gradient descent on the ill-conditioned bowl at three learning rates."""
-    runs = tuple(S.run("sgd", lr=lr) for lr in rates)
+    runs = tuple(settings.run("sgd", lr=lr) for lr in rates)
     scene = compute.Scene(_BOWL, runs, 200, names=tuple(
         f"{word} (lr={lr:g})" for word, lr in zip(("small", "good", "large"), rates, strict=True)))
     show_race(scene, key)
@@ -74,22 +73,23 @@ def show_race(scene: compute.Scene, key: str) -> None:
         figure_json = compute.animated_figure(scene, 520, clickable=False)
         runs_data = compute.run_payloads(scene)
     except ValueError as error:
-        st.error(widgets.plain(f"These settings cannot be run: {error}"))
+        st.error(inputs.plain(f"These settings cannot be run: {error}"))
         return
     left, right = st.columns([3, 2])
     with left:
         player.chart(figure_json, height=520, key=f"{key}.map")
     with right:
-        widgets.step_charts(runs_data, compute.surface_view(scene.surface), f"{key}.curves",
-                            only=("gap",))
+        sections.step_charts(runs_data, compute.surface_view(scene.surface), f"{key}.curves",
+                             only=("gap",))
 
 
 def evaluation_costs() -> None:
     """Exact gradient vs central differences: what 100 steps cost, from Trajectory.evaluations."""
     rows = []
     for source in ("analytic", "finite_difference"):
-        scene = compute.Scene(S.surface_setting("rosenbrock"), (S.run("adam", lr=0.05),), 100,
-                              gradient=S.gradient_setting(source))
+        scene = compute.Scene(settings.surface_setting("rosenbrock"),
+                              (settings.run("adam", lr=0.05),), 100,
+                              gradient=settings.gradient_setting(source))
         path = compute.trajectories(scene)[0]
         ev = path.evaluations
         rows.append({"gradient source": source.replace("_", " "), "steps": path.steps,
@@ -100,10 +100,10 @@ def evaluation_costs() -> None:
 
 def batch_sizes(batch: int, key: str) -> None:
     """Noisy gradient descent with a batch of 1, the chosen batch and the exact gradient."""
-    surface = S.surface_setting("quadratic", condition_number=5.0)
-    the_run = S.run("sgd", lr=0.05)
+    surface = settings.surface_setting("quadratic", condition_number=5.0)
+    the_run = settings.run("sgd", lr=0.05)
     scenes = [
-        compute.Scene(surface, (the_run,), 200, gradient=S.gradient_setting(
+        compute.Scene(surface, (the_run,), 200, gradient=settings.gradient_setting(
             "noisy", noise_scale=4.0, batch_size=float(size)), names=(label,), first_color=i)
         for i, (size, label) in enumerate(((1, "stochastic: batch 1"),
                                            (batch, f"mini-batch: {batch}")))
@@ -115,7 +115,7 @@ def batch_sizes(batch: int, key: str) -> None:
         with column:
             st.markdown(f"**{scene.names[0]}**")
             player.chart(compute.animated_figure(scene, 460, clickable=False), height=460,
-                                  key=f"{key}.{scene.names[0]}")
+                         key=f"{key}.{scene.names[0]}")
 
 
 def optimizer_card(spec: OptimizerSpec) -> None:
@@ -145,5 +145,5 @@ def surface_card(name: str, *, with_map: bool) -> None:
             f"{q.name} ({q.description}, {q.low:g} to {q.high:g}, default {q.default:g})"
             for q in surface.parameters))
     if with_map:
-        view = compute.surface_view(S.surface_setting(name))
-        widgets.chart(figures.surface_map(view, height=520), key=f"learn.map.{name}")
+        view = compute.surface_view(settings.surface_setting(name))
+        sections.chart(figures.surface_map(view, height=520), key=f"learn.map.{name}")

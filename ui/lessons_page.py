@@ -10,7 +10,7 @@ from dataclasses import replace
 import streamlit as st
 
 import figures
-from ui import compute, course, page_state, player, widgets
+from ui import compute, course, inputs, page_state, player, sections
 
 PAGE_FILES = {"explore": "pages/explore.py", "compare": "pages/compare.py"}
 PAGE_TITLES = {"explore": "Explore", "compare": "Compare"}
@@ -43,9 +43,9 @@ def show(ps: page_state.PageState) -> course.LessonsConfig:
     Returns the config to save."""
     lessons, problem = course.catalogue()
     if problem or not lessons:
-        st.error(widgets.plain(f"The lessons cannot be read: {problem or 'there are none'}. "
-                               f"A teacher can fix the file named (see {course.FOLDER.name}/"
-                               "README.md)."))
+        st.error(inputs.plain(f"The lessons cannot be read: {problem or 'there are none'}. "
+                              f"A teacher can fix the file named (see {course.FOLDER.name}/"
+                              "README.md)."))
         return ps.config
     config = ps.config
     names = [lesson.name for lesson in lessons]
@@ -112,7 +112,7 @@ def _question(lesson: course.Lesson, ps: page_state.PageState) -> None:
         try:
             measured = course.check(lesson.claims, lesson.scene, run_results(lesson.scene))
         except ValueError as error:
-            st.error(widgets.plain(f"This scene cannot be run: {error}"))
+            st.error(inputs.plain(f"This scene cannot be run: {error}"))
             return
         st.caption("What the runs measured: " + " ".join(words for _, words in measured))
         st.button("Hide the answer", key=ps.key(f"hide.{lesson.name}"),
@@ -127,14 +127,14 @@ def _scene(scene: course.Scene, ps: page_state.PageState) -> None:
         figure_json = compute.animated_figure(computed, height, clickable=False)
         runs_data = compute.run_payloads(computed)
     except ValueError as error:
-        st.error(widgets.plain(f"This scene cannot be run: {error}"))
+        st.error(inputs.plain(f"This scene cannot be run: {error}"))
         return
     left, right = st.columns([3, 2], gap="medium")
     with left:
         player.chart(figure_json, height=height, key=ps.key("map"))
     with right:
-        widgets.step_charts(runs_data, compute.surface_view(computed.surface),
-                            ps.key("curves"), stacked=True, schedule=computed.schedule)
+        sections.step_charts(runs_data, compute.surface_view(computed.surface),
+                             ps.key("curves"), stacked=True, schedule=computed.schedule)
     if st.button(f"Open in {PAGE_TITLES[scene.page]}", key=ps.key("open"),
                  help=f"This scene with every control of {PAGE_TITLES[scene.page]}, to change "
                       "anything."):

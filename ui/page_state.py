@@ -17,9 +17,9 @@ from typing import Any
 
 import streamlit as st
 
-from ui import course, state
+from ui import course, query
 
-PAGES = {**state.PAGES, "lessons": course.PAGE}
+PAGES = {**query.PAGES, "lessons": course.PAGE}
 """Every page's record and its two query functions (the Lessons page's live in ui/course.py)."""
 
 

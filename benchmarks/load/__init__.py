@@ -45,7 +45,7 @@ from benchmarks.load.student import Student
 
 SCENARIOS = ("single", "profile", "steady", "burst")
 SLIDER, QUERY_KEY = "steps", "steps"
-STEPS_LOW, STEPS_HIGH = 1, 3000  # ui.state.STEPS_RANGE, read without importing the app
+STEPS_LOW, STEPS_HIGH = 1, 3000  # ui.configs.STEPS_RANGE, read without importing the app
 CACHED_VALUES = (400, 600)  # moves between these hit every cache after the first two
 
 STUDENTS_TARGET = 40

@@ -1,38 +1,47 @@
-"""ui/state.py: every page's config survives config -> query -> config, and bad links fall back
+"""ui/query.py: every page's config survives config -> query -> config, and bad links fall back
 field by field with a message naming the field."""
 
 from dataclasses import replace
 
 import pytest
 
-from ui import state as S
+from ui import configs, settings
+from ui.query import (
+    PAGES,
+    compare_from_query,
+    compare_to_query,
+    explore_from_query,
+    explore_to_query,
+    sensitivity_from_query,
+)
 
 CONFIGS = {
-    "explore": S.ExploreConfig(
-        surface=S.surface_setting("quadratic", condition_number=100.0),
-        runs=(S.run("adam", lr=0.3, beta1=0.8, amsgrad=1.0), S.run("sgd", lr=0.01, momentum=0.9,
-                                                                      nesterov=1.0)),
-        schedule=S.schedule_setting("multistep", milestones=(50, 120), gamma=0.5),
-        gradient=S.gradient_setting("noisy", noise_scale=2.5, batch_size=8.0),
+    "explore": configs.ExploreConfig(
+        surface=settings.surface_setting("quadratic", condition_number=100.0),
+        runs=(settings.run("adam", lr=0.3, beta1=0.8, amsgrad=1.0),
+              settings.run("sgd", lr=0.01, momentum=0.9, nesterov=1.0)),
+        schedule=settings.schedule_setting("multistep", milestones=(50, 120), gamma=0.5),
+        gradient=settings.gradient_setting("noisy", noise_scale=2.5, batch_size=8.0),
         seed=7, steps=1234, start=(-3.25, 1.5),
     ),
-    "compare": S.CompareConfig(runs=tuple(S.run("sgd", lr=10 ** -k) for k in range(8)),
-                               shared_lr=True, lr=0.02, tolerance=1e-3, start=(1.0, -2.0),
-                               rank_by="final loss"),
-    "schedules": S.SchedulesConfig(
-        schedules=(S.schedule_setting("cyclic", base_lr=0.001, max_lr=0.2),
-                   S.schedule_setting("reduce_on_plateau", patience=5.0)),
+    "compare": configs.CompareConfig(runs=tuple(settings.run("sgd", lr=10 ** -k) for k in range(8)),
+                                     shared_lr=True, lr=0.02, tolerance=1e-3, start=(1.0, -2.0),
+                                     rank_by="final loss"),
+    "schedules": configs.SchedulesConfig(
+        schedules=(settings.schedule_setting("cyclic", base_lr=0.001, max_lr=0.2),
+                   settings.schedule_setting("reduce_on_plateau", patience=5.0)),
         focus="reduce_on_plateau"),
-    "sensitivity": S.SensitivityConfig(run=S.run("adam", lr=0.01), x_param="beta1",
-                                       y_param="beta2", resolution=7, metric="steps",
-                                       x_range=(0.5, 0.95), y_range=(0.9, 0.9999)),
-    "learn": S.LearnConfig(optimizer="lion", surface="ackley", lr_small=0.0001, batch_size=64),
+    "sensitivity": configs.SensitivityConfig(run=settings.run("adam", lr=0.01), x_param="beta1",
+                                             y_param="beta2", resolution=7, metric="steps",
+                                             x_range=(0.5, 0.95), y_range=(0.9, 0.9999)),
+    "learn": configs.LearnConfig(optimizer="lion", surface="ackley", lr_small=0.0001,
+                                 batch_size=64),
 }
 
 
-@pytest.mark.parametrize("page", list(S.PAGES))
+@pytest.mark.parametrize("page", list(PAGES))
 def test_defaults_round_trip(page):
-    record, to_query, from_query = S.PAGES[page]
+    record, to_query, from_query = PAGES[page]
     config, problems = from_query(to_query(record()))
     assert problems == []
     assert config == record()
@@ -40,7 +49,7 @@ def test_defaults_round_trip(page):
 
 @pytest.mark.parametrize("page", list(CONFIGS))
 def test_changed_configs_round_trip(page):
-    _, to_query, from_query = S.PAGES[page]
+    _, to_query, from_query = PAGES[page]
     query = to_query(CONFIGS[page])
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in query.items())
     config, problems = from_query(query)
@@ -48,9 +57,9 @@ def test_changed_configs_round_trip(page):
     assert config == CONFIGS[page]
 
 
-@pytest.mark.parametrize("page", list(S.PAGES))
+@pytest.mark.parametrize("page", list(PAGES))
 def test_empty_query_is_the_default(page):
-    record, _, from_query = S.PAGES[page]
+    record, _, from_query = PAGES[page]
     assert from_query({}) == (record(), [])
 
 
@@ -81,17 +90,17 @@ BAD_EXPLORE = [
 
 @pytest.mark.parametrize(("query", "field", "why"), BAD_EXPLORE)
 def test_bad_explore_fields_fall_back_with_a_message(query, field, why):
-    config, problems = S.explore_from_query(query)
+    config, problems = explore_from_query(query)
     assert problems, "a bad field must be reported"
     assert problems[0].startswith(field) and why in problems[0], problems
-    default = S.ExploreConfig()
+    default = configs.ExploreConfig()
     assert config.steps == default.steps or "steps" not in query
 
 
 def test_good_fields_survive_next_to_bad_ones():
-    config, problems = S.explore_from_query(
+    config, problems = explore_from_query(
         {"runs": "adam(lr=0.2,beta1=7);sgd(lr=0.5)", "steps": "42", "start": "500,0"})
-    assert config.runs == (S.run("adam", lr=0.2), S.run("sgd", lr=0.5))
+    assert config.runs == (settings.run("adam", lr=0.2), settings.run("sgd", lr=0.5))
     assert config.steps == 42 and config.start is None
     assert len(problems) == 2
 
@@ -115,7 +124,7 @@ def test_good_fields_survive_next_to_bad_ones():
     ("learn", {"batch_size": "0"}, "'batch_size'"),
 ])
 def test_bad_fields_on_other_pages(page, query, field):
-    record, _, from_query = S.PAGES[page]
+    record, _, from_query = PAGES[page]
     config, problems = from_query(query)
     assert any(p.startswith(field) for p in problems), problems
     assert isinstance(config, record)
@@ -123,12 +132,12 @@ def test_bad_fields_on_other_pages(page, query, field):
 
 # --- typed surfaces ------------------------------------------------------------------------------
 
-CUSTOM = S.custom_setting("log(x) + (y - 1)^2 / 0.3", (-1.0, 3.5, -2.0, 2.25))
+CUSTOM = settings.custom_setting("log(x) + (y - 1)^2 / 0.3", (-1.0, 3.5, -2.0, 2.25))
 
 
 @pytest.mark.parametrize("page", ["explore", "compare"])
 def test_a_typed_surface_round_trips_through_the_link(page):
-    record, to_query, from_query = S.PAGES[page]
+    record, to_query, from_query = PAGES[page]
     config = record(surface=CUSTOM, start=(1.25, 0.5))
     query = to_query(config)
     assert query["surface"] == "custom"
@@ -146,33 +155,34 @@ def test_a_typed_surface_round_trips_through_the_link(page):
     ({"surface": "custom", "formula": "x^2", "window": "1,2"}, "'window'", "x_min,x_max"),
 ])
 def test_a_bad_formula_in_a_link_falls_back_with_a_note(query, field, fragment):
-    config, problems = S.explore_from_query(query)
+    config, problems = explore_from_query(query)
     assert len(problems) == 1 and problems[0].startswith(field) and fragment in problems[0]
     if field == "'window'":  # the formula is kept, in its suggested window
-        assert config.surface == S.custom_setting("x^2")
+        assert config.surface == settings.custom_setting("x^2")
     else:
-        assert config.surface == S.ExploreConfig().surface
+        assert config.surface == configs.ExploreConfig().surface
 
 
 def test_typed_surfaces_stay_on_explore_and_compare():
-    config, problems = S.sensitivity_from_query({"surface": "custom", "formula": "x^2"})
-    assert config.surface == S.SensitivityConfig().surface
+    config, problems = sensitivity_from_query({"surface": "custom", "formula": "x^2"})
+    assert config.surface == configs.SensitivityConfig().surface
     assert any("Explore and Compare only" in p for p in problems)
 
 
 # --- data surfaces (Explore and Compare) ----------------------------------------------------------
 
-DATA = S.data_setting("logistic_regression", size=80, noise=1.25, seed=3)
+DATA = settings.data_setting("logistic_regression", size=80, noise=1.25, seed=3)
 
 
 def test_a_data_surface_with_mini_batches_and_seeds_round_trips_through_the_link():
-    config = S.ExploreConfig(surface=DATA, gradient=S.gradient_setting("minibatch", batch_size=5),
-                             seed=7, seeds=4, start=(1.5, -0.5))
-    query = S.explore_to_query(config)
+    config = configs.ExploreConfig(
+        surface=DATA, gradient=settings.gradient_setting("minibatch", batch_size=5), seed=7,
+        seeds=4, start=(1.5, -0.5))
+    query = explore_to_query(config)
     assert query["surface"] == "logistic_regression(size=80,noise=1.25,seed=3)"
     assert query["gradient"] == "minibatch(batch_size=5)"
     assert query["seeds"] == "4"
-    assert S.explore_from_query(query) == (config, [])
+    assert explore_from_query(query) == (config, [])
 
 
 @pytest.mark.parametrize(("query", "field", "fragment"), [
@@ -182,42 +192,42 @@ def test_a_data_surface_with_mini_batches_and_seeds_round_trips_through_the_link
     ({"seeds": "11"}, "'seeds'", "1 <= seeds <= 10"),
 ])
 def test_bad_data_fields_fall_back_with_a_message(query, field, fragment):
-    _, problems = S.explore_from_query(query)
+    _, problems = explore_from_query(query)
     assert len(problems) == 1 and problems[0].startswith(field) and fragment in problems[0]
 
 
 @pytest.mark.parametrize("page", ["schedules", "sensitivity"])
 def test_data_surfaces_stay_on_explore_and_compare(page):
-    record, _, from_query = S.PAGES[page]
+    record, _, from_query = PAGES[page]
     config, problems = from_query({"surface": "linear_regression"})
     assert config.surface == record().surface
     assert any("Explore and Compare only" in p for p in problems)
-    assert S.landscape_of(DATA).data_size == 80
+    assert settings.landscape_of(DATA).data_size == 80
 
 
 # --- data surfaces on Compare: each run with its own batch size ----------------------------------
 
-RACE = S.CompareConfig(
+RACE = configs.CompareConfig(
     surface=DATA,
-    runs=(S.run("sgd", lr=0.1), replace(S.run("sgd", lr=0.1), batch_size=16),
-          replace(S.run("adam", lr=0.05, beta1=0.8), batch_size=1)),
+    runs=(settings.run("sgd", lr=0.1), replace(settings.run("sgd", lr=0.1), batch_size=16),
+          replace(settings.run("adam", lr=0.05, beta1=0.8), batch_size=1)),
     steps=400, start=(1.5, -0.5), seed=11,
 )
 
 
 def test_a_compare_race_of_batch_sizes_round_trips_through_the_link():
-    query = S.compare_to_query(RACE)
+    query = compare_to_query(RACE)
     assert query["surface"] == "logistic_regression(size=80,noise=1.25,seed=3)"
     assert query["runs"] == ("sgd(lr=0.1);sgd(lr=0.1,batch_size=16);"
                              "adam(lr=0.05,beta1=0.8,batch_size=1)")
     assert query["seed"] == "11"
-    assert S.compare_from_query(query) == (RACE, [])
+    assert compare_from_query(query) == (RACE, [])
 
 
 def test_the_whole_dataset_as_a_batch_is_the_full_batch():
-    query = {**S.compare_to_query(RACE), "runs": "sgd(lr=0.1,batch_size=80)"}
-    config, problems = S.compare_from_query(query)
-    assert problems == [] and config.runs == (S.run("sgd", lr=0.1),)
+    query = {**compare_to_query(RACE), "runs": "sgd(lr=0.1,batch_size=80)"}
+    config, problems = compare_from_query(query)
+    assert problems == [] and config.runs == (settings.run("sgd", lr=0.1),)
 
 
 def test_run_labels_show_the_batch_size_when_runs_differ_in_it():
@@ -226,9 +236,9 @@ def test_run_labels_show_the_batch_size_when_runs_differ_in_it():
     assert full.label(full_batch=True) == "Gradient descent (lr=0.1, full batch)"
     assert batch.label() == "Gradient descent (lr=0.1, batch_size=16)"
     assert batch.with_values(lr=0.5).batch_size == 16  # the shared lr keeps the batch size
-    assert batch.gradient(S.gradient_setting("analytic")).core() == {"name": "minibatch",
-                                                                     "batch_size": 16.0}
-    assert full.gradient(S.gradient_setting("analytic")).name == "analytic"
+    assert batch.gradient(settings.gradient_setting("analytic")).core() == {"name": "minibatch",
+                                                                            "batch_size": 16.0}
+    assert full.gradient(settings.gradient_setting("analytic")).name == "analytic"
 
 
 @pytest.mark.parametrize(("query", "field", "fragment"), [
@@ -242,14 +252,14 @@ def test_run_labels_show_the_batch_size_when_runs_differ_in_it():
     ({"seed": "-1"}, "'seed'", "0 <= seed <= 2147483647"),
 ])
 def test_bad_batch_sizes_in_a_compare_link_fall_back_with_a_message(query, field, fragment):
-    config, problems = S.compare_from_query({**S.compare_to_query(RACE), **query})
+    config, problems = compare_from_query({**compare_to_query(RACE), **query})
     assert len(problems) == 1, problems
     assert problems[0].startswith(field) and fragment in problems[0], problems
     assert all(r.batch_size is None for r in config.runs) or "runs" not in query
 
 
 def test_explore_runs_take_no_batch_size():
-    _, problems = S.explore_from_query({"surface": "linear_regression",
+    _, problems = explore_from_query({"surface": "linear_regression",
                                         "runs": "sgd(batch_size=4)"})
     assert problems and problems[0].startswith("'runs[1].batch_size'")
 
@@ -258,27 +268,29 @@ def test_explore_runs_take_no_batch_size():
 
 
 def test_a_schedule_counted_in_epochs_round_trips_through_the_link():
-    per_epoch = S.counted_in(S.schedule_setting("step", step_size=2.0, gamma=0.5), "epoch")
-    config = S.ExploreConfig(surface=DATA, schedule=per_epoch, seed=3,
-                             gradient=S.gradient_setting("minibatch", batch_size=16))
-    query = S.explore_to_query(config)
+    per_epoch = settings.counted_in(settings.schedule_setting("step", step_size=2.0, gamma=0.5),
+                                    "epoch")
+    config = configs.ExploreConfig(surface=DATA, schedule=per_epoch, seed=3,
+                                   gradient=settings.gradient_setting("minibatch", batch_size=16))
+    query = explore_to_query(config)
     assert query["schedule"] == "step(step_size=2,gamma=0.5,interval=epoch)"
-    assert S.explore_from_query(query) == (config, [])
+    assert explore_from_query(query) == (config, [])
     assert per_epoch.core() == {"name": "step", "step_size": 2.0, "gamma": 0.5,
                                 "interval": "epoch"}
-    assert S.schedule_label(per_epoch) == "Step decay, per epoch"
-    assert S.steps_per_epoch(DATA, config.gradient) == 5  # 80 examples in batches of 16
-    assert S.steps_per_epoch(DATA, S.gradient_setting("analytic")) == 1
+    assert settings.schedule_label(per_epoch) == "Step decay, per epoch"
+    assert settings.steps_per_epoch(DATA, config.gradient) == 5  # 80 examples in batches of 16
+    assert settings.steps_per_epoch(DATA, settings.gradient_setting("analytic")) == 1
 
 
 def test_steps_are_the_default_count_and_stay_out_of_the_link():
-    config = S.ExploreConfig(surface=DATA, schedule=S.schedule_setting("cosine", T_max=50.0))
-    assert S.explore_to_query(config)["schedule"] == "cosine(T_max=50)"
-    assert S.schedule_label(config.schedule) == "Cosine annealing"
+    config = configs.ExploreConfig(surface=DATA,
+                                   schedule=settings.schedule_setting("cosine", T_max=50.0))
+    assert explore_to_query(config)["schedule"] == "cosine(T_max=50)"
+    assert settings.schedule_label(config.schedule) == "Cosine annealing"
 
 
 def test_epochs_off_a_data_surface_fall_back_to_steps():
-    config, problems = S.explore_from_query({"schedule": "step(step_size=2,interval=epoch)"})
-    assert config.schedule == S.schedule_setting("step", step_size=2.0)
+    config, problems = explore_from_query({"schedule": "step(step_size=2,interval=epoch)"})
+    assert config.schedule == settings.schedule_setting("step", step_size=2.0)
     assert problems == ["'schedule.interval': 'epoch' needs a data surface (an epoch is one "
                         "pass over its examples); ignored, using the default"]

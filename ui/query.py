@@ -1,4 +1,4 @@
-"""Each page's whole configuration as a small frozen record, and its URL query form.
+"""Each page's configuration as a URL query: the grammar, and config <-> query.
 
 Pure (no streamlit): for every page ``X``, ``x_to_query(config) -> dict[str, str]`` and
 ``x_from_query(query) -> (config, problems)``. A bad or stale field falls back to its default
@@ -19,349 +19,63 @@ over its examples) rather than in steps is ``schedule=step(step_size=2,interval=
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import landscapes
 from figures import RANKINGS
-from landscapes import data, formula
-from optimizers.api import (
-    gradient_vector,
-    hyperparameter_vector,
-    schedule_vector,
-    steps_per_interval,
+from optimizers.specs import GRADIENT_SOURCES_BY_NAME, OPTIMIZERS_BY_NAME, SCHEDULES_BY_NAME
+from ui.configs import (
+    BASIN_RESOLUTION_RANGE,
+    MAX_RUNS,
+    METRICS,
+    RESOLUTION_RANGE,
+    SEED_RANGE,
+    SEEDS_RANGE,
+    STEPS_RANGE,
+    TOLERANCE_RANGE,
+    CompareConfig,
+    ExploreConfig,
+    LearnConfig,
+    SchedulesConfig,
+    SensitivityConfig,
 )
-from optimizers.specs import (
-    GRADIENT_SOURCES_BY_NAME,
-    OPTIMIZERS_BY_NAME,
-    SCHEDULES_BY_NAME,
+from ui.settings import (
+    CUSTOM,
+    DATA_NAMES,
+    RunConfig,
+    Setting,
+    Value,
+    batch_or_full,
+    batch_problem,
+    counted_in,
+    custom_setting,
+    data_defaults,
+    data_problem,
+    gradient_choices,
+    gradient_defaults,
+    gradient_problem,
+    hyperparameter_problem,
+    int_problem,
+    interval_problem,
+    is_data,
+    run,
+    schedule_defaults,
+    schedule_problem,
+    start_problem,
+    surface_problem,
+    sweep_range_problem,
+    sweepable,
 )
-
-Value = float | str | tuple[float, ...]
-Pairs = tuple[tuple[str, Value], ...]
-
-MAX_RUNS = 8
-SEEDS_RANGE = (1, 10)
-"""How many seeds of the same runs Explore draws at once."""
-SEED_RANGE = (0, 2**31 - 1)
-"""The seeds of the noise and of the mini-batches' order the pages accept."""
-STEPS_RANGE = (1, 3000)
-"""The steps the pages offer (the core accepts more; longer runs only slow the page)."""
-RESOLUTION_RANGE = (3, 40)
-BASIN_RESOLUTION_RANGE = (10, 150)
-TOLERANCE_RANGE = (1e-12, 1e3)
-DEFAULT_MILESTONES = (100, 200)
-"""The spec has no default milestone list (torch requires one); the page starts with this."""
-
-
-# --- records -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Setting:
-    """A named choice with parameters: a surface, a schedule or a gradient source."""
-
-    name: str
-    params: Pairs = ()
-
-    def kwargs(self) -> dict[str, Value]:
-        return dict(self.params)
-
-    def core(self) -> dict[str, Any] | str:
-        """The form ``optimizers.simulate`` takes for a schedule or gradient source."""
-        return {"name": self.name, **self.kwargs()} if self.params else self.name
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    """One run: an optimizer with every hyperparameter it takes, and (Compare, on a data
-    surface) its own mini-batch size: None trains on the full batch, with the exact gradient."""
-
-    optimizer: str
-    hyperparameters: Pairs = ()
-    batch_size: int | None = None
-
-    def kwargs(self) -> dict[str, float]:
-        return {**OPTIMIZERS_BY_NAME[self.optimizer].defaults, **dict(self.hyperparameters)}
-
-    @property
-    def lr(self) -> float:
-        return float(self.kwargs()["lr"])
-
-    def with_values(self, **values: float) -> RunConfig:
-        changed = run(self.optimizer, **{**dict(self.hyperparameters), **values})
-        return replace(changed, batch_size=self.batch_size)
-
-    def gradient(self, shared: Setting) -> Setting:
-        """Where this run's gradients come from: its own mini-batches, else the page's."""
-        if self.batch_size is None:
-            return shared
-        return gradient_setting("minibatch", batch_size=float(self.batch_size))
-
-    def label(self, full_batch: bool = False) -> str:
-        """A short name: the optimizer, what differs from torch's defaults and the batch size
-        (with ``full_batch``, also "full batch" for a run without one)."""
-        spec = OPTIMIZERS_BY_NAME[self.optimizer]
-        changed = [f"{k}={v:g}" for k, v in self.hyperparameters
-                   if k == "lr" or spec.defaults.get(k) != v]
-        if self.batch_size is not None:
-            changed.append(f"batch_size={self.batch_size}")
-        elif full_batch:
-            changed.append("full batch")
-        return f"{spec.title.split(' (')[0]} ({', '.join(changed)})" if changed else spec.title
-
-
-def run(optimizer: str, **values: float) -> RunConfig:
-    """A run with torch's defaults except ``values``, in the spec's order."""
-    spec = OPTIMIZERS_BY_NAME[optimizer]
-    merged = {**spec.defaults, **values}
-    return RunConfig(optimizer, tuple((hp.name, float(merged[hp.name]))
-                                      for hp in spec.hyperparameters))
-
-
-def surface_setting(name: str, **values: float) -> Setting:
-    surface = landscapes.get(name, **values)
-    return Setting(name, tuple(surface.parameter_values.items()))
-
-
-CUSTOM = formula.NAME
-DEFAULT_FORMULA = "x^2 + 3*y^2 + sin(2*x)"
-Window = tuple[float, float, float, float]  # x_min, x_max, y_min, y_max
-
-
-def custom_setting(text: str, window: Window | None = None) -> Setting:
-    """A typed surface: its formula and plot window (suggested when None); raises ValueError."""
-    bounds = None if window is None else ((window[0], window[1]), (window[2], window[3]))
-    surface = _custom_landscape(text.strip(), bounds)
-    (x0, x1), (y0, y1) = surface.bounds
-    return Setting(CUSTOM, (("formula", text.strip()), ("window", (x0, x1, y0, y1))))
-
-
-@functools.lru_cache(maxsize=64)
-def _custom_landscape(text: str, bounds) -> landscapes.Landscape:
-    return landscapes.from_formula(text, bounds)
-
-
-@functools.lru_cache(maxsize=64)
-def read_formula(text: str) -> formula.Formula:
-    """The parsed formula (LaTeX, gradient); raises ValueError with the parser's message."""
-    return formula.read(text)
-
-
-DATA_NAMES = data.NAMES
-
-
-def is_data(surface: Setting) -> bool:
-    return surface.name in DATA_NAMES
-
-
-def data_defaults(name: str) -> dict[str, float]:
-    return {k: float(v) for k, v in data.DEFAULTS.items()}
-
-
-def data_setting(name: str, **values: float) -> Setting:
-    """A data surface: its kind and dataset (size, noise, seed); raises ValueError."""
-    merged = {**data_defaults(name), **{k: float(v) for k, v in values.items()}}
-    _data_landscape(name, merged["size"], merged["noise"], merged["seed"])
-    return Setting(name, tuple(merged.items()))
-
-
-def data_size(surface: Setting) -> int:
-    """How many examples a data surface averages over (0 for any other surface)."""
-    if not is_data(surface):
-        return 0
-    return int({**data_defaults(surface.name), **surface.kwargs()}["size"])
-
-
-def batch_problem(value: float, surface: Setting) -> str | None:
-    """A run's own batch size (Compare): 1 (stochastic gradient descent) to the dataset's size
-    n (full-batch descent)."""
-    n = data_size(surface)
-    if not n:
-        return f"Invalid batch_size: {value!r} (allowed only on a data surface)"
-    return int_problem("batch_size", value, 1, n)
-
-
-def batch_or_full(value: float, surface: Setting) -> int | None:
-    """A valid batch size as a run keeps it: None when it is the whole dataset."""
-    return None if int(value) >= data_size(surface) else int(value)
-
-
-def data_problem(name: str, values: dict[str, float]) -> str | None:
-    unknown = [k for k in values if k not in data.DEFAULTS]
-    if unknown:
-        return (f"Invalid parameter for data surface '{name}': {unknown[0]!r} "
-                f"(allowed: {', '.join(data.DEFAULTS)})")
-    merged = {**data_defaults(name), **values}
-    return _refusal(_data_landscape, name, merged["size"], merged["noise"], merged["seed"])
-
-
-@functools.lru_cache(maxsize=32)
-def _data_landscape(name: str, size: float, noise: float, seed: float) -> landscapes.Landscape:
-    return landscapes.from_data(name, size=size, noise=noise, seed=seed)
-
-
-def landscape_of(surface: Setting) -> landscapes.Landscape:
-    """The surface a setting names: a built-in with its parameters, a typed formula or a data
-    surface."""
-    if is_data(surface):
-        values = {**data_defaults(surface.name), **surface.kwargs()}
-        return _data_landscape(surface.name, values["size"], values["noise"], values["seed"])
-    if surface.name == CUSTOM:
-        values = surface.kwargs()
-        x0, x1, y0, y1 = values["window"]
-        return _custom_landscape(values["formula"], ((x0, x1), (y0, y1)))
-    return landscapes.get(surface.name, **surface.kwargs())
-
-
-def surface_key(surface: Setting) -> str:
-    """Tells surfaces apart in widget keys: the name, plus a digest of a typed formula."""
-    if surface.name != CUSTOM:
-        return surface.name
-    return f"{CUSTOM}-{hashlib.sha1(repr(surface.params).encode()).hexdigest()[:10]}"
-
-
-def schedule_defaults(name: str) -> dict[str, Value]:
-    """A schedule's parameters as torch defaults them, counted in steps (``interval``)."""
-    spec = SCHEDULES_BY_NAME[name]
-    values: dict[str, Value] = {
-        p.name: (DEFAULT_MILESTONES if p.name == "milestones" else _num(p.default, p.integer))
-        for p in spec.parameters}
-    return {**values, "interval": "step"}
-
-
-def schedule_setting(name: str, **values: Value) -> Setting:
-    merged = {**schedule_defaults(name), **values}
-    return Setting(name, tuple(merged.items()))
-
-
-def in_epochs(schedule: Setting) -> bool:
-    """Whether the schedule steps once per epoch (a data surface's pass over its examples)."""
-    return schedule.kwargs().get("interval") == "epoch"
-
-
-def counted_in(schedule: Setting, interval: str) -> Setting:
-    """The same schedule, stepped every ``interval`` ("step" or "epoch")."""
-    return schedule_setting(schedule.name, **{**schedule.kwargs(), "interval": interval})
-
-
-def schedule_label(schedule: Setting) -> str:
-    """The schedule's title, with "per epoch" when it is counted in epochs."""
-    title = SCHEDULES_BY_NAME[schedule.name].title
-    return f"{title}, per epoch" if in_epochs(schedule) else title
-
-
-def interval_problem(schedule: Setting, surface: Setting) -> str | None:
-    """Epochs count passes over a dataset, so only a data surface has them."""
-    if in_epochs(schedule) and not is_data(surface):
-        return "'epoch' needs a data surface (an epoch is one pass over its examples)"
-    return None
-
-
-def steps_per_epoch(surface: Setting, gradient: Setting) -> int:
-    """Optimizer steps in one pass over a data surface's examples: its mini-batches, or 1 for
-    full-batch descent (the core's count)."""
-    return steps_per_interval("epoch", landscape_of(surface),
-                              {"name": gradient.name, **gradient.kwargs()})
-
-
-def gradient_defaults(name: str) -> dict[str, float]:
-    spec = GRADIENT_SOURCES_BY_NAME[name]
-    return {p.name: _num(p.default, p.integer) for p in spec.parameters}
-
-
-def gradient_setting(name: str, **values: float) -> Setting:
-    return Setting(name, tuple({**gradient_defaults(name), **values}.items()))
-
-
-def _num(value: float, integer: bool) -> float:
-    return float(int(value)) if integer else float(value)
-
-
-@dataclass(frozen=True)
-class ExploreConfig:
-    surface: Setting = field(default_factory=lambda: surface_setting("rosenbrock"))
-    runs: tuple[RunConfig, ...] = field(default_factory=lambda: (
-        run("momentum", lr=1e-3), run("adam", lr=0.05), run("rmsprop", lr=0.01),
-    ))
-    schedule: Setting = field(default_factory=lambda: schedule_setting("constant"))
-    gradient: Setting = field(default_factory=lambda: gradient_setting("analytic"))
-    seed: int = 0
-    steps: int = 500
-    start: tuple[float, float] | None = None  # None: the surface's own start
-    seeds: int = 1  # runs of each optimizer, with seeds seed .. seed + seeds - 1
-
-
-@dataclass(frozen=True)
-class CompareConfig:
-    surface: Setting = field(default_factory=lambda: surface_setting("quadratic"))
-    runs: tuple[RunConfig, ...] = field(default_factory=lambda: (
-        run("sgd", lr=0.01), run("sgd", lr=0.05), run("sgd", lr=0.095),
-        run("momentum", lr=0.01), run("adam", lr=0.5),
-    ))
-    steps: int = 300
-    start: tuple[float, float] | None = None
-    shared_lr: bool = False
-    lr: float = 0.05
-    tolerance: float = 1e-6
-    seed: int = 0  # deals the mini-batches of every run that has a batch size
-    rank_by: str = "steps to tolerance"  # a name in figures.RANKINGS
-
-
-@dataclass(frozen=True)
-class SchedulesConfig:
-    surface: Setting = field(default_factory=lambda: surface_setting("rosenbrock"))
-    run: RunConfig = field(default_factory=lambda: run("adam", lr=0.1))
-    steps: int = 600
-    start: tuple[float, float] | None = None
-    schedules: tuple[Setting, ...] = field(default_factory=lambda: (
-        schedule_setting("step", step_size=150, gamma=0.3),
-        schedule_setting("cosine", T_max=600),
-        schedule_setting("warmup_cosine", warmup_steps=60, T_max=540),
-        schedule_setting("exponential", gamma=0.995),
-    ))
-    focus: str = "cosine"
-
-
-@dataclass(frozen=True)
-class SensitivityConfig:
-    surface: Setting = field(default_factory=lambda: surface_setting("himmelblau"))
-    run: RunConfig = field(default_factory=lambda: run("momentum", lr=1e-3))
-    steps: int = 500
-    start: tuple[float, float] | None = None
-    x_param: str = "lr"
-    y_param: str = "momentum"
-    resolution: int = 20
-    metric: str = "final_loss"
-    tolerance: float = 1e-4
-    basin_resolution: int = 80
-    x_range: tuple[float, float] | None = None  # None: the range suggested for the run
-    y_range: tuple[float, float] | None = None
-
-
-METRICS = {"final_loss": "final loss", "steps": "steps to converge"}
-
-
-@dataclass(frozen=True)
-class LearnConfig:
-    optimizer: str = "adam"
-    surface: str = "rosenbrock"
-    lr_small: float = 0.005
-    lr_good: float = 0.05
-    lr_large: float = 0.105
-    batch_size: int = 4
-
 
 # --- the text form -----------------------------------------------------------------------------
 
 _SETTING = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$")
 
 
-def _fmt(value: Value) -> str:
+def value_text(value: Value) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, tuple):
@@ -372,7 +86,7 @@ def _fmt(value: Value) -> str:
 
 
 def format_setting(name: str, params: dict[str, Value], defaults: dict[str, Value]) -> str:
-    changed = [f"{k}={_fmt(v)}" for k, v in params.items() if defaults.get(k) != v]
+    changed = [f"{k}={value_text(v)}" for k, v in params.items() if defaults.get(k) != v]
     return f"{name}({','.join(changed)})" if changed else name
 
 
@@ -404,51 +118,6 @@ def _value(key: str, text: str) -> Value:
     if key == "milestones":
         return tuple(int(v) for v in text.split("/") if v.strip())
     return _float(text)
-
-
-# --- validation of single fields, by the core ----------------------------------------------------
-
-
-def _refusal(check, *args, **kwargs) -> str | None:
-    """The core's message if ``check`` refuses its arguments, else None."""
-    try:
-        check(*args, **kwargs)
-    except ValueError as error:
-        return str(error)
-    return None
-
-
-def hyperparameter_problem(optimizer: str, values: dict[str, float]) -> str | None:
-    return _refusal(hyperparameter_vector, optimizer, **values)
-
-
-def schedule_problem(name: str, values: dict[str, Value]) -> str | None:
-    return _refusal(schedule_vector, {"name": name, **values})
-
-
-def gradient_problem(name: str, values: dict[str, Value]) -> str | None:
-    return _refusal(gradient_vector, {"name": name, **values})
-
-
-def surface_problem(name: str, values: dict[str, float]) -> str | None:
-    return _refusal(landscapes.get, name, **values)
-
-
-def start_problem(surface: Setting | str, start: tuple[float, float]) -> str | None:
-    """The pages accept starts inside the plot window."""
-    setting = surface if isinstance(surface, Setting) else Setting(surface)
-    (x0, x1), (y0, y1) = landscape_of(setting).bounds
-    x, y = start
-    if not (math.isfinite(x) and math.isfinite(y) and x0 <= x <= x1 and y0 <= y <= y1):
-        return (f"Invalid start: ({x:g}, {y:g}) (allowed: inside the plot window, "
-                f"{x0:g} <= x <= {x1:g} and {y0:g} <= y <= {y1:g})")
-    return None
-
-
-def int_problem(what: str, value: float, low: int, high: int) -> str | None:
-    if not (math.isfinite(value) and value == int(value) and low <= value <= high):
-        return f"Invalid {what}: {value!r} (allowed: an integer, {low} <= {what} <= {high})"
-    return None
 
 
 # --- parsing with per-field fallback ------------------------------------------------------------
@@ -735,10 +404,6 @@ def explore_to_query(config: ExploreConfig) -> dict[str, str]:
     return q
 
 
-def gradient_choices(surface: Setting) -> list[str]:
-    """The gradient sources a surface can use (mini-batches need a data surface)."""
-    return [name for name, spec in GRADIENT_SOURCES_BY_NAME.items()
-            if is_data(surface) or not spec.data_only]
 
 
 def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]:
@@ -856,9 +521,6 @@ SENSITIVITY_FIELDS = ("surface", "run", "steps", "start", "x", "y", "resolution"
                       "tolerance", "basin_resolution", "x_range", "y_range")
 
 
-def sweepable(optimizer: str) -> list[str]:
-    """Hyperparameters a sweep can vary: the numeric (not on/off) ones."""
-    return [hp.name for hp in OPTIMIZERS_BY_NAME[optimizer].hyperparameters if not hp.boolean]
 
 
 def sensitivity_to_query(config: SensitivityConfig) -> dict[str, str]:
@@ -875,13 +537,6 @@ def sensitivity_to_query(config: SensitivityConfig) -> dict[str, str]:
     return q
 
 
-def sweep_range_problem(optimizer: str, name: str, span: tuple[float, float]) -> str | None:
-    """Why ``span`` cannot be a sweep axis of hyperparameter ``name`` (None: it can)."""
-    low, high = span
-    if not low < high:
-        return f"Invalid {name} range: {low:g} to {high:g} (the first end must be the smaller)"
-    hp = OPTIMIZERS_BY_NAME[optimizer].hyperparameter(name)
-    return hp.problem(low) or hp.problem(high)
 
 
 def sensitivity_from_query(query: dict[str, str]) -> tuple[SensitivityConfig, list[str]]:
