@@ -9,7 +9,7 @@ import pytest
 import landscapes
 import optimizers
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import neighbourhoods as N
+from ui import neighbourhoods
 
 
 def defaults(optimizer: str, **values: float) -> dict[str, float]:
@@ -20,7 +20,7 @@ def defaults(optimizer: str, **values: float) -> dict[str, float]:
 def test_the_lr_grid_is_49_log_spaced_values_a_factor_100_each_side_with_the_own_lr_exactly(
         optimizer):
     h = defaults(optimizer, lr=0.0123)
-    values = N.lr_values(optimizer, h)
+    values = neighbourhoods.lr_values(optimizer, h)
     assert values.size == 49
     assert values[24] == 0.0123
     assert values[0] == pytest.approx(0.0123 / 100) and values[-1] == pytest.approx(1.23)
@@ -28,7 +28,7 @@ def test_the_lr_grid_is_49_log_spaced_values_a_factor_100_each_side_with_the_own
 
 
 def test_the_lr_grid_keeps_only_rates_the_optimizer_accepts():
-    values = N.lr_values("sgd", defaults("sgd", lr=100.0))  # lr <= 1000
+    values = neighbourhoods.lr_values("sgd", defaults("sgd", lr=100.0))  # lr <= 1000
     assert values.max() <= 1e3 and values[-1] == pytest.approx(1e3)
     assert 100.0 in values and values.size == 25 + 12
 
@@ -43,9 +43,9 @@ def test_the_lr_grid_keeps_only_rates_the_optimizer_accepts():
 ])
 def test_the_beta_grid_spans_the_slider_evenly_in_log_one_minus_beta_with_the_own_value(
         optimizer, name, low, top):
-    assert N.beta_parameter(optimizer) == name
+    assert neighbourhoods.beta_parameter(optimizer) == name
     own = OPTIMIZERS_BY_NAME[optimizer].defaults[name]
-    values = N.beta_values(optimizer, defaults(optimizer), name)
+    values = neighbourhoods.beta_values(optimizer, defaults(optimizer), name)
     assert values.size == 21 and values[0] == low and values[-1] == top
     assert own in values and np.all(np.diff(values) > 0)
     gaps = np.diff(np.log(1 - values))
@@ -55,16 +55,17 @@ def test_the_beta_grid_spans_the_slider_evenly_in_log_one_minus_beta_with_the_ow
 
 
 def test_a_beta_outside_the_slider_is_added_and_values_the_optimizer_refuses_are_left_out():
-    values = N.beta_values("adam", defaults("adam", beta1=0.9999), "beta1")
+    values = neighbourhoods.beta_values("adam", defaults("adam", beta1=0.9999), "beta1")
     assert 0.9999 in values and values.size == 22 and values[0] == 0.0
-    nesterov = N.beta_values("sgd", defaults("sgd", momentum=0.9, nesterov=1.0), "momentum")
+    nesterov = neighbourhoods.beta_values("sgd", defaults("sgd", momentum=0.9, nesterov=1.0),
+                                          "momentum")
     assert nesterov[0] > 0.0 and nesterov.size == 20  # Nesterov needs a momentum
 
 
 def test_optimizers_without_a_decay_rate_have_only_the_lr_slider():
-    assert N.slider_parameters("adagrad") == ["lr"]
-    assert N.slider_parameters("newton") == ["lr"]
-    assert N.slider_parameters("rmsprop") == ["lr", "alpha"]
+    assert neighbourhoods.slider_parameters("adagrad") == ["lr"]
+    assert neighbourhoods.slider_parameters("newton") == ["lr"]
+    assert neighbourhoods.slider_parameters("rmsprop") == ["lr", "alpha"]
 
 
 SCENES = [
@@ -88,11 +89,12 @@ def test_every_path_is_the_run_simulate_makes_at_that_value(surface, optimizer, 
                                            else {}))
     start = start or landscape.start
     h = defaults(optimizer, **values)
-    got = N.neighbourhood(landscape, optimizer, h, start, steps, schedule=schedule,
-                          gradient=gradient, seed=3)
+    got = neighbourhoods.neighbourhood(landscape, optimizer, h, start, steps, schedule=schedule,
+                                       gradient=gradient, seed=3)
     kept = got["steps"]
-    assert kept[0] == 0 and kept[-1] == steps and kept.size == min(steps + 1, N.MAX_KEPT)
-    assert [s["name"] for s in got["sliders"]] == N.slider_parameters(optimizer)
+    assert kept[0] == 0 and kept[-1] == steps
+    assert kept.size == min(steps + 1, neighbourhoods.MAX_KEPT)
+    assert [s["name"] for s in got["sliders"]] == neighbourhoods.slider_parameters(optimizer)
     ends = set()
     for slider in got["sliders"]:
         assert slider["values"][slider["current"]] == h[slider["name"]]
@@ -117,11 +119,11 @@ def test_every_path_is_the_run_simulate_makes_at_that_value(surface, optimizer, 
 
 
 def test_a_scene_has_one_neighbourhood_per_run_in_order():
-    from ui import compute
-    from ui import state as S
+    from ui import compute, settings
 
-    runs = (S.run("adam", lr=0.05), S.run("newton"), S.run("momentum", lr=1e-3))
-    scene = compute.Scene(S.surface_setting("himmelblau"), runs, 50, start=(1.0, 4.5))
+    runs = (settings.run("adam", lr=0.05), settings.run("newton"),
+            settings.run("momentum", lr=1e-3))
+    scene = compute.Scene(settings.surface_setting("himmelblau"), runs, 50, start=(1.0, 4.5))
     got = compute.neighbourhoods(scene)
     assert [[s["name"] for s in n["sliders"]] for n in got] == [
         ["lr", "beta1"], ["lr"], ["lr", "momentum"]]
