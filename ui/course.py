@@ -23,7 +23,8 @@ import numpy as np
 
 import optimizers
 from optimizers.api import IN_THE_WINDOW
-from ui import query, settings
+from ui import settings
+from ui.query import PAGES
 
 FOLDER = Path(__file__).resolve().parent.parent / "lessons"
 """Where the lessons live, one ``NN_name.toml`` each, in the order of their numbers."""
@@ -65,7 +66,7 @@ class Scene:
 
     def config(self):
         """The page's config this scene's link reads as (a checked lesson has no problems)."""
-        _, _, from_query = query.PAGES[self.page]
+        _, _, from_query = PAGES[self.page]
         return from_query(self.link())[0]
 
 
@@ -267,7 +268,7 @@ def _scene(table: Any, where: str, base: Scene | None = None) -> Scene:
     names = fields.pop("names", None if base is None or base.names is None else list(base.names))
     query = {**(base.link() if base else {}), **{k: _link_value(v) for k, v in fields.items()}}
     query = {k: v for k, v in query.items() if v != ""}  # "" removes a field of the lesson's
-    _, _, from_query = query.PAGES[page]
+    _, _, from_query = PAGES[page]
     config, problems = from_query(query)
     if problems:
         raise LessonError(f"{where}: " + "; ".join(  # the link's fallback does not apply here
