@@ -56,7 +56,6 @@ FUNCTIONS = {
 ALLOWED_NAMES = ", ".join((*VARIABLES, *CONSTANTS, *FUNCTIONS))
 _BINARY = {"+": machine.OP_ADD, "-": machine.OP_SUB, "*": machine.OP_MUL, "/": machine.OP_DIV,
            "^": machine.OP_POW}
-_OPERAND = f"a number, {ALLOWED_NAMES} or '('"
 
 # --- the tree ----------------------------------------------------------------------------------
 
@@ -124,11 +123,17 @@ def tokenize(text: str) -> list[Token]:
 # --- the parser --------------------------------------------------------------------------------
 
 
+def _allowed_names(variables: tuple[str, ...]) -> str:
+    return ", ".join((*variables, *CONSTANTS, *FUNCTIONS))
+
+
 class _Parser:
-    def __init__(self, tokens: list[Token]):
+    def __init__(self, tokens: list[Token], variables: tuple[str, ...] = VARIABLES):
         self.tokens = tokens
         self.i = 0
         self.depth = 0
+        self.variables = variables
+        self.names = _allowed_names(variables)
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -152,7 +157,9 @@ class _Parser:
 
     def formula(self) -> Node:
         if self.peek().kind == "end":
-            raise ValueError("empty formula; type an expression in x and y, e.g. x^2 + 3*y^2")
+            example = "x^2 + 3*y^2" if self.variables == VARIABLES else "0.95^t"
+            raise ValueError(f"empty formula; type an expression in {' and '.join(self.variables)},"
+                             f" e.g. {example}")
         node = self.expr()
         if self.peek().kind != "end":
             self.unexpected(self.peek())
@@ -160,7 +167,7 @@ class _Parser:
 
     def unexpected(self, token: Token) -> None:
         """A token where an operator or the end should be."""
-        _refuse_bad(token)
+        _refuse_bad(token, self.names)
         if token.kind == ")":
             raise ValueError(f"unexpected ')' at column {token.column}: there is no '(' to close")
         if token.kind in ("num", "name"):
@@ -209,21 +216,22 @@ class _Parser:
 
     def atom(self) -> Node:
         token = self.take()
-        _refuse_bad(token)
+        _refuse_bad(token, self.names)
+        operand = f"a number, {self.names} or '('"
         if token.kind == "num":
             return Node("num", value=float(token.text))
         if token.kind == "name":
-            if token.text in VARIABLES or token.text in CONSTANTS:
+            if token.text in self.variables or token.text in CONSTANTS:
                 return Node(token.text)
             if token.text in FUNCTIONS:
                 if self.peek().kind != "(":
                     raise ValueError(
                         f"{token.text!r} at column {token.column} needs its argument in "
-                        f"parentheses, e.g. {token.text}(x)"
+                        f"parentheses, e.g. {token.text}({self.variables[0]})"
                     )
                 return Node(token.text, (self.group(self.take()),))
             raise ValueError(
-                f"unknown name {token.text!r} at column {token.column}; allowed: {ALLOWED_NAMES}"
+                f"unknown name {token.text!r} at column {token.column}; allowed: {self.names}"
             )
         if token.kind == "(":
             return self.group(token)
@@ -231,9 +239,9 @@ class _Parser:
             before = self.tokens[self.i - 2]
             raise ValueError(
                 f"the formula ends after {before.text!r} at column {before.column}; "
-                f"expected {_OPERAND}"
+                f"expected {operand}"
             )
-        raise ValueError(f"unexpected {token.text!r} at column {token.column}; expected {_OPERAND}")
+        raise ValueError(f"unexpected {token.text!r} at column {token.column}; expected {operand}")
 
     def group(self, opening: Token) -> Node:
         """What follows ``opening`` (a '(' already taken) up to its ')'."""
@@ -249,23 +257,24 @@ class _Parser:
         return inner
 
 
-def _refuse_bad(token: Token) -> None:
+def _refuse_bad(token: Token, names: str) -> None:
     if token.kind == "bad":
         raise ValueError(
             f"unexpected character {token.text!r} at column {token.column}; allowed: numbers, "
-            f"{ALLOWED_NAMES}, the operators + - * / ^ ** and parentheses"
+            f"{names}, the operators + - * / ^ ** and parentheses"
         )
 
 
-def parse(text: str) -> Node:
-    """The tree of a typed formula; raises ValueError with what is wrong, where, what is allowed."""
+def parse(text: str, variables: tuple[str, ...] = VARIABLES) -> Node:
+    """The tree of a typed formula in ``variables`` (x and y for a surface, t for a
+    schedule's factor); raises ValueError with what is wrong, where, what is allowed."""
     if not isinstance(text, str):
         raise ValueError(f"Invalid formula: {text!r} (allowed: text)")
     if len(text) > MAX_LENGTH:
         raise ValueError(
             f"formula too long: {len(text)} characters (allowed: at most {MAX_LENGTH})"
         )
-    return _Parser(tokenize(text)).formula()
+    return _Parser(tokenize(text), variables).formula()
 
 
 # --- printing ----------------------------------------------------------------------------------
@@ -675,3 +684,38 @@ def from_formula(text: str, bounds=None) -> Landscape:
         log_scale=bool(finite.size and finite.min() >= 0.0 and finite.max() > finite.min()),
         program=formula.program,
     )
+
+
+# --- values in NumPy ---------------------------------------------------------------------------
+
+_NUMPY_FUNCTIONS = {
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log,
+    "sqrt": np.sqrt, "abs": np.abs, "tanh": np.tanh,
+}
+_NUMPY_BINARY = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide,
+                 "^": np.power}
+
+
+def values(node: Node, **variables: np.ndarray) -> np.ndarray:
+    """The formula's value at every element of its variables' arrays (float64), by walking the
+    tree with NumPy's functions; a step outside a function's domain gives inf or NaN, never an
+    error (the caller says where)."""
+    shape = np.broadcast_shapes(*(np.shape(v) for v in variables.values()))
+    with np.errstate(all="ignore"):
+        return np.broadcast_to(np.asarray(_values_of(node, variables), dtype=np.float64),
+                               shape).copy()
+
+
+def _values_of(node: Node, variables: dict[str, np.ndarray]):
+    if node.op == "num":
+        return node.value
+    if node.op in CONSTANTS:
+        return CONSTANTS[node.op]
+    if node.op in variables:
+        return np.asarray(variables[node.op], dtype=np.float64)
+    if node.op == "neg":
+        return np.negative(_values_of(node.args[0], variables))
+    if node.op in _NUMPY_FUNCTIONS:
+        return _NUMPY_FUNCTIONS[node.op](_values_of(node.args[0], variables))
+    left, right = (_values_of(arg, variables) for arg in node.args)
+    return _NUMPY_BINARY[node.op](np.float64(left), right)

@@ -1,8 +1,8 @@
 """One record for every tunable value of the core, and the one rule that checks it.
 
-A ``Parameter`` is a name, a default, a kind (``float``, ``int``, ``bool``, ``choice`` or
-``list``), the values that are valid, the range a slider offers, whether that slider moves on a
-log scale, and a line of help. ``problem(value)`` says, in torch's style, what is wrong with a
+A ``Parameter`` is a name, a default, a kind (``float``, ``int``, ``bool``, ``choice``,
+``list`` or ``text``), the values that are valid, the range a slider offers, whether that
+slider moves on a log scale, and a line of help. ``problem(value)`` says, in torch's style, what is wrong with a
 value (``Invalid learning rate: -1.0 (allowed: 0 < lr <= 1000)``), or returns None. The
 optimizers' hyperparameters, the schedules' and gradient sources' parameters, the surfaces'
 parameters and the data surfaces' settings are all Parameters, and every check of them in the
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-KINDS = ("float", "int", "bool", "choice", "list")
+KINDS = ("float", "int", "bool", "choice", "list", "text")
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,9 @@ class Parameter:
     ``valid`` is (low, high) for numbers (and for a list's elements); the ends are included
     unless ``low_open`` or ``high_open``. ``slider`` is the range the app offers (default:
     ``valid``). A ``bool`` is 0.0 or 1.0 (False or True); a ``choice`` one of ``choices``; a
-    ``list`` a non-empty sequence of ``int`` elements in ``valid``, kept sorted. ``label`` is
-    the name used in messages (default: the name).
+    ``list`` a non-empty sequence of ``int`` elements in ``valid``, kept sorted; a ``text`` any
+    string (a typed formula, which its owner parses). ``label`` is the name used in messages
+    (default: the name).
     """
 
     name: str
@@ -82,6 +83,8 @@ class Parameter:
             return f"{self.name} is True or False"
         if self.kind == "choice":
             return ", ".join(map(repr, self.choices))
+        if self.kind == "text":
+            return "text"
         low_op = "<" if self.low_open else "<="
         high_op = "<" if self.high_open else "<="
         if self.kind == "list":
@@ -94,6 +97,8 @@ class Parameter:
         """Whether ``value`` is valid (see :meth:`problem`)."""
         if self.kind == "choice":
             return isinstance(value, str) and value in self.choices
+        if self.kind == "text":
+            return isinstance(value, str)
         if self.kind == "list":
             numbers = _numbers(value)
             return bool(numbers) and all(self._in_range(v, integer=True) for v in numbers)
@@ -126,7 +131,7 @@ class Parameter:
     def coerce(self, value: Any) -> Any:
         """A valid ``value`` in its kind's one type: float (bool and int kinds too: 0.0/1.0,
         whole numbers), str for a choice, a sorted tuple of ints for a list."""
-        if self.kind == "choice":
+        if self.kind in ("choice", "text"):
             return value
         if self.kind == "list":
             return tuple(sorted(int(v) for v in _numbers(value)))

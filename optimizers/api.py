@@ -347,10 +347,11 @@ def _checked_parameters(kind: str, name: str, parameters, given: dict[str, Any])
 
 def _packed(values: dict[str, Any]) -> np.ndarray:
     """The kernels' float64 vector of parameter values, in the spec's order (a list parameter
-    contributes its elements)."""
+    contributes its elements; a choice or a typed text none)."""
     flat: list[float] = []
     for value in values.values():
-        flat += list(value) if isinstance(value, tuple) else [value]
+        if not isinstance(value, str):
+            flat += list(value) if isinstance(value, tuple) else [value]
     return np.asarray(flat, dtype=np.float64)
 
 

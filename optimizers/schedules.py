@@ -16,8 +16,11 @@ tables of tests/test_engine.py.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from landscapes import formula
 from landscapes.jit import jit
 from landscapes.parameters import Parameter
 from optimizers.records import ScheduleSpec
@@ -28,6 +31,21 @@ _STEPS = 1e6  # the longest span a schedule's step counts may name
 
 def _steps(name: str, default: float, help_text: str, low: float = 1, **options) -> Parameter:
     return Parameter(name, default, (low, _STEPS), help_text, kind="int", **options)
+
+
+def _from_ratios(ratios, t):
+    """(lr_t / lr, 0) of a schedule whose k-th ``scheduler.step()`` multiplies the optimizer's
+    rate by ``ratios(k)`` (k = 0 is the step its constructor takes): the running product a
+    training loop builds, step by step, rounding included (torch's chainable form)."""
+    if t.size == 0:
+        return np.ones(0), np.zeros(0)
+    k = np.arange(int(t.max()) + 1)
+    with np.errstate(all="ignore"):
+        return np.cumprod(ratios(k))[t], np.zeros(t.shape)
+
+
+def _total_iters(default: float, help_text: str) -> Parameter:
+    return _steps("total_iters", default, help_text, low=0)
 
 
 def _cosine(t, t_max, eta_min):
@@ -90,6 +108,109 @@ COSINE = ScheduleSpec(
 )
 
 
+def _constant_factor_ratios(k, factor, total_iters):
+    """ConstantLR's chainable form: lr * factor on the first step, lr / factor when the count
+    reaches total_iters (never, when total_iters is 0: the first case wins), else lr."""
+    return np.where(k == 0, factor, np.where(k == int(total_iters), 1.0 / factor, 1.0))
+
+
+CONSTANT_FACTOR = ScheduleSpec(
+    "constant_factor", "Constant factor, then full rate",
+    (Parameter("factor", 1.0 / 3.0, (0.0, 1.0), "fraction of the rate until total_iters",
+               low_open=True),
+     _total_iters(5, "steps at the reduced rate")),
+    r"\gamma_t = \begin{cases}\text{factor}\cdot\gamma & t < \text{total\_iters}"
+    r" \\ \gamma & t \ge \text{total\_iters}\end{cases}",
+    "Hold the rate at a fraction of itself for the first total_iters steps, then jump to the "
+    "full rate: a crude warm-up. With total_iters = 0 a training loop never jumps back (torch "
+    "multiplies by factor on the first step and only divides when the count reaches "
+    "total_iters again), so the rate stays reduced.",
+    "torch.optim.lr_scheduler.ConstantLR",
+    factors=lambda t, factor, total_iters: _from_ratios(
+        lambda k: _constant_factor_ratios(k, factor, total_iters), t),
+)
+
+
+def _linear_ratios(k, start_factor, end_factor, total_iters):
+    """LinearLR's chainable form: lr * start_factor on the first step; then, for
+    1 <= k <= T, the ratio of consecutive factors s + (e - s) k / T, written as
+    1 + (e - s) / (T s + (k - 1)(e - s)); afterwards lr is left alone."""
+    T, s, e = int(total_iters), start_factor, end_factor
+    with np.errstate(all="ignore"):
+        ramp = 1.0 + (e - s) / (T * s + (k - 1) * (e - s))
+    return np.where(k == 0, s, np.where(k <= T, ramp, 1.0))
+
+
+LINEAR = ScheduleSpec(
+    "linear", "Linear ramp",
+    (Parameter("start_factor", 1.0 / 3.0, (0.0, 1.0), "fraction of the rate at step 0",
+               low_open=True),
+     Parameter("end_factor", 1.0, (0.0, 1.0), "fraction of the rate from total_iters on"),
+     _total_iters(5, "steps of the ramp")),
+    r"\gamma_t = \gamma\left(s + (e - s)\,\frac{\min(t,\ T)}{T}\right)",
+    "Move the rate in a straight line from start_factor times itself to end_factor times "
+    "itself over total_iters steps, then hold it: the usual linear warm-up (or a linear "
+    "decay, with end_factor below start_factor).",
+    "torch.optim.lr_scheduler.LinearLR",
+    factors=lambda t, start_factor, end_factor, total_iters: _from_ratios(
+        lambda k: _linear_ratios(k, start_factor, end_factor, total_iters), t),
+)
+
+
+def _polynomial_ratios(k, total_iters, power):
+    """PolynomialLR's chainable form: for 1 <= k <= T the ratio
+    ((1 - k/T) / (1 - (k-1)/T))^power of consecutive factors; lr is left alone otherwise."""
+    T = int(total_iters)
+    with np.errstate(all="ignore"):
+        ratio = ((1.0 - k / T) / (1.0 - (k - 1) / T)) ** power
+    return np.where((k >= 1) & (k <= T), ratio, 1.0)
+
+
+POLYNOMIAL = ScheduleSpec(
+    "polynomial", "Polynomial decay",
+    (_total_iters(5, "steps until the rate reaches 0"),
+     Parameter("power", 1.0, (0.0, 100.0), "the power of the polynomial")),
+    r"\gamma_t = \gamma\left(1 - \frac{\min(t,\ T)}{T}\right)^{\text{power}}",
+    "Shrink the rate to exactly zero over total_iters steps along (1 - t/T)^power: a straight "
+    "line for power 1, a fast early drop for powers below 1. After total_iters it stays at 0.",
+    "torch.optim.lr_scheduler.PolynomialLR",
+    factors=lambda t, total_iters, power: _from_ratios(
+        lambda k: _polynomial_ratios(k, total_iters, power), t),
+)
+
+
+def _warm_restarts(t, T_0, T_mult, eta_min):
+    """SGDR: T_cur counts the steps since the last restart, T_i the length of the current
+    cycle (T_0, then T_0 T_mult, T_0 T_mult^2 ...); the rate follows a cosine from the full rate
+    to eta_min over each cycle, as CosineAnnealingWarmRestarts.step() advances them."""
+    T_0, T_mult = int(T_0), int(T_mult)
+    if T_mult == 1:
+        t_cur, t_i = t % T_0, np.full(t.shape, float(T_0))
+    else:
+        t_cur, t_i = np.zeros(t.shape), np.ones(t.shape)
+        begin, period = 0, T_0
+        while t.size and begin <= t.max():
+            inside = (t >= begin) & (t < begin + period)
+            t_cur[inside], t_i[inside] = t[inside] - begin, period
+            begin, period = begin + period, period * T_mult
+    c = 0.5 * (1.0 + np.cos(np.pi * t_cur / t_i))
+    return c, eta_min * (1.0 - c)
+
+
+COSINE_WARM_RESTARTS = ScheduleSpec(
+    "cosine_warm_restarts", "Cosine with warm restarts",
+    (_steps("T_0", 100, "steps until the first restart", required=True),
+     _steps("T_mult", 1, "each cycle is this many times longer than the one before"),
+     Parameter("eta_min", 0.0, (0.0, 1e3), "the lowest rate")),
+    r"\gamma_t = \eta_{min} + \tfrac12(\gamma - \eta_{min})"
+    r"\left(1 + \cos\frac{\pi\,T_{cur}}{T_i}\right)",
+    "Anneal along a cosine from the full rate towards eta_min, then jump back to the full rate "
+    "and start again; with T_mult above 1 each cycle is longer than the last (SGDR).",
+    "torch.optim.lr_scheduler.CosineAnnealingWarmRestarts",
+    factors=_warm_restarts,
+)
+
+
 def _warmup_cosine(t, warmup_steps, T_max, eta_min, start_factor):
     warm = t < warmup_steps
     c, b = _cosine(t - warmup_steps, T_max, eta_min)
@@ -112,31 +233,124 @@ WARMUP_COSINE = ScheduleSpec(
 )
 
 
-def _triangle(t, base_lr, max_lr, step_size_up, step_size_down):
-    """CyclicLR's triangle: 0 at each cycle's start, 1 after step_size_up steps."""
+CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
+
+
+def _cyclic_height(t, step_size_up, step_size_down, mode, gamma):
+    """CyclicLR's height in [0, 1] at step t: a triangle, 0 at each cycle's start and 1 after
+    step_size_up steps, times the mode's amplitude: 1 (triangular), 1 / 2^(cycle - 1) (halved
+    every cycle, triangular2) or gamma^t (exp_range, on the step count)."""
     down = step_size_down or step_size_up
     total = step_size_up + down
     cycle = np.floor(1.0 + t / total)
     x = 1.0 + t / total - cycle
     ratio = step_size_up / total
-    scale = np.where(x <= ratio, x / ratio, (x - 1.0) / (ratio - 1.0))
-    return np.zeros(t.shape), base_lr + (max_lr - base_lr) * scale
+    triangle = np.where(x <= ratio, x / ratio, (x - 1.0) / (ratio - 1.0))
+    if mode == "triangular2":
+        return triangle / 2.0 ** (cycle - 1.0)
+    if mode == "exp_range":
+        return triangle * gamma ** t.astype(np.float64)
+    return triangle
+
+
+def _cyclic(t, base_lr, max_lr, step_size_up, step_size_down, mode, gamma):
+    height = _cyclic_height(t, step_size_up, step_size_down, mode, gamma)
+    return np.zeros(t.shape), base_lr + (max_lr - base_lr) * height
 
 
 CYCLIC = ScheduleSpec(
-    "cyclic", "Cyclic (triangular)",
+    "cyclic", "Cyclic",
     (Parameter("base_lr", 1e-3, (0.0, 1e3), "the bottom of each cycle"),
      Parameter("max_lr", 1e-1, (0.0, 1e3), "the top of each cycle", low_open=True),
      _steps("step_size_up", 50, "steps from bottom to top"),
-     _steps("step_size_down", 0, "steps from top to bottom (0: same as step_size_up)", low=0)),
-    r"\gamma_t = \text{base} + (\text{max} - \text{base})\cdot\text{triangle}(t)",
-    "Sweep the rate up and down between base_lr and max_lr in a triangle wave; it "
-    "replaces the optimizer's lr. (torch also cycles momentum; that is not modelled.)",
-    "torch.optim.lr_scheduler.CyclicLR(mode='triangular', cycle_momentum=False)",
-    factors=_triangle,
+     _steps("step_size_down", 0, "steps from top to bottom (0: same as step_size_up)", low=0),
+     Parameter("mode", "triangular", help="how the height of the cycles changes",
+               kind="choice", choices=CYCLIC_MODES),
+     Parameter("gamma", 1.0, (0.0, 1.0), "exp_range shrinks the height by gamma every step",
+               low_open=True)),
+    r"\gamma_t = \text{base} + (\text{max} - \text{base})\cdot\text{triangle}(t)"
+    r"\cdot\text{scale}(t)",
+    "Sweep the rate up and down between base_lr and max_lr in a triangle wave; it replaces "
+    "the optimizer's lr. mode 'triangular' keeps every cycle the same height, 'triangular2' "
+    "halves the height after each cycle, and 'exp_range' shrinks it by gamma every step.",
+    "torch.optim.lr_scheduler.CyclicLR(cycle_momentum=False)",
+    factors=_cyclic,
     check=lambda v: None if v["max_lr"] >= v["base_lr"] else (
         f"Invalid max_lr for schedule 'cyclic': {v['max_lr']!r} "
         f"(allowed: max_lr >= base_lr = {v['base_lr']!r})"),
+)
+
+# --- a factor typed as a formula in t --------------------------------------------------------
+
+FORMULA_VARIABLES = ("t",)
+"""The variable of a typed lr_lambda: the scheduler's step count."""
+
+
+@functools.lru_cache(maxsize=64)
+def lambda_tree(text: str) -> formula.Node:
+    """A typed lr_lambda, parsed by the safe formula parser (never evaluated as Python)."""
+    return formula.parse(text, FORMULA_VARIABLES)
+
+
+def _lambda_problem(schedule: str):
+    def check(values) -> str | None:
+        text = values["lr_lambda"]
+        try:
+            lambda_tree(text)
+        except ValueError as error:
+            return f"Invalid lr_lambda for schedule '{schedule}': {text!r} ({error})"
+        return None
+    return check
+
+
+def lambda_values(text: str, t: np.ndarray, schedule: str) -> np.ndarray:
+    """The typed factor at the step counts ``t``; a ValueError names the first t where it is
+    not a finite number (1/t at t = 0, log of a negative number ...)."""
+    values = formula.values(lambda_tree(text), t=t.astype(np.float64))
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise ValueError(
+            f"Invalid lr_lambda for schedule '{schedule}': {text!r} (at t = {t[bad[0]]} it "
+            f"gives {values[bad[0]]}; allowed: a formula in t that is a finite number at every "
+            f"step)")
+    return values
+
+
+def _lambda_parameter(default: str, help_text: str) -> Parameter:
+    return Parameter("lr_lambda", default, help=help_text, kind="text", required=True)
+
+
+LAMBDA = ScheduleSpec(
+    "lambda", "Lambda (typed factor)",
+    (_lambda_parameter("1 / (1 + 0.01*t)", "the factor at step t, a formula in t"),),
+    r"\gamma_t = \gamma \cdot \lambda(t)",
+    "Type the factor yourself: at step t the rate is the base rate times your formula in t, "
+    "e.g. 0.99^t or 1/(1 + 0.01*t). It is read by the app's formula parser (numbers, t, pi, "
+    "e, + - * / ^ and sin, cos, tan, exp, log, sqrt, abs, tanh), never run as code.",
+    "torch.optim.lr_scheduler.LambdaLR(lr_lambda=lambda t: ...)",
+    factors=lambda t, lr_lambda: (lambda_values(lr_lambda, t, "lambda"), np.zeros(t.shape)),
+    check=_lambda_problem("lambda"),
+)
+
+
+def _multiplicative_ratios(k, lr_lambda):
+    """MultiplicativeLR: the constructor's step leaves lr alone; step k >= 1 multiplies it by
+    lambda(k)."""
+    ratios = np.ones(k.shape)
+    ratios[k >= 1] = lambda_values(lr_lambda, k[k >= 1], "multiplicative")
+    return ratios
+
+
+MULTIPLICATIVE = ScheduleSpec(
+    "multiplicative", "Multiplicative (typed factor)",
+    (_lambda_parameter("0.99", "the factor applied at step t, a formula in t"),),
+    r"\gamma_t = \gamma \prod_{k=1}^{t} \lambda(k)",
+    "Type the factor that multiplies the rate at every step: 0.99 gives an exponential decay, "
+    "a formula in t changes the factor as training goes on. The rate is the product of all the "
+    "factors so far, as in a training loop.",
+    "torch.optim.lr_scheduler.MultiplicativeLR(lr_lambda=lambda t: ...)",
+    factors=lambda t, lr_lambda: _from_ratios(lambda k: _multiplicative_ratios(k, lr_lambda), t),
+    check=_lambda_problem("multiplicative"),
 )
 
 REDUCE_ON_PLATEAU = ScheduleSpec(
@@ -155,7 +369,8 @@ REDUCE_ON_PLATEAU = ScheduleSpec(
 )
 
 SCHEDULES: tuple[ScheduleSpec, ...] = (
-    CONSTANT, STEP, MULTISTEP, EXPONENTIAL, INVERSE_TIME, COSINE, WARMUP_COSINE, CYCLIC,
+    CONSTANT, CONSTANT_FACTOR, LINEAR, STEP, MULTISTEP, EXPONENTIAL, POLYNOMIAL, INVERSE_TIME,
+    COSINE, COSINE_WARM_RESTARTS, WARMUP_COSINE, CYCLIC, LAMBDA, MULTIPLICATIVE,
     REDUCE_ON_PLATEAU,
 )
 """Every schedule, in display order."""

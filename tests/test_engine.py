@@ -303,13 +303,19 @@ def test_every_optimizer_runs_on_every_surface_from_its_default_start(optimizer,
 # Each schedule with parameters that make it do something within a few steps.
 SCHEDULES = {
     "constant": "constant",
+    "constant_factor": {"name": "constant_factor", "factor": 0.5, "total_iters": 2},
+    "linear": {"name": "linear", "start_factor": 0.25, "total_iters": 3},
     "step": {"name": "step", "step_size": 2},
     "multistep": {"name": "multistep", "milestones": [1, 3]},
     "exponential": {"name": "exponential", "gamma": 0.9},
+    "polynomial": {"name": "polynomial", "total_iters": 3, "power": 2},
     "inverse_time": {"name": "inverse_time", "decay": 1},
     "cosine": {"name": "cosine", "T_max": 3},
+    "cosine_warm_restarts": {"name": "cosine_warm_restarts", "T_0": 2, "T_mult": 2},
     "warmup_cosine": {"name": "warmup_cosine", "warmup_steps": 2, "T_max": 3},
-    "cyclic": {"name": "cyclic", "step_size_up": 2},
+    "cyclic": {"name": "cyclic", "step_size_up": 2, "mode": "exp_range", "gamma": 0.9},
+    "lambda": {"name": "lambda", "lr_lambda": "1/(1 + t)"},
+    "multiplicative": {"name": "multiplicative", "lr_lambda": "0.5 + 0.1*t"},
     "reduce_on_plateau": {"name": "reduce_on_plateau", "patience": 0},
 }
 GRADIENTS = {

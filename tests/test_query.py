@@ -294,3 +294,27 @@ def test_epochs_off_a_data_surface_fall_back_to_steps():
     assert config.schedule == settings.schedule_setting("step", step_size=2.0)
     assert problems == ["'schedule.interval': 'epoch' needs a data surface (an epoch is one "
                         "pass over its examples); ignored, using the default"]
+
+
+# --- schedules with words and typed formulas -----------------------------------------------------
+
+
+@pytest.mark.parametrize("schedule", [
+    settings.schedule_setting("lambda", lr_lambda="1/(1 + 0.05*t) * (1 + sin(t/10))"),
+    settings.schedule_setting("multiplicative", lr_lambda="0.999"),
+    settings.schedule_setting("cyclic", mode="exp_range", gamma=0.99),
+])
+def test_a_schedule_with_a_formula_or_a_mode_round_trips_through_the_link(schedule):
+    config = configs.ExploreConfig(schedule=schedule)
+    back, problems = explore_from_query(explore_to_query(config))
+    assert problems == []
+    assert back == config
+
+
+def test_a_tampered_formula_in_a_link_is_refused_quoting_it():
+    config, problems = explore_from_query({"schedule": "lambda(lr_lambda=__import__(os))"})
+    assert config.schedule == settings.schedule_setting("lambda")  # its default formula
+    assert problems == [
+        "'schedule.lr_lambda': Invalid lr_lambda for schedule 'lambda': '__import__(os)' "
+        "(unknown name '__import__' at column 1; allowed: t, pi, e, sin, cos, tan, exp, log, "
+        "sqrt, abs, tanh); ignored, using the default"]

@@ -56,15 +56,51 @@ def warmup_cosine_lr(t, warmup_steps=50, T_max=500, eta_min=0.0, start_factor=0.
     return cosine_lr(t - warmup_steps, T_max, eta_min)
 
 
-def cyclic_lr(t, base_lr=1e-3, max_lr=1e-1, step_size_up=50, step_size_down=None):
-    """CyclicLR(mode='triangular'): the optimizer's own lr is replaced."""
+def cyclic_lr(t, base_lr=1e-3, max_lr=1e-1, step_size_up=50, step_size_down=None,
+              mode="triangular", gamma=1.0):
+    """CyclicLR: the optimizer's own lr is replaced; the height of a cycle is scaled by 1,
+    by 1/2^(cycle-1) (triangular2) or by gamma^t (exp_range)."""
     step_size_down = step_size_down or step_size_up
     total_size = step_size_up + step_size_down
     step_ratio = step_size_up / total_size
     cycle = math.floor(1 + t / total_size)
     x = 1.0 + t / total_size - cycle
     scale_factor = x / step_ratio if x <= step_ratio else (x - 1) / (step_ratio - 1)
-    return base_lr + (max_lr - base_lr) * scale_factor
+    scale = {"triangular": 1.0, "triangular2": 1 / 2 ** (cycle - 1),
+             "exp_range": gamma**t}[mode]
+    return base_lr + (max_lr - base_lr) * scale_factor * scale
+
+
+def constant_factor_lr(t, factor=1 / 3, total_iters=5):
+    """ConstantLR; with total_iters = 0 a loop's first step multiplies by factor and nothing
+    ever divides it back (the chainable form checks t == 0 before t == total_iters)."""
+    if total_iters == 0:
+        return BASE_LR * factor
+    return BASE_LR * (factor if t < total_iters else 1.0)
+
+
+def linear_lr(t, start_factor=1 / 3, end_factor=1.0, total_iters=5):
+    return BASE_LR * (start_factor + (end_factor - start_factor) * min(total_iters, t)
+                      / total_iters)
+
+
+def polynomial_lr(t, total_iters=5, power=1.0):
+    return BASE_LR * (1 - min(total_iters, t) / total_iters) ** power
+
+
+def warm_restarts_lr(t, T_0, T_mult=1, eta_min=0.0):
+    """CosineAnnealingWarmRestarts, advanced one step() at a time as torch does."""
+    t_cur, t_i = 0, T_0
+    for _ in range(t):
+        t_cur += 1
+        if t_cur >= t_i:
+            t_cur, t_i = t_cur - t_i, t_i * T_mult
+    return eta_min + (BASE_LR - eta_min) * (1 + math.cos(math.pi * t_cur / t_i)) / 2
+
+
+def multiplicative_lr(t, factor):
+    """MultiplicativeLR: step k >= 1 multiplies the rate by factor(k)."""
+    return BASE_LR * math.prod(factor(k) for k in range(1, t + 1))
 
 
 CLOSED_FORMS = [
@@ -89,6 +125,42 @@ CLOSED_FORMS = [
     ({"name": "cyclic", "base_lr": 1e-4, "max_lr": 0.02, "step_size_up": 4,
       "step_size_down": 11},
      lambda t: cyclic_lr(t, 1e-4, 0.02, 4, 11)),
+    ({"name": "cyclic", "base_lr": 1e-4, "max_lr": 0.02, "step_size_up": 5, "step_size_down": 3,
+      "mode": "triangular2"},
+     lambda t: cyclic_lr(t, 1e-4, 0.02, 5, 3, "triangular2")),
+    ({"name": "cyclic", "base_lr": 1e-4, "max_lr": 0.02, "step_size_up": 6, "mode": "exp_range",
+      "gamma": 0.97},
+     lambda t: cyclic_lr(t, 1e-4, 0.02, 6, None, "exp_range", 0.97)),
+    ({"name": "constant_factor"}, constant_factor_lr),
+    ({"name": "constant_factor", "factor": 0.5, "total_iters": 17},
+     lambda t: constant_factor_lr(t, 0.5, 17)),
+    ({"name": "constant_factor", "factor": 0.25, "total_iters": 0},
+     lambda t: constant_factor_lr(t, 0.25, 0)),
+    ({"name": "linear"}, linear_lr),
+    ({"name": "linear", "start_factor": 0.05, "end_factor": 0.6, "total_iters": 40},
+     lambda t: linear_lr(t, 0.05, 0.6, 40)),
+    ({"name": "linear", "start_factor": 1.0, "end_factor": 0.0, "total_iters": 30},
+     lambda t: linear_lr(t, 1.0, 0.0, 30)),
+    ({"name": "linear", "start_factor": 0.5, "total_iters": 0}, lambda t: BASE_LR * 0.5),
+    ({"name": "polynomial"}, polynomial_lr),
+    ({"name": "polynomial", "total_iters": 50, "power": 0.9},
+     lambda t: polynomial_lr(t, 50, 0.9)),
+    ({"name": "polynomial", "total_iters": 200, "power": 2.0},
+     lambda t: polynomial_lr(t, 200, 2.0)),
+    ({"name": "cosine_warm_restarts", "T_0": 10}, lambda t: warm_restarts_lr(t, 10)),
+    ({"name": "cosine_warm_restarts", "T_0": 7, "T_mult": 2, "eta_min": 1e-3},
+     lambda t: warm_restarts_lr(t, 7, 2, 1e-3)),
+    ({"name": "cosine_warm_restarts", "T_0": 1, "T_mult": 3},
+     lambda t: warm_restarts_lr(t, 1, 3)),
+    ({"name": "lambda", "lr_lambda": "1 / (1 + 0.01*t)"}, lambda t: BASE_LR / (1 + 0.01 * t)),
+    ({"name": "lambda", "lr_lambda": "0.9^t * (1 + sin(t/3))"},
+     lambda t: BASE_LR * 0.9**t * (1 + math.sin(t / 3))),
+    ({"name": "multiplicative", "lr_lambda": "0.99"},
+     lambda t: multiplicative_lr(t, lambda k: 0.99)),
+    ({"name": "multiplicative", "lr_lambda": "1 - 1/(t + 20)"},
+     lambda t: multiplicative_lr(t, lambda k: 1 - 1 / (k + 20))),
+    ({"name": "multiplicative", "lr_lambda": "1/t"},
+     lambda t: multiplicative_lr(t, lambda k: 1 / k)),
 ]
 
 

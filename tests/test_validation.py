@@ -35,7 +35,8 @@ BAD_INPUTS = [
     ("unknown surface", {"landscape": "banana"}, "Unknown surface: 'banana' (valid surfaces: "),
     ("unknown optimizer", {"optimizer": "adamm"},
      "Unknown optimizer: 'adamm' (valid optimizers: "),
-    ("unknown schedule", {"schedule": "linear"}, "Unknown schedule: 'linear' (valid schedules: "),
+    ("unknown schedule", {"schedule": "linear_lr"},
+     "Unknown schedule: 'linear_lr' (valid schedules: "),
     ("schedule without a name", {"schedule": {"step_size": 3}},
      "Unknown schedule: None (valid schedules: "),
     ("schedule of the wrong type", {"schedule": 5},
@@ -123,6 +124,44 @@ BAD_INPUTS = [
      f"Invalid milestones for schedule 'multistep': 5 {MILESTONES_ALLOWED}"),
     ("milestones a string", {"schedule": {"name": "multistep", "milestones": "12"}},
      f"Invalid milestones for schedule 'multistep': '12' {MILESTONES_ALLOWED}"),
+    ("lambda without a formula", {"schedule": {"name": "lambda"}},
+     "Schedule 'lambda' requires lr_lambda"),
+    ("lambda formula not text", {"schedule": {"name": "lambda", "lr_lambda": 0.9}},
+     "Invalid lr_lambda for schedule 'lambda': 0.9 (allowed: text)"),
+    ("lambda formula with a name it does not know",
+     {"schedule": {"name": "lambda", "lr_lambda": "0.9^epoch"}},
+     "Invalid lr_lambda for schedule 'lambda': '0.9^epoch' (unknown name 'epoch' at column 5; "
+     "allowed: t, pi, e, sin, cos, tan, exp, log, sqrt, abs, tanh)"),
+    ("lambda formula that is Python", {"schedule": {"name": "lambda",
+                                                    "lr_lambda": "__import__('os')"}},
+     "Invalid lr_lambda for schedule 'lambda': \"__import__('os')\" (unknown name "
+     "'__import__' at column 1; allowed: t, pi, e, sin, cos, tan, exp, log, sqrt, abs, tanh)"),
+    ("multiplicative formula left open", {"schedule": {"name": "multiplicative",
+                                                       "lr_lambda": "0.9*(1 + t"}},
+     "Invalid lr_lambda for schedule 'multiplicative': '0.9*(1 + t' (missing ')' to close the "
+     "'(' at column 5)"),
+    ("lambda formula infinite at a step", {"schedule": {"name": "lambda",
+                                                        "lr_lambda": "1/(t - 3)"}},
+     "Invalid lr_lambda for schedule 'lambda': '1/(t - 3)' (at t = 3 it gives inf; allowed: a "
+     "formula in t that is a finite number at every step)"),
+    ("multiplicative factor undefined", {"schedule": {"name": "multiplicative",
+                                                      "lr_lambda": "log(2 - t)"}},
+     "Invalid lr_lambda for schedule 'multiplicative': 'log(2 - t)' (at t = 2 it gives -inf; "
+     "allowed: a formula in t that is a finite number at every step)"),
+    ("unknown cyclic mode", {"schedule": {"name": "cyclic", "mode": "sawtooth"}},
+     "Invalid mode for schedule 'cyclic': 'sawtooth' (allowed: 'triangular', 'triangular2', "
+     "'exp_range')"),
+    ("constant factor 0", {"schedule": {"name": "constant_factor", "factor": 0}},
+     "Invalid factor for schedule 'constant_factor': 0 (allowed: 0 < factor <= 1)"),
+    ("linear start_factor above 1", {"schedule": {"name": "linear", "start_factor": 1.5}},
+     "Invalid start_factor for schedule 'linear': 1.5 (allowed: 0 < start_factor <= 1)"),
+    ("T_0 = 0", {"schedule": {"name": "cosine_warm_restarts", "T_0": 0}},
+     "Invalid T_0 for schedule 'cosine_warm_restarts': 0 (allowed: an integer, "
+     "1 <= T_0 <= 1000000)"),
+    ("T_mult fractional", {"schedule": {"name": "cosine_warm_restarts", "T_0": 5,
+                                        "T_mult": 1.5}},
+     "Invalid T_mult for schedule 'cosine_warm_restarts': 1.5 (allowed: an integer, "
+     "1 <= T_mult <= 1000000)"),
     ("unknown schedule interval", {"schedule": {"name": "step", "step_size": 2,
                                                 "interval": "day"}},
      "Invalid interval for schedule 'step': 'day' (allowed: 'step', 'epoch')"),
@@ -165,7 +204,7 @@ def test_bad_input_is_refused_with_a_message_naming_it(case, changes, message):
 @pytest.mark.parametrize(("kind", "changes", "valid"), [
     ("surfaces", {"landscape": "banana"}, landscapes.names()),
     ("optimizers", {"optimizer": "adamm"}, optimizers.names()),
-    ("schedules", {"schedule": "linear"}, optimizers.schedule_names()),
+    ("schedules", {"schedule": "linear_lr"}, optimizers.schedule_names()),
     ("gradient sources", {"gradient": "exact"}, optimizers.gradient_names()),
 ])
 def test_an_unknown_name_is_answered_with_every_valid_name(kind, changes, valid):

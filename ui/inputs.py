@@ -273,6 +273,19 @@ def _parameter_inputs(kind: str, name: str, parameters, values: dict, key: str,
                 problem = problem_of(name, {**accepted, "milestones": candidate})
             except ValueError:
                 problem = f"Invalid milestones: {text!r} (allowed: step numbers, e.g. 100, 200)"
+        elif p.kind == "choice":
+            candidate = st.selectbox(p.name, p.choices, index=p.choices.index(values[p.name]),
+                                     key=f"{key}.{name}.{p.name}", help=help_text)
+            problem = problem_of(name, {**accepted, p.name: candidate})
+        elif p.kind == "text":
+            candidate = st.text_input(p.name, value=values[p.name], key=f"{key}.{name}.{p.name}",
+                                      help=help_text + " Numbers, t, pi, e, + - * / ^ and sin, "
+                                      "cos, tan, exp, log, sqrt, abs, tanh.")
+            problem = problem_of(name, {**accepted, p.name: candidate})
+        elif p.boolean:
+            candidate = float(st.checkbox(p.name, value=bool(values[p.name]),
+                                          key=f"{key}.{name}.{p.name}", help=help_text))
+            problem = problem_of(name, {**accepted, p.name: candidate})
         elif p.integer:
             candidate = st.number_input(p.name, value=int(values[p.name]), step=1,
                                         key=f"{key}.{name}.{p.name}", help=help_text)
@@ -286,7 +299,7 @@ def _parameter_inputs(kind: str, name: str, parameters, values: dict, key: str,
             shown = query.value_text(values[p.name])
             st.error(plain(f"{problem}. Using {shown} until this is fixed."))
         else:
-            accepted[p.name] = (candidate if isinstance(candidate, tuple)
+            accepted[p.name] = (candidate if isinstance(candidate, tuple | str)
                                 else float(candidate))
     return accepted
 

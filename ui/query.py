@@ -112,8 +112,13 @@ def _float(text: str) -> float:
     return value
 
 
+TEXT_KEYS = {"interval"} | {p.name for spec in SCHEDULES_BY_NAME.values()
+                            for p in spec.parameters if p.kind in ("choice", "text")}
+"""Schedule fields whose values are words or typed formulas, not numbers."""
+
+
 def _value(key: str, text: str) -> Value:
-    if key == "interval":
+    if key in TEXT_KEYS:
         return text
     if key == "milestones":
         return tuple(int(v) for v in text.split("/") if v.strip())

@@ -205,7 +205,8 @@ def schedule_defaults(name: str) -> dict[str, Value]:
     """A schedule's parameters as torch defaults them, counted in steps (``interval``)."""
     spec = SCHEDULES_BY_NAME[name]
     values: dict[str, Value] = {
-        p.name: (DEFAULT_MILESTONES if p.name == "milestones" else _num(p.default, p.integer))
+        p.name: (DEFAULT_MILESTONES if p.name == "milestones" else
+                 p.default if p.kind in ("choice", "text") else _num(p.default, p.integer))
         for p in spec.parameters}
     return {**values, "interval": "step"}
 
