@@ -2,11 +2,11 @@
 
 A ``Parameter`` is a name, a default, a kind (``float``, ``int``, ``bool``, ``choice``,
 ``list`` or ``text``), the values that are valid, the range a slider offers, whether that
-slider moves on a log scale, and a line of help. ``problem(value)`` says, in torch's style, what is wrong with a
-value (``Invalid learning rate: -1.0 (allowed: 0 < lr <= 1000)``), or returns None. The
-optimizers' hyperparameters, the schedules' and gradient sources' parameters, the surfaces'
-parameters and the data surfaces' settings are all Parameters, and every check of them in the
-core goes through ``problem``.
+slider moves on a log scale, and a line of help. ``problem(value)`` says, in torch's style,
+what is wrong with a value (``Invalid learning rate: -1.0 (allowed: 0 < lr <= 1000)``), or
+returns None. The optimizers' hyperparameters, the schedules' and gradient sources'
+parameters, the surfaces' parameters and the data surfaces' settings are all Parameters, and
+every check of them in the core goes through ``problem``.
 """
 
 from __future__ import annotations
