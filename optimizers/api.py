@@ -95,6 +95,10 @@ class Trajectory:
     ``momentum_buffer``, ``sum`` …), to its value at every point, (n+1, 2): row t is the state
     after t steps (row 0 all zeros, as before torch's first ``step()``), so step t takes x_t,
     g_t and row t to x_{t+1} and row t + 1.
+
+    A schedule that cycles the momentum (torch's CyclicLR and OneCycleLR with cycle_momentum)
+    sets the hyperparameter ``momentum_name`` ("momentum" or "beta1") to ``momentum[t]`` at
+    step t (n,); otherwise both are empty.
     """
 
     xy: np.ndarray
@@ -105,6 +109,8 @@ class Trajectory:
     evaluations: Evaluations
     config: dict[str, Any] = field(default_factory=dict, compare=False)
     state: dict[str, np.ndarray] | None = field(default=None, compare=False)
+    momentum: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False)
+    momentum_name: str = ""
 
     @property
     def steps(self) -> int:
@@ -475,10 +481,21 @@ class _Run:
     gq: np.ndarray
     seed: int
     config: dict[str, Any]
+    momentum_name: str = ""  # the hyperparameter the schedule cycles, if it does
 
     @property
     def rule(self) -> int:
         return rules.RULE_CODES[self.spec.rule]
+
+    def _schedule_parameters(self) -> dict[str, Any]:
+        return {k: v for k, v in self.schedule_values.items() if k not in ("name", "interval")}
+
+    def momenta(self, points: int) -> np.ndarray:
+        """The cycled momentum (or beta1) of the steps from points 0 .. points - 1, or empty."""
+        if not self.momentum_name:
+            return np.empty(0)
+        return np.ascontiguousarray(self.schedule.momentum(
+            np.arange(points) // self.interval, **self._schedule_parameters()), dtype=np.float64)
 
     @property
     def plateau(self) -> bool:
@@ -489,8 +506,7 @@ class _Run:
         or numbers when they are the same at every step."""
         if self.plateau:
             return 1.0, 0.0
-        parameters = {k: v for k, v in self.schedule_values.items()
-                      if k not in ("name", "interval")}
+        parameters = self._schedule_parameters()
         a, b = self.schedule.factors(np.zeros(0, dtype=np.int64), **parameters)
         if np.ndim(a) == np.ndim(b) == 0:  # the same at every step: no steps to count
             return a, b
@@ -535,8 +551,26 @@ def _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters) ->
         "gradient": gradient_settings,
         "seed": _seed(seed),
     }
-    return _Run(surface, spec, h, SCHEDULES_BY_NAME[schedule_settings["name"]],
-                schedule_settings, interval, source, gq, _seed(seed), config)
+    schedule_spec = SCHEDULES_BY_NAME[schedule_settings["name"]]
+    return _Run(surface, spec, h, schedule_spec, schedule_settings, interval, source, gq,
+                _seed(seed), config, _cycled(schedule_spec, schedule_settings, spec))
+
+
+def _cycled(schedule: ScheduleSpec, settings: dict[str, Any], spec: OptimizerSpec) -> str:
+    """The hyperparameter the schedule cycles ("" if none); torch refuses an optimizer that
+    has neither momentum nor beta1."""
+    parameters = {k: v for k, v in settings.items() if k not in ("name", "interval")}
+    if schedule.momentum is None or schedule.momentum(np.zeros(0, dtype=np.int64),
+                                                      **parameters) is None:
+        return ""
+    name = engine.cycled_hyperparameter(spec.rule)
+    if not name:
+        raise ValueError(
+            f"Invalid cycle_momentum for schedule '{schedule.name}' with optimizer "
+            f"'{spec.name}': True (allowed: False; {spec.name} has neither momentum nor beta1, "
+            f"and torch says: optimizer must support momentum or beta1 with `cycle_momentum` "
+            f"option enabled)")
+    return name
 
 
 # --- the API -----------------------------------------------------------------------------------
@@ -584,8 +618,8 @@ def simulate(
     lr = buffer[5 * points :]  # the rate of the step from each point (the last is not taken)
     surface = np.int64(run.surface.code)
     state = np.zeros((points if record_state else 0, engine.N_STATE, 2))
-    if not record_state and engine.takes_fast_path(run.surface.code, run.rule, run.plateau,
-                                                   run.source):
+    if not record_state and not run.momentum_name and engine.takes_fast_path(
+            run.surface.code, run.rule, run.plateau, run.source):
         run.rates(lr)
         written = int(engine.fast_kernel(run.rule)(
             surface, run.surface.surface_params, run.h, lr, np.int64(run.source == engine.NOISY),
@@ -609,6 +643,8 @@ def simulate(
         ),
         config={**run.config, "start": (x0, y0), "steps": n},
         state=_state_by_name(run.spec, state[:written]) if record_state else None,
+        momentum=run.momenta(points)[:steps_taken],
+        momentum_name=run.momentum_name,
     )
 
 
@@ -644,8 +680,10 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     final_loss = np.empty(n)
     reached_at = np.empty(n, dtype=np.int64)
     diverged_at = np.empty(n, dtype=np.int64)
-    rate_ab = np.empty((2, steps + 1))
+    rate_ab = np.empty((engine.CYCLED + 1 if run.momentum_name else engine.CYCLED, steps + 1))
     rate_ab[0], rate_ab[1] = run.rate_factors(steps + 1)
+    if run.momentum_name:
+        rate_ab[engine.CYCLED] = run.momenta(steps + 1)
     plateau = run.schedule_values if run.plateau else {}
     kept, xy, loss, grad, lr, *state = record or (
         np.empty(0, dtype=np.int64), np.empty((0, 0, 2)), np.empty((0, 0)), np.empty((0, 0, 2)),

@@ -71,6 +71,25 @@ def _spec_of(rule):
     return next(spec for spec in rules.OPTIMIZERS if spec.rule is rule)
 
 
+def cycled_hyperparameter(rule) -> str:
+    """What a schedule with cycle_momentum sets each step, as torch picks it: the rule's
+    momentum if it takes one, else its beta1 (betas[0]), else "" (nothing to cycle)."""
+    arguments = _spec_of(rule).rule_arguments
+    return next((name for name in ("momentum", "beta1") if name in arguments), "")
+
+
+CYCLED_SLOT = np.array([rules.HYPERPARAMETERS[cycled_hyperparameter(r)]
+                        if cycled_hyperparameter(r) else -1 for r in rules.RULES], dtype=np.int64)
+"""CYCLED_SLOT[code]: the hyperparameter slot a momentum-cycling schedule sets, or -1."""
+BETA1_POWER_SLOT = np.array([
+    _spec_of(r).state.index("beta1_power")
+    if cycled_hyperparameter(r) == "beta1" and "beta1_power" in _spec_of(r).state else -1
+    for r in rules.RULES], dtype=np.int64)
+"""BETA1_POWER_SLOT[code]: the state slot where the rule keeps beta1^step, or -1."""
+CYCLED = 2
+"""The row of ``rate_ab`` holding the momentum (or beta1) a schedule cycles, when it does."""
+
+
 def _rule_call(rule, bind) -> str:
     """``rule(...)`` with each argument spelled by ``bind(name)``."""
     return f"{rule.__name__}({', '.join(bind(name) for name in _spec_of(rule).rule_arguments)})"
@@ -259,7 +278,10 @@ def _advance_chunk(
     (c, k) (later slots are left as they were); the chunk stops once none is usable. With
     non-empty ``state`` (points, N_STATE, 2) also run 0's state after each step (row t: after
     t steps, so row 0 is all zeros; a shared buffer is in column 0 only), for a single run
-    recorded at every step.
+    recorded at every step. With a third row of ``rate_ab`` (``CYCLED``) the schedule sets the
+    rule's momentum or beta1 (``CYCLED_SLOT``) to rate_ab[CYCLED, t] before step t + 1, and a
+    running beta1^step (``BETA1_POWER_SLOT``) to rate_ab[CYCLED, t]^t, so the step's bias
+    correction takes this step's beta1, as torch's does.
     """
     m = f.shape[0]
     record = xy.shape[0] > 0
@@ -297,6 +319,12 @@ def _advance_chunk(
                 if tally[FIRST_UNUSABLE, r] > t:
                     lr_used[r, j] = rates[r]
             j += 1
+        if rate_ab.shape[0] > CYCLED:
+            for r in range(m):
+                h[CYCLED_SLOT[rule], r] = rate_ab[CYCLED, t]
+            if BETA1_POWER_SLOT[rule] >= 0:
+                for r in range(m):
+                    s[BETA1_POWER_SLOT[rule], r] = rate_ab[CYCLED, t] ** t
         step_all(rule, p, g, hess, s, h, rates, t + 1, m)
         if record_state:
             for k in range(s.shape[0]):
@@ -324,7 +352,8 @@ def batch_kernel(
 
     Run r starts at ``starts[r]`` (n, 2) with the hyperparameters ``h`` (N_HYPERPARAMETERS,),
     except that slot ``varied_slots[k]`` takes ``varied_values[k, r]``; step t's rate is
-    rate_ab[0, t] h[LR] + rate_ab[1, t] (or reduce_on_plateau's, when ``plateau``). A chunk is
+    rate_ab[0, t] h[LR] + rate_ab[1, t] (or reduce_on_plateau's, when ``plateau``), and a
+    schedule that cycles the momentum sets it from rate_ab[CYCLED] (see _advance_chunk). A chunk is
     the m = len(f) runs lo .. lo + m - 1, advanced together by :func:`_advance_chunk` in the
     workspace ``hc``, ``s``, ``memory``, ``p``, ``g``, ``hess``, ``f``, ``rates``, ``tally``,
     which stays in cache; ``sp`` is the thread's own copy of the surface parameters, since a

@@ -106,7 +106,9 @@ class ScheduleSpec:
     ``factors(t, **parameters)`` gives (a_t, b_t) with lr_t = a_t lr + b_t for NumPy arrays of
     scheduler steps t (every schedule but reduce_on_plateau is affine in the base rate); None
     for a schedule that depends on the losses. ``check(values)`` returns a problem that ties
-    two parameters together, or None.
+    two parameters together, or None. ``momentum(t, **parameters)`` gives the momentum (or
+    beta1) the schedule sets at steps t, for a schedule that cycles it as torch's CyclicLR and
+    OneCycleLR do with ``cycle_momentum``; None when it leaves the optimizer's own.
     """
 
     name: str
@@ -117,6 +119,7 @@ class ScheduleSpec:
     torch_equivalent: str
     factors: Callable | None = None
     check: Callable[[dict], str | None] = lambda values: None
+    momentum: Callable | None = None
 
     def __post_init__(self):
         labelled = tuple(replace(p, label=f"{p.name} for schedule '{self.name}'")

@@ -253,9 +253,29 @@ def _cyclic_height(t, step_size_up, step_size_down, mode, gamma):
     return triangle
 
 
-def _cyclic(t, base_lr, max_lr, step_size_up, step_size_down, mode, gamma):
+def _cyclic(t, base_lr, max_lr, step_size_up, step_size_down, mode, gamma, **momentum):
     height = _cyclic_height(t, step_size_up, step_size_down, mode, gamma)
     return np.zeros(t.shape), base_lr + (max_lr - base_lr) * height
+
+
+def _cyclic_momentum(t, step_size_up, step_size_down, mode, gamma, cycle_momentum,
+                     base_momentum, max_momentum, **rates):
+    """The momentum moves against the rate: max_momentum at the bottom of a cycle, down by
+    the same height towards base_momentum at its top."""
+    if not cycle_momentum:
+        return None
+    height = _cyclic_height(t, step_size_up, step_size_down, mode, gamma)
+    return max_momentum - (max_momentum - base_momentum) * height
+
+
+def _cycle_momentum(default: bool) -> Parameter:
+    return Parameter("cycle_momentum", 1.0 if default else 0.0,
+                     help="cycle the optimizer's momentum (or beta1) against the rate",
+                     kind="bool")
+
+
+def _momentum(name: str, default: float, help_text: str) -> Parameter:
+    return Parameter(name, default, (0.0, 1.0), help_text)
 
 
 CYCLIC = ScheduleSpec(
@@ -267,17 +287,111 @@ CYCLIC = ScheduleSpec(
      Parameter("mode", "triangular", help="how the height of the cycles changes",
                kind="choice", choices=CYCLIC_MODES),
      Parameter("gamma", 1.0, (0.0, 1.0), "exp_range shrinks the height by gamma every step",
-               low_open=True)),
+               low_open=True),
+     _cycle_momentum(True),
+     _momentum("base_momentum", 0.8, "the momentum (or beta1) at the top of the rate's cycle"),
+     _momentum("max_momentum", 0.9, "the momentum (or beta1) at the bottom of the rate's cycle")),
     r"\gamma_t = \text{base} + (\text{max} - \text{base})\cdot\text{triangle}(t)"
     r"\cdot\text{scale}(t)",
     "Sweep the rate up and down between base_lr and max_lr in a triangle wave; it replaces "
     "the optimizer's lr. mode 'triangular' keeps every cycle the same height, 'triangular2' "
-    "halves the height after each cycle, and 'exp_range' shrinks it by gamma every step.",
-    "torch.optim.lr_scheduler.CyclicLR(cycle_momentum=False)",
+    "halves the height after each cycle, and 'exp_range' shrinks it by gamma every step. With "
+    "cycle_momentum (torch's default) the momentum, or Adam's beta1, swings the other way: "
+    "high while the rate is low, low while it is high.",
+    "torch.optim.lr_scheduler.CyclicLR",
     factors=_cyclic,
+    momentum=_cyclic_momentum,
     check=lambda v: None if v["max_lr"] >= v["base_lr"] else (
         f"Invalid max_lr for schedule 'cyclic': {v['max_lr']!r} "
         f"(allowed: max_lr >= base_lr = {v['base_lr']!r})"),
+)
+
+ANNEAL_STRATEGIES = ("cos", "linear")
+
+
+def _one_cycle_phases(t, max_lr, total_steps, pct_start, anneal_strategy, div_factor,
+                      final_div_factor, three_phase, base_momentum, max_momentum):
+    """OneCycleLR at the step counts t: (lr_t, momentum_t).
+
+    The phases end at steps pct_start T - 1 and T - 1 (three_phase: pct_start T - 1,
+    2 pct_start T - 2 and T - 1); step t belongs to the first phase whose end it has not
+    passed (else the last), and moves from the phase's start to its end value by the fraction
+    (t - start) / (end - start), along a half cosine or a line. The rate goes initial = max_lr /
+    div_factor -> max_lr -> initial / final_div_factor (three_phase: initial -> max_lr ->
+    initial -> initial / final_div_factor); the momentum max -> base -> max (-> max)."""
+    T = int(total_steps)
+    if t.size and t.max() > T:
+        raise ValueError(
+            f"Invalid total_steps for schedule 'one_cycle': {T} (allowed: total_steps >= "
+            f"{int(t.max())}, the scheduler steps this run takes; torch's OneCycleLR stops a "
+            f"longer loop with 'Tried to step {T + 1} times. The specified number of total "
+            f"steps is {T}')")
+    initial = max_lr / div_factor
+    low = initial / final_div_factor
+    if three_phase:
+        ends = [pct_start * T - 1, 2 * pct_start * T - 2, T - 1]
+        rates = [(initial, max_lr), (max_lr, initial), (initial, low)]
+        momenta = [(max_momentum, base_momentum), (base_momentum, max_momentum),
+                   (max_momentum, max_momentum)]
+    else:
+        ends = [pct_start * T - 1, T - 1]
+        rates = [(initial, max_lr), (max_lr, low)]
+        momenta = [(max_momentum, base_momentum), (base_momentum, max_momentum)]
+    phase = np.full(t.shape, len(ends) - 1)
+    for i in reversed(range(len(ends) - 1)):  # the ends need not be in order (three_phase)
+        phase = np.where(t <= ends[i], i, phase)
+    begins = np.asarray([0.0, *ends[:-1]])[phase]
+    lengths = np.asarray(ends)[phase] - begins
+    if np.any(lengths == 0.0):
+        raise ValueError(
+            f"Invalid pct_start for schedule 'one_cycle': {pct_start!r} (with total_steps = {T}"
+            f" a phase would last no step, which torch's OneCycleLR divides by; allowed: "
+            f"pct_start * total_steps != 1)")
+    fraction = (t - begins) / lengths
+
+    def anneal(pairs):
+        start, end = (np.asarray(side)[phase] for side in zip(*pairs, strict=True))
+        if anneal_strategy == "cos":
+            return end + (start - end) / 2.0 * (np.cos(np.pi * fraction) + 1.0)
+        return (end - start) * fraction + start
+
+    return anneal(rates), anneal(momenta)
+
+
+def _one_cycle(t, cycle_momentum, **parameters):
+    return np.zeros(t.shape), _one_cycle_phases(t, **parameters)[0]
+
+
+def _one_cycle_momentum(t, cycle_momentum, **parameters):
+    return _one_cycle_phases(t, **parameters)[1] if cycle_momentum else None
+
+
+ONE_CYCLE = ScheduleSpec(
+    "one_cycle", "One cycle",
+    (Parameter("max_lr", 0.1, (0.0, 1e3), "the peak rate", low_open=True, required=True),
+     _steps("total_steps", 1000, "steps in the cycle (at least the run's)", required=True),
+     Parameter("pct_start", 0.3, (0.0, 1.0), "fraction of the cycle spent raising the rate"),
+     Parameter("anneal_strategy", "cos", help="the shape of each phase", kind="choice",
+               choices=ANNEAL_STRATEGIES),
+     Parameter("div_factor", 25.0, (0.0, 1e6), "the rate starts at max_lr / div_factor",
+               low_open=True),
+     Parameter("final_div_factor", 1e4, (0.0, 1e9),
+               "the rate ends at max_lr / div_factor / final_div_factor", low_open=True),
+     Parameter("three_phase", 0.0, help="come back down to the start before the final drop",
+               kind="bool"),
+     _cycle_momentum(True),
+     _momentum("base_momentum", 0.85, "the momentum (or beta1) at the peak rate"),
+     _momentum("max_momentum", 0.95, "the momentum (or beta1) at the start and the end")),
+    r"\gamma_t:\ \tfrac{\text{max\_lr}}{\text{div}} \nearrow \text{max\_lr} \searrow"
+    r" \tfrac{\text{max\_lr}}{\text{div}\cdot\text{final\_div}}",
+    "One big cycle over the whole run (super-convergence): the rate climbs from max_lr / "
+    "div_factor to max_lr over the first pct_start of total_steps, then anneals far below its "
+    "start. It replaces the optimizer's lr. With cycle_momentum (torch's default) the "
+    "momentum, or Adam's beta1, does the opposite: it dips while the rate peaks. torch stops a "
+    "loop that steps it more than total_steps times, so total_steps must cover the run.",
+    "torch.optim.lr_scheduler.OneCycleLR",
+    factors=_one_cycle,
+    momentum=_one_cycle_momentum,
 )
 
 # --- a factor typed as a formula in t --------------------------------------------------------
@@ -370,7 +484,7 @@ REDUCE_ON_PLATEAU = ScheduleSpec(
 
 SCHEDULES: tuple[ScheduleSpec, ...] = (
     CONSTANT, CONSTANT_FACTOR, LINEAR, STEP, MULTISTEP, EXPONENTIAL, POLYNOMIAL, INVERSE_TIME,
-    COSINE, COSINE_WARM_RESTARTS, WARMUP_COSINE, CYCLIC, LAMBDA, MULTIPLICATIVE,
+    COSINE, COSINE_WARM_RESTARTS, WARMUP_COSINE, CYCLIC, ONE_CYCLE, LAMBDA, MULTIPLICATIVE,
     REDUCE_ON_PLATEAU,
 )
 """Every schedule, in display order."""

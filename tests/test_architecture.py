@@ -21,7 +21,7 @@ import landscapes
 import optimizers
 from landscapes import models, surfaces
 from optimizers import rules, schedules, sources
-from tests import test_engine, test_landscapes, test_optimizers, test_schedules
+from tests import test_engine, test_landscapes, test_optimizers, test_schedules, test_validation
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHITECTURE = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
@@ -213,7 +213,8 @@ def test_the_checklists_name_the_tables_that_exist():
         (schedules, ("SCHEDULES",)), (sources, ("GRADIENT_SOURCES",)), (models, ("MODELS",)),
         (test_optimizers, ("TORCH_DEFAULTS", "TORCH_RULES", "CONFIGURATIONS")),
         (test_landscapes, ("BUILT_IN_SURFACES", "TEXTBOOK_MINIMUM_VALUE")),
-        (test_schedules, ("CLOSED_FORMS",)), (test_engine, ("SCHEDULES", "GRADIENTS")),
+        (test_schedules, ("CLOSED_FORMS", "MOMENTUM_FORMS")),
+        (test_engine, ("SCHEDULES", "GRADIENTS")), (test_validation, ("BAD_INPUTS",)),
     ):
         for name in names:
             assert hasattr(module, name) and f"`{name}`" in ARCHITECTURE, name

@@ -313,7 +313,10 @@ SCHEDULES = {
     "cosine": {"name": "cosine", "T_max": 3},
     "cosine_warm_restarts": {"name": "cosine_warm_restarts", "T_0": 2, "T_mult": 2},
     "warmup_cosine": {"name": "warmup_cosine", "warmup_steps": 2, "T_max": 3},
-    "cyclic": {"name": "cyclic", "step_size_up": 2, "mode": "exp_range", "gamma": 0.9},
+    "cyclic": {"name": "cyclic", "step_size_up": 2, "mode": "exp_range", "gamma": 0.9,
+               "cycle_momentum": False},  # not every optimizer has a momentum to cycle
+    "one_cycle": {"name": "one_cycle", "max_lr": 0.1, "total_steps": 10, "three_phase": True,
+                  "cycle_momentum": False},
     "lambda": {"name": "lambda", "lr_lambda": "1/(1 + t)"},
     "multiplicative": {"name": "multiplicative", "lr_lambda": "0.5 + 0.1*t"},
     "reduce_on_plateau": {"name": "reduce_on_plateau", "patience": 0},
@@ -400,6 +403,8 @@ def test_each_kernel_has_one_signature_whatever_the_caller_passes():
     optimizers.simulate(landscapes.get("quadratic", condition_number=7), "adam", [1, 1], 2,
                         lr=1, beta1=np.float32(0.5), amsgrad=True, weight_decay=0)
     optimizers.simulate("rosenbrock", "sgd", (0, 0), 2, momentum=1, nesterov=np.bool_(True))
+    optimizers.simulate("rosenbrock", "adam", (0, 0), 3,
+                        schedule={"name": "one_cycle", "max_lr": 0.1, "total_steps": 3})
     assert len(engine.batch_kernel.signatures) == 1
     for code, rule in enumerate(rules.RULES):
         if not engine.SECOND_ORDER[code]:

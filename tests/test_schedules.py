@@ -71,6 +71,39 @@ def cyclic_lr(t, base_lr=1e-3, max_lr=1e-1, step_size_up=50, step_size_down=None
     return base_lr + (max_lr - base_lr) * scale_factor * scale
 
 
+def cyclic_momentum(t, step_size_up=50, step_size_down=None, mode="triangular", gamma=1.0,
+                    base_momentum=0.8, max_momentum=0.9):
+    """CyclicLR's momentum: the same height as the rate, taken down from max_momentum."""
+    height = cyclic_lr(t, 0.0, 1.0, step_size_up, step_size_down, mode, gamma)
+    return max_momentum - (max_momentum - base_momentum) * height
+
+
+def one_cycle(t, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
+              final_div_factor=1e4, three_phase=False, base_momentum=0.85, max_momentum=0.95):
+    """OneCycleLR's (lr, momentum) at step t, from its documented phases."""
+    initial = max_lr / div_factor
+    low = initial / final_div_factor
+    if three_phase:
+        phases = [(pct_start * total_steps - 1, initial, max_lr, max_momentum, base_momentum),
+                  (2 * pct_start * total_steps - 2, max_lr, initial, base_momentum,
+                   max_momentum),
+                  (total_steps - 1, initial, low, max_momentum, max_momentum)]
+    else:
+        phases = [(pct_start * total_steps - 1, initial, max_lr, max_momentum, base_momentum),
+                  (total_steps - 1, max_lr, low, base_momentum, max_momentum)]
+    begin = 0.0
+    for i, (end, lr0, lr1, m0, m1) in enumerate(phases):
+        if t <= end or i == len(phases) - 1:
+            pct = (t - begin) / (end - begin)
+            if anneal_strategy == "cos":
+                weight = (math.cos(math.pi * pct) + 1) / 2  # of the start value
+            else:
+                weight = 1 - pct
+            return (lr1 + (lr0 - lr1) * weight, m1 + (m0 - m1) * weight)
+        begin = end
+    raise AssertionError("unreachable")
+
+
 def constant_factor_lr(t, factor=1 / 3, total_iters=5):
     """ConstantLR; with total_iters = 0 a loop's first step multiplies by factor and nothing
     ever divides it back (the chainable form checks t == 0 before t == total_iters)."""
@@ -131,6 +164,17 @@ CLOSED_FORMS = [
     ({"name": "cyclic", "base_lr": 1e-4, "max_lr": 0.02, "step_size_up": 6, "mode": "exp_range",
       "gamma": 0.97},
      lambda t: cyclic_lr(t, 1e-4, 0.02, 6, None, "exp_range", 0.97)),
+    ({"name": "one_cycle", "max_lr": 0.05, "total_steps": STEPS},
+     lambda t: one_cycle(t, 0.05, STEPS)[0]),
+    ({"name": "one_cycle", "max_lr": 0.05, "total_steps": 200, "pct_start": 0.25,
+      "anneal_strategy": "linear", "div_factor": 10, "final_div_factor": 100},
+     lambda t: one_cycle(t, 0.05, 200, 0.25, "linear", 10, 100)[0]),
+    ({"name": "one_cycle", "max_lr": 0.05, "total_steps": 130, "pct_start": 0.4,
+      "three_phase": True},
+     lambda t: one_cycle(t, 0.05, 130, 0.4, three_phase=True)[0]),
+    ({"name": "one_cycle", "max_lr": 0.05, "total_steps": STEPS, "pct_start": 0.7,
+      "three_phase": True, "anneal_strategy": "linear"},
+     lambda t: one_cycle(t, 0.05, STEPS, 0.7, "linear", three_phase=True)[0]),
     ({"name": "constant_factor"}, constant_factor_lr),
     ({"name": "constant_factor", "factor": 0.5, "total_iters": 17},
      lambda t: constant_factor_lr(t, 0.5, 17)),
@@ -185,7 +229,10 @@ def test_closed_form_schedules_follow_torchs_formula(schedule, closed_form):
     "schedule", [pytest.param(s, id=schedule_id(s)) for s, _ in CLOSED_FORMS]
 )
 def test_each_step_uses_the_scheduled_rate(schedule):
-    """SGD: x_{t+1} = x_t - lr[t] g_t, so the rate recorded is the rate the optimizer used."""
+    """SGD: x_{t+1} = x_t - lr[t] g_t, so the rate recorded is the rate the optimizer used
+    (a schedule that would cycle SGD's momentum is asked not to)."""
+    if isinstance(schedule, dict) and schedule["name"] in ("cyclic", "one_cycle"):
+        schedule = {**schedule, "cycle_momentum": False}
     path = run(schedule)
     np.testing.assert_allclose(path.xy[1:], path.xy[:-1] - path.lr[:, None] * path.grad[:-1],
                                rtol=1e-14, atol=1e-300)
@@ -195,6 +242,92 @@ def test_every_schedule_is_exercised():
     used = {"constant" if s is None else s if isinstance(s, str) else s["name"]
             for s, _ in CLOSED_FORMS}
     assert used | {"reduce_on_plateau"} == set(optimizers.schedule_names())
+
+
+# --- momentum cycled against the rate (CyclicLR, OneCycleLR with cycle_momentum) -------------
+
+MOMENTUM_FORMS = [
+    ({"name": "cyclic"}, cyclic_momentum),
+    ({"name": "cyclic", "step_size_up": 5, "step_size_down": 3, "mode": "triangular2",
+      "base_momentum": 0.5, "max_momentum": 0.99},
+     lambda t: cyclic_momentum(t, 5, 3, "triangular2", 1.0, 0.5, 0.99)),
+    ({"name": "cyclic", "step_size_up": 6, "mode": "exp_range", "gamma": 0.97},
+     lambda t: cyclic_momentum(t, 6, None, "exp_range", 0.97)),
+    ({"name": "one_cycle", "max_lr": 0.05, "total_steps": STEPS},
+     lambda t: one_cycle(t, 0.05, STEPS)[1]),
+    ({"name": "one_cycle", "max_lr": 0.05, "total_steps": 130, "pct_start": 0.4,
+      "three_phase": True, "anneal_strategy": "linear", "base_momentum": 0.6},
+     lambda t: one_cycle(t, 0.05, 130, 0.4, "linear", three_phase=True, base_momentum=0.6)[1]),
+]
+
+
+@pytest.mark.parametrize(("schedule", "closed_form"),
+                         [pytest.param(s, f, id=schedule_id(s)) for s, f in MOMENTUM_FORMS])
+@pytest.mark.parametrize(("optimizer", "name"), [("sgd", "momentum"), ("rmsprop", "momentum"),
+                                                 ("adam", "beta1"), ("nadam", "beta1")])
+def test_cycled_momentum_follows_torchs_formula(schedule, closed_form, optimizer, name):
+    path = optimizers.simulate("quadratic", optimizer, (1.0, 1.0), STEPS, schedule=schedule,
+                               lr=BASE_LR)
+    assert path.momentum_name == name
+    np.testing.assert_allclose(path.momentum, [closed_form(t) for t in range(STEPS)],
+                               rtol=1e-12, atol=0)
+
+
+def test_without_cycle_momentum_the_optimizers_own_is_kept():
+    path = run({"name": "cyclic", "cycle_momentum": False})
+    assert path.momentum_name == "" and path.momentum.size == 0
+
+
+def test_sgd_takes_the_cycled_momentum_at_every_step():
+    """torch's SGD with the momentum the scheduler set: buf = g on the first step, then
+    buf = momentum_t buf + g; x -= lr_t buf."""
+    path = run({"name": "one_cycle", "max_lr": 0.05, "total_steps": STEPS}, surface="rosenbrock")
+    x, buf = path.xy[0].copy(), None
+    for t in range(path.steps):
+        g = path.grad[t]
+        buf = g.copy() if buf is None else path.momentum[t] * buf + g
+        x = x - path.lr[t] * buf
+        np.testing.assert_allclose(path.xy[t + 1], x, rtol=1e-12, atol=1e-14)
+
+
+def test_adam_takes_the_cycled_beta1_in_its_bias_correction():
+    """torch's Adam computes 1 - beta1^step with the beta1 the scheduler set at this step,
+    not the product of earlier betas."""
+    path = optimizers.simulate("rosenbrock", "adam", (-1.5, 2.0), STEPS, lr=BASE_LR,
+                               schedule={"name": "cyclic", "step_size_up": 7,
+                                         "base_momentum": 0.5, "max_momentum": 0.95})
+    beta2, eps = 0.999, 1e-8
+    x, m, v = path.xy[0].copy(), np.zeros(2), np.zeros(2)
+    for t in range(path.steps):
+        step, beta1, g = t + 1, path.momentum[t], path.grad[t]
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        denom = np.sqrt(v) / math.sqrt(1 - beta2**step) + eps
+        x = x - path.lr[t] / (1 - beta1**step) * m / denom
+        np.testing.assert_allclose(path.xy[t + 1], x, rtol=1e-12, atol=1e-14)
+
+
+def test_cycling_the_momentum_of_an_optimizer_without_one_is_refused_as_torch_does():
+    with pytest.raises(ValueError, match="optimizer must support momentum or beta1 with "
+                                         "`cycle_momentum` option enabled"):
+        optimizers.simulate("quadratic", "adagrad", (1.0, 1.0), 5, schedule="cyclic")
+    optimizers.simulate("quadratic", "adagrad", (1.0, 1.0), 5,
+                        schedule={"name": "cyclic", "cycle_momentum": False})
+
+
+def test_one_cycle_refuses_a_run_longer_than_total_steps_as_torch_does():
+    message = ("Invalid total_steps for schedule 'one_cycle': 100 (allowed: total_steps >= 120, "
+               "the scheduler steps this run takes; torch's OneCycleLR stops a longer loop with "
+               "'Tried to step 101 times. The specified number of total steps is 100')")
+    with pytest.raises(ValueError) as refused:
+        run({"name": "one_cycle", "max_lr": 0.1, "total_steps": 100})
+    assert str(refused.value) == message
+    run({"name": "one_cycle", "max_lr": 0.1, "total_steps": STEPS})
+
+
+def test_one_cycle_refuses_a_phase_without_steps():
+    with pytest.raises(ValueError, match="a phase would last no step"):
+        run({"name": "one_cycle", "max_lr": 0.1, "total_steps": 200, "pct_start": 0.005})
 
 
 def test_schedules_compose_with_adaptive_optimizers():
