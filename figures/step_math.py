@@ -115,6 +115,12 @@ def symbol_text(spec: OptimizerSpec, name: str) -> str:
     return symbol.replace("{", "").replace("}", "").replace(" ", "")
 
 
+def values_latex(numbers: StepNumbers, names) -> str:
+    """The legend's entries for ``names`` as one LaTeX line: γ = lr = 0.001, …"""
+    return r",\quad ".join(f"{symbol} = {_name(name)} = {value}"
+                           for symbol, name, value in numbers.legend if name in names)
+
+
 def legend_latex(spec: OptimizerSpec) -> str:
     """The symbols of the optimizer's own rule as one LaTeX line: γ = lr, μ = momentum …"""
     return r",\quad ".join(f"{symbol} = {_name(name)}" for symbol, name in spec.symbols)
@@ -595,7 +601,7 @@ def step_numbers(path, k: int, hessian: np.ndarray | None = None) -> StepNumbers
     lines, landed = WRITERS.get(spec.name, _generic)(step)
     delta = step.new - step.theta
     plain = -step.lr * step.grad
-    values = {**step.hp, **{name: step.after[name] for name in spec.state}}
+    values = {**step.hp, "lr": step.lr, **{name: step.after[name] for name in spec.state}}
     legend = []
     for symbol, name in spec.symbols:
         value = values.get(name)

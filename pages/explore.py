@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import compute, configs, inputs, page_state, sections
+from ui import compute, configs, inputs, page_state, sections, step_view
 
 SURFACE_3D_HEIGHT = 620
 
@@ -40,6 +40,7 @@ def explore() -> None:
         sections.chart(compute.surface_3d_figure(scene, SURFACE_3D_HEIGHT),
                        ps.key("surface3d"), height=SURFACE_3D_HEIGHT)
     sections.run_summary(runs_data)
+    step_view.section(scene, runs_data, ps)
     sections.downloads(scene, "explore")
 
 

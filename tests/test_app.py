@@ -454,3 +454,51 @@ def test_a_link_counting_epochs_off_a_data_surface_warns_and_counts_steps(page, 
     written = at.query_params["schedule" if page == "explore" else "schedules"]
     assert written.startswith("step(step_size=2)")
     assert "epoch" not in written
+
+
+def _step_panel(at: AppTest) -> list[str]:
+    """The LaTeX of the page's equations (AppTest gives each as $$ ... $$)."""
+    return [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+
+
+def test_explore_step_by_step_steps_back_and_on_and_jumps_with_the_numbers_the_core_recorded():
+    import numpy as np
+
+    import figures
+    import landscapes
+    import optimizers
+
+    at = _open("explore", {"runs": "momentum(lr=0.001);adam(lr=0.05)", "steps": "50"})
+    _clean(at)
+    assert any(s.value == "Step by step" for s in at.subheader)
+    field = at.number_input(key=_key(at.number_input, "step.k"))
+    assert field.value == 0
+    at.button(key=_key(at.button, "step.on")).click().run()
+    _clean(at)
+    assert at.number_input(key=field.key).value == 1
+    at.number_input(key=field.key).set_value(17).run()
+    at.button(key=_key(at.button, "step.back")).click().run()
+    _clean(at)
+    assert at.number_input(key=field.key).value == 16
+    # the equations are the core's step 16 of the first run, momentum
+    surface = landscapes.get("rosenbrock")
+    path = optimizers.simulate(surface, "momentum", surface.start, 50, lr=0.001,
+                               record_state=True)
+    shown = figures.step_numbers(path, 16)
+    assert all(line in _step_panel(at) for line in shown.lines)
+    assert shown.lines[-1].endswith(figures.step_math.point(path.xy[17]))
+    assert any(_rendered(m.value) == shown.sentence for m in at.markdown)
+    # the second run, Adam, from its last step back to its first
+    at.selectbox(key=_key(at.selectbox, "step.run")).set_value(1).run()
+    at.button(key=_key(at.button, "step.end")).click().run()
+    _clean(at)
+    assert at.number_input(key=field.key).value == 49
+    at.button(key=_key(at.button, "step.first")).click().run()
+    _clean(at)
+    adam = optimizers.simulate(surface, "adam", surface.start, 50, lr=0.05, record_state=True)
+    first = figures.step_numbers(adam, 0)
+    assert "first step has length lr in every coordinate" in first.sentence
+    assert any(_rendered(m.value) == first.sentence for m in at.markdown)
+    np.testing.assert_allclose(np.abs(first.delta), 0.05, rtol=1e-6)
+    # the finite-difference table sits beside the exact gradient
+    assert any("central difference" in str(d.value) for d in at.dataframe)

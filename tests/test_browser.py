@@ -1326,3 +1326,63 @@ def test_a_link_to_a_lesson_that_does_not_exist_says_so(page, server):
     Map(page).wait_drawn()
     assert page.locator("h2", has_text="Lesson 1 of").count() == 1
     _no_exception(page)
+
+
+# --- Explore's step by step ---------------------------------------------------------------------
+
+_STEP_FIELD = 'input[aria-label^="step (0 to"]'
+
+def _step_equation(tab, k: int, expected: str) -> None:
+    """The field reads step k and the section shows ``expected``, the LaTeX of that step's new
+    point with the numbers the core recorded."""
+    _wait(tab, """([selector, k, expected]) => {
+        const field = document.querySelector(selector);
+        const shown = Array.from(document.querySelectorAll('.katex annotation'),
+                                 a => a.textContent.trim());
+        return field && field.value === String(k) && shown.includes(expected);
+    }""", [_STEP_FIELD, k, expected],
+          what=f"step {k}'s equation with the core's numbers")
+
+
+def test_step_by_step_steps_with_the_buttons_the_field_and_the_keys(page, server):
+    """Explore's "Step by step" promises ◀ ▶, the ← → keys and a typed step: each lands on
+    exactly that step, and its equation shows that step's numbers, as the core recorded them."""
+    import figures
+    import landscapes
+    import optimizers
+
+    surface = landscapes.get("rosenbrock")
+    path = optimizers.simulate(surface, "momentum", surface.start, 50, lr=0.001,
+                               record_state=True)
+
+    def new_point(k: int) -> str:
+        return figures.step_numbers(path, k).lines[-1]
+
+    _open(page, server, "/?runs=momentum(lr=0.001);adam(lr=0.05)&steps=50")
+    heading = page.get_by_role("heading", name="Step by step")
+    heading.scroll_into_view_if_needed()
+    _step_equation(page, 0, new_point(0))
+    page.get_by_role("button", name="▶").click()
+    _step_equation(page, 1, new_point(1))
+    page.get_by_role("button", name="▶").click()
+    _step_equation(page, 2, new_point(2))
+    field = page.locator(_STEP_FIELD)
+    field.fill("37")
+    field.press("Enter")
+    _step_equation(page, 37, new_point(37))
+    page.get_by_role("button", name="◀").click()
+    _step_equation(page, 36, new_point(36))
+    assert new_point(36) != new_point(37)
+    heading.click()  # the keys act when no field has the focus
+    page.keyboard.press("ArrowRight")
+    _step_equation(page, 37, new_point(37))
+    page.keyboard.press("ArrowLeft")
+    _step_equation(page, 36, new_point(36))
+    page.keyboard.press("ArrowLeft")
+    _step_equation(page, 35, new_point(35))
+    page.keyboard.press("End")
+    _step_equation(page, 49, new_point(49))
+    assert page.get_by_text("Finite differences at the point").count() == 1
+    _charts(page, 5)
+    _no_exception(page)
+    _shot(page, "explore-step-by-step")

@@ -1,0 +1,152 @@
+"""Explore's "Step by step" section: one run, one step at a time.
+
+Pick a run and a step (◀ ▶, the ← → keys, or type its number): the section shows that step's
+update rule with the numbers the core recorded, a sentence of what happened, the arrows at the
+point on a small map with the quadratic model's contours, the loss and the optimizer's state
+over time with a cursor at the step, the loss along the step against its Taylor models, and
+the finite-difference estimate of the gradient beside the exact one. Everything it shows is
+computed by the core (``optimizers.simulate(..., record_state=True)``, the surface's exact
+derivatives) and drawn by pure builders in ``figures``; this module only lays it out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import figures
+import optimizers
+from figures import local_model, step_view
+from ui import compute, sections
+from ui.inputs import plain
+
+MAP_HEIGHT = 360
+CURVE_HEIGHT = 260
+SLICE_HEIGHT = 320
+LEGEND_PER_LINE = 3
+"""Hyperparameters per line of the symbols' legend (a line wider than the column is cut)."""
+MIN_HALF_WIDTH = 1e-6
+"""The local map's smallest half-width, relative to the surface's window (a step of 0)."""
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def recorded_run(scene: compute.Scene, index: int) -> optimizers.Trajectory:
+    """Run ``index`` of the scene again, with its state after every step recorded (the same
+    run, bit for bit)."""
+    the_run = scene.runs[index]
+    return optimizers.simulate(
+        scene.landscape(), the_run.optimizer, scene.start_point(), scene.steps,
+        schedule=scene.schedule.core(), gradient=the_run.gradient(scene.gradient).core(),
+        seed=scene.seed, record_state=True, **the_run.kwargs(),
+    )
+
+
+def _move(key: str, delta: int, last: int) -> None:
+    """◀ / ▶: one step back or on, within 0 .. last."""
+    st.session_state[key] = int(min(max(int(st.session_state.get(key, 0)) + delta, 0), last))
+
+
+def _jump(key: str, value: int) -> None:
+    st.session_state[key] = value
+
+
+def section(scene: compute.Scene, runs_data: list[dict], page) -> None:
+    """The section, under its heading (a fragment: stepping reruns only this section)."""
+    st.subheader("Step by step")
+    st.caption("One run, one step at a time: the update rule with this step's numbers, the "
+               "arrows at the point, the optimizer's state, and the local Taylor model. Step "
+               "with ◀ ▶ (or the ← → keys), or type a step.")
+    _step_by_step(scene, [run["name"] for run in runs_data],
+                  [run["color"] for run in runs_data], page.key("step"))
+
+
+@st.fragment
+def _step_by_step(scene: compute.Scene, names: list[str], colors: list[str], key: str) -> None:
+    index = 0
+    if len(names) > 1:
+        index = st.selectbox("run", range(len(names)), format_func=lambda i: names[i],
+                             key=f"{key}.run")
+    path = recorded_run(scene, index)
+    if path.steps == 0:
+        ended = optimizers.outcome(path, scene.landscape()).text
+        st.info(plain(f"{names[index]} took no step ({ended})."))
+        return
+    last = path.steps - 1
+    step_key = f"{key}.k"
+    st.session_state.setdefault(step_key, 0)
+    if int(st.session_state[step_key]) > last:  # a shorter run than before
+        st.session_state[step_key] = last
+    back, field, on, first, end = st.columns([1, 2, 1, 1, 1], vertical_alignment="bottom")
+    back.button("◀", key=f"{key}.back", help="One step back (←)", shortcut="Left",
+                on_click=_move, args=(step_key, -1, last), width="stretch")
+    on.button("▶", key=f"{key}.on", help="One step on (→)", shortcut="Right",
+              on_click=_move, args=(step_key, 1, last), width="stretch")
+    first.button("first", key=f"{key}.first", help="The first step (Home)", shortcut="Home",
+                 on_click=_jump, args=(step_key, 0), width="stretch")
+    end.button("last", key=f"{key}.end", help="The last step (End)", shortcut="End",
+               on_click=_jump, args=(step_key, last), width="stretch")
+    k = int(field.number_input(f"step (0 to {last}): from point k to point k + 1",
+                               min_value=0, max_value=last, step=1, key=step_key))
+    _show_step(scene, path, k, names[index], colors[index], key)
+
+
+def _show_step(scene: compute.Scene, path: optimizers.Trajectory, k: int, name: str,
+               color: str, key: str) -> None:
+    landscape = scene.landscape()
+    spec = optimizers.OPTIMIZERS_BY_NAME[path.config["optimizer"]]
+    hyper = {**spec.fixed, **path.config["hyperparameters"]}
+    model = local_model.local_model(landscape, path.xy[k])
+    numbers = figures.step_numbers(path, k, model.hessian)
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.markdown(f"**{plain(name)}: step {k} → {k + 1}** (torch's step count "
+                    f"t = {k + 1}, rate {path.lr[k]:.4g})")
+        names = [n for _, n, _ in numbers.legend if n in hyper]
+        for chunk in range(0, len(names), LEGEND_PER_LINE):
+            st.latex(figures.step_math.values_latex(
+                numbers, names[chunk:chunk + LEGEND_PER_LINE]))
+        for line in numbers.lines:
+            st.latex(line)
+        st.markdown(plain(numbers.sentence))
+    with right:
+        arrows = step_view.step_arrows(numbers, hyper)
+        (x0, x1), (y0, y1) = landscape.bounds
+        half = max(1.6 * step_view.arrows_reach(arrows),
+                   MIN_HALF_WIDTH * max(x1 - x0, y1 - y0))
+        grid = local_model.local_grid(landscape, model, half)
+        sections.chart(step_view.local_map(grid, model, arrows, height=MAP_HEIGHT),
+                      key=f"{key}.map")
+
+    loss_column, state_column = st.columns(2)
+    with loss_column:
+        floor = landscape.minimum_value
+        bounded = bool(np.isfinite(floor))
+        loss = compute.full_loss(landscape, path)
+        sections.chart(step_view.state_curves(
+            [("loss", loss - floor if bounded else loss, color, "solid")], k,
+            title="Loss", y_title="f − f*" if bounded else "f", log_y=bounded,
+            height=CURVE_HEIGHT), key=f"{key}.loss")
+    charts = step_view.state_charts(path)
+    with state_column:
+        for i, chart in enumerate(charts[:2]):
+            sections.chart(step_view.state_curves(chart["series"], k, title=chart["title"],
+                                                 y_title=chart["y_title"],
+                                                 log_y=chart["log_y"], height=CURVE_HEIGHT),
+                          key=f"{key}.state.{i}")
+        if not charts:
+            st.caption(f"{spec.title} keeps no state between steps.")
+
+    slice_column, table_column = st.columns([3, 2], gap="medium")
+    taylor = local_model.step_slice(landscape, path.xy[k], numbers.delta, path.lr[k])
+    with slice_column:
+        sections.chart(step_view.taylor_slice(taylor, height=SLICE_HEIGHT), key=f"{key}.slice")
+        st.markdown(plain(taylor.sentence))
+    with table_column:
+        st.markdown("**Finite differences at the point**")
+        source = path.config["gradient"]
+        used = source["name"] == "finite_difference"
+        estimate = local_model.finite_differences(landscape, path.xy[k], k,
+                                                  source.get("h") if used else None, used)
+        st.dataframe(estimate.rows(), hide_index=True, width="stretch")
+        st.caption(plain(estimate.sentence))
