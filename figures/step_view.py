@@ -37,8 +37,13 @@ def _layout(title: str, height: int, x_title: str, y_title: str, *, log_y: bool 
     }
 
 
-def _finite(values: np.ndarray) -> list[float | None]:
-    return [float(f"{v:.7g}") if np.isfinite(v) else None for v in np.asarray(values, float)]
+def _finite(values) -> list[float | None]:
+    """Values as a JSON list, a value that is not finite as null (a gap)."""
+    values = np.asarray(values, dtype=np.float64)
+    listed = values.tolist()
+    if np.isfinite(values).all():
+        return listed
+    return [v if np.isfinite(v) else None for v in listed]
 
 
 def taylor_slice(sl: StepSlice, height: int = 340) -> dict[str, Any]:

@@ -502,3 +502,17 @@ def test_explore_step_by_step_steps_back_and_on_and_jumps_with_the_numbers_the_c
     np.testing.assert_allclose(np.abs(first.delta), 0.05, rtol=1e-6)
     # the finite-difference table sits beside the exact gradient
     assert any("central difference" in str(d.value) for d in at.dataframe)
+
+
+def test_learn_says_which_symbol_is_which_hyperparameter():
+    import figures
+    import optimizers
+
+    at = _open("learn")
+    _clean(at)
+    shown = _step_panel(at)
+    for spec in optimizers.OPTIMIZERS:
+        assert figures.legend_latex(spec) in shown, spec.name
+    assert r"\mu = \texttt{momentum}" in figures.legend_latex(optimizers.OPTIMIZERS_BY_NAME["sgd"])
+    symbols = [list(d.value["symbol"]) for d in at.dataframe if "symbol" in d.value.columns]
+    assert ["γ", "μ", "τ", "", "λ"] in symbols  # SGD's lr, momentum, dampening, nesterov …
