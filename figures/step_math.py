@@ -497,9 +497,14 @@ def effective_rates(path) -> np.ndarray | None:
     return rates
 
 
-def _hyperparameters(path) -> dict[str, float]:
+def _hyperparameters(path, k: int | None = None) -> dict[str, float]:
+    """The run's hyperparameters (at step k: a schedule may cycle its momentum or beta1)."""
     spec = OPTIMIZERS_BY_NAME[path.config["optimizer"]]
-    return {**spec.fixed, **path.config["hyperparameters"]}
+    values = {**spec.fixed, **path.config["hyperparameters"]}
+    cycled = getattr(path, "momentum_name", "")
+    if k is not None and cycled and k < len(path.momentum):
+        values[cycled] = float(path.momentum[k])
+    return values
 
 
 def _angle(a: np.ndarray, b: np.ndarray) -> float:
@@ -589,7 +594,7 @@ def step_numbers(path, k: int, hessian: np.ndarray | None = None) -> StepNumbers
     spec = OPTIMIZERS_BY_NAME[path.config["optimizer"]]
     rates = effective_rates(path)
     step = _Step(
-        spec=spec, hp=_hyperparameters(path), k=k, theta=path.xy[k].copy(),
+        spec=spec, hp=_hyperparameters(path, k), k=k, theta=path.xy[k].copy(),
         new=path.xy[k + 1].copy(), grad=path.grad[k].copy(), lr=float(path.lr[k]),
         before={name: values[k] for name, values in path.state.items()},
         after={name: values[k + 1] for name, values in path.state.items()},

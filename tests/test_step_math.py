@@ -133,3 +133,19 @@ def test_a_step_outside_the_run_or_a_run_without_state_is_refused():
     plain = optimizers.simulate(ROSENBROCK, "sgd", START, 3)
     with pytest.raises(ValueError, match="record_state=True"):
         figures.step_numbers(plain, 0)
+
+
+@pytest.mark.parametrize("optimizer", ["momentum", "rmsprop", "adam", "nadam", "radam", "lion"])
+def test_a_step_under_a_schedule_that_cycles_the_momentum_is_written_with_that_steps_value(
+        optimizer):
+    settings = {"momentum": 0.5} if optimizer == "rmsprop" else {}
+    path = optimizers.simulate(ROSENBROCK, optimizer, START, 30, record_state=True,
+                               schedule={"name": "one_cycle", "max_lr": 0.01,
+                                         "total_steps": 30}, **settings)
+    assert path.momentum_name and np.ptp(path.momentum) > 0  # it cycles
+    assert path.steps >= 5
+    for k in (0, path.steps // 3, path.steps - 1):
+        shown = figures.step_numbers(path, k)
+        np.testing.assert_allclose(shown.formula_point, path.xy[k + 1], rtol=1e-13)
+        value = dict((name, v) for _, name, v in shown.legend)[path.momentum_name]
+        assert value == step_math.num(path.momentum[k])
