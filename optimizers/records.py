@@ -49,6 +49,9 @@ class OptimizerSpec:
     ``symbols`` says what each symbol of ``latex`` stands for: (LaTeX symbol, the name of one
     of its hyperparameters or state buffers), beside ``COMMON_SYMBOLS``; every hyperparameter
     but a switch, and every state buffer, has one.
+    ``averaged`` names the state buffer that holds a second sequence of points, the one a user
+    evaluates (ASGD's average ``ax``), beside the points where gradients are taken; empty for
+    an optimizer with one sequence.
     """
 
     name: str
@@ -63,6 +66,7 @@ class OptimizerSpec:
     fixed: dict[str, float] = field(default_factory=dict)
     shared_state: tuple[str, ...] = ()
     symbols: tuple[tuple[str, str], ...] = ()
+    averaged: str = ""
     _arguments: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self):

@@ -577,6 +577,72 @@ LION = OptimizerSpec(
              (r"\lambda", "weight_decay"), ("m_t", "exp_avg")),
 )
 
+# --- ASGD ---------------------------------------------------------------------------------------
+
+
+@rule
+def asgd(param, grad, lr, step, eta, mu, ax, lambd, alpha, t0, weight_decay):
+    """torch's ASGD (its single-tensor form, with a float64 default dtype): a plain gradient
+    step at the rate eta after shrinking the point by (1 - lambd eta), and the running
+    average ax of the points from step t0 on (before, ax is the point itself). eta starts at
+    lr and then follows lr / (1 + lambd lr t)^alpha with this step's lr, for the next step."""
+    if step == 1:
+        eta, mu = lr, 1.0
+    if weight_decay != 0.0:
+        grad = grad + weight_decay * param
+    param = param * (1.0 - lambd * eta)
+    param = param - eta * grad
+    ax = param if mu == 1.0 else ax + (param - ax) * mu
+    new_eta = lr / (1.0 + lambd * lr * step) ** alpha
+    new_mu = 1.0 / max(1.0, step - t0)
+    return param, new_eta, new_mu, ax
+
+
+ASGD = OptimizerSpec(
+    name="asgd",
+    title="Averaged SGD (ASGD)",
+    hyperparameters=(
+        _lr(1e-2),
+        Parameter("lambd", 1e-4, (0.0, 1e3),
+                  "decay term: shrinks the point and slows the rate eta over time",
+                  slider=(0.0, 1.0)),
+        Parameter("alpha", 0.75, (0.0, 10.0), "power of the rate's decay",
+                  slider=(0.0, 2.0)),
+        Parameter("t0", 1e6, (0.0, 1e6), "the step after which the points are averaged",
+                  slider=(0.0, 1000.0)),
+        _WEIGHT_DECAY,
+    ),
+    rule=asgd,
+    state=("eta", "mu", "ax"),
+    shared_state=("eta", "mu"),
+    averaged="ax",
+    latex=(
+        r"g_t = \nabla f(\theta_{t-1}) + w\,\theta_{t-1} \\"
+        r"\theta_t = \theta_{t-1}(1 - \lambda\eta_t) - \eta_t g_t"
+        r"\qquad (\eta_1 = \gamma) \\"
+        r"\bar\theta_t = \bar\theta_{t-1} + \mu_t(\theta_t - \bar\theta_{t-1})"
+        r"\qquad (\mu_1 = 1) \\"
+        r"\eta_{t+1} = \frac{\gamma}{(1 + \lambda\gamma t)^{\alpha}}, \quad"
+        r"\mu_{t+1} = \frac{1}{\max(1,\ t - t_0)}"
+    ),
+    summary=(
+        "Plain SGD whose rate eta slowly decays, plus a second point: the running average "
+        "of every point visited since step t0 (the thin line in the same colour on the "
+        "map; torch calls it ax). The path itself is where gradients are taken; the average "
+        "is what you would evaluate at the end, and it smooths out the zig-zag and noise of "
+        "the path. Until step t0 the average is just the current point: with torch's "
+        "default t0 = 1e6 it never starts, so set t0 small to see it."
+    ),
+    when_to_use=(
+        "Noisy gradients (stochastic or mini-batch), where averaging the iterates cancels "
+        "much of the noise that a single iterate keeps."
+    ),
+    reference="torch.optim.ASGD; Polyak & Juditsky (1992)",
+    symbols=((r"\gamma", "lr"), (r"\lambda", "lambd"), (r"\alpha", "alpha"), ("t_0", "t0"),
+             ("w", "weight_decay"), (r"\eta_t", "eta"), (r"\mu_t", "mu"),
+             (r"\bar\theta_t", "ax")),
+)
+
 # --- Rprop --------------------------------------------------------------------------------------
 
 
@@ -688,7 +754,7 @@ NEWTON = OptimizerSpec(
 
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     SGD, MOMENTUM, NESTEROV, ADAGRAD, ADADELTA, RMSPROP, ADAM, ADAMW, ADAMAX, NADAM, RADAM, LION,
-    RPROP, NEWTON,
+    RPROP, ASGD, NEWTON,
 )
 """Every optimizer, in display order."""
 
@@ -732,6 +798,8 @@ def check_table() -> None:
         if unknown:
             raise TypeError(f"symbols of {spec.name} name {', '.join(unknown)}, which are "
                             f"neither its hyperparameters nor its state")
+        if spec.averaged and spec.averaged not in spec.state:
+            raise TypeError(f"averaged of {spec.name} must name one of its state buffers")
 
 
 check_table()

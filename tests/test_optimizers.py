@@ -45,6 +45,7 @@ TORCH_DEFAULTS = {
               "momentum_decay": 4e-3},
     "radam": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0},
     "lion": {"lr": 1e-4, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0},
+    "asgd": {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0},
     "rprop": {"lr": 1e-2, "etaminus": 0.5, "etaplus": 1.2, "step_size_min": 1e-6,
               "step_size_max": 50.0},
     "newton": {"lr": 1.0, "damping": 0.0},
@@ -206,6 +207,25 @@ def torch_rprop(p, g, state, step, lr, hp):
     return p - state["step_size"] * float(np.sign(g))
 
 
+def torch_asgd(p, g, state, step, lr, hp):
+    """The single-tensor ASGD: eta starts at lr, mu at 1; the point shrinks by
+    (1 - lambd eta) and steps by -eta g; ax copies the point while mu = 1, else moves mu of
+    the way to it; then eta = lr / (1 + lambd lr t)^alpha and mu = 1 / max(1, t - t0)."""
+    if "eta" not in state:
+        state["eta"], state["mu"], state["ax"] = lr, 1.0, 0.0
+    if hp["weight_decay"] != 0:
+        g = g + hp["weight_decay"] * p
+    p = p * (1 - hp["lambd"] * state["eta"])
+    p = p + -state["eta"] * g
+    if state["mu"] != 1:
+        state["ax"] = state["ax"] + (p - state["ax"]) * state["mu"]
+    else:
+        state["ax"] = p
+    state["eta"] = lr / ((1 + hp["lambd"] * lr * step) ** hp["alpha"])
+    state["mu"] = 1 / max(1, step - hp["t0"])
+    return p
+
+
 TORCH_RULES = {
     "sgd": torch_sgd,
     "momentum": torch_sgd,
@@ -220,6 +240,7 @@ TORCH_RULES = {
     "radam": torch_radam,
     "lion": torch_lion,
     "rprop": torch_rprop,
+    "asgd": torch_asgd,
 }
 
 
@@ -292,6 +313,8 @@ CONFIGURATIONS = [
     ("rprop", {}, 8),
     ("rprop", {"lr": 0.5, "etaminus": 0.3, "etaplus": 1.5}, 8),
     ("rprop", {"lr": 0.3, "step_size_min": 0.2, "step_size_max": 0.4}, 8),
+    ("asgd", {}, 3),
+    ("asgd", {"lr": 1e-3, "lambd": 0.5, "alpha": 2.0, "weight_decay": 0.5}, 4),
     ("newton", {}, 3),
     ("newton", {"lr": 0.5, "damping": 10.0}, 3),
 ]

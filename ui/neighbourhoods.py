@@ -37,9 +37,10 @@ MAX_KEPT = 300
 
 def beta_parameter(optimizer: str) -> str | None:
     """The momentum-like hyperparameter the optimizer's second slider varies: the first of
-    ``BETA_LIKE`` in the optimizer's own order (RMSprop: alpha), or None (Adagrad, Newton)."""
+    ``BETA_LIKE`` in the optimizer's own order (RMSprop: alpha), or None (Adagrad, Newton).
+    Only a rate in [0, 1] qualifies: ASGD's alpha is a power, not a decay rate."""
     return next((hp.name for hp in OPTIMIZERS_BY_NAME[optimizer].hyperparameters
-                 if hp.name in BETA_LIKE), None)
+                 if hp.name in BETA_LIKE and hp.high <= 1.0), None)
 
 
 def slider_parameters(optimizer: str) -> list[str]:
