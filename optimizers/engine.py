@@ -44,6 +44,7 @@ from landscapes import kinds, models
 from landscapes.hashing import splitmix64
 from landscapes.jit import generate, jit, switch_source
 from optimizers import rules, schedules, sources
+from optimizers.records import OTHER
 
 ANALYTIC = sources.CODES["analytic"]
 FINITE_DIFFERENCE = sources.CODES["finite_difference"]
@@ -98,15 +99,23 @@ def _rule_call(rule, bind) -> str:
 def _step_all_case(rule) -> str:
     """Run r of a batch (coordinates p[r] and p[m + r]) updated by ``rule``, for every r: one
     loop the compiler can vectorise. Shared state is read once and stored in run r's column,
-    so what follows from it is computed once per run."""
+    so what follows from it is computed once per run. What a rule reads of the other
+    coordinate (``param_other``, ``<buffer>_other``) is read before either is updated."""
     spec = _spec_of(rule)
     slot = {name: k for k, name in enumerate(spec.state)}
+    arguments = spec.rule_arguments
+    before = {"r": {}, "m + r": {}}  # the other coordinate's values before the step, by name
+    if "param_other" in arguments:
+        before["r"]["param_other"], before["m + r"]["param_other"] = "param_y", "param_x"
+    for name in spec.other_state:
+        before["r"][name + OTHER], before["m + r"][name + OTHER] = f"{name}_y", f"{name}_x"
 
     def call(i: str, other: str, own: int, cross_other: int) -> str:
         spelled = {
             "param": f"p[{i}]", "grad": f"g[{i}]", "lr": "lr[r]", "step": "step",
             "grad_other": f"g[{other}]", "hess_own": f"hess[{own}, r]",
             "hess_cross": "hess[1, r]", "hess_other": f"hess[{cross_other}, r]",
+            **before[i],
         }
 
         def bind(name):
@@ -121,8 +130,12 @@ def _step_all_case(rule) -> str:
             else f"s[{slot[name]}, {i}]" for name in spec.state]
         return f"{', '.join(outputs)} = {_rule_call(rule, bind)}"
 
-    lines = ["for r in range(m):", "    " + call("r", "m + r", 0, 2),
-             "    " + call("m + r", "r", 2, 0)]
+    lines = ["for r in range(m):"]
+    if "param_other" in arguments:
+        lines.append("    param_x, param_y = p[r], p[m + r]")
+    lines += [f"    {name}_x, {name}_y = s[{slot[name]}, r], s[{slot[name]}, m + r]"
+              for name in spec.other_state]
+    lines += ["    " + call("r", "m + r", 0, 2), "    " + call("m + r", "r", 2, 0)]
     lines += [f"    s[{slot[name]}, r] = shared_{slot[name]}" for name in spec.shared_state]
     return "\n".join(lines)
 
@@ -471,14 +484,21 @@ def _write_fast_kernel(code: int):
     own = [name for name in spec.state if name not in spec.shared_state]
 
     def step(coordinate: str) -> str:
+        other = "y" if coordinate == "x" else "x"
+
         def bind(name):
-            if name in ("param", "grad"):
-                return {"param": coordinate, "grad": f"g{coordinate}"}[name]
+            if name in ("param", "grad", "param_other", "grad_other"):
+                return {"param": coordinate, "grad": f"g{coordinate}", "param_other": other,
+                        "grad_other": f"g{other}"}[name]
             if name in own:
                 return f"{name}_{coordinate}"
+            if name.endswith(OTHER) and name[:-len(OTHER)] in own:
+                return f"{name[:-len(OTHER)]}_{other}"
             return name  # lr, step, a hyperparameter, or shared state (one copy)
+        # x's new value of a buffer y reads waits in {name}_x_next until y's step is done
         outputs = [f"new_{coordinate}"] + [
-            f"{name}_{coordinate}" if name in own else
+            (f"{name}_x_next" if coordinate == "x" and name in spec.other_state
+             else f"{name}_{coordinate}") if name in own else
             (f"{name}_next" if coordinate == "x" else "_") for name in spec.state]
         return f"{', '.join(outputs)} = {_rule_call(rule, bind)}"
 
@@ -489,7 +509,9 @@ def _write_fast_kernel(code: int):
         state="\n".join(f"    {name}_x = {name}_y = 0.0" for name in own)
         + "".join(f"\n    {name} = 0.0" for name in spec.shared_state),
         x_step=step("x"), y_step=step("y"),
-        shared="\n".join(f"            {name} = {name}_next" for name in spec.shared_state),
+        shared="\n".join([f"            {name} = {name}_next" for name in spec.shared_state]
+                          + [f"            {name}_x = {name}_x_next"
+                             for name in spec.other_state]),
     )
     namespace = {**_RULES_NAMESPACE, "surface_of": kinds.built_in,
                  "first_unusable": first_unusable, "CHECK_EVERY": CHECK_EVERY}

@@ -20,10 +20,14 @@ Hyperparameter = Parameter
 RULE_INPUTS = ("param", "grad", "lr", "step")
 """What every update rule is given first: the coordinate, its gradient, this step's rate, and
 torch's step count (1 on the first update)."""
-SECOND_ORDER_INPUTS = ("grad_other", "hess_own", "hess_cross", "hess_other")
-"""What a rule that couples the coordinates may also take: the other coordinate's gradient and
-the Hessian's entries, seen from this coordinate (own diagonal, the cross term, the other
-diagonal)."""
+OTHER_COORDINATE_INPUTS = ("param_other", "grad_other")
+"""What a rule that couples the coordinates may take: the other coordinate and its gradient, as
+they were before this step (so may ``<buffer>_other``, the other coordinate's state buffer)."""
+SECOND_ORDER_INPUTS = ("hess_own", "hess_cross", "hess_other")
+"""What a second-order rule takes: the Hessian's entries, seen from this coordinate (own
+diagonal, the cross term, the other diagonal)."""
+OTHER = "_other"
+"""The suffix of an argument that is the other coordinate's value of an input or buffer."""
 
 COMMON_SYMBOLS = (
     (r"\theta_t", "the point (x, y) after t steps"),
@@ -39,7 +43,8 @@ class OptimizerSpec:
 
     ``rule(param, grad, lr, step, *state, *hyperparameters)`` returns the new coordinate and
     then the new value of each name in ``state``, for one coordinate: its arguments are named
-    (see ``RULE_INPUTS``, ``SECOND_ORDER_INPUTS``, this spec's hyperparameters and ``state``),
+    (see ``RULE_INPUTS``, ``OTHER_COORDINATE_INPUTS``, ``SECOND_ORDER_INPUTS``, this spec's
+    hyperparameters, ``state``, and ``<buffer>_other`` for the other coordinate's buffer),
     and the engine binds them by name. Every state buffer starts at 0; the rule sets it on
     step 1 (as torch's SGD starts its momentum buffer at the first gradient).
     ``shared_state`` names the buffers that depend only on the step and the hyperparameters
@@ -96,6 +101,11 @@ class OptimizerSpec:
     def rule_arguments(self) -> tuple[str, ...]:
         """The names the rule takes, in order."""
         return self._arguments
+
+    @property
+    def other_state(self) -> tuple[str, ...]:
+        """The state buffers whose other coordinate's value the rule reads."""
+        return tuple(name for name in self.state if name + OTHER in self.rule_arguments)
 
     @property
     def second_order(self) -> bool:

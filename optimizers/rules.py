@@ -11,7 +11,9 @@ are named as torch names them (``exp_avg``, ``momentum_buffer``, ``sum`` …) an
 rule sets them on step 1); the hyperparameters are torch's (``betas`` split into ``beta1``,
 ``beta2``). The engine calls a rule by the names of its arguments, so a rule takes exactly what
 it uses. Newton's method couples the coordinates: its rule also takes the other coordinate's
-gradient and the Hessian (``records.SECOND_ORDER_INPUTS``).
+gradient and the Hessian (``records.OTHER_COORDINATE_INPUTS``, ``SECOND_ORDER_INPUTS``);
+Adafactor's step depends on root mean squares over both coordinates, so its rule also reads
+the other coordinate and its state buffer, as they were before the step.
 
 torch evaluates ``beta ** step`` with ``pow``, which costs more than the rest of an Adam step.
 Here it is a running product kept as state (``beta1_power``, ``beta2_power``). After t steps it
@@ -30,7 +32,13 @@ import numpy as np
 
 from landscapes.jit import jit
 from landscapes.parameters import Parameter
-from optimizers.records import RULE_INPUTS, SECOND_ORDER_INPUTS, OptimizerSpec
+from optimizers.records import (
+    OTHER,
+    OTHER_COORDINATE_INPUTS,
+    RULE_INPUTS,
+    SECOND_ORDER_INPUTS,
+    OptimizerSpec,
+)
 
 rule = jit(forceinline=True, no_cpython_wrapper=True)
 """The decorator of an update rule: compiled once, then inlined by LLVM into every kernel that
@@ -708,6 +716,90 @@ RPROP = OptimizerSpec(
              ("g_{t-1}", "prev"), (r"\Delta_t", "step_size")),
 )
 
+# --- Adafactor ----------------------------------------------------------------------------------
+
+
+@rule
+def adafactor(param, grad, lr, step, param_other, grad_other, variance, variance_other,
+              beta2_decay, d, eps1, eps2, weight_decay):
+    """torch's Adafactor on the point (x, y) as one parameter vector of two elements.
+
+    A vector is never factored: torch keeps the full second moment ``variance`` of a 1-D
+    parameter (a row and a column factor only for a matrix, and on a 1 x 2 matrix the factored
+    estimate R C / mean(R) is the column factor itself, this same variance). What couples the
+    coordinates are two root mean squares over the vector, hence ``param_other``,
+    ``grad_other`` and ``variance_other``: the relative step size
+    alpha_t = max(eps2, RMS(theta_{t-1})) min(lr, 1 / sqrt(t)), and the update clipping
+    U / max(1, RMS(U) / d). Decoupled weight decay multiplies the point by (1 - lr
+    weight_decay) after alpha_t is taken. eps1 (None in torch: the dtype's machine epsilon)
+    floors the variance at eps1^2.
+    """
+    beta2_weight = step ** beta2_decay  # 1 - beta2_t
+    rho = min(lr, 1.0 / step ** 0.5)
+    alpha = max(eps2, np.sqrt(param * param + param_other * param_other) / 2.0 ** 0.5) * rho
+    if weight_decay != 0.0:
+        param = param * (1.0 - lr * weight_decay)
+    floor = eps1 * eps1
+    variance = lerp(variance, grad * grad, beta2_weight)
+    other = lerp(variance_other, grad_other * grad_other, beta2_weight)
+    update = (1.0 / np.sqrt(max(variance, floor))) * grad
+    update_other = (1.0 / np.sqrt(max(other, floor))) * grad_other
+    clip = max(1.0, np.sqrt(update * update + update_other * update_other) / (2.0 ** 0.5 * d))
+    return param + (-alpha / clip) * update, variance
+
+
+ADAFACTOR = OptimizerSpec(
+    name="adafactor",
+    title="Adafactor",
+    hyperparameters=(
+        Parameter("lr", 1e-2, (0.0, 1e3),
+                  "the largest relative step size: rho_t = min(lr, 1/sqrt(t)); also scales "
+                  "the weight decay", low_open=True, slider=(1e-4, 1.0), log=True),
+        Parameter("beta2_decay", -0.8, (-10.0, 0.0),
+                  "the second moment's weight on the new squared gradient is t^beta2_decay",
+                  slider=(-2.0, 0.0)),
+        Parameter("d", 1.0, (1.0, 1e6), "clipping threshold on the update's root mean square",
+                  slider=(1.0, 10.0)),
+        Parameter("eps1", float(np.finfo(np.float64).eps), (0.0, 10.0),
+                  "floor of the second moment's square root (None in torch: the machine "
+                  "epsilon, 2.2e-16 in float64)", log=True,
+                  # Streamlit's select_slider takes floats within 5e-12 of each other for the
+                  # same option: a ladder down to 1e-16 turned the default into its first rung
+                  slider=(1e-10, 1.0)),
+        Parameter("eps2", 1e-3, (0.0, 10.0),
+                  "the smallest parameter scale the relative step size uses",
+                  slider=(1e-6, 1.0), log=True),
+        _WEIGHT_DECAY,
+    ),
+    rule=adafactor,
+    state=("variance",),
+    latex=(
+        r"\hat\beta_{2,t} = 1 - t^{\tau}, \quad \rho_t = \min(\gamma, 1/\sqrt t), \quad"
+        r"\alpha_t = \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))\,\rho_t \\"
+        r"V_t = \hat\beta_{2,t} V_{t-1} + (1 - \hat\beta_{2,t})\, g_t^2 \\"
+        r"U_t = \frac{g_t}{\max(\sqrt{V_t}, \epsilon_1)}, \quad"
+        r"\theta_t = \theta_{t-1}(1 - \gamma\lambda)"
+        r" - \frac{\alpha_t\, U_t}{\max(1, \mathrm{RMS}(U_t)/d)}"
+    ),
+    summary=(
+        "Built to save memory on huge weight matrices: instead of a second moment per "
+        "weight it keeps one per row and one per column and multiplies them back together. "
+        "Our two coordinates form a vector, not a matrix, so there is nothing to factor: the "
+        "second moment here is the full per-coordinate average V_t of squared gradients, "
+        "exactly Adam's without momentum (and a 1 x 2 matrix would give the same V_t). What "
+        "is left of Adafactor is its step size: relative to the size of the point "
+        "(RMS over both coordinates, at least eps2) and shrinking like 1/sqrt(t) once t > "
+        "1/lr², with the update scaled down whenever its RMS exceeds d. The averaging "
+        "forgets fast at first (its weight on the new gradient is t^beta2_decay), so the "
+        "first step is a sign step."
+    ),
+    when_to_use=(
+        "Large models whose optimizer memory matters (transformers); on a 2-D surface it "
+        "shows the relative step size and update clipping."
+    ),
+    reference="torch.optim.Adafactor; Shazeer & Stern (2018)",
+)
+
 # --- damped Newton ------------------------------------------------------------------------------
 
 
@@ -754,9 +846,19 @@ NEWTON = OptimizerSpec(
 
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     SGD, MOMENTUM, NESTEROV, ADAGRAD, ADADELTA, RMSPROP, ADAM, ADAMW, ADAMAX, NADAM, RADAM, LION,
-    RPROP, ASGD, NEWTON,
+    RPROP, ASGD, ADAFACTOR, NEWTON,
 )
 """Every optimizer, in display order."""
+
+LEFT_OUT: dict[str, str] = {
+    "Muon": (
+        "torch.optim.Muon is not here. It orthogonalises the update of a weight matrix "
+        "(Newton-Schulz iterations towards the nearest matrix with all singular values 1) "
+        "and refuses any parameter that is not 2-D. Our point is two scalars, a vector: there "
+        "is no matrix for the orthogonalisation to act on, so there is nothing to show."
+    ),
+}
+"""torch.optim's optimizers the lab leaves out, and why (the Learn page shows it)."""
 
 RULES: tuple = tuple(dict.fromkeys(spec.rule for spec in OPTIMIZERS))
 """Every distinct rule; a rule's place here is its code in the kernels."""
@@ -783,14 +885,17 @@ def check_table() -> None:
         if arguments[:len(RULE_INPUTS)] != RULE_INPUTS:
             raise TypeError(f"rule {spec.rule.__name__} of {spec.name} must start with "
                             f"{', '.join(RULE_INPUTS)}")
+        inputs = (*OTHER_COORDINATE_INPUTS, *SECOND_ORDER_INPUTS,
+                  *(name + OTHER for name in spec.state))
         unknown = [a for a in arguments[len(RULE_INPUTS):]
-                   if a not in hyper and a not in spec.state and a not in SECOND_ORDER_INPUTS]
+                   if a not in hyper and a not in spec.state and a not in inputs]
         if unknown or [a for a in arguments if a in spec.state] != list(spec.state):
             raise TypeError(
                 f"rule {spec.rule.__name__} of {spec.name} takes {', '.join(arguments)}; each "
                 f"argument after {', '.join(RULE_INPUTS)} must be one of its state "
                 f"({', '.join(spec.state) or 'none'}, in that order), its hyperparameters "
-                f"({', '.join(sorted(hyper))}) or {', '.join(SECOND_ORDER_INPUTS)}")
+                f"({', '.join(sorted(hyper))}), {', '.join(OTHER_COORDINATE_INPUTS)}, "
+                f"{', '.join(SECOND_ORDER_INPUTS)} or a buffer's <name>{OTHER}")
         if not set(spec.shared_state) <= set(spec.state):
             raise TypeError(f"shared_state of {spec.name} must be part of its state")
         named = hyper | set(spec.state)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 import landscapes
+from optimizers.rules import LEFT_OUT
 from optimizers.specs import GRADIENT_SOURCES_BY_NAME, OPTIMIZERS, OPTIMIZERS_BY_NAME
 from ui import configs, inputs, lessons, page_state, sections
 
@@ -56,6 +57,9 @@ def learn() -> None:
         for spec in OPTIMIZERS:
             with st.expander(spec.title):
                 lessons.optimizer_card(spec)
+        st.subheader("Left out")
+        for name, why in LEFT_OUT.items():
+            st.markdown(f"**{name}.** {why}")
 
     with surfaces:
         names = landscapes.names()

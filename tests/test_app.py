@@ -516,3 +516,28 @@ def test_learn_says_which_symbol_is_which_hyperparameter():
     assert r"\mu = \texttt{momentum}" in figures.legend_latex(optimizers.OPTIMIZERS_BY_NAME["sgd"])
     symbols = [list(d.value["symbol"]) for d in at.dataframe if "symbol" in d.value.columns]
     assert ["γ", "μ", "τ", "", "λ"] in symbols  # SGD's lr, momentum, dampening, nesterov …
+
+
+NEW_OPTIMIZER_RUNS = "rprop(lr=0.1);asgd(lr=0.01,t0=5);adafactor(lr=0.1)"
+"""torch.optim's later additions (issue 14), with settings that show what each does."""
+
+
+@pytest.mark.parametrize(("page", "query"), [
+    ("explore", {"runs": NEW_OPTIMIZER_RUNS}),
+    ("compare", {"runs": NEW_OPTIMIZER_RUNS}),
+    ("sensitivity", {"run": "rprop(lr=0.1)", "y": "etaplus"}),
+    ("sensitivity", {"run": "asgd(lr=0.01)", "y": "t0"}),
+    ("sensitivity", {"run": "adafactor(lr=0.1)", "y": "d"}),
+])
+def test_the_later_torch_optimizers_run_on_every_page_that_runs_optimizers(page, query):
+    at = _open(page, query)
+    _clean(at)
+    assert not at.warning
+    for key, value in query.items():
+        assert at.query_params[key] == value
+
+
+def test_learn_says_why_muon_is_left_out():
+    at = _open("learn")
+    _clean(at)
+    assert any(m.value.startswith("**Muon.**") and "not 2-D" in m.value for m in at.markdown)

@@ -46,6 +46,8 @@ TORCH_DEFAULTS = {
     "radam": {"lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0},
     "lion": {"lr": 1e-4, "beta1": 0.9, "beta2": 0.99, "weight_decay": 0.0},
     "asgd": {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0},
+    "adafactor": {"lr": 1e-2, "beta2_decay": -0.8, "d": 1.0, "eps1": np.finfo(np.float64).eps,
+                  "eps2": 1e-3, "weight_decay": 0.0},
     "rprop": {"lr": 1e-2, "etaminus": 0.5, "etaplus": 1.2, "step_size_min": 1e-6,
               "step_size_max": 50.0},
     "newton": {"lr": 1.0, "damping": 0.0},
@@ -244,6 +246,27 @@ TORCH_RULES = {
 }
 
 
+def torch_adafactor(p, g, state, step, lr, hp):
+    """torch's Adafactor on the parameter vector p = [x, y] (1-D: its second moment is not
+    factored); eps1 = None means the float64 machine epsilon."""
+    eps1 = hp["eps1"]
+    rms = math.sqrt((p[0] ** 2 + p[1] ** 2) / 2)
+    alpha = max(hp["eps2"], rms) * min(lr, 1 / step ** 0.5)
+    if hp["weight_decay"] != 0:
+        p = [pi * (1 - lr * hp["weight_decay"]) for pi in p]
+    variance = state.setdefault("variance", [0.0, 0.0])
+    update = []
+    for i in range(2):
+        variance[i] = lerp(variance[i], g[i] * g[i], step ** hp["beta2_decay"])
+        update.append(g[i] / math.sqrt(max(variance[i], eps1 * eps1)))
+    clip = max(1.0, math.sqrt((update[0] ** 2 + update[1] ** 2) / 2) / hp["d"])
+    return [p[i] - alpha / clip * update[i] for i in range(2)]
+
+
+TORCH_VECTOR_RULES = {"adafactor": torch_adafactor}
+"""Rules that couple the coordinates, on the whole parameter vector [x, y]."""
+
+
 def newton_step(surface, p, lr, hp):
     """p - lr (H + damping I)^-1 g."""
     hessian = np.array(surface.hessian(*p)) + hp["damping"] * np.eye(2)
@@ -260,6 +283,8 @@ def reference_path(surface, optimizer, start, steps, **hyperparameters):
     for t in range(steps):
         if optimizer == "newton":
             p = newton_step(surface, p, hp["lr"], hp)
+        elif optimizer in TORCH_VECTOR_RULES:
+            p = TORCH_VECTOR_RULES[optimizer](p, surface.grad(*p), state[0], t + 1, hp["lr"], hp)
         else:
             g = surface.grad(*p)
             rule = TORCH_RULES[optimizer]
@@ -315,6 +340,10 @@ CONFIGURATIONS = [
     ("rprop", {"lr": 0.3, "step_size_min": 0.2, "step_size_max": 0.4}, 8),
     ("asgd", {}, 3),
     ("asgd", {"lr": 1e-3, "lambd": 0.5, "alpha": 2.0, "weight_decay": 0.5}, 4),
+    ("adafactor", {}, 4),
+    ("adafactor", {"lr": 0.2, "beta2_decay": -0.3, "weight_decay": 0.5}, 4),
+    ("adafactor", {"eps2": 2.0, "eps1": 5.0}, 4),
+    ("adafactor", {"lr": 0.5, "d": 100.0}, 6),
     ("newton", {}, 3),
     ("newton", {"lr": 0.5, "damping": 10.0}, 3),
 ]
@@ -469,6 +498,15 @@ def test_rprop_grows_its_step_while_the_sign_holds_and_backs_off_when_it_flips()
     steps = np.diff(path.xy, axis=0)
     np.testing.assert_allclose(steps[:, 0], [1.0, 1.2, 1.44, 1.728, 2.0736], rtol=1e-14)
     np.testing.assert_allclose(steps[:, 1], [-1.0, -1.2, -1.44, 0.0, 0.72], rtol=1e-14)
+
+
+def test_adafactors_first_step_is_a_sign_step_scaled_by_the_points_rms():
+    """Step 1: V_1 = g^2 (its weight 1^beta2_decay is 1), so U = sign(g), RMS(U) = 1 (no
+    clipping), and the step is alpha = max(eps2, RMS(theta_0)) min(lr, 1) per coordinate. From
+    (-9, 3): RMS = sqrt(45), so each coordinate moves sqrt(45) lr against its gradient."""
+    path = optimizers.simulate("quadratic", "adafactor", (-9.0, 3.0), 1, lr=0.01)
+    np.testing.assert_allclose(path.xy[1] - path.xy[0], [0.01 * 45**0.5, -0.01 * 45**0.5],
+                               rtol=1e-13)  # the difference of two points near 9 and 3
 
 
 def test_decoupled_weight_decay_shrinks_adamws_point_but_not_adams_gradient():
