@@ -798,6 +798,8 @@ ADAFACTOR = OptimizerSpec(
         "shows the relative step size and update clipping."
     ),
     reference="torch.optim.Adafactor; Shazeer & Stern (2018)",
+    symbols=((r"\gamma", "lr"), (r"\tau", "beta2_decay"), ("d", "d"), (r"\epsilon_1", "eps1"),
+             (r"\epsilon_2", "eps2"), (r"\lambda", "weight_decay"), ("V_t", "variance")),
 )
 
 # --- damped Newton ------------------------------------------------------------------------------

@@ -39,8 +39,10 @@ def test_every_optimizer_has_its_rule_its_latex_its_learn_text_and_its_test_rows
     assert spec.name in test_optimizers.TORCH_DEFAULTS, "add torch's defaults to TORCH_DEFAULTS"
     assert spec.name in {row[0] for row in test_optimizers.CONFIGURATIONS}, (
         "add rows to CONFIGURATIONS in tests/test_optimizers.py")
-    assert spec.second_order or spec.name in test_optimizers.TORCH_RULES, (
-        "add torch's rule to TORCH_RULES in tests/test_optimizers.py")
+    assert spec.second_order or spec.name in {**test_optimizers.TORCH_RULES,
+                                              **test_optimizers.TORCH_VECTOR_RULES}, (
+        "add torch's rule to TORCH_RULES (one coordinate) or TORCH_VECTOR_RULES (a rule that "
+        "couples them) in tests/test_optimizers.py")
     named = [hp.name for hp in spec.hyperparameters if not hp.boolean] + list(spec.state)
     assert [name for name in named if spec.symbol(name) is None] == [], (
         "give every hyperparameter but a switch, and every state buffer, its LaTeX symbol in "

@@ -619,6 +619,15 @@ def test_the_recorded_state_and_torchs_rule_give_the_next_point(optimizer, hyper
             expected = newton_step(surface, list(path.xy[t]), hp["lr"], hp)
             np.testing.assert_allclose(path.xy[t + 1], expected, rtol=1e-12)  # a solve
             continue
+        if optimizer in TORCH_VECTOR_RULES:
+            state = {name: [float(v) for v in values[t]] for name, values in path.state.items()
+                     } if t > 0 else {}
+            new = TORCH_VECTOR_RULES[optimizer](list(path.xy[t]), list(path.grad[t]), state,
+                                                t + 1, path.lr[t], hp)
+            np.testing.assert_allclose(new, path.xy[t + 1], rtol=1e-15, atol=1e-300)
+            for name, value in state.items():
+                np.testing.assert_allclose(path.state[name][t + 1], value, rtol=1e-12)
+            continue
         for i in range(2):
             state = reference_state(optimizer, path.state, t, i, hyperparameters)
             new = TORCH_RULES[optimizer](path.xy[t, i], path.grad[t, i], state, t + 1,
