@@ -338,7 +338,7 @@ CONFIGURATIONS = [
     ("rprop", {}, 8),
     ("rprop", {"lr": 0.5, "etaminus": 0.3, "etaplus": 1.5}, 8),
     ("rprop", {"lr": 0.3, "step_size_min": 0.2, "step_size_max": 0.4}, 8),
-    ("asgd", {}, 3),
+    ("asgd", {"lr": 1e-3}, 3),
     ("asgd", {"lr": 1e-3, "lambd": 0.5, "alpha": 2.0, "weight_decay": 0.5}, 4),
     ("adafactor", {}, 4),
     ("adafactor", {"lr": 0.2, "beta2_decay": -0.3, "weight_decay": 0.5}, 4),
