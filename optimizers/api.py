@@ -90,6 +90,10 @@ class Trajectory:
     ``diverged_at`` is the index of the first point that was not finite or left the escape box
     (the arrays stop just before it), or None.
 
+    ``averaged_xy`` (n+1, 2) is the second sequence of points of an optimizer that keeps one
+    (``OptimizerSpec.averaged``: ASGD's average ``ax``, schedule-free AdamW's ``x``, the points
+    a user evaluates while gradients are taken at ``xy``), row 0 the start; else None.
+
     ``state`` (from ``simulate(..., record_state=True)``, else None) maps each of the
     optimizer's state buffers, by torch's name (``OptimizerSpec.state``: ``exp_avg``,
     ``momentum_buffer``, ``sum`` …), to its value at every point, (n+1, 2): row t is the state
@@ -111,6 +115,7 @@ class Trajectory:
     state: dict[str, np.ndarray] | None = field(default=None, compare=False)
     momentum: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False)
     momentum_name: str = ""
+    averaged_xy: np.ndarray | None = field(default=None, compare=False)
 
     @property
     def steps(self) -> int:
@@ -617,8 +622,9 @@ def simulate(
     grad = buffer[3 * points : 5 * points].reshape(points, 2)
     lr = buffer[5 * points :]  # the rate of the step from each point (the last is not taken)
     surface = np.int64(run.surface.code)
-    state = np.zeros((points if record_state else 0, engine.N_STATE, 2))
-    if not record_state and not run.momentum_name and engine.takes_fast_path(
+    recording = record_state or bool(run.spec.averaged)  # the average is a state buffer
+    state = np.zeros((points if recording else 0, engine.N_STATE, 2))
+    if not recording and not run.momentum_name and engine.takes_fast_path(
             run.surface.code, run.rule, run.plateau, run.source):
         run.rates(lr)
         written = int(engine.fast_kernel(run.rule)(
@@ -645,7 +651,18 @@ def simulate(
         state=_state_by_name(run.spec, state[:written]) if record_state else None,
         momentum=run.momenta(points)[:steps_taken],
         momentum_name=run.momentum_name,
+        averaged_xy=_averaged(run.spec, state[:written], xy[:written]),
     )
+
+
+def _averaged(spec: OptimizerSpec, state: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
+    """The points of the optimizer's second sequence (``Trajectory.averaged_xy``) from its
+    recorded state: row t after t steps, and the start before the first."""
+    if not spec.averaged:
+        return None
+    averaged = state[:, spec.state.index(spec.averaged), :].copy()
+    averaged[:1] = xy[:1]
+    return averaged
 
 
 def _state_by_name(spec: OptimizerSpec, state: np.ndarray) -> dict[str, np.ndarray]:

@@ -55,8 +55,9 @@ class OptimizerSpec:
     of its hyperparameters or state buffers), beside ``COMMON_SYMBOLS``; every hyperparameter
     but a switch, and every state buffer, has one.
     ``averaged`` names the state buffer that holds a second sequence of points, the one a user
-    evaluates (ASGD's average ``ax``), beside the points where gradients are taken; empty for
-    an optimizer with one sequence.
+    evaluates (ASGD's average ``ax``, schedule-free AdamW's ``x``), beside the points where
+    gradients are taken; empty for an optimizer with one sequence. ``averaged_title`` names
+    it for a reader.
     """
 
     name: str
@@ -72,6 +73,7 @@ class OptimizerSpec:
     shared_state: tuple[str, ...] = ()
     symbols: tuple[tuple[str, str], ...] = ()
     averaged: str = ""
+    averaged_title: str = ""
     _arguments: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self):

@@ -624,6 +624,7 @@ ASGD = OptimizerSpec(
     state=("eta", "mu", "ax"),
     shared_state=("eta", "mu"),
     averaged="ax",
+    averaged_title="the average ax",
     latex=(
         r"g_t = \nabla f(\theta_{t-1}) + w\,\theta_{t-1} \\"
         r"\theta_t = \theta_{t-1}(1 - \lambda\eta_t) - \eta_t g_t"
@@ -802,6 +803,102 @@ ADAFACTOR = OptimizerSpec(
              (r"\epsilon_2", "eps2"), (r"\lambda", "weight_decay"), ("V_t", "variance")),
 )
 
+# --- Schedule-free AdamW ------------------------------------------------------------------------
+
+
+@rule
+def adamw_schedule_free(param, grad, lr, step, z, exp_avg_sq, x, lr_max, weight_sum, beta1,
+                        beta2, eps, weight_decay, warmup_steps, r, weight_lr_power):
+    """The ``schedulefree`` package's AdamWScheduleFree in train mode, where the parameter is
+    y, the point gradients are taken at (the package's own notation).
+
+    z is the base sequence of plain normalised gradient steps (it starts at the point); y is
+    kept as y_t = (1 - beta1) z_t + beta1 x_t, where x is the weighted average of the z's that
+    ``optimizer.eval()`` puts in the parameter for evaluation. Step t (counted k = t - 1 in
+    the package) takes the rate lr_t = lr min(1, t / warmup_steps), the running maximum
+    lr_max of those rates, the average's weight w_t = t^r lr_max^weight_lr_power and
+    c_t = w_t / sum of w's; then, with the normalised gradient
+    u = g / (sqrt(v_t / (1 - beta2^t)) + eps) + weight_decay y:
+    y <- lerp(y, z, c_t) + lr_t (beta1 (1 - c_t) - 1) u and z <- z - lr_t u. x is what
+    ``eval()`` computes from them, lerp(y, z, 1 - 1 / beta1).
+    """
+    if step == 1:
+        z, lr_max, weight_sum = param, -1.0, 0.0
+    if step <= warmup_steps:
+        lr = lr * (step / warmup_steps)
+    bias_correction2 = 1.0 - beta2 ** step
+    lr_max = max(lr, lr_max)
+    weight = step ** r * lr_max ** weight_lr_power
+    weight_sum = weight_sum + weight
+    ckp1 = weight / weight_sum if weight_sum != 0.0 else 0.0
+    exp_avg_sq = exp_avg_sq * beta2 + (1.0 - beta2) * grad * grad
+    normalised = grad / (np.sqrt(exp_avg_sq / bias_correction2) + eps)
+    if weight_decay != 0.0:
+        normalised = normalised + weight_decay * param
+    param = lerp(param, z, ckp1)
+    param = param + normalised * (lr * (beta1 * (1.0 - ckp1) - 1.0))
+    z = z - normalised * lr
+    x = lerp(param, z, 1.0 - 1.0 / beta1)
+    return param, z, exp_avg_sq, x, lr_max, weight_sum
+
+
+ADAMW_SCHEDULE_FREE = OptimizerSpec(
+    name="adamw_schedule_free",
+    title="Schedule-free AdamW",
+    hyperparameters=(
+        _lr(2.5e-3),
+        Parameter("beta1", 0.9, (0.0, 1.0),
+                  "interpolation between the average x and the base sequence z: where "
+                  "gradients are taken", low_open=True, high_open=True, slider=(0.01, 0.999)),
+        _beta2(),
+        _eps(1e-8),
+        Parameter("weight_decay", 0.0, (0.0, 10.0),
+                  "L2 penalty added to the normalised gradient, at y", slider=(0.0, 1.0)),
+        Parameter("warmup_steps", 0.0, (0.0, 1e6),
+                  "the rate rises linearly from lr / warmup_steps to lr over these steps",
+                  kind="int", slider=(0.0, 200.0)),
+        Parameter("r", 0.0, (0.0, 10.0), "the average weighs step t by t^r",
+                  slider=(0.0, 4.0)),
+        Parameter("weight_lr_power", 2.0, (0.0, 10.0),
+                  "the average weighs each step by the largest rate so far to this power",
+                  slider=(0.0, 4.0)),
+    ),
+    rule=adamw_schedule_free,
+    state=("z", "exp_avg_sq", "x", "lr_max", "weight_sum"),
+    shared_state=("lr_max", "weight_sum"),
+    averaged="x",
+    averaged_title="x, the average you evaluate",
+    latex=(
+        r"\gamma_t = \gamma \min(1, t / T_w), \quad"
+        r"c_t = \frac{t^r\, (\max_{i \le t}\gamma_i)^{p}}{\sum_{j \le t} j^r\, "
+        r"(\max_{i \le j}\gamma_i)^{p}} \\"
+        r"v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \quad"
+        r"u_t = \frac{g_t}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon} + \lambda y_{t-1} \\"
+        r"z_t = z_{t-1} - \gamma_t u_t, \quad x_t = (1 - c_t)\, x_{t-1} + c_t z_t \\"
+        r"y_t = (1 - \beta_1)\, z_t + \beta_1 x_t \qquad (x_0 = y_0 = z_0 = \theta_0)"
+    ),
+    summary=(
+        "No learning-rate schedule needed: the method keeps three points. z takes plain "
+        "Adam-normalised gradient steps at the full rate; x is a running average of the z's "
+        "(the weight c_t of the newest is 1/t with the default settings); y, in between "
+        "(β1 of the way to x), is where the gradient is taken. The thick path on the map is "
+        "y, where gradients are evaluated; the thin path in the same colour is x, the "
+        "average you would evaluate and keep at the end (what optimizer.eval() puts in the "
+        "model). Averaging does the work a decaying schedule would do. warmup_steps raises "
+        "the rate linearly at the start."
+    ),
+    when_to_use=(
+        "Training without choosing a schedule or the length of the run in advance; a "
+        "drop-in replacement for AdamW plus a cosine schedule."
+    ),
+    reference="schedulefree.AdamWScheduleFree; Defazio et al., The Road Less Scheduled (2024)",
+    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
+             (r"\epsilon", "eps"), (r"\lambda", "weight_decay"), ("T_w", "warmup_steps"),
+             ("r", "r"), ("p", "weight_lr_power"), ("z_t", "z"), ("v_t", "exp_avg_sq"),
+             ("x_t", "x"), (r"\max_{i \le t}\gamma_i", "lr_max"), (r"\sum_{j \le t}",
+                                                                   "weight_sum")),
+)
+
 # --- damped Newton ------------------------------------------------------------------------------
 
 
@@ -848,7 +945,7 @@ NEWTON = OptimizerSpec(
 
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     SGD, MOMENTUM, NESTEROV, ADAGRAD, ADADELTA, RMSPROP, ADAM, ADAMW, ADAMAX, NADAM, RADAM, LION,
-    RPROP, ASGD, ADAFACTOR, NEWTON,
+    RPROP, ASGD, ADAFACTOR, ADAMW_SCHEDULE_FREE, NEWTON,
 )
 """Every optimizer, in display order."""
 

@@ -48,6 +48,9 @@ TORCH_DEFAULTS = {
     "asgd": {"lr": 1e-2, "lambd": 1e-4, "alpha": 0.75, "t0": 1e6, "weight_decay": 0.0},
     "adafactor": {"lr": 1e-2, "beta2_decay": -0.8, "d": 1.0, "eps1": np.finfo(np.float64).eps,
                   "eps2": 1e-3, "weight_decay": 0.0},
+    "adamw_schedule_free": {"lr": 2.5e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
+                            "weight_decay": 0.0, "warmup_steps": 0, "r": 0.0,
+                            "weight_lr_power": 2.0},
     "rprop": {"lr": 1e-2, "etaminus": 0.5, "etaplus": 1.2, "step_size_min": 1e-6,
               "step_size_max": 50.0},
     "newton": {"lr": 1.0, "damping": 0.0},
@@ -228,6 +231,31 @@ def torch_asgd(p, g, state, step, lr, hp):
     return p
 
 
+def torch_adamw_schedule_free(p, g, state, step, lr, hp):
+    """schedulefree.AdamWScheduleFree.step in train mode (p is y), k = step - 1: the warm-up
+    factor, the running maximum rate, the average's weight c = w / sum of w's; then v, the
+    normalised gradient (plus weight_decay y), y <- lerp(y, z, c) + lr (beta1 (1 - c) - 1) u,
+    z <- z - lr u. ``x`` is what eval() would put in p: lerp(y, z, 1 - 1 / beta1)."""
+    k, beta1, beta2 = step - 1, hp["beta1"], hp["beta2"]
+    sched = (k + 1) / hp["warmup_steps"] if k < hp["warmup_steps"] else 1.0
+    bias_correction2 = 1 - beta2 ** (k + 1)
+    lr = lr * sched
+    state["lr_max"] = max(lr, state.get("lr_max", -1.0))
+    weight = ((k + 1) ** hp["r"]) * (state["lr_max"] ** hp["weight_lr_power"])
+    state["weight_sum"] = state.get("weight_sum", 0.0) + weight
+    ckp1 = weight / state["weight_sum"] if state["weight_sum"] != 0 else 0.0
+    z = state["z"] if "z" in state else p  # the state starts as a copy of the parameter
+    state["exp_avg_sq"] = state.get("exp_avg_sq", 0.0) * beta2 + (1 - beta2) * g * g
+    normalised = g / (math.sqrt(state["exp_avg_sq"] / bias_correction2) + hp["eps"])
+    if hp["weight_decay"] != 0:
+        normalised = normalised + hp["weight_decay"] * p
+    y = lerp(p, z, ckp1)
+    y = y + normalised * (lr * (beta1 * (1 - ckp1) - 1))
+    state["z"] = z - normalised * lr
+    state["x"] = lerp(y, state["z"], 1 - 1 / beta1)
+    return y
+
+
 TORCH_RULES = {
     "sgd": torch_sgd,
     "momentum": torch_sgd,
@@ -243,6 +271,7 @@ TORCH_RULES = {
     "lion": torch_lion,
     "rprop": torch_rprop,
     "asgd": torch_asgd,
+    "adamw_schedule_free": torch_adamw_schedule_free,
 }
 
 
@@ -276,10 +305,17 @@ def newton_step(surface, p, lr, hp):
 
 def reference_path(surface, optimizer, start, steps, **hyperparameters):
     """The points x_0 .. x_steps of a torch training loop: one optimizer.step() per point."""
+    return reference_paths(surface, optimizer, start, steps, **hyperparameters)[0]
+
+
+def reference_paths(surface, optimizer, start, steps, **hyperparameters):
+    """The points x_0 .. x_steps, and those of the optimizer's second sequence (its buffer
+    ``OptimizerSpec.averaged`` after each step, the start first; None if it keeps none)."""
     hp = {**TORCH_DEFAULTS[optimizer], **hyperparameters}
+    averaged = optimizers.OPTIMIZERS_BY_NAME[optimizer].averaged
     p = [float(start[0]), float(start[1])]
     state = [{}, {}]  # torch keeps one state per element of the parameter
-    path = [tuple(p)]
+    path, second = [tuple(p)], [tuple(p)]
     for t in range(steps):
         if optimizer == "newton":
             p = newton_step(surface, p, hp["lr"], hp)
@@ -290,7 +326,9 @@ def reference_path(surface, optimizer, start, steps, **hyperparameters):
             rule = TORCH_RULES[optimizer]
             p = [rule(p[i], g[i], state[i], t + 1, hp["lr"], hp) for i in range(2)]
         path.append(tuple(p))
-    return np.array(path)
+        if averaged:
+            second.append((state[0][averaged], state[1][averaged]))
+    return np.array(path), np.array(second) if averaged else None
 
 
 # --- the table of optimizers under test ---------------------------------------------------------
@@ -344,6 +382,12 @@ CONFIGURATIONS = [
     ("adafactor", {"lr": 0.2, "beta2_decay": -0.3, "weight_decay": 0.5}, 4),
     ("adafactor", {"eps2": 2.0, "eps1": 5.0}, 4),
     ("adafactor", {"lr": 0.5, "d": 100.0}, 6),
+    ("asgd", {"lr": 1e-3, "t0": 1.0}, 5),
+    ("adamw_schedule_free", {}, 4),
+    ("adamw_schedule_free", {"lr": 0.1, "warmup_steps": 3, "weight_decay": 0.5,
+                             "weight_lr_power": 0.5}, 5),  # the power matters in a warm-up
+    ("adamw_schedule_free", {"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 0.1, "r": 1.5},
+     5),
     ("newton", {}, 3),
     ("newton", {"lr": 0.5, "damping": 10.0}, 3),
 ]
@@ -391,9 +435,13 @@ def test_defaults_are_torchs_defaults(optimizer):
 def test_first_steps_are_torchs_steps(optimizer, hyperparameters, steps, surface_name):
     surface, start = SURFACES[surface_name]
     path = optimizers.simulate(surface, optimizer, start, steps, **hyperparameters)
-    expected = reference_path(surface, optimizer, start, steps, **hyperparameters)
+    expected, averaged = reference_paths(surface, optimizer, start, steps, **hyperparameters)
     assert path.diverged_at is None
     np.testing.assert_allclose(path.xy, expected, rtol=1e-12, atol=1e-300)
+    if averaged is None:
+        assert path.averaged_xy is None
+    else:
+        np.testing.assert_allclose(path.averaged_xy, averaged, rtol=1e-12, atol=1e-300)
     np.testing.assert_array_equal(path.lr, {**TORCH_DEFAULTS[optimizer], **hyperparameters}["lr"])
     # the recorded loss and gradient are the surface's, at the recorded points
     np.testing.assert_array_equal(path.loss, surface.f(path.xy[:, 0], path.xy[:, 1]))
@@ -406,12 +454,15 @@ def test_every_setting_in_the_table_changes_the_first_steps(optimizer, hyperpara
     """Otherwise the table could not catch an engine that ignores that setting."""
     for name in hyperparameters:
         without = {k: v for k, v in hyperparameters.items() if k != name}
-        changed = any(
+        changed = any(  # the path, or the second sequence (ASGD's t0 changes only that)
             not np.array_equal(
-                reference_path(surface, optimizer, start, steps, **hyperparameters),
-                reference_path(surface, optimizer, start, steps, **without),
+                np.concatenate([a for a in reference_paths(surface, optimizer, start, steps,
+                                                           **settings) if a is not None]),
+                np.concatenate([a for a in reference_paths(surface, optimizer, start, steps,
+                                                           **without) if a is not None]),
             )
             for surface, start in SURFACES.values()
+            for settings in [hyperparameters]
         )
         assert changed, f"{name}={hyperparameters[name]!r} makes no difference"
 
