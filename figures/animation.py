@@ -298,8 +298,10 @@ class _FitFrames:
 
 
 def band_traces(run: dict[str, Any], decimals: int) -> list[dict[str, Any]]:
-    """Drawn once, not animated: the run without gradient noise (``reference``, dashed) and
-    the paths of its extra seeds (``band``), thin lines in its colour."""
+    """Drawn once, not animated: the run without gradient noise (``reference``, dashed), the
+    optimizer's second sequence of points (``averaged``, named ``averaged_title``: ASGD's
+    average, schedule-free AdamW's x; thin and dotted) and the paths of its extra seeds
+    (``band``), thin lines in its colour."""
     traces = []
     if run.get("reference") is not None:
         final = _final_path(np.asarray(run["reference"], dtype=np.float64).reshape(-1, 2))
@@ -309,6 +311,17 @@ def band_traces(run: dict[str, Any], decimals: int) -> list[dict[str, Any]]:
             "legendgroup": run["name"], "showlegend": False,
             "line": {"color": run["color"], "width": 2, "dash": "dash"},
             "hovertemplate": f"{run['name']}, exact gradient<br>(%{{x:.3f}}, %{{y:.3f}})"
+                             "<extra></extra>",
+        })
+    if run.get("averaged") is not None:
+        final = _final_path(np.asarray(run["averaged"], dtype=np.float64).reshape(-1, 2))
+        title = run.get("averaged_title") or "the averaged points"
+        traces.append({
+            "type": "scatter", "mode": "lines", "x": _rounded(final[:, 0], decimals),
+            "y": _rounded(final[:, 1], decimals), "name": f"{run['name']}: {title}",
+            "legendgroup": run["name"], "showlegend": False,
+            "line": {"color": run["color"], "width": 1.5, "dash": "dot"},
+            "hovertemplate": f"{run['name']}: {title}<br>(%{{x:.3f}}, %{{y:.3f}})"
                              "<extra></extra>",
         })
     for k, xy in enumerate(run.get("band") or []):
@@ -385,8 +398,9 @@ def animated_paths(
     its ``label`` is written where the run was last seen on the map once the animation gets
     there, and its ``text`` on hover); optionally ``style`` (``figures.run_style``: by default
     the palette's style of its colour), ``band`` (paths of the same run with other seeds,
-    drawn thin and not animated) and ``reference`` (its path with the exact gradient, dashed
-    and not animated).
+    drawn thin and not animated), ``reference`` (its path with the exact gradient, dashed
+    and not animated) and ``averaged`` (the optimizer's second sequence, e.g. ASGD's average,
+    thin, dotted and not animated; ``averaged_title`` names it).
     The base figure shows the finished paths; Play animates them from step 0.
 
     A data surface (``surface["data"]``: inputs ``u``, targets ``v``, a ``grid`` of inputs and

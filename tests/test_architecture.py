@@ -213,7 +213,9 @@ def test_the_checklists_name_the_tables_that_exist():
     for module, names in (
         (rules, ("OPTIMIZERS", "RULES", "HYPERPARAMETERS")), (surfaces, ("BUILT_IN",)),
         (schedules, ("SCHEDULES",)), (sources, ("GRADIENT_SOURCES",)), (models, ("MODELS",)),
-        (test_optimizers, ("TORCH_DEFAULTS", "TORCH_RULES", "CONFIGURATIONS")),
+        (test_optimizers, ("TORCH_DEFAULTS", "TORCH_RULES", "TORCH_VECTOR_RULES",
+                           "CONFIGURATIONS")),
+        (test_validation, ("BAD_INPUTS",)),
         (test_landscapes, ("BUILT_IN_SURFACES", "TEXTBOOK_MINIMUM_VALUE")),
         (test_schedules, ("CLOSED_FORMS", "MOMENTUM_FORMS")),
         (test_engine, ("SCHEDULES", "GRADIENTS")), (test_validation, ("BAD_INPUTS",)),

@@ -642,7 +642,43 @@ def test_the_csv_reads_back_with_a_comment_aware_reader():
     assert list(frame.columns) == list(compute.CSV_COLUMNS)
     assert frame["lr"].dtype == float and frame["x"].dtype == float
     assert frame["lr"].isna().sum() == 2  # the last point of each run
-    assert frame.drop(columns="lr").notna().all().all()
+    assert frame["averaged_x"].isna().all()  # neither SGD nor Adam keeps a second point
+    assert frame.drop(columns=["lr", "averaged_x", "averaged_y"]).notna().all().all()
+
+
+def _averaging_scene():
+    from ui import compute, settings
+
+    return compute.Scene(
+        settings.surface_setting("quadratic"),
+        (settings.run("asgd", lr=0.02, t0=5), settings.run("adamw_schedule_free", lr=0.5),
+         settings.run("sgd", lr=0.02)), 60)
+
+
+def test_an_optimizers_second_sequence_is_drawn_thin_and_dotted_and_written_to_the_csv():
+    """ASGD's average and schedule-free AdamW's x: a static trace in the run's colour beside
+    its path, named for what it is; the CSV's averaged columns hold it (nan for SGD)."""
+    from ui import compute
+
+    scene = _averaging_scene()
+    paths = compute.trajectories(scene)
+    figure = json.loads(compute.animated_figure(scene))
+    names = {trace.get("name"): trace for trace in figure["data"]}
+    for run, title in zip(compute.run_payloads(scene)[:2],
+                          ("the average ax", "x, the average you evaluate"), strict=True):
+        trace = names[f"{run['name']}: {title}"]
+        assert trace["line"]["dash"] == "dot" and trace["line"]["width"] < 3
+        assert trace["line"]["color"] == run["color"]
+        np.testing.assert_allclose(trace["x"][-1], run["averaged"][-1, 0], atol=1e-3)
+        assert not np.allclose(run["averaged"][-1], run["xy"][-1])  # a second, other point
+    assert not any(str(trace.get("name")).startswith(compute.run_payloads(scene)[2]["name"]
+                                                     + ": the") for trace in figure["data"])
+    _, _, rows = _csv_header_and_rows(compute.trajectories_csv(scene))
+    for path in paths[:2]:
+        kept = [r for r in rows if r["optimizer"] == path.config["optimizer"]]
+        np.testing.assert_allclose([[float(r["averaged_x"]), float(r["averaged_y"])]
+                                    for r in kept], path.averaged_xy, rtol=1e-9)
+    assert all(r["averaged_x"] == "nan" for r in rows if r["optimizer"] == "sgd")
 
 
 def test_a_typed_surface_is_written_with_its_formula():

@@ -57,8 +57,8 @@ def test_the_beta_grid_spans_the_slider_evenly_in_log_one_minus_beta_with_the_ow
 @pytest.mark.parametrize("optimizer", ["adagrad", "newton", "rprop", "asgd"])
 def test_an_optimizer_without_a_decay_rate_has_only_the_lr_slider(optimizer):
     """ASGD's alpha is the power of its rate's decay, not a running average's rate."""
-    assert N.beta_parameter(optimizer) is None
-    assert N.slider_parameters(optimizer) == ["lr"]
+    assert neighbourhoods.beta_parameter(optimizer) is None
+    assert neighbourhoods.slider_parameters(optimizer) == ["lr"]
 
 
 def test_a_beta_outside_the_slider_is_added_and_values_the_optimizer_refuses_are_left_out():

@@ -560,6 +560,28 @@ def test_adafactors_first_step_is_a_sign_step_scaled_by_the_points_rms():
                                rtol=1e-13)  # the difference of two points near 9 and 3
 
 
+def test_schedule_free_x_is_the_plain_mean_of_the_z_sequence_with_the_default_weights():
+    """r = 0 and a constant rate make every weight lr^2, so c_t = 1/t and x_t is the mean of
+    z_1 .. z_t; y_t = (1 - beta1) z_t + beta1 x_t is where the gradient is taken."""
+    path = optimizers.simulate("rosenbrock", "adamw_schedule_free", (-1.5, 2.0), 30,
+                               record_state=True, lr=0.05)
+    z = path.state["z"][1:]
+    means = np.cumsum(z, axis=0) / np.arange(1, 31)[:, None]
+    np.testing.assert_allclose(path.averaged_xy[1:], means, rtol=1e-12)
+    np.testing.assert_allclose(path.xy[1:], 0.1 * z + 0.9 * means, rtol=1e-12)
+
+
+def test_asgd_averages_the_points_after_t0_and_follows_them_before():
+    """Step t uses mu = 1 / max(1, t - 1 - t0), set by the step before (1 on the first): with
+    t0 = 3, mu = 1 up to step 5, so ax is the point x_t until then, and afterwards the mean of
+    x_5 .. x_t."""
+    path = optimizers.simulate("quadratic", "asgd", (-9.0, 3.0), 12, lr=0.02, t0=3)
+    np.testing.assert_array_equal(path.averaged_xy[:6], path.xy[:6])
+    for t in range(6, 13):
+        np.testing.assert_allclose(path.averaged_xy[t], path.xy[5:t + 1].mean(axis=0),
+                                   rtol=1e-12)
+
+
 def test_decoupled_weight_decay_shrinks_adamws_point_but_not_adams_gradient():
     """AdamW: p (1 - lr wd) then the Adam step; Adam adds wd p to the gradient instead."""
     start, hp = (-1.5, 2.0), {"lr": 0.1, "weight_decay": 0.5}

@@ -184,6 +184,8 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
                                          strict=True)):
         payloads.append({
             "band": bands[i],
+            "averaged": path.averaged_xy,
+            "averaged_title": OPTIMIZERS_BY_NAME[path.config["optimizer"]].averaged_title,
             "reference": references[i],
             "fit": _fit_curves(landscape, path.xy) if landscape.data_size else None,
             "name": names[i],
@@ -388,13 +390,16 @@ move, or drag the step slider.</p>
 
 
 CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "full_loss", "grad_x", "grad_y",
-               "lr", "outcome")
+               "lr", "averaged_x", "averaged_y", "outcome")
 
 CSV_NOTES = (
     ("columns", "step t is the point x_t; loss is what step t saw (on mini-batches the batch's "
                 "own), full_loss the loss over all the data, grad the gradient the step used"),
     ("lr", "the rate of the step from point t to point t + 1 (torch: the lr of the t-th "
            "optimizer.step()); a run's last point takes no step, so its lr is nan"),
+    ("averaged", "the optimizer's second point after t steps, the one a user evaluates "
+                 "(ASGD's average ax, schedule-free AdamW's x); nan for an optimizer that "
+                 "keeps none"),
     ("outcome", "how the run ended, the same on every row of a run"),
 )
 """What the columns mean, written into the export's header."""
@@ -421,11 +426,13 @@ def trajectories_csv(scene: Scene) -> str:
         lr = np.append(path.lr, np.nan)  # no step from the last point
         words = optimizers.outcome(path, landscape).text
         optimizer = path.config["optimizer"]
+        averaged = (path.averaged_xy if path.averaged_xy is not None
+                    else np.full_like(path.xy, np.nan))
         for t in range(path.xy.shape[0]):
             writer.writerow((
                 name, optimizer, t, *(f"{v:.10g}" for v in (
                     path.xy[t, 0], path.xy[t, 1], path.loss[t], full[t], path.grad[t, 0],
-                    path.grad[t, 1], lr[t])),
+                    path.grad[t, 1], lr[t], averaged[t, 0], averaged[t, 1])),
                 words,
             ))
     return out.getvalue()
@@ -460,6 +467,8 @@ def grid_values(hp, count: int, span: tuple[float, float] | None = None) -> tupl
     says."""
     low, high = span or hp.slider_range
     values = np.geomspace(low, high, count) if hp.log else np.linspace(low, high, count)
+    if hp.integer:  # a count of steps: whole numbers, each once
+        return tuple(float(v) for v in np.unique(np.round(values)))
     return tuple(float(f"{v:.4g}") for v in values)
 
 

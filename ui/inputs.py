@@ -55,7 +55,8 @@ def _float_step(low: float, high: float) -> float:
 
 def hyperparameter_input(hp: Hyperparameter, value: float, key: str, *,
                          label: str | None = None, disabled: bool = False) -> float:
-    """One hyperparameter: a switch, a log-scale slider or a linear slider (spec ranges)."""
+    """One hyperparameter: a switch, a log-scale slider, an integer slider or a linear slider
+    (spec ranges)."""
     label = label or hp.name
     help_text = f"{hp.description}. Allowed: {hp.allowed()}; torch's default: {hp.default:g}."
     if hp.boolean:
@@ -68,6 +69,9 @@ def hyperparameter_input(hp: Hyperparameter, value: float, key: str, *,
                                       format_func=fmt, key=key, help=help_text,
                                       disabled=disabled))
     low, high = min(low, value), max(high, value)
+    if hp.integer:  # a count of steps
+        return float(st.slider(label, int(low), int(high), int(value), step=1, key=key,
+                               help=help_text, disabled=disabled))
     return float(st.slider(label, float(low), float(high), float(value),
                            step=_float_step(low, high), format="%.4f" if high <= 1 else "%.2f",
                            key=key, help=help_text, disabled=disabled))
