@@ -1,15 +1,16 @@
-"""The app's budget: payload and server time of the animated map for 8 runs × 1000 steps.
+"""The app's budget: payload and server time of the player for 8 runs × 1000 steps.
 
 ``run()`` returns lines (name, measured, target, unit). Server time is measured from a config
-to the JSON the browser receives, through the same cached functions the pages call: once cold
-(simulate, build, serialise) and once warm (a rerun with the same config: the cache hit).
+to the bytes the browser receives (the player's manifest and encoded blob, with every run's
+neighbourhoods), through the same cached functions the pages call: once cold (simulate,
+neighbourhoods, pack) and once warm (a rerun with the same config: the cache hit).
 """
 
 from __future__ import annotations
 
 import time
 
-PAYLOAD_TARGET_MB = 3.0
+PAYLOAD_TARGET_MB = 2.0
 SERVER_TARGET_MS = 150.0
 
 
@@ -41,37 +42,37 @@ def run() -> list[tuple[str, float, str, str]]:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
     import figures
-    from ui import compute
+    from ui import compute, player
 
     compute.warm_kernels()
     scene = _scene()
 
-    def cold() -> str:
-        compute.trajectories.clear()
-        compute.animated_figure.clear()
-        compute.surface_view.clear()
-        return compute.animated_figure(scene, 780)
+    def cold():
+        for cached in (compute.trajectories, compute.neighbourhoods, compute.surface_view,
+                       player.payload):
+            cached.clear()
+        return player.payload((scene,))
 
     cold_seconds = _best_of(cold)
-    figure_json = compute.animated_figure(scene, 780)
-    warm_seconds = _best_of(lambda: json.dumps({"figure": compute.animated_figure(scene, 780)}))
+    manifest, blob, _ = player.payload((scene,))
+    warm_seconds = _best_of(lambda: json.dumps(player.payload((scene,))[0]))
 
-    def build_only() -> str:
+    def pack_only():
         view = compute.surface_view(scene.surface)
-        return compute.to_json(figures.animated_paths(view, compute.run_payloads(scene),
-                                                      height=780))
+        _, raw = figures.player_payload(view, compute.run_payloads(scene),
+                                        compute.neighbourhoods(scene))
+        return figures.player.encode(raw)
 
-    build_seconds = _best_of(build_only)
-    frames = len(json.loads(figure_json)["frames"])
+    pack_seconds = _best_of(pack_only)
+    size = len(json.dumps(manifest, separators=(",", ":"))) + len(blob)
     return [
-        ("app: animated map payload, 8 runs x 1000 steps", len(figure_json) / 1e6,
+        ("app: player payload with neighbourhoods, 8 runs x 1000 steps", size / 1e6,
          f"<= {PAYLOAD_TARGET_MB:g}", "MB"),
-        ("app: frames in the animation (last step included)", float(frames), "~150", "frames"),
-        ("app: server time, new config (simulate + figure + JSON)", cold_seconds * 1e3,
+        ("app: server time, new config (simulate + neighbourhoods + pack)", cold_seconds * 1e3,
          f"<= {SERVER_TARGET_MS:g}", "ms"),
-        ("app: server time, figure from trajectories (build + JSON)", build_seconds * 1e3,
+        ("app: server time, payload from computed runs (pack + encode)", pack_seconds * 1e3,
          f"<= {SERVER_TARGET_MS:g}", "ms"),
-        ("app: server time, rerun with cached figure", warm_seconds * 1e3,
+        ("app: server time, rerun with cached payload", warm_seconds * 1e3,
          f"<= {SERVER_TARGET_MS:g}", "ms"),
     ]
 

@@ -4,14 +4,7 @@ Pure: imports numpy, the standard library and the core's specs, never streamlit,
 figure can be unit-tested and measured without a browser.
 """
 
-from figures.animation import (
-    FRAME_CAP,
-    animated_paths,
-    end_label,
-    end_text,
-    frame_indices,
-    map_height,
-)
+from figures.animation import end_label, end_text
 from figures.charts import (
     basins_map,
     shown_steps,
@@ -21,6 +14,7 @@ from figures.charts import (
     sweep_heatmap,
 )
 from figures.palette import OKABE_ITO, contrast_on_white, run_color, run_style, text_color
+from figures.player import player_payload
 from figures.step_math import (
     StepNumbers,
     effective_rates,
@@ -32,21 +26,18 @@ from figures.tables import DEFAULT_RANKING, RANKINGS, Ranking, leaderboard
 
 __all__ = [
     "DEFAULT_RANKING",
-    "FRAME_CAP",
     "OKABE_ITO",
     "RANKINGS",
     "Ranking",
     "StepNumbers",
-    "animated_paths",
     "basins_map",
     "contrast_on_white",
     "effective_rates",
     "end_label",
     "end_text",
-    "frame_indices",
     "leaderboard",
     "legend_latex",
-    "map_height",
+    "player_payload",
     "run_color",
     "run_style",
     "shown_steps",

@@ -10,7 +10,7 @@ from ui import compute, configs, inputs, page_state, player, sections, settings
 
 st.title("Schedules")
 st.markdown("See the learning-rate curve of each schedule as you set it, then watch the same "
-            "optimizer run with a constant rate and with the schedule, side by side.")
+            "optimizer race with a constant rate and with the schedule, on one map.")
 
 CARDS_PER_ROW = 2  # schedule cards side by side: two leave each formula its width at 1280 px
 
@@ -67,17 +67,13 @@ def schedules() -> None:
                           first_color=len(schedule_settings))
     with_it = compute.Scene(surface, (the_run,), steps, start, scheduled,
                             names=(f"with {title.lower()}",), first_color=index)
-    height = figures.map_height(plain.landscape().bounds, width=560)
-    columns = st.columns(2, gap="medium")
-    for column, scene, label in zip(columns, (plain, with_it), ("without", "with"), strict=True):
-        with column:
-            st.markdown(f"**{scene.names[0]}**")
-            map_key = ps.key(f"map.{label}")
-            player.chart(compute.animated_figure(scene, height), height=height, key=map_key,
-                         clickable=True, on_click=functools.partial(
-                             page_state.start_from_click, "schedules", map_key))
-    both = compute.run_payloads(plain) + compute.run_payloads(with_it)
-    sections.step_charts(both, compute.surface_view(surface), ps.key("curves"))
+    key = "schedules.player"
+    try:  # both runs race on one map: a click starts both there, a slider sets the run's lr
+        player.show((plain, with_it), key=key,
+                    on_event=functools.partial(page_state.player_event, "schedules", key))
+    except ValueError as error:
+        st.error(inputs.plain(f"These settings cannot be run: {error}"))
+        return
     sections.downloads(with_it, "schedules")
 
 

@@ -7,8 +7,11 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from figures.player import decode, unpack
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["explore", "compare", "schedules", "sensitivity", "learn", "lessons"]
@@ -311,10 +314,15 @@ COMPARE_DATA_LINK = {"surface": "linear_regression(size=120,noise=0.8)",
                      "steps": "150", "seed": "3"}
 
 
-def _map(at: AppTest) -> dict:
-    """The animated map's figure, as the browser receives it."""
-    component = at.get("component_instance")[0].proto
-    return json.loads(json.loads(component.json_args)["figure"])
+def _player(at: AppTest) -> tuple[dict, bytes]:
+    """The player's manifest and the blob of its arrays, as the browser receives them
+    (decoded: ``figures.player.unpack`` reads an array from it)."""
+    for component in at.get("component_instance"):
+        args = json.loads(component.proto.json_args)
+        if "manifest" in args:
+            blob = next(a.bytes for a in component.proto.special_args if a.key == "blob")
+            return args["manifest"], decode(blob)
+    raise AssertionError("no player on the page")
 
 
 def test_compare_races_batch_sizes_on_a_data_surface_from_a_link():
@@ -329,13 +337,11 @@ def test_compare_races_batch_sizes_on_a_data_surface_from_a_link():
     examples = dict(zip(board["run"], board["example gradients"], strict=True))
     assert examples["Gradient descent (lr=0.05, full batch)"] == 120 * 151
     assert examples["Gradient descent (lr=0.05, batch_size=1)"] == 151
-    figure = _map(at)
-    assert figure["layout"]["xaxis2"]["title"]["text"] == "u (input)"  # the data view
-    fits = [t["name"] for t in figure["data"] if t.get("xaxis") == "x2" and t["mode"] == "lines"]
-    assert sorted(fits) == sorted(f"{name}: fit" for name in examples)  # each run's fit
-    assert all(set(frame["traces"]) >= {i for i, t in enumerate(figure["data"])
-                                        if t.get("name") in fits}
-               for frame in figure["frames"])
+    manifest, blob = _player(at)
+    assert manifest["map"]["data_view"]["axes"] == ["w", "b"]  # the data view beside the map
+    assert sorted(run["name"] for run in manifest["runs"]) == sorted(examples)
+    for run in manifest["runs"]:  # each run's fit, at every point of its path
+        assert unpack(blob, run["arrays"]["fit"]).shape[0] == 151
 
 
 def test_compare_switches_to_a_data_surface_and_sets_batch_sizes():
@@ -398,40 +404,36 @@ EPOCH_LINK = {"surface": "linear_regression(size=120)", "runs": "sgd(lr=0.05)",
               "schedule": "step(step_size=2,gamma=0.5)"}
 
 
-def _figures(at: AppTest) -> list[dict]:
-    """Every figure the page hands to the player component (maps, curves, 3-D view)."""
-    return [json.loads(json.loads(c.proto.json_args)["figure"])
-            for c in at.get("component_instance")]
-
-
-def _chart(at: AppTest, title: str) -> dict:
-    """The chart whose title starts with ``title``."""
-    specs = _figures(at)
-    return next(s for s in specs
-                if (s["layout"].get("title") or {}).get("text", "").startswith(title))
+def _curve(at: AppTest, key: str) -> tuple[str, np.ndarray]:
+    """The player's step curve ``key`` ("gap", "lr", "grad_norm"): its title, and its values
+    for the first run."""
+    manifest, blob = _player(at)
+    title = next(c["title"] for c in manifest["curves"] if c["key"] == key)
+    return title, unpack(blob, manifest["runs"][0]["arrays"][key])
 
 
 def test_explore_counts_a_schedule_in_epochs_of_the_mini_batches():
     at = _open("explore", EPOCH_LINK)
     _clean(at)
-    steps_lr = _chart(at, "Learning rate")["data"][0]["y"]
-    assert steps_lr[1:3] == [0.05, 0.025]  # step decay every 2 steps
+    title, steps_lr = _curve(at, "lr")
+    assert title == "Learning rate: step decay"
+    assert steps_lr[1:3].tolist() == np.float32([0.05, 0.025]).tolist()  # decay every 2 steps
     at.radio(key=_key(at.radio, "schedule.interval")).set_value("epoch").run()
     _clean(at)
     assert at.query_params["schedule"] == "step(step_size=2,gamma=0.5,interval=epoch)"
-    lr_chart = _chart(at, "Learning rate: step decay, per epoch")
-    lr = lr_chart["data"][0]["y"]
-    assert lr[29] == 0.05 and lr[30] == 0.025  # 2 epochs of 120 / 8 = 15 mini-batches
+    title, lr = _curve(at, "lr")
+    assert title == "Learning rate: step decay, per epoch"
+    assert lr[29] == np.float32(0.05) and lr[30] == np.float32(0.025)  # 2 epochs of 120 / 8
     assert any("1 epoch = 15 steps" in c.value for c in at.caption)
-    loss = _chart(at, "Loss (faint: each batch's own)")
-    assert [t["name"] for t in loss["data"]] == ["Gradient descent (lr=0.05): batch loss",
-                                                 "Gradient descent (lr=0.05)"]
+    assert _curve(at, "gap")[0] == "Loss (faint: each batch's own)"
+    manifest, _ = _player(at)
+    assert "batch_gap" in manifest["runs"][0]["arrays"]  # each batch's own loss, drawn faint
 
     shared = _open("explore", dict(at.query_params))  # the link opens the same view
     _clean(shared)
     assert not shared.warning
     assert shared.radio(key=_key(shared.radio, "schedule.interval")).value == "epoch"
-    assert _chart(shared, "Learning rate")["data"][0]["y"] == lr
+    np.testing.assert_array_equal(_curve(shared, "lr")[1], lr)
 
 
 def test_the_epoch_control_is_only_on_data_surfaces():

@@ -9,20 +9,20 @@ Nothing here sleeps to let the app catch up: every step waits for a condition th
 (the script state, the map's figure id, a frame played, the URL). A wait also stops early when
 an exception box appears, so a crash fails with its own message rather than a timeout.
 
-The animated map is a custom component (``ui/player``): an iframe whose ``#plot`` is a Plotly
-div, with ``#plot.dataset.ready`` set to the id of the figure it shows.
+The animated map is the player, a custom component (``ui/player``): an iframe whose ``#plot``
+is the map's Plotly div (axes, the surface), with ``#plot.dataset.ready`` set to the id of the
+data it shows and ``#plot.dataset.step`` to the step shown; the paths, curves and readouts are
+drawn by ``player.js``, whose ``window.descentLab.state()`` says what is drawn.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import itertools
 import math
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -209,61 +209,34 @@ def _close(a: float, b: float, tolerance: float) -> bool:
 
 _PLOT = "document.getElementById('plot')"
 
-_PATHS = """() => {
-    const plot = document.getElementById('plot');
-    return plot.data
-        .filter(t => (t.mode || '').includes('lines') && (t.xaxis || 'x') === 'x')
-        .map(t => ({name: t.name, mode: t.mode, x: Array.from(t.x), y: Array.from(t.y)}));
-}"""
-
+# What the player draws (window.descentLab.state() in its frame): the step, each run's path up
+# to it, and the lines drawn once (other seeds, the exact-gradient path).
 _STATE = """() => {
-    const plot = document.getElementById('plot');
+    const state = window.descentLab.state();
     return {
-        active: plot._fullLayout.sliders[0].active,
-        frame: plot._fullLayout._currentFrame || null,
-        lengths: plot.data.filter(t => t.mode === 'lines+markers').map(t => t.x.length),
+        id: state.id, step: state.step, steps: state.steps, playing: state.playing,
+        speed: state.speed, fading: state.fading, lengths: state.runs.map(r => r.points),
+        runs: state.runs,
+        lines: state.lines,
     };
 }"""
 
-_RECORD_FRAMES = """() => {
-    const plot = document.getElementById('plot');
-    window.__played = [];
-    if (window.__recording) return;
-    window.__recording = true;
-    const log = (kind) => (event) => window.__played.push(
-        {kind, name: event && event.name, t: performance.now()});
-    plot.on('plotly_animatingframe', log('frame'));
-    plot.on('plotly_animationinterrupted', log('interrupted'));
-    plot.on('plotly_animated', log('animated'));
-}"""
-
-# A point of the map a click can land on (the invisible nodes that say "click: start here"),
-# as far as possible from every path, head and marker drawn on the map: its page pixel and the
-# data point the plot's own axes put there.
+# A point of the map a click can land on, as far as possible from every path, head and marker
+# drawn on it: its page pixel and the data point the plot's own axes put there.
 _EMPTY_SPOT = """() => {
     const plot = document.getElementById('plot');
     const L = plot._fullLayout, xa = L.xaxis, ya = L.yaxis;
     const px = (x) => xa._offset + xa.d2p(x), py = (y) => ya._offset + ya.d2p(y);
-    const onMap = (t) => (t.xaxis || 'x') === 'x' && t.x && t.y;
-    const clickable = plot.data.find(
-        t => onMap(t) && String(t.hovertemplate || '').includes('start here'));
-    let nodes = [];
-    if (clickable) {
-        nodes = Array.from(clickable.x, (x, i) => [px(x), py(clickable.y[i])]);
-    } else {
-        for (let i = 1; i < 40; i++) for (let j = 1; j < 40; j++)
-            nodes.push([xa._offset + xa._length * i / 40, ya._offset + ya._length * j / 40]);
-    }
     const drawn = [];
-    for (const t of plot.data) {
-        if (t === clickable || !onMap(t)) continue;
-        for (let i = 0; i < t.x.length; i++)
-            if (t.x[i] !== null && t.y[i] !== null) drawn.push([px(t.x[i]), py(t.y[i])]);
-    }
+    for (const line of window.descentLab.state().lines)
+        for (let i = 0; i < line.x.length; i++)
+            if (Number.isFinite(line.x[i])) drawn.push([px(line.x[i]), py(line.y[i])]);
+    for (const t of plot.data)
+        if ((t.xaxis || 'x') === 'x' && t.x) for (let i = 0; i < t.x.length; i++)
+            if (t.x[i] !== null) drawn.push([px(t.x[i]), py(t.y[i])]);
     let best = null;
-    for (const [x, y] of nodes) {
-        const u = (x - xa._offset) / xa._length, v = (y - ya._offset) / ya._length;
-        if (!(u > 0.1 && u < 0.9 && v > 0.1 && v < 0.9)) continue;
+    for (let i = 4; i < 37; i++) for (let j = 4; j < 37; j++) {
+        const x = xa._offset + xa._length * i / 40, y = ya._offset + ya._length * j / 40;
         let d = Infinity;
         for (const [a, b] of drawn) d = Math.min(d, Math.hypot(x - a, y - b));
         if (!best || d > best.distance) best = {x, y, distance: d};
@@ -284,30 +257,10 @@ _DATA_AT = """([u, v]) => {
     return [xa.p2d(u - box.left - xa._offset), ya.p2d(v - box.top - ya._offset)];
 }"""
 
-_SLIDER = """() => {
-    const plot = document.getElementById('plot');
-    const rail = document.querySelector('rect.slider-rail-touch-rect').getBoundingClientRect();
-    const grip = document.querySelector('rect.slider-grip-rect').getBoundingClientRect();
-    const ticks = Array.from(document.querySelectorAll('rect.slider-tick-rect'), (r) => {
-        const b = r.getBoundingClientRect();
-        return b.left + b.width / 2;
-    });
-    return {
-        ticks, y: rail.top + rail.height / 2, grip: [grip.left + grip.width / 2,
-                                                    grip.top + grip.height / 2],
-        labels: plot.layout.sliders[0].steps.map(s => s.label),
-    };
-}"""
-
-_STEP_LABEL = """() => {
-    const text = Array.from(document.querySelectorAll('.slider-group text'))
-        .find(t => t.textContent.startsWith('step'));
-    return text ? text.textContent : null;
-}"""
-
 
 def _charts(tab, count: int = 1) -> list:
-    """The frames of the static charts (step curves, 3-D view …), once ``count`` are drawn."""
+    """The frames of the static charts (the 3-D view, a surface map …), once ``count`` are
+    drawn."""
     _wait(tab, """([selector, count]) => {
         const plots = Array.from(document.querySelectorAll(selector)).map(
             f => f.contentDocument && f.contentDocument.getElementById('plot'));
@@ -317,16 +270,8 @@ def _charts(tab, count: int = 1) -> list:
     return [handle.content_frame() for handle in tab.locator(CHART).element_handles()]
 
 
-def _chart_titled(tab, title: str):
-    """The frame of the static chart whose title starts with ``title``."""
-    for frame in _charts(tab):
-        if any(t.startswith(title) for t in frame.locator(".gtitle").all_text_contents()):
-            return frame
-    raise AssertionError(f"no chart titled {title!r}")
-
-
 class Map:
-    """The animated map on a page (the ``index``-th player), read through its Plotly div."""
+    """The player on a page (the ``index``-th), read through what it says it draws."""
 
     def __init__(self, tab, index: int = 0):
         self.tab = tab
@@ -336,6 +281,11 @@ class Map:
     def iframe(self):
         return self.tab.locator(PLAYER).nth(self.index)
 
+    @property
+    def inside(self):
+        """A locator inside the player's frame."""
+        return self.tab.frame_locator(PLAYER).nth(self.index)
+
     def frame(self):
         return self.iframe.element_handle().content_frame()
 
@@ -344,7 +294,7 @@ class Map:
 
     def wait_drawn(self, other_than: str | None = None, timeout: float = RERUN_MS,
                    what: str | None = None) -> str:
-        """Wait until the map shows a figure (other than ``other_than``); its id."""
+        """Wait until the player shows data (other than ``other_than``); its id."""
         return _wait(self.tab, """([selector, index, before]) => {
             const frame = document.querySelectorAll(selector)[index];
             const plot = frame && frame.contentDocument
@@ -352,54 +302,45 @@ class Map:
             const shown = plot && plot.dataset.ready;
             return shown && shown !== before && plot.querySelector('.scatterlayer') ? shown : '';
         }""", [PLAYER, self.index, other_than], timeout=timeout,
-            what=what or "the map to draw" + (" a new figure" if other_than else ""))
+            what=what or "the map to draw" + (" new data" if other_than else ""))
 
     def wait_plot(self, predicate: str, arg=None, *, what: str) -> None:
-        """Wait until ``predicate(plot, arg)`` holds for the map's Plotly div (whichever iframe
-        shows the map by then: a rerun may replace it)."""
+        """Wait until ``predicate(state, arg)`` holds for what the player draws (whichever
+        iframe shows it by then: a rerun may replace it)."""
         _wait(self.tab, f"""([selector, index, arg]) => {{
             const frame = document.querySelectorAll(selector)[index];
             const plot = frame && frame.contentDocument
                 && frame.contentDocument.getElementById('plot');
-            return plot && plot.dataset.ready && plot.data && ({predicate})(plot, arg);
+            const player = frame && frame.contentWindow && frame.contentWindow.descentLab;
+            return plot && plot.dataset.ready && player && ({predicate})(player.state(), arg);
         }}""", [PLAYER, self.index, arg], what=what)
 
     def paths(self) -> list[dict]:
         """Every line drawn on the map (runs, their seeds and exact-gradient references)."""
-        return self.eval(_PATHS)
+        return self.state()["lines"]
 
     def runs(self) -> list[dict]:
-        """The animated run paths (one per run)."""
-        return [p for p in self.paths() if p["mode"] == "lines+markers"]
+        """The runs as drawn up to the current step: name, x, y, points, ended, label …"""
+        return self.state()["runs"]
 
     def state(self) -> dict:
-        """The scrubber's step, the frame shown and each run's drawn length."""
+        """The step shown, each run's drawn length, the runs and every line."""
         return self.eval(_STATE)
 
-    def button(self, label: str):
-        return self.tab.frame_locator(PLAYER).nth(self.index).locator(
-            "g.updatemenu-button", has_text=label).first
+    def button(self, name: str):
+        return self.inside.get_by_role("button", name=re.compile(name)).first
 
-    def record_frames(self) -> None:
-        """Start (or restart) a log of the animation's frames and its stops, in the iframe."""
-        self.eval(_RECORD_FRAMES)
+    def play(self) -> None:
+        """Press ▶ Play and wait until the paths are moving (the step has left the end)."""
+        self.button("Play").click()
+        self.wait_state("(state) => state.playing && state.step < state.steps")
 
-    def played(self) -> list[dict]:
-        return self.eval("() => window.__played.slice()")
-
-    def wait_played(self, frames: int, *, stopped_after: int | None = None) -> list[dict]:
-        """Wait until ``frames`` frames have played (or, with ``stopped_after``, until the
-        animation stopped after that many log entries); the log."""
-        condition = ("(n) => window.__played.filter(e => e.kind === 'frame').length >= n"
-                     if stopped_after is None else
-                     "(n) => window.__played.slice(n).some(e => e.kind !== 'frame')")
-        self.frame().wait_for_function(
-            condition, arg=frames if stopped_after is None else stopped_after,
-            timeout=RERUN_MS)
-        return self.played()
+    def pause(self) -> dict:
+        self.button("Pause").click()
+        return self.wait_state("(state) => !state.playing")
 
     def wait_state(self, predicate: str, arg=None) -> dict:
-        """Wait until ``predicate(state, arg)`` holds for the map's state; the state."""
+        """Wait until ``predicate(state, arg)`` holds for the player's state; the state."""
         self.frame().wait_for_function(
             f"(arg) => ({predicate})(({_STATE})(), arg)", arg=arg, timeout=RERUN_MS)
         return self.state()
@@ -409,27 +350,6 @@ class Map:
         self.iframe.scroll_into_view_if_needed()
         box = self.iframe.bounding_box()
         return box["x"] + point[0], box["y"] + point[1]
-
-
-def _pace(played: list[dict]) -> float:
-    """Milliseconds between frames (the median, leaving out the first frame's start-up)."""
-    times = [e["t"] for e in played if e["kind"] == "frame"]
-    return statistics.median(b - a for a, b in itertools.pairwise(times[1:]))
-
-
-def _press_and_measure(chart: Map, label: str, frames: int = 7) -> float:
-    chart.record_frames()
-    chart.button(label).click()
-    pace = _pace(chart.wait_played(frames))
-    _pause(chart)
-    return pace
-
-
-def _pause(chart: Map) -> dict:
-    logged = len(chart.played())
-    chart.button("Pause").click()
-    chart.wait_played(0, stopped_after=logged)
-    return chart.state()
 
 
 # --- every page ----------------------------------------------------------------------------------
@@ -456,9 +376,7 @@ def test_every_page_opens_and_its_map_plays(page, server, name):
         chart.wait_drawn()
         final = chart.runs()
         assert final, "the map draws no run"
-        chart.record_frames()
-        chart.button("Play").click()
-        chart.wait_played(3)
+        chart.play()
         assert chart.runs() != final, "▶ Play did not move the paths"
     else:
         page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
@@ -496,28 +414,21 @@ def test_clicking_the_map_moves_the_start_and_every_path_restarts_there(page, se
 
 @pytest.mark.parametrize("name", ["schedules", "learn"])
 def test_a_map_that_says_click_start_here_starts_there_when_clicked(page, server, name):
-    """Every map's hover says "click: start here" (and the README: "on every map a click moves
-    the start, and every path restarts there"). Where a map says so, a click on it redraws it
-    with every path starting at the clicked point; on Schedules, whose maps race one run with
-    and without a schedule from one start, every map restarts there."""
+    """A map whose hover says "click: start here" starts there when clicked: on Schedules, whose
+    map races one run with and without a schedule from one start, both paths restart at the
+    clicked point. (Learn's maps take no click and do not say so.)"""
     _open(page, server, PAGES[name][0])
     chart = Map(page)
     shown = chart.wait_drawn()
-    if not chart.eval(f"""() => {_PLOT}.data.some(
-            t => String(t.hovertemplate || '').includes('start here'))"""):
+    if not chart.eval("() => window.descentLab.manifest.clickable"):
         return  # this map does not invite a click
-    maps = [Map(page, i) for i in range(page.locator(PLAYER).count())]
-    before = [m.wait_drawn() for m in maps]
     clicked, pixel = _click_an_empty_spot(page, chart)
     chart.wait_drawn(other_than=shown, what=(
         f"the map to restart at the click ({clicked[0]:.3f}, {clicked[1]:.3f}), as its hover "
         "'click: start here' says"))
     _settle(page)
     _no_exception(page)
-    tolerance = max(0.01, 1.5 * max(pixel))
-    for m, figure in zip(maps if name == "schedules" else [chart], before, strict=False):
-        m.wait_drawn(other_than=figure)
-        _every_path_starts_at(m, clicked, tolerance)
+    _every_path_starts_at(chart, clicked, max(0.01, 1.5 * max(pixel)))
 
 
 def _click_an_empty_spot(tab, chart: Map) -> tuple[list[float], list[float]]:
@@ -529,8 +440,7 @@ def _click_an_empty_spot(tab, chart: Map) -> tuple[list[float], list[float]]:
         assert spot["distance"] > 15, "no empty spot on the map to click"
         x, y = chart.to_page([spot["x"], spot["y"]])
         tab.mouse.move(x, y)
-        tab.frame_locator(PLAYER).nth(chart.index).locator(
-            ".hoverlayer", has_text="start here").wait_for()
+        chart.inside.locator(".dl-hint", has_text="start here").wait_for()
         box = chart.iframe.bounding_box()
         clicked = chart.eval(_DATA_AT, [x - box["x"], y - box["y"]])
         if all(_close(c, s, p) for c, s, p in zip(clicked, spot["data"], spot["pixel"],
@@ -542,6 +452,7 @@ def _click_an_empty_spot(tab, chart: Map) -> tuple[list[float], list[float]]:
 
 
 def _every_path_starts_at(chart: Map, start, tolerance: float) -> None:
+    assert not chart.state()["fading"], "the old paths are still shown"
     paths = chart.paths()
     assert len(paths) >= len(chart.runs()) >= 1
     for line in paths:
@@ -552,80 +463,141 @@ def _every_path_starts_at(chart: Map, start, tolerance: float) -> None:
 
 
 def test_play_grows_every_path_from_step_0_and_pause_stops_it(page, server):
-    """▶ Play animates in the browser from step 0: the paths grow and the scrubber's step
-    advances frame by frame. ❚❚ Pause stops them where they are."""
+    """▶ Play animates in the browser from step 0: the step advances and the paths grow with
+    it. ❚❚ Pause stops them where they are."""
     _open(page, server, "/")
     chart = Map(page)
     chart.wait_drawn()
     final = chart.state()
-    chart.record_frames()
-    chart.button("Play").click()
-    chart.wait_played(3)
+    assert final["step"] == final["steps"] == 500  # a page opens on the finished paths
+    chart.play()
     early = chart.state()
-    played = chart.wait_played(len(chart.played()) + 4)
-    later = chart.state()
-    assert played[0]["kind"] == "frame" and played[0]["name"] == "0", "Play did not start at 0"
+    later = chart.wait_state("(state, k) => state.step > k + 20", early["step"])
+    assert early["step"] < final["step"]
     assert all(e < f for e, f in zip(early["lengths"], final["lengths"], strict=True))
-    assert later["active"] > early["active"], "the scrubber did not advance"
     assert all(b > a for a, b in zip(early["lengths"], later["lengths"], strict=True)), (
         f"the paths did not grow: {early['lengths']} -> {later['lengths']}")
 
-    paused = _pause(chart)
-    frames = len([e for e in chart.played() if e["kind"] == "frame"])
-    page.wait_for_timeout(1000)  # at Play's 60 ms a frame, ~16 frames would show in this time
-    assert chart.state() == paused, "the paths moved after Pause"
-    assert len([e for e in chart.played() if e["kind"] == "frame"]) == frames
-    assert paused["active"] < final["active"], "Pause did not stop before the end"
+    paused = chart.pause()
+    assert all(n == paused["step"] + 1 for n in paused["lengths"])  # every step, exactly
+    page.wait_for_timeout(1000)  # at 1x 500 steps take 10 s: ~50 steps would pass meanwhile
+    assert chart.state()["step"] == paused["step"] < final["steps"], "the paths moved after Pause"
+    assert chart.state()["lengths"] == paused["lengths"]
     _no_exception(page)
 
 
-def test_the_speed_buttons_set_the_pace_of_the_animation(page, server):
-    """The speed buttons play the same frames at different paces: each asks for a shorter frame
-    than the one before (½× slow, ▶ Play, ▶▶ 2×, ▶▶▶ 4×), ½× slow plays at its pace, and 4×
-    plays faster than it. (Measured paces are only compared where load cannot reverse them.)"""
+def test_the_speed_menu_sets_the_pace_of_the_animation(page, server):
+    """The speed menu (½×, 1×, 2×, 4×) sets how fast the steps go by: 4× plays more steps in
+    the same time than ½×. (Only compared where load cannot reverse it: 8× apart.)"""
     _open(page, server, "/")
     chart = Map(page)
     chart.wait_drawn()
-    nominal = dict(chart.eval(f"""() => {_PLOT}.layout.updatemenus[0].buttons
-        .map(b => [b.label, b.args[1] && b.args[1].frame ? b.args[1].frame.duration : 0])"""))
-    label = {word: next(name for name in nominal if word in name)
-             for word in ("slow", "Play", "2×", "4×")}
-    asked = [nominal[label[word]] for word in ("slow", "Play", "2×", "4×")]
-    assert asked == sorted(asked, reverse=True) and len(set(asked)) == 4, nominal
-    # what a busy machine cannot fake: a pace is never shorter than its frames ask, so ½×
-    # slow plays at least as slowly as it asks, and 4× (which asks far less) faster than it
-    pace = {word: _press_and_measure(chart, word) for word in ("slow", "4×")}
-    assert pace["slow"] >= 0.8 * nominal[label["slow"]], f"½× slow played too fast: {pace}"
-    assert pace["slow"] > pace["4×"], f"4× is not faster than ½× slow: {pace}"
+    assert chart.inside.locator(".dl-speed option").all_text_contents() == [
+        "½×", "1×", "2×", "4×"]
+    pace = {}
+    for speed in ("0.5", "4"):
+        chart.inside.locator(".dl-speed").select_option(speed)
+        chart.play()
+        began = chart.state()["step"]
+        page.wait_for_timeout(800)
+        pace[speed] = chart.pause()["step"] - began
+    assert pace["4"] > pace["0.5"], f"4x is not faster than 1/2x: {pace} steps in 0.8 s"
     _no_exception(page)
 
 
-def test_the_scrubber_lands_on_the_chosen_step(page, server):
-    """Clicking the scrubber at a step shows every path up to that step, and so does dragging
-    its grip to another step; the label above it reads "step <n>"."""
+def test_scrubbing_stepping_and_the_keyboard_land_on_the_exact_step(page, server):
+    """Every way to move through the run lands on an exact step, where every path ends at
+    that step: the step field, the ◀ 1 and 1 ▶ buttons, the keys (← → one step, Home, End,
+    PageDown and PageUp a tenth of the run, space to play and pause) and dragging the
+    scrubber."""
     _open(page, server, "/")
     chart = Map(page)
     chart.wait_drawn()
-    slider = chart.eval(_SLIDER)
-    assert len(slider["ticks"]) == len(slider["labels"]) > 100
 
-    for chosen in (40, 101, 7):
-        page.mouse.click(*chart.to_page([slider["ticks"][chosen], slider["y"]]))
-        state = chart.wait_state("(state, k) => state.active === k", chosen)
-        assert state["frame"] == slider["labels"][chosen]
-        assert state["lengths"] and all(n == chosen + 1 for n in state["lengths"]), (
-            f"at frame {chosen} the paths have {state['lengths']} points")
-        assert chart.eval(_STEP_LABEL) == f"step {slider['labels'][chosen]}"
+    def at(step: int) -> None:
+        state = chart.wait_state("(state, k) => state.step === k", step)
+        assert state["lengths"] and all(n == step + 1 for n in state["lengths"]), (
+            f"at step {step} the paths have {state['lengths']} points")
+        assert chart.eval(f"() => {_PLOT}.dataset.step") == str(step)
+        assert chart.inside.locator(".dl-step").input_value() == str(step)
 
-    grip = chart.eval(_SLIDER)["grip"]
-    page.mouse.move(*chart.to_page(grip))
+    field = chart.inside.locator(".dl-step")
+    field.fill("123")
+    field.press("Enter")
+    at(123)
+    chart.button("one step forward").click()
+    at(124)
+    chart.button("one step back").click()
+    chart.button("one step back").click()
+    at(122)
+    chart.inside.locator(".dl-runs th").first.click()  # the keys go to the page, not a button
+    for key, step in (("ArrowRight", 123), ("ArrowLeft", 122), ("Home", 0), ("End", 500),
+                      ("PageUp", 450), ("PageDown", 500), ("Home", 0), ("PageDown", 50)):
+        page.keyboard.press(key)
+        at(step)
+    page.keyboard.press("Space")
+    chart.wait_state("(state) => state.playing && state.step > 50")
+    page.keyboard.press("Space")
+    paused = chart.wait_state("(state) => !state.playing")
+    at(paused["step"])
+
+    scrubber = chart.inside.locator(".dl-scrub")
+    box = scrubber.bounding_box()
+    page.mouse.move(box["x"] + 0.1 * box["width"], box["y"] + box["height"] / 2)
     page.mouse.down()
-    page.mouse.move(*chart.to_page([slider["ticks"][120], grip[1]]), steps=12)
+    page.mouse.move(box["x"] + 0.35 * box["width"], box["y"] + box["height"] / 2, steps=8)
     page.mouse.up()
-    state = chart.wait_state("(state, k) => state.active === k", 120)
-    assert state["frame"] == slider["labels"][120]
-    assert all(n == 121 for n in state["lengths"])
+    landed = int(scrubber.input_value())
+    assert 0 < landed < 500
+    at(landed)
     _no_exception(page)
+
+
+def test_dragging_a_run_slider_bends_its_path_at_once_and_releasing_it_runs_it(page, server):
+    """A run's lr slider in the player: while it is dragged the run's path, curves and readout
+    follow at once from its precomputed neighbourhood, with no script run on the server (the
+    app's script state never leaves "not running", the link stays); released, the value is
+    the run's: the link and the leaderboard say it, and the map shows the server's run."""
+    _open(page, server, "/compare")
+    chart = Map(page)
+    shown = chart.wait_drawn()
+    before = chart.runs()[0]
+    link = page.url
+    page.evaluate("""() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        window.__reruns = 0;
+        new MutationObserver(() => {
+            if (app.dataset.testScriptState === 'running') window.__reruns++;
+        }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    }""")
+    slider = chart.inside.locator(".dl-runs tr[data-run='0'] input[data-name='lr']")
+    slider.scroll_into_view_if_needed()
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.75 * box["width"], y, steps=10)
+    during = chart.wait_state("(state) => !state.runs[0].committed")["runs"][0]
+    assert during["values"]["lr"] > before["values"]["lr"]
+    assert (during["x"], during["y"]) != (before["x"], before["y"]), "the path did not move"
+    timings = chart.eval("() => window.descentLabStats.slider.slice()")
+    assert len(timings) >= 3, timings
+    page.wait_for_timeout(500)  # a rerun, if the drag sent one, would have started by now
+    assert page.evaluate("() => window.__reruns") == 0, "dragging reran the page's script"
+    assert page.url == link
+    page.mouse.up()
+
+    lr = during["values"]["lr"]
+    _wait(page, """(lr) => (new URLSearchParams(location.search).get('runs') || '')
+        .split(';')[0].includes('lr=' + lr)""", repr(lr)[:8],
+          what=f"the first run's lr={lr} in the link")
+    chart.wait_drawn(other_than=shown)
+    _settle(page)
+    after = chart.wait_state("(state) => state.runs[0].committed")["runs"][0]
+    assert after["values"]["lr"] == lr and f"lr={lr:g}" in after["name"]
+    assert any(f"lr={lr:g}" in row["run"] for row in _table(page, 0)), "not in the leaderboard"
+    _no_exception(page)
+    _shot(page, "compare-dragged-lr")
 
 
 def test_moving_the_steps_slider_redraws_the_map_with_that_many_steps(page, server):
@@ -634,7 +606,7 @@ def test_moving_the_steps_slider_redraws_the_map_with_that_many_steps(page, serv
     _open(page, server, "/")
     chart = Map(page)
     chart.wait_drawn()
-    assert {len(run["x"]) for run in chart.runs()} == {501}
+    assert {run["points"] for run in chart.runs()} == {501}
     steps = page.locator(f'{SIDEBAR} input[aria-label="steps"]').first
     assert steps.get_attribute("aria-valuetext") == "500"
     steps.focus()
@@ -642,10 +614,8 @@ def test_moving_the_steps_slider_redraws_the_map_with_that_many_steps(page, serv
         steps.press("ArrowLeft")
     _wait(page, "() => new URLSearchParams(location.search).get('steps') === '498'",
           what="steps=498 in the URL")
-    chart.wait_plot("""(plot) => {
-        const runs = plot.data.filter(t => t.mode === 'lines+markers');
-        return runs.length && runs.every(t => t.x.length === 499);
-    }""", what="paths of 499 points")
+    chart.wait_plot("""(state) => state.runs.length
+        && state.runs.every(r => r.points === 499)""", what="paths of 499 points")
     _settle(page)
     _no_exception(page)
 
@@ -666,9 +636,8 @@ def test_a_link_opens_exactly_the_view_it_was_copied_from(page, server, browser,
           what=f"steps={wanted} in the URL")
     maps = [Map(page, i) for i in range(page.locator(PLAYER).count())]
     for chart in maps:
-        chart.wait_plot("""(plot, n) => Math.max(...plot.data
-            .filter(t => t.mode === 'lines+markers').map(t => t.x.length)) === n""",
-                        wanted + 1, what=f"paths of {wanted} steps")
+        chart.wait_plot("(state, n) => state.steps === n", wanted,
+                        what=f"paths of {wanted} steps")
     _settle(page)
     shown = [chart.wait_drawn() for chart in maps]
     link = page.url
@@ -692,34 +661,25 @@ def test_a_link_opens_exactly_the_view_it_was_copied_from(page, server, browser,
 
 def test_a_run_that_walks_off_the_saddle_left_the_map_and_did_not_diverge(page, server):
     """Each run says how it ended: on the saddle (no floor) a run that walks off the window
-    "left the map at step k", not "diverged": in the map's legend, at the edge where it left
-    (written once the animation gets there: not at step 0, there at the last step), on the step
-    charts, and in the run summary."""
+    "left the map at step k", not "diverged": in the player's table, at the edge where it left
+    (written once the playback gets there: not at step 0, there at the last step), and in the
+    run summary."""
     _open(page, server, "/?surface=saddle&runs=sgd(lr=0.1)&steps=200")
     chart = Map(page)
     chart.wait_drawn()
     runs = chart.runs()
     assert len(runs) == 1
-    match = re.search(r"left the map at step (\d+)", runs[0]["name"])
-    assert match, f"the map's legend says {runs[0]['name']!r}"
+    status = chart.inside.locator(".dl-runs tr[data-run='0'] .dl-status").inner_text()
+    match = re.search(r"left the map at step (\d+)", status)
+    assert match, f"the player's table says {status!r}"
     words = match.group(0)
-    everything = chart.eval(f"""() => JSON.stringify({_PLOT}.data.map(
-        t => [t.name, t.text, t.hovertext]))""")
-    assert "diverged" not in everything
+    assert runs[0]["label"] == words  # written on the map at the last step
+    chart.button("first step").click()
+    assert chart.wait_state("(state) => state.step === 0")["runs"][0]["label"] == ""
+    chart.button("last step").click()
+    assert chart.wait_state("(state) => state.step === state.steps")["runs"][0]["label"] == words
+    assert "diverged" not in chart.eval("() => document.body.innerText")
 
-    slider = chart.eval(_SLIDER)
-    for frame, shown in ((0, False), (len(slider["ticks"]) - 1, True)):
-        page.mouse.click(*chart.to_page([slider["ticks"][frame], slider["y"]]))
-        chart.wait_state("(state, k) => state.active === k", frame)
-        labels = chart.eval(f"""() => {_PLOT}.data.filter(t => t.mode === 'text')
-            .map(t => ({{x: t.x[0], text: t.text[0]}}))""")
-        assert [label["text"] for label in labels] == [words]
-        assert (labels[0]["x"] is not None) == shown, (
-            f"at frame {frame} the label is {'not ' if shown else ''}shown")
-
-    loss = _chart_titled(page, "Loss")
-    loss.locator(".annotation-text").first.wait_for()
-    assert words in loss.locator(".annotation-text").all_text_contents()
     summary = _table(page, 0)
     assert any(words in row.get("outcome", "") for row in summary), summary
     assert "diverged" not in page.locator('[data-testid="stMain"]').inner_text()
@@ -727,18 +687,20 @@ def test_a_run_that_walks_off_the_saddle_left_the_map_and_did_not_diverge(page, 
     _shot(page, "explore-left-the-map")
 
 
-def test_the_step_charts_name_every_run_in_a_legend(page, server):
-    """Explore's step charts (loss, learning rate, gradient norm) each carry a legend naming
-    every run, so they read on their own."""
+def test_the_player_names_every_run_in_its_colour_beside_its_curves(page, server):
+    """Explore's player draws the loss, learning rate and gradient norm of every run, and its
+    table names every run in its colour with its readout at the current step."""
     _open(page, server, "/")
     chart = Map(page)
     chart.wait_drawn()
-    names = sorted(run["name"].split(" — ")[0] for run in chart.runs())
-    for title in ("Loss", "Learning rate", "Gradient norm"):
-        figure = _chart_titled(page, title)
-        figure.locator(".legend").first.wait_for()
-        shown = sorted(figure.locator(".legendtext").all_text_contents())
-        assert shown == names, f"the {title} chart's legend is {shown}, not {names}"
+    titles = chart.inside.locator("#curves .annotation-text").all_text_contents()
+    assert titles == ["Loss", "Learning rate", "Gradient norm"], titles
+    names = [run["name"] for run in chart.runs()]
+    assert chart.inside.locator(".dl-runs .dl-name").all_text_contents() == names
+    assert len(names) == 3
+    readout = chart.inside.locator(".dl-runs tr[data-run='0'] td.dl-num")
+    assert readout.first.inner_text() == "500"  # the step, then x, y, loss, lr, |grad f|
+    assert all(cell for cell in readout.all_inner_texts())
     _no_exception(page)
 
 
@@ -754,8 +716,7 @@ def test_a_run_card_adds_another_run_of_its_optimizer_and_removes_itself(page, s
     cards.first.get_by_role("button", name=re.compile("another Adam run")).click()
     _wait(page, "() => (new URLSearchParams(location.search).get('runs') || '')"
                 ".split(';').length === 2", what="two runs in the link")
-    chart.wait_plot("(plot) => plot.data.filter(t => t.mode === 'lines+markers').length === 2",
-                    what="two paths on the map")
+    chart.wait_plot("(state) => state.runs.length === 2", what="two paths on the map")
     _settle(page)
     titles = [cards.nth(i).locator("summary").inner_text() for i in range(cards.count())]
     assert len(titles) == 2 and "Adam #1" in titles[0] and "Adam #2" in titles[1], titles
@@ -766,8 +727,7 @@ def test_a_run_card_adds_another_run_of_its_optimizer_and_removes_itself(page, s
     second.get_by_role("button", name=re.compile("remove this run")).click()
     _wait(page, "() => (new URLSearchParams(location.search).get('runs') || '')"
                 ".split(';').length === 1", what="one run in the link")
-    chart.wait_plot("(plot) => plot.data.filter(t => t.mode === 'lines+markers').length === 1",
-                    what="one path on the map")
+    chart.wait_plot("(state) => state.runs.length === 1", what="one path on the map")
     _settle(page)
     assert cards.count() == 1
     _no_exception(page)
@@ -879,9 +839,7 @@ def test_explore_plays_a_typed_formula_from_a_link(page, server):
     chart.wait_drawn()
     final = chart.runs()
     assert len(final) == 2
-    chart.record_frames()
-    chart.button("Play").click()
-    chart.wait_played(3)
+    chart.play()
     assert chart.runs() != final
     assert page.locator(".katex").count() >= 3  # the formula and its two partial derivatives
     assert page.locator(WARNING).count() == 0
@@ -900,11 +858,10 @@ def test_explore_plays_a_data_surface_with_mini_batches_from_a_link(page, server
     chart.wait_drawn()
     assert len(chart.runs()) == 2
     assert len(chart.paths()) >= 2 * 3  # each run: its path and two more seeds
-    before = chart.eval(f"() => {_PLOT}.data.map(t => (t.x || []).length)")
-    chart.record_frames()
-    chart.button("Play").click()
-    chart.wait_played(3)
-    assert chart.eval(f"() => {_PLOT}.data.map(t => (t.x || []).length)") != before
+    assert chart.eval(f"() => {_PLOT}.data.some(t => t.xaxis === 'x2' && t.name === 'data')")
+    before = chart.state()["lengths"]
+    chart.play()
+    assert chart.state()["lengths"] != before
     assert page.locator(WARNING).count() == 0
     _no_exception(page)
     _shot(page, "explore-data")
@@ -923,8 +880,7 @@ def test_explore_counts_a_schedule_in_epochs_of_mini_batches_from_a_link(page, s
     epochs = sidebar.locator('[data-testid="stRadio"]', has_text="count the schedule in")
     assert epochs.get_by_role("radio", name="epochs").is_checked()
     assert sidebar.get_by_text("1 epoch = 15 steps").count() == 1
-    titles = [title for frame in _charts(page, 3)
-              for title in frame.locator(".gtitle").all_text_contents()]
+    titles = Map(page).inside.locator("#curves .annotation-text").all_text_contents()
     assert "Loss (faint: each batch's own)" in titles
     assert "Learning rate: step decay, per epoch" in titles
     assert page.locator(WARNING).count() == 0
@@ -944,9 +900,7 @@ def test_compare_races_batch_sizes_on_a_data_surface_from_a_link(page, server):
     chart.wait_drawn()
     final = chart.runs()
     assert len(final) == 3
-    chart.record_frames()
-    chart.button("Play").click()
-    chart.wait_played(3)
+    chart.play()
     assert chart.runs() != final
     page.locator('[data-testid="stDataFrame"]').first.wait_for()
     page.locator('[data-testid="stExpander"] summary', has_text="batch size").first.click()
@@ -1209,6 +1163,8 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
 
 
 def _plays_offline(browser, html_file: Path) -> None:
+    """The exported page, opened from disk with the network cut off: the player draws, ▶ Play
+    moves the paths, a run's lr slider bends its path, and nothing reaches for the network."""
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     reached, problems = [], []
 
@@ -1225,23 +1181,26 @@ def _plays_offline(browser, html_file: Path) -> None:
         tab.on("console", lambda m: m.type == "error" and problems.append(m.text))
         tab.on("pageerror", lambda error: problems.append(str(error)))
         tab.goto(html_file.as_uri())
-        plot = ".js-plotly-plot"
-        tab.wait_for_function(f"""() => {{
-            const div = document.querySelector('{plot}');
-            return div && div._fullLayout && div.querySelector('.scatterlayer .trace');
-        }}""", timeout=RERUN_MS)
-        before = tab.evaluate(f"""() => document.querySelector('{plot}').data
-            .filter(t => t.mode === 'lines+markers').map(t => t.x.length)""")
-        assert before, "the offline page draws no run"
-        tab.evaluate(f"""() => {{
-            window.__frames = 0;
-            document.querySelector('{plot}').on('plotly_animatingframe', () => window.__frames++);
-        }}""")
-        tab.locator("g.updatemenu-button", has_text="Play").first.click()
-        tab.wait_for_function("() => window.__frames >= 3", timeout=RERUN_MS)
-        after = tab.evaluate(f"""() => document.querySelector('{plot}').data
-            .filter(t => t.mode === 'lines+markers').map(t => t.x.length)""")
-        assert after != before, "▶ Play did not move the paths offline"
+        tab.wait_for_function(f"() => {_PLOT} && {_PLOT}.dataset.ready", timeout=RERUN_MS)
+        state = f"({_STATE})()"
+        before = tab.evaluate(f"() => {state}.lengths")
+        assert before and all(before), "the offline page draws no run"
+        tab.get_by_role("button", name="Play").click()
+        tab.wait_for_function(f"() => {state}.playing && {state}.step > 0", timeout=RERUN_MS)
+        assert tab.evaluate(f"() => {state}.lengths") != before, "Play did not move the paths"
+        tab.get_by_role("button", name="Pause").click()
+        shown = tab.evaluate(f"() => {state}.runs[0]")
+        slider = tab.locator(".dl-runs tr[data-run='0'] input[data-name='lr']")
+        slider.scroll_into_view_if_needed()
+        box = slider.bounding_box()
+        y = box["y"] + box["height"] / 2
+        tab.mouse.move(box["x"] + box["width"] / 2, y)
+        tab.mouse.down()
+        tab.mouse.move(box["x"] + 0.2 * box["width"], y, steps=6)
+        tab.mouse.up()
+        bent = tab.evaluate(f"() => {state}.runs[0]")
+        assert bent["values"]["lr"] < shown["values"]["lr"] and not bent["committed"]
+        assert (bent["x"], bent["y"]) != (shown["x"], shown["y"]), "the slider moved nothing"
         assert tab.title().startswith("Descent Lab"), tab.title()
         assert "steps" in tab.locator("figcaption").first.inner_text()
         assert not reached, f"the offline page reached for the network: {reached[:3]}"
@@ -1293,9 +1252,7 @@ def test_a_lesson_goes_next_and_back_reveals_its_answer_and_loads_its_variations
     shown = chart.wait_drawn()
     final = chart.runs()
     assert len(final) == 3
-    chart.record_frames()
-    chart.button("Play").click()
-    chart.wait_played(3)
+    chart.play()
     assert chart.runs() != final, "▶ Play did not move the paths"
 
     _button(page, "Load this scene").click()

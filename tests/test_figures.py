@@ -1,5 +1,5 @@
-"""figures/: plain data in, figure dicts out: frame cap, last step, payload, how runs ended,
-run styles, the leaderboard's rankings, and the exports."""
+"""figures/: plain data in, figure dicts out: the player's payload (its arrays, its size, how
+runs ended), run styles, the leaderboard's rankings, and the exports."""
 
 import base64
 import colorsys
@@ -17,9 +17,11 @@ import pytest
 import figures
 import landscapes
 import optimizers
-from figures.animation import FULL_PATH_CAP, map_height, png_data_uri
+from figures.animation import png_data_uri
+from figures.player import decode, encode, unpack
 
-PAYLOAD_LIMIT = 3_000_000
+PAYLOAD_LIMIT = 2_000_000
+"""Compare's 8 runs x 1000 steps with their neighbourhoods, in bytes (issue 11)."""
 
 
 def _surface(name="rosenbrock", grid=200):
@@ -48,66 +50,92 @@ def _runs(count=8, steps=1000, name="rosenbrock"):
             for i, spec in enumerate(optimizers.OPTIMIZERS[:count])]
 
 
-@pytest.mark.parametrize("n_points", [1, 2, 3, 149, 150, 151, 1001, 100_001])
-def test_frame_indices_are_capped_and_keep_first_and_last(n_points):
-    idx = figures.frame_indices(n_points)
-    assert len(idx) <= figures.FRAME_CAP
-    assert idx[0] == 0 and idx[-1] == n_points - 1
-    assert np.all(np.diff(idx) > 0)
+def _hoods(runs, name="rosenbrock", steps=1000):
+    from ui import neighbourhoods
+
+    surface = landscapes.get(name)
+    return [neighbourhoods.neighbourhood(surface, run["name"], optimizers.OPTIMIZERS_BY_NAME[
+        run["name"]].defaults, surface.start, steps) for run in runs]
 
 
-def test_animation_for_8_runs_of_1000_steps_fits_the_budget():
-    figure = figures.animated_paths(_surface(), _runs())
-    payload = json.dumps(figure, separators=(",", ":"), allow_nan=False)
-    assert len(payload) <= PAYLOAD_LIMIT
-    assert len(figure["frames"]) <= figures.FRAME_CAP
-    assert figure["frames"][-1]["name"] == "1000"  # the last step is a frame
+def _payload_bytes(manifest, blob) -> int:
+    """What travels: the manifest's JSON and the encoded blob."""
+    return len(json.dumps(manifest, separators=(",", ":"), allow_nan=False)) + len(encode(blob))
 
 
-def test_frames_carry_only_the_path_traces_and_never_redraw():
+def test_the_player_payload_for_8_runs_of_1000_steps_with_neighbourhoods_fits_the_budget():
+    runs = _runs()
+    manifest, blob = figures.player_payload(_surface(), runs, _hoods(runs))
+    assert _payload_bytes(manifest, blob) <= PAYLOAD_LIMIT
+    assert manifest["steps"] == 1000
+    assert all(len(run["sliders"]) >= 1 for run in manifest["runs"])
+
+
+def test_the_blob_travels_encoded_and_decodes_to_the_same_bytes():
+    runs = _runs(count=2, steps=200)
+    _, blob = figures.player_payload(_surface(), runs, _hoods(runs, steps=200))
+    assert decode(encode(blob)) == blob
+    assert len(encode(blob)) < 0.7 * len(blob)
+
+
+def test_every_array_of_the_payload_reads_back_as_float32_of_what_was_packed():
     runs = _runs(count=3, steps=300)
-    assert not any(run["outcome"].label for run in runs)
-    figure = figures.animated_paths(_surface(), runs)
-    animated = figure["frames"][0]["traces"]
-    assert len(animated) == 2 * 3  # a path and its head per run (no end labels here)
-    assert all(figure["data"][i]["type"] == "scatter" for i in animated)
-    assert all(f["traces"] == animated for f in figure["frames"])
-    assert all(len(f["data"]) == len(animated) for f in figure["frames"])
-    assert not any(t["type"] in ("contour", "heatmap") for t in figure["data"])
-    for button in figure["layout"]["updatemenus"][0]["buttons"]:
-        assert button["args"][1]["frame"]["redraw"] is False
-    xaxis, yaxis = figure["layout"]["xaxis"], figure["layout"]["yaxis"]
-    assert xaxis["range"] == [-2.0, 2.0] and yaxis["range"] == [-1.0, 3.0]
+    manifest, blob = figures.player_payload(_surface(), runs, _hoods(runs, steps=300))
+    for run, entry in zip(runs, manifest["runs"], strict=True):
+        xy = unpack(blob, entry["arrays"]["xy"])
+        assert xy.dtype == np.float32 and xy.shape == run["xy"].shape
+        np.testing.assert_array_equal(xy, run["xy"].astype(np.float32))
+        lr = unpack(blob, entry["arrays"]["lr"])  # one per point, none from the last point
+        np.testing.assert_array_equal(lr[:-1], run["lr"].astype(np.float32))
+        assert np.isnan(lr[-1])
+        for slider in entry["sliders"]:
+            values = unpack(blob, slider["values"])
+            assert values.dtype == np.float64  # sent back to the server exactly as computed
+            assert values[slider["current"]] == optimizers.OPTIMIZERS_BY_NAME[
+                run["name"]].defaults[slider["name"]]
+            k = unpack(blob, entry["steps"]).size
+            assert unpack(blob, slider["xy"]).shape == (values.size, k, 2)
+            assert len(slider["ended"]) == values.size
 
 
-def test_last_frame_is_the_finished_path_and_paths_grow():
-    runs = _runs(count=1, steps=500)
-    figure = figures.animated_paths(_surface(), runs)
-    first, last = figure["frames"][0]["data"][0], figure["frames"][-1]["data"][0]
-    assert len(first["x"]) == 1
-    assert len(last["x"]) == min(501, FULL_PATH_CAP)
-    assert last["x"][-1] == pytest.approx(runs[0]["xy"][-1, 0], abs=1e-3)
-    sizes = [len(f["data"][0]["x"]) for f in figure["frames"][:-1]]
-    assert sizes == sorted(sizes)
+@pytest.mark.parametrize("optimizer, slider", [("sgd", "lr"), ("sgd", "momentum"),
+                                               ("adam", "lr"), ("adam", "beta1"),
+                                               ("rmsprop", "alpha")])
+def test_a_precomputed_path_equals_simulate_at_that_value_within_float32_rounding(optimizer,
+                                                                                  slider):
+    """What a player slider draws at a value is the run simulated at that value: every kept
+    point, in float32."""
+    surface = landscapes.get("rosenbrock")
+    defaults = optimizers.OPTIMIZERS_BY_NAME[optimizer].defaults
+    path = optimizers.simulate(surface, optimizer, surface.start, 400, **defaults)
+    run = _run(path, surface, optimizer)
+    manifest, blob = figures.player_payload(_surface(), [run],
+                                            _hoods([run], steps=400))
+    entry = manifest["runs"][0]
+    chosen = next(s for s in entry["sliders"] if s["name"] == slider)
+    values, steps = unpack(blob, chosen["values"]), unpack(blob, entry["steps"])
+    xy = unpack(blob, chosen["xy"])
+    for j in (0, values.size // 3, values.size - 1):
+        exact = optimizers.simulate(surface, optimizer, surface.start, 400,
+                                    **{**defaults, slider: float(values[j])})
+        kept = steps[steps < exact.xy.shape[0]]
+        np.testing.assert_array_equal(xy[j, :kept.size], exact.xy[kept].astype(np.float32))
+        assert np.isnan(xy[j, kept.size:]).all()  # nothing drawn past a divergence
 
 
-def test_diverged_run_is_drawn_to_where_it_diverged_and_labelled():
+def test_diverged_run_is_labelled_where_it_was_last_seen():
     surface = landscapes.get("quadratic")
     path = optimizers.simulate(surface, "sgd", surface.start, 200, lr=0.2)
     run = _run(path, surface)
     label = run["outcome"].label
     assert label == f"diverged at step {path.diverged_at}"
-    figure = figures.animated_paths(_surface("quadratic"), [run])
-    line, _, end = figure["data"][-3:]
-    assert label in line["name"]
-    assert len(line["x"]) == path.xy.shape[0]
-    assert end["text"] == [label] and end["cliponaxis"] is False
-    first, last = figure["frames"][0]["data"][2], figure["frames"][-1]["data"][2]
-    assert last == {"x": end["x"], "y": end["y"], "text": [label]}
-    assert first["x"] == [None]  # the label appears once the run gets there
-    # written where the run was last seen on the map, inside the window
+    manifest, blob = figures.player_payload(_surface("quadratic"), [run])
+    entry = manifest["runs"][0]
+    assert entry["label"] == label and label in entry["ended"]
+    assert unpack(blob, entry["arrays"]["xy"]).shape[0] == path.xy.shape[0]
     (x0, x1), (y0, y1) = surface.bounds
-    assert x0 <= end["x"][0] <= x1 and y0 <= end["y"][0] <= y1
+    x, y = entry["label_at"]
+    assert x0 <= x <= x1 and y0 <= y <= y1
     curves = figures.step_curves([run], "gap", title="Loss", y_title="f", log_y=True)
     assert [note["text"] for note in curves["layout"]["annotations"]] == [label]
 
@@ -117,38 +145,33 @@ def test_a_run_that_left_the_map_is_labelled_where_it_crossed_the_edge():
     path = optimizers.simulate(surface, "sgd", surface.start, 300, lr=0.1)
     run = _run(path, surface)
     assert run["outcome"].label == "left the map at step 30"
-    figure = figures.animated_paths(_surface("saddle"), [run])
-    end = figure["data"][-1]
-    assert end["text"] == ["left the map at step 30"]
-    assert "without bound" in end["hovertext"][0]
-    x, y = end["x"][0], end["y"][0]
+    entry = figures.player_payload(_surface("saddle"), [run])[0]["runs"][0]
+    assert entry["label"] == "left the map at step 30"
+    assert "without bound" in entry["ended"]
+    x, y = entry["label_at"]
     (x0, x1), (y0, y1) = surface.bounds
     assert x0 <= x <= x1 and y0 <= y <= y1
     assert min(abs(y - y0), abs(y - y1), abs(x - x0), abs(x - x1)) < 1e-3  # on the edge
     a, b = path.xy[29], path.xy[30]  # ... on the segment that left
     t = np.dot([x, y] - a, b - a) / np.dot(b - a, b - a)
     assert 0 <= t <= 1 and np.hypot(*(a + t * (b - a) - [x, y])) < 1e-3
-    assert end["textposition"].startswith("bottom")  # below a point at the top edge
+    assert entry["label_position"].startswith("bottom")  # below a point at the top edge
 
 
-def test_a_run_that_diverges_at_once_still_draws():
+def test_a_run_that_diverges_at_once_still_packs():
     surface = landscapes.get("quadratic")
     path = optimizers.simulate(surface, "sgd", surface.start, 50, lr=10.0)
     assert path.xy.shape[0] == 1
     run = _run(path, surface)
-    figure = figures.animated_paths(_surface("quadratic"), [run])
-    json.dumps(figure, allow_nan=False)
+    manifest, blob = figures.player_payload(_surface("quadratic"), [run])
+    json.dumps(manifest, allow_nan=False)
+    assert unpack(blob, manifest["runs"][0]["arrays"]["xy"]).shape == (1, 2)
     figures.step_curves([run], "lr", title="lr", y_title="lr", log_y=True)
 
 
 def test_surface_picture_is_a_valid_png():
     uri = png_data_uri(np.zeros((3, 4, 3), dtype=np.uint8))
     assert base64.b64decode(uri.split(",", 1)[1]).startswith(b"\x89PNG\r\n\x1a\n")
-
-
-def test_map_height_is_bounded():
-    for name in landscapes.names():
-        assert 520 <= map_height(landscapes.get(name).bounds) <= 820
 
 
 def _raced(*runs):
@@ -253,14 +276,14 @@ def test_figures_and_the_core_import_neither_streamlit_nor_plotly():
     """The core and the figure builders are pure: a fresh interpreter that imports them all
     has loaded neither streamlit nor plotly (figures are plain dicts)."""
     code = ("import sys, landscapes, optimizers, figures, figures.animation, figures.charts, "
-            "figures.tables, figures.palette; "
+            "figures.tables, figures.palette, figures.player; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'streamlit', 'plotly'}))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent, check=True)
     assert done.stdout.strip() == "[]"
 
 
-def test_a_data_surface_adds_a_data_view_whose_fits_move_with_the_frames():
+def test_a_data_surface_sends_its_data_view_and_each_runs_fit_at_every_point():
     surface = landscapes.from_data("tanh_network", size=50)
     view = _surface()
     view["bounds"] = surface.bounds
@@ -272,22 +295,17 @@ def test_a_data_surface_adds_a_data_view_whose_fits_move_with_the_frames():
         path = optimizers.simulate(surface, "sgd", surface.start, 200, lr=0.1, seed=seed,
                                    gradient={"name": "minibatch", "batch_size": 4})
         fit = landscapes.data.predict("tanh_network", path.xy[:, :1], path.xy[:, 1:], grid)
-        runs.append({"name": f"run {i}", "color": figures.run_color(i), "xy": path.xy,
-                     "diverged_at": None, "fit": fit, "band": [path.xy[::-1][:50]],
-                     "reference": path.xy[:10]})
-    figure = figures.animated_paths(view, runs)
-    data = figure["data"]
-    fits = [i for i, t in enumerate(data) if t.get("xaxis") == "x2" and t["mode"] == "lines"]
-    assert len(fits) == 2
-    assert all(set(fits) <= set(f["traces"]) for f in figure["frames"])
-    first, last = figure["frames"][0], figure["frames"][-1]
-    position = first["traces"].index(fits[0])
-    assert first["data"][position]["y"] == np.round(runs[0]["fit"][0], 4).tolist()
-    assert last["data"][position]["y"] == data[fits[0]]["y"]  # the finished fit
-    assert figure["layout"]["xaxis2"]["anchor"] == "y2"
-    static = [t for t in data if t.get("line", {}).get("width") in (1.5, 2)]
-    assert len(static) == 4  # per run: one extra seed and the dashed full-batch path
-    assert not any(i in first["traces"] for i, t in enumerate(data) if t in static)
+        runs.append({**_run(path, surface, "sgd", i), "fit": fit,
+                     "band": [path.xy[::-1][:50]], "reference": path.xy[:10]})
+    manifest, blob = figures.player_payload(view, runs)
+    data_view = manifest["map"]["data_view"]
+    np.testing.assert_array_equal(unpack(blob, data_view["u"]), u.astype(np.float32))
+    assert data_view["axes"] == ["w1", "w2"]
+    for run, entry in zip(runs, manifest["runs"], strict=True):
+        fit = unpack(blob, entry["arrays"]["fit"])
+        assert fit.shape == (run["xy"].shape[0], 30)  # the model at every point of the path
+        np.testing.assert_array_equal(fit[-1], run["fit"][-1].astype(np.float32))
+        assert len(entry["band"]) == 1 and entry["reference"]["shape"] == [10, 2]
 
 
 def test_leaderboard_counts_example_gradients_on_a_data_surface():
@@ -419,11 +437,10 @@ def test_the_yellow_run_is_darkened_for_text_but_drawn_yellow():
 def test_every_view_draws_a_run_in_its_style():
     runs = _runs(count=4, steps=100)
     styles = [run["style"] for run in runs]
-    figure = figures.animated_paths(_surface(), runs)
-    paths = [t for t in figure["data"] if t.get("mode") == "lines+markers"]
-    heads = [t for t in figure["data"] if t.get("marker", {}).get("size") == 15]
-    assert [t["line"]["dash"] for t in paths] == [s["dash"] for s in styles]
-    assert [t["marker"]["symbol"] for t in heads] == [s["symbol"] for s in styles]
+    entries = figures.player_payload(_surface(), runs)[0]["runs"]
+    assert [e["dash"] for e in entries] == [s["dash"] for s in styles]
+    assert [e["symbol"] for e in entries] == [s["symbol"] for s in styles]
+    assert [e["text"] for e in entries] == [s["text"] for s in styles]
     curves = figures.step_curves(runs, "gap", title="Loss", y_title="f", log_y=True)
     assert [t["line"]["dash"] for t in curves["data"]] == [s["dash"] for s in styles]
     sheet = figures.surface_3d(_surface_view("rosenbrock"), runs)
@@ -554,23 +571,6 @@ def test_3d_paths_are_drawn_only_over_the_sheet():
     assert low == pytest.approx(-4, abs=0.01) and high < 4.5  # the sheet's heights, not -8000
 
 
-# --- the animated map's controls ----------------------------------------------------------------
-
-
-def test_play_buttons_and_slider_hang_below_the_axis_title_at_fixed_pixels():
-    for name in landscapes.names():
-        bounds = landscapes.get(name).bounds
-        layout = figures.animated_paths(_surface(name, grid=20), _runs(count=8, steps=20,
-                                        name=name), height=map_height(bounds))["layout"]
-        buttons, slider = layout["updatemenus"][0], layout["sliders"][0]
-        assert buttons["y"] == 0 and buttons["yanchor"] == "top"
-        assert slider["y"] == 0 and slider["yanchor"] == "top"
-        # tick labels (~25 px) and the axis title (~25 px) sit in the first 55 px under the map
-        assert buttons["pad"]["t"] >= 55
-        assert slider["pad"]["t"] >= buttons["pad"]["t"] + 35  # below the buttons
-        assert layout["margin"]["b"] >= slider["pad"]["t"] + 60  # and the slider fits
-
-
 # --- what the pages receive, and the exports ----------------------------------------------------
 
 
@@ -656,23 +656,22 @@ def _averaging_scene():
 
 
 def test_an_optimizers_second_sequence_is_drawn_thin_and_dotted_and_written_to_the_csv():
-    """ASGD's average and schedule-free AdamW's x: a static trace in the run's colour beside
-    its path, named for what it is; the CSV's averaged columns hold it (nan for SGD)."""
+    """ASGD's average and schedule-free AdamW's x: sent to the player beside the run's path
+    (drawn once, thin and dotted in the run's colour), named for what it is; the CSV's averaged
+    columns hold it (nan for SGD)."""
     from ui import compute
 
     scene = _averaging_scene()
     paths = compute.trajectories(scene)
-    figure = json.loads(compute.animated_figure(scene))
-    names = {trace.get("name"): trace for trace in figure["data"]}
-    for run, title in zip(compute.run_payloads(scene)[:2],
-                          ("the average ax", "x, the average you evaluate"), strict=True):
-        trace = names[f"{run['name']}: {title}"]
-        assert trace["line"]["dash"] == "dot" and trace["line"]["width"] < 3
-        assert trace["line"]["color"] == run["color"]
-        np.testing.assert_allclose(trace["x"][-1], run["averaged"][-1, 0], atol=1e-3)
+    runs = compute.run_payloads(scene)
+    manifest, blob = figures.player_payload(compute.surface_view(scene.surface), runs)
+    for run, entry, title in zip(runs[:2], manifest["runs"],
+                                 ("the average ax", "x, the average you evaluate"), strict=False):
+        assert entry["averaged_title"] == title
+        averaged = unpack(blob, entry["averaged"])
+        np.testing.assert_array_equal(averaged, run["averaged"].astype(np.float32))
         assert not np.allclose(run["averaged"][-1], run["xy"][-1])  # a second, other point
-    assert not any(str(trace.get("name")).startswith(compute.run_payloads(scene)[2]["name"]
-                                                     + ": the") for trace in figure["data"])
+    assert manifest["runs"][2]["averaged"] is None
     _, _, rows = _csv_header_and_rows(compute.trajectories_csv(scene))
     for path in paths[:2]:
         kept = [r for r in rows if r["optimizer"] == path.config["optimizer"]]
@@ -691,9 +690,9 @@ def test_a_typed_surface_is_written_with_its_formula():
 
 
 def test_the_html_page_has_a_title_and_a_caption_of_what_it_shows():
-    from ui import compute
+    from ui import player
 
-    page = compute.animated_html(_saddle_scene())
+    page = player.animated_html(_saddle_scene())
     title = re.search(r"<title>(.*?)</title>", page).group(1)
     assert title == "Descent Lab: Saddle: 2 runs, 300 steps"
     caption = re.search(r"<figcaption>(.*?)</figcaption>", page, re.S).group(1)
@@ -702,4 +701,5 @@ def test_the_html_page_has_a_title_and_a_caption_of_what_it_shows():
                   "adam(lr=0.05, beta1=0.9", "left the map at step 30", "300 steps",
                   "Made with Descent Lab"):
         assert words in caption, words
-    assert page.count("<html") == 1 and "Plotly.newPlot" in page
+    assert page.count("<html") == 1 and "new DescentLabPlayer" in page
+    assert "<script src" not in page and "https://" not in page.split("<figcaption>")[1]

@@ -7,7 +7,6 @@ unchanged config costs a dictionary lookup. The kernels are warmed once per serv
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import re
@@ -262,16 +261,6 @@ def to_json(figure: dict[str, Any]) -> str:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def animated_figure(scene: Scene, height: int = 640, title: str = "",
-                    clickable: bool = True) -> str:
-    """The animated map of the scene, as the JSON string the browser receives (its hover
-    invites a click where the page moves the start on one: ``clickable``)."""
-    figure = figures.animated_paths(surface_view(scene.surface), run_payloads(scene),
-                                    height=height, title=title, clickable=clickable)
-    return to_json(figure)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
 def surface_3d_figure(scene: Scene, height: int) -> str:
     """The 3-D view of the scene's surface with its paths, as the JSON the browser receives."""
     return to_json(figures.surface_3d(surface_view(scene.surface), run_payloads(scene),
@@ -343,50 +332,6 @@ def scene_settings(scene: Scene) -> list[tuple[str, str]]:
         words.append(optimizers.outcome(path, landscape).text)
         lines.append((f"run {i + 1}", "; ".join(words)))
     return lines
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def animated_html(scene: Scene, title: str = "") -> str:
-    """A standalone HTML page of the animation that plays offline (plotly.js embedded), with
-    a <title> and a caption that says what it shows: the scene's settings and each run."""
-    import plotly.io as pio  # only when a file is asked for
-
-    figure = json.loads(animated_figure(scene, 640, title, clickable=False))
-    plot = pio.to_html(figure, include_plotlyjs=True, full_html=False, auto_play=False,
-                       validate=False)
-    lines = scene_settings(scene)
-    runs = [value for key, value in lines if key.startswith("run ")]
-    heading = (f"{scene.landscape().title}: {len(runs)} run{'s' if len(runs) != 1 else ''}, "
-               f"{scene.steps} steps")
-    rows = "\n".join(f"<li><b>{html.escape(key)}</b>: {html.escape(value)}</li>"
-                      for key, value in lines)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Descent Lab: {html.escape(heading)}</title>
-<style>
-  body {{ font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; margin: 1.5rem; }}
-  figcaption {{ max-width: 60rem; line-height: 1.4; }}
-  figcaption ul {{ padding-left: 1.2rem; }}
-</style>
-</head>
-<body>
-<figure>
-{plot}
-<figcaption>
-<h1>{html.escape(heading)}</h1>
-<p>Each path is one run of gradient descent from the same start; press ▶ Play to watch them
-move, or drag the step slider.</p>
-<ul>
-{rows}
-</ul>
-<p>Made with Descent Lab.</p>
-</figcaption>
-</figure>
-</body>
-</html>
-"""
 
 
 CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "full_loss", "grad_x", "grad_y",

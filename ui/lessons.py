@@ -70,17 +70,9 @@ def three_rates(rates: list[float], key: str) -> None:
 
 def show_race(scene: compute.Scene, key: str) -> None:
     try:
-        figure_json = compute.animated_figure(scene, 520, clickable=False)
-        runs_data = compute.run_payloads(scene)
+        player.show(scene, key=f"{key}.map", curves=("gap",), clickable=False, sliders=False)
     except ValueError as error:
         st.error(inputs.plain(f"These settings cannot be run: {error}"))
-        return
-    left, right = st.columns([3, 2])
-    with left:
-        player.chart(figure_json, height=520, key=f"{key}.map")
-    with right:
-        sections.step_charts(runs_data, compute.surface_view(scene.surface), f"{key}.curves",
-                             only=("gap",))
 
 
 def evaluation_costs() -> None:
@@ -110,12 +102,8 @@ def batch_sizes(batch: int, key: str) -> None:
     ]
     scenes.append(compute.Scene(surface, (the_run,), 200, names=("batch: exact gradient",),
                                 first_color=2))
-    columns = st.columns(3)
-    for column, scene in zip(columns, scenes, strict=True):
-        with column:
-            st.markdown(f"**{scene.names[0]}**")
-            player.chart(compute.animated_figure(scene, 460, clickable=False), height=460,
-                         key=f"{key}.{scene.names[0]}")
+    player.show(tuple(scenes), key=f"{key}.map", curves=("gap",), clickable=False,
+                sliders=False)
 
 
 def optimizer_card(spec: OptimizerSpec) -> None:

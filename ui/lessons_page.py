@@ -9,8 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-import figures
-from ui import compute, course, inputs, page_state, player, sections
+from ui import compute, course, inputs, page_state, player
 
 PAGE_FILES = {"explore": "pages/explore.py", "compare": "pages/compare.py"}
 PAGE_TITLES = {"explore": "Explore", "compare": "Compare"}
@@ -122,19 +121,11 @@ def _question(lesson: course.Lesson, ps: page_state.PageState) -> None:
 def _scene(scene: course.Scene, ps: page_state.PageState) -> None:
     """The scene's animated map and curves, and a button that opens it on its page."""
     computed = compute_scene(scene)
-    try:
-        height = figures.map_height(computed.landscape().bounds)
-        figure_json = compute.animated_figure(computed, height, clickable=False)
-        runs_data = compute.run_payloads(computed)
+    try:  # the lesson's scene as it is: no start to click, no slider to commit
+        player.show(computed, key=ps.key("map"), clickable=False, sliders=False)
     except ValueError as error:
         st.error(inputs.plain(f"This scene cannot be run: {error}"))
         return
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        player.chart(figure_json, height=height, key=ps.key("map"))
-    with right:
-        sections.step_charts(runs_data, compute.surface_view(computed.surface),
-                             ps.key("curves"), stacked=True, schedule=computed.schedule)
     if st.button(f"Open in {PAGE_TITLES[scene.page]}", key=ps.key("open"),
                  help=f"This scene with every control of {PAGE_TITLES[scene.page]}, to change "
                       "anything."):

@@ -17,7 +17,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import course, query
+from ui import course, query, settings
 
 PAGES = {**query.PAGES, "lessons": course.PAGE}
 """Every page's record and its two query functions (the Lessons page's live in ui/course.py)."""
@@ -110,6 +110,53 @@ def start_from_click(page: str, key: str) -> None:
         return
     start = (round(float(click["x"]), 4), round(float(click["y"]), 4))
     replace_config(page, replace(config, start=start))
+
+
+def player_event(page: str, key: str) -> None:
+    """Callback of a player (``ui.player.show``): a click on the map moves the start of every
+    run; a released slider sets that run's hyperparameter (``with_run_value``). The widgets
+    are re-keyed, so the sidebar, the URL and every view follow."""
+    event = st.session_state.get(key)
+    if not event or event.get("kind") != "commit":
+        start_from_click(page, key)
+        return
+    config = st.session_state.get(f"_{page}.config")
+    if config is None:
+        return
+    try:
+        changed = with_run_value(config, int(event["run"]), str(event["name"]),
+                                 float(event["value"]))
+    except (KeyError, TypeError, ValueError):  # not a value the player sends: ignore it
+        return
+    if changed is not None:
+        replace_config(page, changed)
+
+
+def with_run_value(config: Any, index: int, name: str, value: float) -> Any | None:
+    """``config`` with run ``index`` (in the order the page runs them) at ``name=value``, or
+    None when that is not a value the run can take. On Compare a run given its own lr leaves
+    the shared rate (every other run keeps racing at it); on Schedules the page's one run is
+    every map's run."""
+    runs = getattr(config, "runs", None)
+    if runs is None:  # Schedules: one run, raced with and without the schedule
+        the_run = config.run.with_values(**{name: value})
+        if settings.hyperparameter_problem(the_run.optimizer, the_run.kwargs()):
+            return None
+        return replace(config, run=the_run)
+    if not 0 <= index < len(runs):
+        return None
+    shared = getattr(config, "shared_lr", False)
+    raced = [r.with_values(lr=config.lr) for r in runs] if shared else list(runs)
+    the_run = raced[index].with_values(**{name: value})
+    if name not in the_run.kwargs() or settings.hyperparameter_problem(the_run.optimizer,
+                                                                  the_run.kwargs()):
+        return None
+    if shared and name != "lr":
+        changed = list(runs)
+        changed[index] = runs[index].with_values(**{name: value})
+        return replace(config, runs=tuple(changed))
+    raced[index] = the_run
+    return replace(config, runs=tuple(raced), **({"shared_lr": False} if shared else {}))
 
 
 def edit_runs(page: str, index: int, action: str) -> None:

@@ -1,25 +1,41 @@
-"""The animated map, drawn by a small local component that loads plotly.js from the package.
+"""The player: the animated map, its step curves, a readout and a slider per run, drawn in the
+browser by a small local component (``ui/player/``: plotly.js from the package, and
+``player.js``); the same component also draws static Plotly charts.
 
-``st.plotly_chart`` validates every frame of a figure on the server (hundreds of milliseconds
-for an animation); this component takes the figure as a ready JSON string instead, so the
-server only hands over bytes it has cached.
+``st.plotly_chart`` validates a figure on the server on every rerun; this component takes
+ready bytes instead (a figure's JSON, or the player's manifest and blob from
+``figures.player_payload``), so a rerun that changes nothing only hands over cached bytes.
+
+What moves stays in the browser: Play, Pause, speed, stepping and scrubbing by step, and a
+run's lr or β slider (its path is swapped from the run's precomputed neighbourhood while the
+slider moves). Only a released slider (``{"kind": "commit", "run", "name", "value", "seq"}``)
+and a click or drag on the map (``{"kind": "click", "x", "y", "seq"}``) come back as the
+component's value.
 
 Streamlit serves a component's files from one folder and refuses links out of it, so the
 component's page (``ui/player/index.html``) and the installed plotly package's plotly.min.js
 are put together in a folder of the user's cache (``$XDG_CACHE_HOME`` or ``~/.cache``), one per
-plotly version and version of the player's files: the browser never reaches the network, and the source tree is never written.
+plotly version and version of the player's files: the browser never reaches the network, and
+the source tree is never written.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
+import json
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import plotly
+import streamlit as st
 import streamlit.components.v1 as components
+
+import figures
+from ui import compute, settings
 
 _SOURCE = Path(__file__).with_name("player")
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -65,3 +81,125 @@ def chart(figure_json: str, *, height: int, key: str, clickable: bool = False,
         figure=figure_json, figure_id=figure_id(figure_json), height=height + 10,
         clickable=clickable, key=key, default=None, on_change=on_click,
     )
+
+
+def data_id(manifest_json: str, blob: bytes) -> str:
+    return hashlib.blake2b(manifest_json.encode() + blob, digest_size=8).hexdigest()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm"),
+            clickable: bool = True, sliders: bool = True) -> tuple[dict, bytes, str]:
+    """The player's manifest, blob and data id for one or more scenes (``ui.compute.Scene``)
+    on one surface, their runs drawn together on one map in order: the runs, their
+    neighbourhoods (with ``sliders``) and the step curves ``curves``."""
+    runs, hoods = [], []
+    for scene in scenes:
+        runs += compute.run_payloads(scene)
+        hoods += compute.neighbourhoods(scene) if sliders else [None] * len(scene.runs)
+    scheduled = [s.schedule for s in scenes if s.schedule.name != "constant"]
+    first = scenes[0]
+    manifest, blob = figures.player_payload(
+        compute.surface_view(first.surface), runs, hoods, curves=curves, clickable=clickable,
+        lr_title=(f"Learning rate: {settings.schedule_label(scheduled[0]).lower()}"
+                  if len(scheduled) == len(scenes) else ""),
+        start=first.start_point(),
+    )
+    blob = figures.player.encode(blob)
+    return manifest, blob, data_id(json.dumps(manifest, sort_keys=True), blob)
+
+
+def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm"),
+         clickable: bool = True, sliders: bool = True, height: int = 760,
+         on_event: Callable[[], None] | None = None):
+    """The player for a scene (or a tuple of scenes on one surface, whose runs race on one
+    map). Returns its last event (a click on the map or a released slider, see the module's
+    docstring) or None.
+
+    ``on_event`` takes no arguments: a component's ``on_change`` gets none (every keyword of
+    the component call, ``args`` included, is sent to the browser instead), so bind what the
+    callback needs beforehand (``functools.partial``). ``height`` is the frame's height until
+    the player has measured itself.
+    """
+    scenes = scenes if isinstance(scenes, tuple) else (scenes,)
+    manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders)
+    return _player(manifest=manifest, blob=blob, data_id=the_id, height=height, key=key,
+                   default=None, on_change=on_event)
+
+
+def _inline(text: str) -> str:
+    """Text to put inside a <script> element: a closing tag in it would end the element."""
+    return text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def standalone(scenes, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm")) -> str:
+    """The player as an HTML fragment that works from a file, offline: plotly.js, the
+    player's script and style, and the scenes' data (the blob in base64), all inline. Its
+    sliders draw from the neighbourhoods as in the app; the map takes no click (no server
+    to run a new start)."""
+    scenes = scenes if isinstance(scenes, tuple) else (scenes,)
+    manifest, blob, the_id = payload(scenes, curves=curves, clickable=False, sliders=True)
+    data = json.dumps({"manifest": manifest, "id": the_id}, separators=(",", ":"))
+    data = data.replace("</", "<\\/")  # read back as "</" by JSON; "</script" would end the element
+    style, script = (_SOURCE / "player.css").read_text(), (_SOURCE / "player.js").read_text()
+    blob64 = base64.b64encode(blob).decode("ascii")
+    return f"""<style>{style}</style>
+<script>{_inline(_PLOTLY_JS.read_text())}</script>
+<script>{_inline(script)}</script>
+<div id="descent-lab-player"></div>
+<script type="application/json" id="descent-lab-data">{data}</script>
+<script type="text/plain" id="descent-lab-blob">{blob64}</script>
+<script>
+(function () {{
+  const data = JSON.parse(document.getElementById("descent-lab-data").textContent);
+  const text = atob(document.getElementById("descent-lab-blob").textContent.trim());
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  const player = new DescentLabPlayer(document.getElementById("descent-lab-player"),
+                                      {{ standalone: true }});
+  player.show(data.manifest, bytes, data.id);
+  window.descentLab = player;
+}})();
+</script>"""
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def animated_html(scene: compute.Scene, title: str = "") -> str:
+    """A standalone HTML page of the scene's player that plays offline (plotly.js and the
+    player inline, its sliders drawing from the runs' neighbourhoods), with a <title> and a
+    caption that says what it shows: the scene's settings and each run."""
+    plot = standalone(scene)
+    lines = compute.scene_settings(scene)
+    runs = [value for key, value in lines if key.startswith("run ")]
+    heading = title or (f"{scene.landscape().title}: {len(runs)} "
+                        f"run{'s' if len(runs) != 1 else ''}, {scene.steps} steps")
+    rows = "\n".join(f"<li><b>{html.escape(key)}</b>: {html.escape(value)}</li>"
+                      for key, value in lines)
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Descent Lab: {html.escape(heading)}</title>
+<style>
+  body {{ font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; margin: 1.5rem; }}
+  figcaption {{ max-width: 60rem; line-height: 1.4; }}
+  figcaption ul {{ padding-left: 1.2rem; }}
+</style>
+</head>
+<body>
+<figure>
+{plot}
+<figcaption>
+<h1>{html.escape(heading)}</h1>
+<p>Each path is one run of gradient descent from the same start; press ▶ Play to watch them
+move, drag the step slider (or use ← → Home End), or drag a run's lr slider to see it at another
+learning rate.</p>
+<ul>
+{rows}
+</ul>
+<p>Made with Descent Lab.</p>
+</figcaption>
+</figure>
+</body>
+</html>
+"""

@@ -71,58 +71,20 @@ def chart(figure: dict | str, key: str, *, height: int | None = None) -> None:
 
 
 def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | None:
-    """The scene's animated map (a click starts every run there) with its step curves beside
-    it, under a typed surface's formula. A data surface's figure carries the data beside the
-    map: it takes the page's width and the curves go below it, side by side. Returns the runs
-    as the figure builders take them, or None when the core refuses the settings (its message
-    is shown instead)."""
+    """The scene's player: the map (a click or drag starts every run there), the step curves
+    (``only`` these of "gap", "lr", "grad_norm"), a readout and an lr (and β) slider per run,
+    under a typed surface's formula. Returns the runs as the figure builders take them, or
+    None when the core refuses the settings (its message is shown instead)."""
+    formula_card(scene.surface)
+    key = f"{page.page}.player"  # not re-keyed with the page: a released slider keeps it
     try:
-        height = figures.map_height(scene.landscape().bounds)
-        figure_json = compute.animated_figure(scene, height)
         runs_data = compute.run_payloads(scene)
+        player.show(scene, key=key, curves=only or ("gap", "lr", "grad_norm"),
+                    on_event=functools.partial(page_state.player_event, page.page, key))
     except ValueError as error:
         st.error(plain(f"These settings cannot be run: {error}"))
         return None
-    view = compute.surface_view(scene.surface)
-    formula_card(scene.surface)
-    wide = view["data"] is not None
-    left, right = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
-    with left:
-        map_key = page.key("map")
-        player.chart(figure_json, height=height, key=map_key, clickable=True,
-                     on_click=functools.partial(page_state.start_from_click, page.page,
-                                                map_key))
-    with right:
-        step_charts(runs_data, view, page.key("curves"), stacked=not wide, only=only,
-                    schedule=scene.schedule)
     return runs_data
-
-
-def step_charts(runs_data: list[dict], view: dict, key: str, *, stacked: bool = False,
-                only: tuple[str, ...] = (), schedule: settings.Setting | None = None) -> None:
-    """Loss over all the data (log, above f* where f* is known; faint beside it, each
-    mini-batch's own loss), learning rate (under ``schedule``, named in its title) and gradient
-    norm against the step: side by side, or ``stacked`` in a column beside a map."""
-    bounded = view["bounded"]
-    batched = any(run.get("batch_gap") is not None for run in runs_data)
-    scheduled = schedule is not None and schedule.name != "constant"
-    curves = (  # key, title, y title, log axis, the faint companion's key
-        ("gap", "Loss (faint: each batch's own)" if batched else "Loss",
-         "f − f*" if bounded else "f", bounded, "batch_gap"),
-        ("lr", f"Learning rate: {settings.schedule_label(schedule).lower()}" if scheduled
-         else "Learning rate", "lr", True, None),
-        ("grad_norm", "Gradient norm", "‖∇f‖", True, None),
-    )
-    if only:
-        curves = tuple(c for c in curves if c[0] in only)
-    places = [st.container() for _ in curves] if stacked else st.columns(len(curves))
-    height = 250 if stacked and len(curves) > 2 else 320  # three stacked fit beside the map
-    for place, (name, title, y_title, log_y, faint) in zip(places, curves, strict=True):
-        with place:
-            chart(figures.step_curves(runs_data, name, title=title, y_title=y_title,
-                                      log_y=log_y, height=height, faint=faint,
-                                      faint_name="batch loss"),
-                  key=f"{key}.{name}")
 
 
 def run_summary(runs_data: list[dict]) -> None:
@@ -168,7 +130,7 @@ def downloads(scene, name: str) -> None:
         key=f"{name}.csv",
     )
     right.download_button(
-        "⬇ Animation (HTML, plays offline)", data=lambda: compute.animated_html(scene),
+        "⬇ Animation (HTML, plays offline)", data=lambda: player.animated_html(scene),
         file_name=f"descent-lab-{name}.html", mime="text/html", on_click="ignore",
         key=f"{name}.html",
     )

@@ -1,0 +1,936 @@
+// The Descent Lab player: the map, every run's path, the step curves with a cursor, a readout
+// of the current step and a slider per run, all drawn in the browser from typed arrays.
+//
+// Plotly draws what never moves (the surface picture, the axes, the colour bar, the known
+// points, the curves' axes); two canvases laid over its plots draw what moves (paths, heads,
+// curves, the cursor), so a slider or a step redraws in a millisecond or two, never a figure.
+//
+// Data: a manifest (JSON, see figures/player.py) and one binary blob of arrays it refers to
+// by {offset, dtype, shape}. A run shows its committed path (every step) or, while its slider
+// is away from the committed value, that value's path from its neighbourhood (kept steps).
+//
+// For tests and the benchmark: window.descentLabStats.slider holds the milliseconds from each
+// slider input event (performance.now() at the handler's entry) to the end of the redraw;
+// #plot.dataset.ready is the id of the data shown and #plot.dataset.step the step shown;
+// window.descentLab.state() describes what is drawn.
+"use strict";
+
+(function () {
+  const DTYPES = { f4: Float32Array, f8: Float64Array, i4: Int32Array };
+  const FONT = "Source Sans Pro, Helvetica, Arial, sans-serif";
+  const SPEEDS = [["½×", 0.5], ["1×", 1], ["2×", 2], ["4×", 4]];
+  const HALO = "rgba(255, 255, 255, 0.95)";
+  const SYMBOL_SIZE = 14;
+  const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
+
+  window.descentLabStats = window.descentLabStats || { slider: [] };
+
+  // The blob as it travels (figures/player.py: encode): deflated, its bytes grouped by
+  // position in each 4-byte word. Inflated here, and regrouped into a fresh buffer (typed
+  // views need their element size's alignment).
+  function inflate(bytes) {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer().then((inflated) => {
+      const grouped = new Uint8Array(inflated), words = grouped.length / 4;
+      const out = new Uint8Array(grouped.length);
+      for (let b = 0; b < 4; b++) {
+        const from = b * words;
+        for (let i = 0; i < words; i++) out[4 * i + b] = grouped[from + i];
+      }
+      return out.buffer;
+    });
+  }
+
+  function reader(buffer) {
+    return (ref) => {
+      if (!ref) return null;
+      const n = ref.shape.reduce((a, b) => a * b, 1);
+      return new DTYPES[ref.dtype](buffer, ref.offset, n);
+    };
+  }
+
+  function format(v) {
+    if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+    return Number(v.toPrecision(4)).toString();
+  }
+
+  function dashPattern(dash, width) {
+    const w = Math.max(width, 3);
+    switch (dash) {
+      case "solid": case undefined: case null: return [];
+      case "dot": return [w, w];
+      case "dash": return [3 * w, 3 * w];
+      case "longdash": return [5 * w, 5 * w];
+      case "dashdot": return [3 * w, w, w, w];
+      case "longdashdot": return [5 * w, 2 * w, w, 2 * w];
+      default: return String(dash).split(",").map((s) => parseFloat(s)).filter(Number.isFinite);
+    }
+  }
+
+  function symbolPath(ctx, symbol, x, y, r) {
+    ctx.beginPath();
+    switch (symbol) {
+      case "square": ctx.rect(x - r * 0.85, y - r * 0.85, 1.7 * r, 1.7 * r); break;
+      case "diamond":
+        ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r * 1.2, y); ctx.lineTo(x, y + r * 1.2);
+        ctx.lineTo(x - r * 1.2, y); ctx.closePath(); break;
+      case "triangle-up":
+        ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r * 1.1, y + r * 0.8);
+        ctx.lineTo(x - r * 1.1, y + r * 0.8); ctx.closePath(); break;
+      case "triangle-down":
+        ctx.moveTo(x, y + r * 1.2); ctx.lineTo(x + r * 1.1, y - r * 0.8);
+        ctx.lineTo(x - r * 1.1, y - r * 0.8); ctx.closePath(); break;
+      case "cross": {
+        const a = r * 0.4, b = r * 1.1;
+        ctx.moveTo(x - a, y - b); ctx.lineTo(x + a, y - b); ctx.lineTo(x + a, y - a);
+        ctx.lineTo(x + b, y - a); ctx.lineTo(x + b, y + a); ctx.lineTo(x + a, y + a);
+        ctx.lineTo(x + a, y + b); ctx.lineTo(x - a, y + b); ctx.lineTo(x - a, y + a);
+        ctx.lineTo(x - b, y + a); ctx.lineTo(x - b, y - a); ctx.lineTo(x - a, y - a);
+        ctx.closePath(); break;
+      }
+      case "x": {
+        const a = r * 0.35, b = r * 1.05;
+        const pts = [[0, -a], [b - a, -b], [b, -b + a], [a, 0], [b, b - a], [b - a, b],
+          [0, a], [-b + a, b], [-b, b - a], [-a, 0], [-b, -b + a], [-b + a, -b]];
+        pts.forEach(([u, v], i) => (i ? ctx.lineTo(x + u, y + v) : ctx.moveTo(x + u, y + v)));
+        ctx.closePath(); break;
+      }
+      case "star": {
+        for (let i = 0; i < 10; i++) {
+          const rr = i % 2 ? r * 0.55 : r * 1.25, a = Math.PI / 5 * i - Math.PI / 2;
+          const px = x + rr * Math.cos(a), py = y + rr * Math.sin(a);
+          i ? ctx.lineTo(px, py) : ctx.moveTo(px, py);
+        }
+        ctx.closePath(); break;
+      }
+      default: ctx.arc(x, y, r, 0, 2 * Math.PI);
+    }
+  }
+
+  // One run's arrays as drawn: its committed path, or one value of a slider's neighbourhood.
+  class Track {
+    constructor(steps, xy, loss, gap, lr, grad, ended) {
+      this.steps = steps;  // null: one point per step, else the step of each kept point
+      this.xy = xy; this.loss = loss; this.gap = gap; this.lr = lr; this.grad = grad;
+      this.ended = ended;
+      let n = xy.length / 2;
+      while (n > 1 && !(Number.isFinite(xy[2 * n - 2]) && Number.isFinite(xy[2 * n - 1]))) n--;
+      this.points = n;
+    }
+    stepOf(i) { return this.steps ? this.steps[i] : i; }
+    // the rate at point i as the lr curve draws it: of the step leaving it, and at the last
+    // point (which takes no step) of the step that reached it
+    rate(i) { return Number.isFinite(this.lr[i]) || i === 0 ? this.lr[i] : this.lr[i - 1]; }
+    get last() { return this.stepOf(this.points - 1); }
+    // how many points are drawn at step t (those with a step <= t)
+    count(t) {
+      if (!this.steps) return Math.min(t, this.points - 1) + 1;
+      let lo = 0, hi = this.points;  // first index whose step > t
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (this.steps[mid] <= t) lo = mid + 1; else hi = mid; }
+      return Math.max(lo, 1);
+    }
+  }
+
+  class Player {
+    constructor(root, options) {
+      this.root = root;
+      this.send = options.send || (() => {});
+      this.standalone = Boolean(options.standalone);
+      this.onResize = options.onResize || (() => {});
+      this.step = 0;
+      this.playing = false;
+      this.speed = 1;
+      this.fading = false;
+      this.clicks = 0;
+      this.commits = 0;
+      this.id = null;
+      this.build();
+    }
+
+    // --- the page --------------------------------------------------------------------------
+
+    build() {
+      const root = this.root;
+      root.classList.add("dl-player");
+      root.innerHTML = `
+        <div class="dl-bar" role="toolbar" aria-label="playback">
+          <button type="button" class="dl-play" title="Play or pause (space)">▶ Play</button>
+          <label><select class="dl-speed" title="Playback speed" aria-label="speed">
+            ${SPEEDS.map(([l, v]) => `<option value="${v}"${v === 1 ? " selected" : ""}>${l}</option>`).join("")}
+          </select></label>
+          <button type="button" class="dl-first" title="First step (Home)" aria-label="first step"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M3 2h2v12H3zM14 2v12L6 8z" fill="currentColor"/></svg></button>
+          <button type="button" class="dl-back" title="One step back (←)" aria-label="one step back">◀ 1</button>
+          <input type="range" class="dl-scrub" min="0" max="0" step="1" value="0" aria-label="step">
+          <button type="button" class="dl-forward" title="One step forward (→)" aria-label="one step forward">1 ▶</button>
+          <button type="button" class="dl-last" title="Last step (End)" aria-label="last step"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M11 2h2v12h-2zM2 2v12l8-6z" fill="currentColor"/></svg></button>
+          <span class="dl-of">step <input type="number" class="dl-step" min="0" step="1" value="0" aria-label="go to step"> / <span class="dl-total">0</span></span>
+          <button type="button" class="dl-full" title="Fullscreen" aria-label="fullscreen"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M1 1h5v2H3v3H1zM10 1h5v5h-2V3h-3zM1 10h2v3h3v2H1zM13 10h2v5h-5v-2h3z" fill="currentColor"/></svg></button>
+        </div>
+        <div class="dl-main">
+          <div class="dl-layer dl-map"><div id="plot"></div><canvas class="dl-map-canvas"></canvas><div class="dl-hint"></div></div>
+          <div class="dl-layer dl-curves"><div id="curves"></div><canvas class="dl-curves-canvas"></canvas></div>
+        </div>
+        <div class="dl-note"></div>
+        <table class="dl-runs"><thead></thead><tbody></tbody></table>`;
+      const q = (s) => root.querySelector(s);
+      this.el = {
+        play: q(".dl-play"), speed: q(".dl-speed"), first: q(".dl-first"), back: q(".dl-back"),
+        scrub: q(".dl-scrub"), forward: q(".dl-forward"), last: q(".dl-last"),
+        stepInput: q(".dl-step"), total: q(".dl-total"), full: q(".dl-full"), main: q(".dl-main"),
+        mapBox: q(".dl-map"), plot: q("#plot"), mapCanvas: q(".dl-map-canvas"), hint: q(".dl-hint"),
+        curvesBox: q(".dl-curves"), curves: q("#curves"), curvesCanvas: q(".dl-curves-canvas"),
+        note: q(".dl-note"), head: q(".dl-runs thead"), body: q(".dl-runs tbody"),
+      };
+      const el = this.el;
+      el.play.addEventListener("click", () => this.toggle());
+      el.speed.addEventListener("change", () => { this.speed = parseFloat(el.speed.value); });
+      el.first.addEventListener("click", () => this.goto(0));
+      el.last.addEventListener("click", () => this.goto(this.steps));
+      el.back.addEventListener("click", () => this.goto(this.step - 1));
+      el.forward.addEventListener("click", () => this.goto(this.step + 1));
+      el.scrub.addEventListener("input", () => { this.pause(); this.goto(parseInt(el.scrub.value, 10)); });
+      el.stepInput.addEventListener("change", () => {
+        const t = parseInt(el.stepInput.value, 10);
+        this.pause();
+        this.goto(Number.isFinite(t) ? t : this.step);
+      });
+      el.full.addEventListener("click", () => this.fullscreen());
+      document.addEventListener("fullscreenchange", () => this.resize());
+      window.addEventListener("keydown", (event) => this.key(event));
+      this.pointer();
+      let width = 0;
+      new ResizeObserver(() => {
+        const w = root.clientWidth;
+        if (this.manifest && Math.abs(w - width) > 2) { width = w; clearTimeout(this.resizing); this.resizing = setTimeout(() => this.resize(), 120); }
+        width = w;
+      }).observe(root);
+    }
+
+    key(event) {
+      const target = event.target, tag = target && target.tagName;
+      const typing = tag === "INPUT" && target.type === "number";
+      const runSlider = tag === "INPUT" && target.type === "range" && target !== this.el.scrub;
+      if (typing || runSlider || event.altKey || event.ctrlKey || event.metaKey) return;
+      const tenth = Math.max(1, Math.round(this.steps / 10));
+      const moves = {
+        ArrowLeft: () => this.goto(this.step - 1), ArrowRight: () => this.goto(this.step + 1),
+        Home: () => this.goto(0), End: () => this.goto(this.steps),
+        PageUp: () => this.goto(this.step - tenth), PageDown: () => this.goto(this.step + tenth),
+      };
+      if (event.key === " " || event.key === "Spacebar") {
+        if (tag === "BUTTON" || tag === "SELECT") return;  // the focused control's own space
+        event.preventDefault();
+        this.toggle();
+      } else if (moves[event.key]) {
+        event.preventDefault();
+        this.pause();
+        moves[event.key]();
+      }
+    }
+
+    fullscreen() {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else if (this.root.requestFullscreen) this.root.requestFullscreen();
+    }
+
+    // --- data ------------------------------------------------------------------------------
+
+    show(manifest, bytes, id) {
+      if (id === this.id && this.fading) {  // a click the page did not take: same runs
+        this.fading = false;
+        this.pendingStart = null;
+        this.draw();
+      }
+      if (id === this.id || id === this.coming) return Promise.resolve();
+      this.coming = id;
+      return inflate(bytes).then((buffer) => {
+        if (this.coming !== id) return null;  // newer data arrived meanwhile
+        return this.load(manifest, reader(buffer), id);
+      });
+    }
+
+    load(manifest, array, id) {
+      const sameMap = this.manifest && JSON.stringify(this.mapKey(manifest)) === JSON.stringify(this.mapKey(this.manifest));
+      const sameShape = this.manifest && this.manifest.runs.length === manifest.runs.length
+        && this.manifest.curves.length === manifest.curves.length;
+      this.manifest = manifest;
+      this.array = array;
+      this.steps = manifest.steps;
+      this.floor = manifest.floor;
+      this.fading = false;
+      this.pendingStart = null;
+      const atEnd = this.id === null || this.step >= this.steps;
+      this.runs = manifest.runs.map((run) => this.loadRun(run));
+      this.dataView = manifest.map.data_view && {
+        u: array(manifest.map.data_view.u), v: array(manifest.map.data_view.v),
+        grid: array(manifest.map.data_view.grid),
+      };
+      this.step = atEnd ? this.steps : Math.min(this.step, this.steps);
+      this.el.scrub.max = String(this.steps);
+      this.el.stepInput.max = String(this.steps);
+      this.el.total.textContent = String(this.steps);
+      if (!sameShape) this.buildTable(); else this.refreshTable();
+      this.el.plot.dataset.ready = "";
+      return this.layout(!sameMap).then(() => {
+        this.id = id;
+        this.el.plot.dataset.ready = id;
+        this.draw();
+      });
+    }
+
+    mapKey(manifest) {
+      const m = manifest.map;
+      return [m.bounds, m.image.length, m.image.slice(-64), m.points, m.colorbar,
+        Boolean(m.data_view), manifest.clickable];
+    }
+
+    loadRun(run) {
+      const a = this.array, arr = run.arrays;
+      const committed = new Track(null, a(arr.xy), a(arr.loss), a(arr.gap), a(arr.lr),
+        a(arr.grad_norm), run.label);
+      const steps = run.steps ? a(run.steps) : null;
+      const sliders = run.sliders.map((s) => ({
+        spec: s, values: a(s.values), xy: a(s.xy), loss: a(s.loss), lr: a(s.lr),
+        grad: a(s.grad_norm), index: s.current,
+      }));
+      return {
+        spec: run, committed, steps, sliders, track: committed, moved: null,
+        batchGap: a(arr.batch_gap), fit: a(arr.fit),
+        band: run.band.map((r) => a(r)), reference: a(run.reference), averaged: a(run.averaged),
+      };
+    }
+
+    // the track of value j of slider s of a run (its neighbourhood), or its committed path
+    trackOf(run, s, j) {
+      const slider = run.sliders[s];
+      if (j === slider.spec.current) return run.committed;
+      const k = run.steps.length;
+      const xy = slider.xy.subarray(j * k * 2, (j + 1) * k * 2);
+      const loss = slider.loss.subarray(j * k, (j + 1) * k);
+      const floor = this.floor;
+      let gap = loss;
+      if (floor !== null) { gap = new Float32Array(k); for (let i = 0; i < k; i++) gap[i] = loss[i] - floor; }
+      return new Track(run.steps, xy, loss, gap, slider.lr.subarray(j * k, (j + 1) * k),
+        slider.grad.subarray(j * k, (j + 1) * k), slider.spec.ended[j] || "");
+    }
+
+    // --- the table of runs: sliders and the readout -------------------------------------------
+
+    buildTable() {
+      const runs = this.runs;
+      const anySlider = runs.some((r) => r.sliders.length);
+      const head = ["run", ...(anySlider ? ["try another value (drag)"] : []),
+        "step", "x", "y", "loss", "lr", "‖∇f‖"];
+      const numeric = anySlider ? 2 : 1;
+      this.el.head.innerHTML = "<tr>" + head.map((h, i) => `<th${i >= numeric ? ' class="dl-num"' : ""}>${h}</th>`).join("") + "</tr>";
+      this.el.body.innerHTML = "";
+      this.cells = runs.map((run, i) => {
+        const tr = document.createElement("tr");
+        tr.dataset.run = String(i);
+        const name = document.createElement("td");
+        name.className = "dl-who";
+        name.innerHTML = `<span class="dl-swatch"></span><span class="dl-name"></span><div class="dl-status"></div>`;
+        tr.appendChild(name);
+        let sliders = null;
+        if (anySlider) {
+          sliders = document.createElement("td");
+          tr.appendChild(sliders);
+        }
+        const nums = ["step", "x", "y", "loss", "lr", "grad"].map((key) => {
+          const td = document.createElement("td");
+          td.className = "dl-num";
+          td.dataset.key = key;
+          tr.appendChild(td);
+          return td;
+        });
+        this.el.body.appendChild(tr);
+        return { tr, name, sliders, nums };
+      });
+      this.refreshTable();
+    }
+
+    refreshTable() {
+      this.runs.forEach((run, i) => {
+        const cell = this.cells[i], spec = run.spec;
+        const swatch = cell.name.querySelector(".dl-swatch");
+        swatch.style.borderTopColor = spec.color;
+        swatch.style.borderTopStyle = spec.dash === "solid" ? "solid" : "dashed";
+        const name = cell.name.querySelector(".dl-name");
+        name.textContent = spec.name;
+        name.style.color = spec.text;
+        if (!cell.sliders) return;
+        cell.sliders.innerHTML = "";
+        run.sliders.forEach((slider, s) => {
+          const box = document.createElement("div");
+          box.className = "dl-slider";
+          const label = slider.spec.name === "beta1" ? "β1" : slider.spec.name;
+          box.innerHTML = `<span class="dl-label"></span><input type="range" min="0" step="1"><span class="dl-value"></span>`;
+          box.querySelector(".dl-label").textContent = label;
+          const input = box.querySelector("input"), value = box.querySelector(".dl-value");
+          input.max = String(slider.values.length - 1);
+          input.value = String(slider.index);
+          input.setAttribute("aria-label", `${spec.name}: ${slider.spec.name}`);
+          input.title = `Drag to see ${spec.name} at another ${slider.spec.name} at once; release to run it`;
+          input.dataset.run = String(i);
+          input.dataset.name = slider.spec.name;
+          value.textContent = format(slider.values[slider.index]);
+          input.addEventListener("input", () => this.slide(i, s, parseInt(input.value, 10)));
+          input.addEventListener("change", () => this.commit(i, s));
+          slider.input = input;
+          slider.label = value;
+          cell.sliders.appendChild(box);
+        });
+      });
+      this.readout();
+    }
+
+    // A run's slider moved to value j: show that value's path, curves and readout now.
+    slide(i, s, j) {
+      const t0 = performance.now();
+      const run = this.runs[i];
+      run.sliders.forEach((other, k) => {
+        if (k === s) return;
+        other.index = other.spec.current;
+        if (other.input) { other.input.value = String(other.index); other.label.textContent = format(other.values[other.index]); other.label.classList.remove("dl-moved"); }
+      });
+      const slider = run.sliders[s];
+      slider.index = j;
+      run.track = this.trackOf(run, s, j);
+      run.moved = j === slider.spec.current ? null : s;
+      slider.label.textContent = format(slider.values[j]);
+      slider.label.classList.toggle("dl-moved", run.moved !== null);
+      this.draw();
+      window.descentLabStats.slider.push(performance.now() - t0);
+    }
+
+    // The slider was released: the page keeps the value (standalone: the path stays drawn).
+    commit(i, s) {
+      const run = this.runs[i], slider = run.sliders[s];
+      if (this.standalone || slider.index === slider.spec.current) return;
+      this.commits += 1;
+      this.send({ kind: "commit", run: i, name: slider.spec.name,
+        value: slider.values[slider.index], seq: this.commits, data: this.id });
+    }
+
+    readout() {
+      const t = this.step;
+      this.runs.forEach((run, i) => {
+        const track = run.track, cell = this.cells[i];
+        const n = track.count(t), p = n - 1;
+        const at = track.stepOf(p);
+        const exact = !track.steps || at === t || at === track.last;
+        const values = [(exact ? "" : "≈ ") + at, track.xy[2 * p], track.xy[2 * p + 1],
+          track.loss[p], track.rate(p), track.grad[p]];
+        cell.nums.forEach((td, k) => { td.textContent = k === 0 ? values[0] : format(values[k]); });
+        const status = cell.name.querySelector(".dl-status");
+        const words = track.ended || "";
+        status.textContent = words + (run.moved !== null ? (words ? " · " : "") + "release to keep it" : "");
+        status.title = run.moved === null && run.spec.ended ? run.spec.ended : "";
+        status.classList.toggle("dl-bad", /diverged/.test(words));
+      });
+    }
+
+    // --- playback --------------------------------------------------------------------------
+
+    goto(t) {
+      this.step = Math.max(0, Math.min(this.steps, Math.round(t)));
+      this.draw();
+    }
+
+    toggle() { this.playing ? this.pause() : this.play(); }
+
+    play() {
+      if (this.playing || !this.manifest) return;
+      if (this.step >= this.steps) this.step = 0;
+      this.playing = true;
+      this.el.play.textContent = "❚❚ Pause";
+      this.el.play.setAttribute("aria-pressed", "true");
+      // the whole run takes 3 to 10 s at 1×
+      const duration = Math.min(10000, Math.max(3000, this.steps * 20));
+      let last = performance.now(), position = this.step;
+      const tick = (now) => {
+        if (!this.playing) return;
+        position += (now - last) * this.speed * this.steps / duration;
+        last = now;
+        const t = Math.min(this.steps, Math.floor(position));
+        if (t !== this.step) this.goto(t);
+        if (t >= this.steps) { this.pause(); return; }
+        this.frame = requestAnimationFrame(tick);
+      };
+      this.frame = requestAnimationFrame(tick);
+    }
+
+    pause() {
+      if (!this.playing) return;
+      this.playing = false;
+      cancelAnimationFrame(this.frame);
+      this.el.play.textContent = "▶ Play";
+      this.el.play.setAttribute("aria-pressed", "false");
+    }
+
+    // --- layout: Plotly draws what never moves -----------------------------------------------
+
+    layout(newMap) {
+      const m = this.manifest, el = this.el;
+      const width = Math.max(320, this.root.clientWidth);
+      const full = Boolean(document.fullscreenElement);
+      const wide = Boolean(m.map.data_view);
+      const [[x0, x1], [y0, y1]] = m.map.bounds;
+      const ratio = (y1 - y0) / (x1 - x0);
+      // the curves beside a map that is about square or tall, under a wide one
+      const side = !wide && width >= 720 && ratio >= 0.75 && m.curves.length > 0;
+      el.main.classList.toggle("dl-stacked", !side);
+      const mapWidth = side ? Math.floor(width * 0.62) : width;
+      const margin = { l: 55, r: wide ? 20 : 90, t: 12, b: 45 };
+      const plotWidth = (wide ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
+      const maxHeight = full ? window.innerHeight - 150 : 620;
+      const mapHeight = Math.round(Math.min(maxHeight, Math.max(200, plotWidth * ratio)) + margin.t + margin.b);
+      const curvesHeight = side ? mapHeight : (m.curves.length ? 250 : 0);
+      const curvesWidth = side ? width - mapWidth - 10 : width;
+      const jobs = [];
+      if (newMap || this.mapSize !== `${mapWidth}x${mapHeight}`) {
+        jobs.push(this.drawMap(mapWidth, mapHeight, margin));
+        this.mapSize = `${mapWidth}x${mapHeight}`;
+      }
+      el.curvesBox.style.display = m.curves.length ? "" : "none";
+      if (m.curves.length) jobs.push(this.drawCurveAxes(curvesWidth, curvesHeight, side));
+      return Promise.all(jobs).then(() => {
+        this.fitCanvas(el.mapCanvas, el.plot);
+        this.fitCanvas(el.curvesCanvas, el.curves);
+        this.onResize();
+      });
+    }
+
+    resize() {
+      if (!this.manifest) return;
+      this.mapSize = null;
+      this.layout(false).then(() => this.draw());
+    }
+
+    fitCanvas(canvas, over) {
+      const ratio = window.devicePixelRatio || 1;
+      const w = over.clientWidth, h = over.clientHeight;
+      canvas.width = Math.round(w * ratio);
+      canvas.height = Math.round(h * ratio);
+      canvas.style.width = w + "px";
+      canvas.style.height = h + "px";
+      canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
+    }
+
+    drawMap(width, height, margin) {
+      const m = this.manifest, map = m.map;
+      const [[x0, x1], [y0, y1]] = map.bounds;
+      const bar = map.colorbar;
+      const data = [{
+        type: "scatter", mode: "markers", x: [null], y: [null], hoverinfo: "skip", showlegend: false,
+        marker: { color: [bar.low], cmin: bar.low, cmax: bar.high, showscale: true, colorscale: bar.colorscale,
+          colorbar: { title: { text: bar.title, side: "right" }, thickness: 14, len: 1, outlinewidth: 0 } },
+      }];
+      for (const kind of [...new Set(map.points.map((p) => p.kind))]) {
+        const pts = map.points.filter((p) => p.kind === kind);
+        data.push({
+          type: "scatter", mode: "markers", name: kind, x: pts.map((p) => p.x), y: pts.map((p) => p.y),
+          showlegend: false, hovertemplate: `${kind}<br>(%{x:.3f}, %{y:.3f})<extra></extra>`,
+          marker: { symbol: pts[0].symbol, size: pts[0].size, color: pts[0].color, line: { width: 1.5, color: pts[0].color } },
+        });
+      }
+      const layout = {
+        width, height, margin, font: { family: FONT, size: 14 }, showlegend: false,
+        xaxis: { range: [x0, x1], title: { text: "x", standoff: 4 }, constrain: "domain", showgrid: false, zeroline: false, fixedrange: true },
+        yaxis: { range: [y0, y1], title: { text: "y", standoff: 4 }, scaleanchor: "x", constrain: "domain", showgrid: false, zeroline: false, fixedrange: true },
+        images: [{ source: map.image, xref: "x", yref: "y", x: x0, y: y1, sizex: x1 - x0, sizey: y1 - y0,
+          sizing: "stretch", layer: "below", xanchor: "left", yanchor: "top" }],
+        plot_bgcolor: "white", paper_bgcolor: "white", dragmode: false, hovermode: "closest",
+      };
+      if (map.data_view) {
+        const view = map.data_view, v = this.dataView.v, grid = this.dataView.grid;
+        let lo = Infinity, hi = -Infinity;
+        for (const value of v) { lo = Math.min(lo, value); hi = Math.max(hi, value); }
+        const pad = 0.25 * Math.max(hi - lo, 1e-6);
+        layout.xaxis.domain = [0, 0.55];
+        layout.xaxis.title.text = `${view.axes[0]}  (x)`;
+        layout.yaxis.title.text = `${view.axes[1]}  (y)`;
+        layout.xaxis2 = { domain: [0.72, 1], anchor: "y2", zeroline: false, fixedrange: true,
+          title: { text: "u (input)" }, range: [grid[0], grid[grid.length - 1]] };
+        layout.yaxis2 = { anchor: "x2", zeroline: false, fixedrange: true, title: { text: "v (target)" }, range: [lo - pad, hi + pad] };
+        layout.annotations = [{ text: view.title, xref: "x2 domain", yref: "y2 domain", x: 0.02, xanchor: "left",
+          y: 0.99, yanchor: "top", showarrow: false, font: { size: 12 }, bgcolor: "rgba(255,255,255,0.8)" }];
+        data[0].marker.colorbar.x = 0.565;
+        data[0].marker.colorbar.xanchor = "left";
+        data[0].marker.colorbar.thickness = 10;
+        data.push({ type: "scatter", mode: "markers", x: Array.from(this.dataView.u), y: Array.from(v),
+          xaxis: "x2", yaxis: "y2", name: "data", showlegend: false,
+          marker: { color: "rgba(60, 60, 60, 0.45)", size: 5 }, hovertemplate: "u = %{x:.3f}<br>v = %{y:.3f}<extra>data</extra>" });
+      }
+      return Plotly.react(this.el.plot, data, layout, { displayModeBar: false, responsive: false, scrollZoom: false, doubleClick: false });
+    }
+
+    // the range a curve's axis shows: every committed run's finite values (positive on a log
+    // axis), a little padded; a flat set of values gets a decade (or ±50 %) around it
+    curveRange(spec) {
+      let lo = Infinity, hi = -Infinity;
+      for (const run of this.runs) {
+        const values = run.committed[spec.key === "grad_norm" ? "grad" : spec.key];
+        for (let i = 0; i < run.committed.points; i++) {
+          const v = values[i];
+          if (!Number.isFinite(v) || (spec.log && v <= 0)) continue;
+          const w = spec.log ? Math.log10(v) : v;
+          if (w < lo) lo = w;
+          if (w > hi) hi = w;
+        }
+      }
+      if (spec.key === "lr") {  // a dragged lr slider's rates stay on the chart
+        for (const run of this.runs) for (const slider of run.sliders) {
+          if (slider.spec.name !== "lr") continue;
+          for (const v of slider.lr) if (Number.isFinite(v) && v > 0) { lo = Math.min(lo, Math.log10(v)); hi = Math.max(hi, Math.log10(v)); }
+        }
+      }
+      if (!Number.isFinite(lo)) return spec.log ? [-1, 1] : [0, 1];
+      if (hi - lo < 1e-9) {
+        const half = spec.log ? 0.5 : Math.max(0.5 * Math.abs(lo), 0.5);
+        return [lo - half, hi + half];
+      }
+      const pad = 0.04 * (hi - lo);
+      return [lo - pad, hi + pad];
+    }
+
+    drawCurveAxes(width, height, side) {
+      const m = this.manifest, n = m.curves.length;
+      const layout = {
+        width, height, font: { family: FONT, size: 13 }, showlegend: false,
+        margin: { l: 62, r: 12, t: 26, b: 38 }, plot_bgcolor: "white", paper_bgcolor: "white",
+        dragmode: false, hovermode: false, annotations: [],
+      };
+      const gap = side ? 0.16 : 0.09;
+      this.curveRanges = m.curves.map((spec) => this.curveRange(spec));
+      m.curves.forEach((spec, i) => {
+        const suffix = i ? String(i + 1) : "";
+        let xDomain = [0, 1], yDomain = [0, 1];
+        if (side) {
+          const h = (1 - gap * (n - 1)) / n;
+          yDomain = [1 - (i + 1) * h - i * gap, 1 - i * h - i * gap];
+        } else {
+          const w = (1 - gap * (n - 1)) / n;
+          xDomain = [i * (w + gap), i * (w + gap) + w];
+        }
+        layout["xaxis" + suffix] = {
+          domain: xDomain, anchor: "y" + suffix, range: [0, Math.max(1, this.steps)], fixedrange: true,
+          gridcolor: "#eeeeee", zeroline: false, showticklabels: !side || i === n - 1,
+          title: (!side || i === n - 1) ? { text: "step", standoff: 2 } : undefined,
+          tickformat: "d",
+        };
+        layout["yaxis" + suffix] = {
+          domain: yDomain, anchor: "x" + suffix, type: spec.log ? "log" : "linear", range: this.curveRanges[i],
+          fixedrange: true, gridcolor: "#eeeeee", zeroline: false, exponentformat: "power",
+          title: { text: spec.y_title, standoff: 2 },
+        };
+        layout.annotations.push({ text: `<b>${spec.title}</b>`, xref: "x" + suffix + " domain", yref: "y" + suffix + " domain",
+          x: 0, xanchor: "left", y: 1, yanchor: "bottom", yshift: 4, showarrow: false, font: { size: 13 } });
+      });
+      const data = m.curves.map((_, i) => ({ type: "scatter", x: [null], y: [null], xaxis: "x" + (i ? i + 1 : ""), yaxis: "y" + (i ? i + 1 : ""), hoverinfo: "skip" }));
+      return Plotly.react(this.el.curves, data, layout, { displayModeBar: false, responsive: false, staticPlot: true });
+    }
+
+    // --- what moves: drawn on the canvases ----------------------------------------------------
+
+    axes(plot, suffix) {
+      const L = plot._fullLayout, xa = L["xaxis" + suffix], ya = L["yaxis" + suffix];
+      const xr = xa.range.map(Number), yr = ya.range.map(Number);
+      const xlog = xa.type === "log", ylog = ya.type === "log";
+      return {
+        left: xa._offset, top: ya._offset, width: xa._length, height: ya._length,
+        x: (v) => xa._offset + xa._length * ((xlog ? Math.log10(v) : v) - xr[0]) / (xr[1] - xr[0]),
+        y: (v) => ya._offset + ya._length * (1 - ((ylog ? Math.log10(v) : v) - yr[0]) / (yr[1] - yr[0])),
+        ylog,
+      };
+    }
+
+    draw() {
+      if (!this.manifest || !this.el.plot._fullLayout) return;
+      const t = this.step;
+      this.el.scrub.value = String(t);
+      if (document.activeElement !== this.el.stepInput) this.el.stepInput.value = String(t);
+      this.el.plot.dataset.step = String(t);
+      this.root.dataset.step = String(t);
+      this.drawPaths();
+      if (this.manifest.curves.length && this.el.curves._fullLayout) this.drawCurves();
+      this.readout();
+    }
+
+    drawPaths() {
+      const canvas = this.el.mapCanvas, ctx = canvas.getContext("2d");
+      const t = this.step, a = this.axes(this.el.plot, "");
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(a.left, a.top, a.width, a.height);
+      ctx.clip();
+      ctx.globalAlpha = this.fading ? 0.25 : 1;
+      ctx.lineJoin = "round";
+      ctx.lineCap = "round";
+      // drawn once per data, not animated: each noisy run's other seeds and its exact path,
+      // and an optimizer's second sequence (ASGD's average, schedule-free AdamW's x), dotted
+      for (const run of this.runs) {
+        if (run.moved !== null) continue;
+        ctx.strokeStyle = run.spec.color;
+        for (const band of run.band) this.polyline(ctx, a, band, band.length / 2, 1.5, [], 0.7);
+        if (run.reference) this.polyline(ctx, a, run.reference, run.reference.length / 2, 2, [6, 4], 1);
+        if (run.averaged) this.polyline(ctx, a, run.averaged, run.averaged.length / 2, 1.5, [2, 3], 1);
+      }
+      for (const run of this.runs) {
+        const track = run.track, n = track.count(t);
+        ctx.strokeStyle = run.spec.color;
+        ctx.fillStyle = run.spec.color;
+        this.polyline(ctx, a, track.xy, n, 3, dashPattern(run.spec.dash, 3), 1);
+        const stride = Math.max(1, Math.ceil(n / MAX_DOTS));
+        for (let i = 0; i < n; i += stride) {
+          const x = track.xy[2 * i], y = track.xy[2 * i + 1];
+          if (!Number.isFinite(x)) continue;
+          ctx.fillRect(a.x(x) - 1.5, a.y(y) - 1.5, 3, 3);
+        }
+      }
+      for (const run of this.runs) {  // heads above every path
+        const track = run.track, p = track.count(t) - 1;
+        const x = track.xy[2 * p], y = track.xy[2 * p + 1];
+        if (!Number.isFinite(x)) continue;
+        symbolPath(ctx, run.spec.symbol, a.x(x), a.y(y), SYMBOL_SIZE / 2);
+        ctx.fillStyle = run.spec.color;
+        ctx.fill();
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = "white";
+        ctx.setLineDash([]);
+        ctx.stroke();
+      }
+      ctx.globalAlpha = 1;
+      const start = this.pendingStart || this.manifest.start;
+      if (start) {
+        ctx.beginPath();
+        ctx.arc(a.x(start[0]), a.y(start[1]), 8, 0, 2 * Math.PI);
+        ctx.lineWidth = 2.5;
+        ctx.strokeStyle = "#000000";
+        ctx.setLineDash([]);
+        ctx.stroke();
+      }
+      ctx.restore();
+      this.drawLabels(ctx, a);
+      if (this.dataView) this.drawFits(ctx);
+    }
+
+    polyline(ctx, a, xy, n, width, dash, alpha) {
+      if (n < 1) return;
+      ctx.lineWidth = width;
+      ctx.setLineDash(dash);
+      const before = ctx.globalAlpha;
+      ctx.globalAlpha = before * alpha;
+      ctx.beginPath();
+      let pen = false;
+      for (let i = 0; i < n; i++) {
+        const x = xy[2 * i], y = xy[2 * i + 1];
+        if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue; }
+        const px = a.x(x), py = a.y(y);
+        if (pen) ctx.lineTo(px, py); else { ctx.moveTo(px, py); pen = true; }
+      }
+      ctx.stroke();
+      ctx.globalAlpha = before;
+    }
+
+    // "left the map at step k" where the run was last seen, once the playback gets there
+    drawLabels(ctx, a) {
+      ctx.save();
+      ctx.font = `600 15px ${FONT}`;
+      for (const run of this.runs) {
+        const spec = run.spec;
+        if (!spec.label || !spec.label_at || run.moved !== null || this.step < run.committed.last) continue;
+        const [vertical, across] = spec.label_position.split(" ");
+        const x = a.x(spec.label_at[0]), y = a.y(spec.label_at[1]);
+        ctx.textAlign = across === "left" ? "right" : across === "right" ? "left" : "center";
+        ctx.textBaseline = vertical === "bottom" ? "top" : "bottom";
+        const dx = across === "left" ? -8 : across === "right" ? 8 : 0;
+        const dy = vertical === "bottom" ? 8 : -8;
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = HALO;
+        ctx.setLineDash([]);
+        ctx.strokeText(spec.label, x + dx, y + dy);
+        ctx.fillStyle = spec.text;
+        ctx.fillText(spec.label, x + dx, y + dy);
+      }
+      ctx.restore();
+    }
+
+    // a data surface: each run's model curve at the current step, beside the map
+    drawFits(ctx) {
+      const a = this.axes(this.el.plot, "2"), grid = this.dataView.grid, g = grid.length;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(a.left, a.top, a.width, a.height);
+      ctx.clip();
+      for (const run of this.runs) {
+        if (!run.fit || run.moved !== null) continue;
+        const rows = run.fit.length / g, row = Math.min(this.step, rows - 1);
+        ctx.strokeStyle = run.spec.color;
+        ctx.lineWidth = 3;
+        ctx.setLineDash(dashPattern(run.spec.dash, 3));
+        ctx.beginPath();
+        for (let i = 0; i < g; i++) {
+          const v = run.fit[row * g + i];
+          i ? ctx.lineTo(a.x(grid[i]), a.y(v)) : ctx.moveTo(a.x(grid[i]), a.y(v));
+        }
+        ctx.stroke();
+      }
+      ctx.restore();
+    }
+
+    drawCurves() {
+      const canvas = this.el.curvesCanvas, ctx = canvas.getContext("2d");
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      const t = this.step;
+      this.manifest.curves.forEach((spec, c) => {
+        const a = this.axes(this.el.curves, c ? String(c + 1) : "");
+        const key = spec.key === "grad_norm" ? "grad" : spec.key;
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(a.left, a.top, a.width, a.height);
+        ctx.clip();
+        ctx.lineJoin = "round";
+        for (const run of this.runs) {
+          if (spec.key === "gap" && run.batchGap && run.moved === null) {
+            ctx.strokeStyle = run.spec.color;
+            this.curve(ctx, a, run.committed, run.batchGap, 1, [], 0.35, false);
+          }
+        }
+        for (const run of this.runs) {
+          ctx.strokeStyle = run.spec.color;
+          this.curve(ctx, a, run.track, run.track[key], 2.5, dashPattern(run.spec.dash, 2.5), 1, spec.key === "lr");
+        }
+        // the cursor at the current step, and each run's value there
+        const cx = a.x(t);
+        ctx.setLineDash([]);
+        ctx.strokeStyle = "rgba(38, 39, 48, 0.55)";
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.moveTo(cx, a.top);
+        ctx.lineTo(cx, a.top + a.height);
+        ctx.stroke();
+        for (const run of this.runs) {
+          const track = run.track, p = track.count(t) - 1;
+          const v = key === "lr" ? track.rate(p) : track[key][p];
+          if (!Number.isFinite(v) || (a.ylog && v <= 0)) continue;
+          ctx.beginPath();
+          ctx.arc(a.x(track.stepOf(p)), a.y(v), 4.5, 0, 2 * Math.PI);
+          ctx.fillStyle = run.spec.color;
+          ctx.fill();
+          ctx.lineWidth = 1.5;
+          ctx.strokeStyle = "white";
+          ctx.stroke();
+        }
+        ctx.restore();
+      });
+    }
+
+    // a run's series against the step; ``stairs``: the value holds from its step to the next
+    curve(ctx, a, track, values, width, dash, alpha, stairs) {
+      ctx.lineWidth = width;
+      ctx.setLineDash(dash);
+      ctx.globalAlpha = alpha;
+      ctx.beginPath();
+      const n = track.points, stride = Math.max(1, Math.floor(n / (2 * a.width)));
+      let pen = false, lastY = 0;
+      for (let i = 0; i < n; i += (i + stride < n || i === n - 1) ? stride : n - 1 - i) {
+        const v = stairs ? track.rate(i) : values[i];
+        if (!Number.isFinite(v) || (a.ylog && v <= 0)) { pen = false; if (i === n - 1) break; continue; }
+        const px = a.x(track.stepOf(i)), py = a.y(v);
+        if (!pen) { ctx.moveTo(px, py); pen = true; } else {
+          if (stairs) ctx.lineTo(px, lastY);
+          ctx.lineTo(px, py);
+        }
+        lastY = py;
+        if (i === n - 1) break;
+      }
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+
+    // --- the map under the mouse: a click or a drag moves the start --------------------------
+
+    dataAt(event) {
+      const plot = this.el.plot, L = plot._fullLayout;
+      if (!L) return null;
+      const xa = L.xaxis, ya = L.yaxis, box = plot.getBoundingClientRect();
+      const px = event.clientX - box.left - xa._offset, py = event.clientY - box.top - ya._offset;
+      if (px < 0 || py < 0 || px > xa._length || py > ya._length) return null;
+      return { x: xa.p2c(px), y: ya.p2c(py), px: px + xa._offset, py: py + ya._offset };
+    }
+
+    pointer() {
+      const box = this.el.mapBox;
+      let dragging = false;
+      box.addEventListener("pointermove", (event) => {
+        const at = this.dataAt(event);
+        const hint = this.el.hint;
+        if (!at || !this.manifest) { hint.style.display = "none"; return; }
+        hint.style.display = "block";
+        hint.style.left = (at.px + 14) + "px";
+        hint.style.top = (at.py + 10) + "px";
+        hint.textContent = `x = ${at.x.toFixed(3)}, y = ${at.y.toFixed(3)}` + (this.manifest.clickable ? "  ·  click: start here" : "");
+        if (dragging) { this.pendingStart = [at.x, at.y]; this.drawPaths(); }
+      });
+      box.addEventListener("pointerleave", () => { this.el.hint.style.display = "none"; });
+      box.addEventListener("pointerdown", (event) => {
+        if (!this.manifest || !this.manifest.clickable || event.button !== 0) return;
+        const at = this.dataAt(event);
+        if (!at) return;
+        dragging = true;
+        box.setPointerCapture(event.pointerId);
+        this.pendingStart = [at.x, at.y];
+        this.drawPaths();
+      });
+      box.addEventListener("pointerup", (event) => {
+        if (!dragging) return;
+        dragging = false;
+        const at = this.dataAt(event);
+        const start = at ? [at.x, at.y] : this.pendingStart;
+        this.pendingStart = start;
+        this.fading = true;
+        this.clicks += 1;
+        this.drawPaths();
+        this.send({ kind: "click", x: start[0], y: start[1], seq: this.clicks, figure: this.id });
+      });
+    }
+
+    // --- what tests and the benchmark read --------------------------------------------------
+
+    state() {
+      const t = this.step, runs = this.runs || [];
+      const lines = [];
+      const line = (name, xy, n) => {
+        const x = [], y = [];
+        for (let i = 0; i < n; i++) { x.push(xy[2 * i]); y.push(xy[2 * i + 1]); }
+        lines.push({ name, x, y });
+        return lines[lines.length - 1];
+      };
+      const drawn = runs.map((run) => {
+        const track = run.track, n = track.count(t);
+        const { x, y } = line(run.spec.name, track.xy, n);
+        if (run.moved === null) {
+          run.band.forEach((band, k) => line(`${run.spec.name}: seed +${k + 1}`, band, band.length / 2));
+          if (run.reference) line(`${run.spec.name}: full batch`, run.reference, run.reference.length / 2);
+          if (run.averaged) line(`${run.spec.name}: ${run.spec.averaged_title}`, run.averaged, run.averaged.length / 2);
+        }
+        const values = {};
+        run.sliders.forEach((s) => { values[s.spec.name] = s.values[s.index]; });
+        const labelled = run.spec.label && run.spec.label_at && run.moved === null && t >= run.committed.last;
+        return {
+          name: run.spec.name, color: run.spec.color, ended: track.ended, x, y, points: n,
+          shownStep: track.stepOf(n - 1), committed: run.moved === null, values,
+          label: labelled ? run.spec.label : "",
+        };
+      });
+      return { id: this.id, step: t, steps: this.steps, playing: this.playing, speed: this.speed,
+        fading: this.fading, runs: drawn, lines };
+    }
+  }
+
+  window.DescentLabPlayer = Player;
+})();
