@@ -509,7 +509,7 @@ def test_scrubbing_stepping_and_the_keyboard_land_on_the_exact_step(page, server
     """Every way to move through the run lands on an exact step, where every path ends at
     that step: the step field, the ◀ 1 and 1 ▶ buttons, the keys (← → one step, Home, End,
     PageDown and PageUp a tenth of the run, space to play and pause) and dragging the
-    scrubber."""
+    scrubber; the fullscreen button takes the player to fullscreen and back."""
     _open(page, server, "/")
     chart = Map(page)
     chart.wait_drawn()
@@ -549,6 +549,12 @@ def test_scrubbing_stepping_and_the_keyboard_land_on_the_exact_step(page, server
     page.mouse.up()
     landed = int(scrubber.input_value())
     assert 0 < landed < 500
+    at(landed)
+
+    chart.button("fullscreen").click()  # the player alone fills the screen, and leaves it
+    chart.frame().wait_for_function("() => document.fullscreenElement !== null")
+    chart.button("fullscreen").click()
+    chart.frame().wait_for_function("() => document.fullscreenElement === null")
     at(landed)
     _no_exception(page)
 

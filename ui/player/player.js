@@ -474,7 +474,7 @@
 
     layout(newMap) {
       const m = this.manifest, el = this.el;
-      const width = Math.max(320, this.root.clientWidth);
+      const width = Math.max(320, this.el.main.clientWidth || this.root.clientWidth);
       const full = Boolean(document.fullscreenElement);
       const wide = Boolean(m.map.data_view);
       const [[x0, x1], [y0, y1]] = m.map.bounds;
