@@ -69,8 +69,8 @@ STEP = ScheduleSpec(
 
 MULTISTEP = ScheduleSpec(
     "multistep", "Multi-step decay",
-    (Parameter("milestones", (), (1, _STEPS), "steps at which the rate is decayed", kind="list",
-               required=True), _GAMMA),
+    (Parameter("milestones", (100, 200), (1, _STEPS), "steps at which the rate is decayed",
+               kind="list", required=True), _GAMMA),
     r"\gamma_t = \gamma \cdot \text{gamma}^{\#\{m \in \text{milestones}:\, m \le t\}}",
     "Multiply the rate by gamma at each listed step.",
     "torch.optim.lr_scheduler.MultiStepLR",

@@ -3,6 +3,7 @@ the output without an exception, and a tampered link loads with the warning."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -230,6 +231,59 @@ def test_explore_schedule_and_noisy_gradient():
     _clean(at)
     assert at.query_params["schedule"].startswith("step")
     assert at.query_params["gradient"].startswith("noisy")
+
+
+def test_a_list_parameter_is_typed_as_numbers_separated_by_commas():
+    """Multi-step decay's milestones, a list parameter: the box shows the link's list, a typed
+    list goes into the link, and text that is not a list is refused with the Parameter's message
+    while the last good list stays in use."""
+    at = _open("explore", {"schedule": "multistep(milestones=50/120,gamma=0.5)"})
+    _clean(at)
+    box = _key(at.text_input, "schedule.multistep.milestones")
+    assert at.text_input(key=box).value == "50, 120"
+    at.text_input(key=box).set_value("30, 60, 90").run()
+    _clean(at)
+    assert at.query_params["schedule"] == "multistep(milestones=30/60/90,gamma=0.5)"
+    at.text_input(key=box).set_value("30, soon").run()
+    assert [e.value for e in at.error] == [
+        "Invalid milestones for schedule 'multistep'\\: '30, soon' \\(allowed\\: a "
+        "non\\-empty list of positive integer steps\\)\\. Using 30, 60, 90 until this is "
+        "fixed\\."]
+    assert at.query_params["schedule"] == "multistep(milestones=30/60/90,gamma=0.5)"
+
+
+def test_a_surface_parameter_on_a_log_scale_moves_on_a_log_ladder():
+    """The quadratic's condition number is ``log`` in its Parameter: its slider offers values
+    spaced evenly in log, from 1 to 1000."""
+    at = _open("explore", {"surface": "quadratic"})
+    slider = at.select_slider(key=_key(at.select_slider, "surface.quadratic.condition_number"))
+    options = [float(o) for o in slider.options]
+    assert options[0] == 1.0 and options[-1] == 1000.0 and len(options) >= 12
+    assert max(b / a for a, b in itertools.pairwise(options)) < 2
+
+
+def test_an_input_is_chosen_by_its_parameters_kind():
+    """``inputs.parameter_input`` reads a parameter's kind, not its name: a made-up list
+    parameter gets the list box, a choice its choices."""
+
+    def script():
+        import streamlit as st
+
+        from landscapes.parameters import Parameter
+        from ui import inputs
+
+        checkpoints = Parameter("checkpoints", (5, 9), (1, 100), "steps to look at", kind="list")
+        colour = Parameter("colour", "red", help="a colour", kind="choice",
+                           choices=("red", "blue"))
+        st.session_state["got list"] = inputs.parameter_input(checkpoints, (5, 9), "list", "help")
+        st.session_state["got choice"] = inputs.parameter_input(colour, "red", "choice", "help")
+
+    at = AppTest.from_function(script, default_timeout=60).run()
+    assert at.text_input(key="list").value == "5, 9" and at.session_state["got list"] == (5, 9)
+    at.text_input(key="list").set_value("3; 40, 7").run()
+    assert at.session_state["got list"] == (3, 40, 7)
+    at.selectbox(key="choice").set_value("blue").run()
+    assert at.session_state["got choice"] == "blue"
 
 
 CUSTOM_LINK = {"surface": "custom", "formula": "log(x) + (y - 1)^2", "window": "-1,3,-2,2",

@@ -5,7 +5,8 @@ from dataclasses import replace
 
 import pytest
 
-from ui import configs, settings
+from landscapes.parameters import Parameter
+from ui import configs, query, settings
 from ui.query import (
     PAGES,
     compare_from_query,
@@ -318,3 +319,40 @@ def test_a_tampered_formula_in_a_link_is_refused_quoting_it():
         "'schedule.lr_lambda': Invalid lr_lambda for schedule 'lambda': '__import__(os)' "
         "(unknown name '__import__' at column 1; allowed: t, pi, e, sin, cos, tan, exp, log, "
         "sqrt, abs, tanh); ignored, using the default"]
+
+
+LIST = Parameter("checkpoints", (5, 9), (1, 100), "steps", kind="list")
+CHOICE = Parameter("colour", "red", kind="choice", choices=("red", "blue"))
+COUNT = Parameter("count", 3, (1, 10), kind="int")
+
+
+@pytest.mark.parametrize(("parameter", "text", "value"), [
+    (LIST, "5/9/40", (5, 9, 40)),
+    (LIST, "12", (12,)),
+    (CHOICE, "blue", "blue"),
+    (CHOICE, "green", "green"),  # read as written: the core's check refuses it, naming it
+    (COUNT, "4", 4.0),
+    (None, "0.25", 0.25),  # a key no parameter has: a number, for the core to name the key
+])
+def test_a_links_value_is_read_by_its_parameters_kind(parameter, text, value):
+    assert query.value_from_text(parameter, text) == value
+
+
+@pytest.mark.parametrize(("parameter", "text", "message"), [
+    (LIST, "5/x", "'5/x' is not a list of whole numbers written a/b/c"),
+    (LIST, "5.5/9", "'5.5/9' is not a list of whole numbers written a/b/c"),
+    (COUNT, "many", "'many' is not a number"),
+    (None, "inf", "'inf' is not a number"),
+])
+def test_a_links_value_that_its_kind_cannot_hold_is_refused_saying_what_it_should_be(
+        parameter, text, message):
+    with pytest.raises(ValueError) as error:
+        query.value_from_text(parameter, text)
+    assert str(error.value) == message
+
+
+def test_a_bad_milestone_list_in_a_link_falls_back_with_a_message():
+    config, problems = explore_from_query({"schedule": "multistep(milestones=50/soon)"})
+    assert config.schedule == settings.schedule_setting("multistep")
+    assert problems == ["'schedule.milestones': '50/soon' is not a list of whole numbers "
+                        "written a/b/c; ignored, using the default"]

@@ -17,13 +17,13 @@ import streamlit as st
 
 import figures
 import landscapes
+from landscapes.parameters import Parameter
 from optimizers.specs import (
     GRADIENT_SOURCES_BY_NAME,
     OPTIMIZERS_BY_NAME,
     SCHEDULES_BY_NAME,
-    Hyperparameter,
 )
-from ui import configs, page_state, query, settings
+from ui import configs, page_state, settings
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
@@ -53,7 +53,7 @@ def _float_step(low: float, high: float) -> float:
     return 10.0 ** math.floor(math.log10(max(high - low, 1e-9) / 1000.0))
 
 
-def hyperparameter_input(hp: Hyperparameter, value: float, key: str, *,
+def hyperparameter_input(hp: Parameter, value: float, key: str, *,
                          label: str | None = None, disabled: bool = False) -> float:
     """One hyperparameter: a switch, a log-scale slider, an integer slider or a linear slider
     (spec ranges)."""
@@ -170,7 +170,7 @@ def surface_picker(setting: settings.Setting, key: str, *, custom: bool = False,
     values = setting.kwargs() if name == setting.name else surface.parameter_values
     for q in surface.parameters:
         help_text = f"{q.description}. Allowed: {q.low:g} to {q.high:g}; default {q.default:g}."
-        if q.low > 0 and q.high / q.low >= 100:
+        if q.log:
             values[q.name] = float(st.select_slider(
                 q.name, options=log_options(q.low, q.high, include=values[q.name], per_decade=6),
                 value=float(values[q.name]), format_func=fmt, key=f"{key}.{name}.{q.name}",
@@ -261,50 +261,53 @@ def start_inputs(surface: settings.Setting, start: tuple[float, float] | None, k
     return None if (x, y) == tuple(default) else (float(x), float(y))
 
 
+def _list_text(value) -> str:
+    return ", ".join(str(int(v)) for v in value)
+
+
+def parameter_input(p: Parameter, value, key: str, help_text: str):
+    """A typed input for one parameter, by its kind: a list as whole numbers separated by
+    commas (text that is not one is returned as typed, for the core's check to name), a choice
+    from its choices, a formula in t typed as text, a switch, an integer or a number. Returns
+    the value in the kind's type."""
+    if p.kind == "list":
+        text = st.text_input(p.name, value=_list_text(value), key=key,
+                             help=f"{help_text} Whole numbers separated by commas, e.g. "
+                                  f"{_list_text(p.default) or '100, 200'}.")
+        try:
+            return tuple(int(v) for v in text.replace(";", ",").split(",") if v.strip())
+        except ValueError:
+            return text
+    if p.kind == "choice":
+        return st.selectbox(p.name, p.choices, index=p.choices.index(value), key=key,
+                            help=help_text)
+    if p.kind == "text":
+        return st.text_input(p.name, value=value, key=key,
+                             help=f"{help_text} Numbers, t, pi, e, + - * / ^ and sin, cos, tan, "
+                                  "exp, log, sqrt, abs, tanh.")
+    if p.kind == "bool":
+        return float(st.checkbox(p.name, value=bool(value), key=key, help=help_text))
+    if p.kind == "int":
+        return float(st.number_input(p.name, value=int(value), step=1, key=key, help=help_text))
+    return float(st.number_input(p.name, value=float(value), format="%g",
+                                 step=_input_step(float(value)), key=key, help=help_text))
+
+
 def _parameter_inputs(kind: str, name: str, parameters, values: dict, key: str,
                       problem_of: Callable[[str, dict], str | None]) -> dict:
-    """Typed inputs for a schedule's or gradient source's parameters, each checked by the core."""
+    """Typed inputs for a schedule's or gradient source's parameters, each checked by the core
+    together with the ones before it; a refused one keeps its last good value."""
     accepted = dict(values)
     for p in parameters:
-        help_text = f"{p.description} ({kind} '{name}')."
-        if p.name == "milestones":
-            text = st.text_input("milestones", value=", ".join(str(m) for m in values[p.name]),
-                                 key=f"{key}.{name}.milestones",
-                                 help=help_text + " Steps separated by commas, e.g. 100, 200.")
-            try:
-                candidate = tuple(int(float(v)) for v in text.replace(";", ",").split(",")
-                                  if v.strip())
-                problem = problem_of(name, {**accepted, "milestones": candidate})
-            except ValueError:
-                problem = f"Invalid milestones: {text!r} (allowed: step numbers, e.g. 100, 200)"
-        elif p.kind == "choice":
-            candidate = st.selectbox(p.name, p.choices, index=p.choices.index(values[p.name]),
-                                     key=f"{key}.{name}.{p.name}", help=help_text)
-            problem = problem_of(name, {**accepted, p.name: candidate})
-        elif p.kind == "text":
-            candidate = st.text_input(p.name, value=values[p.name], key=f"{key}.{name}.{p.name}",
-                                      help=help_text + " Numbers, t, pi, e, + - * / ^ and sin, "
-                                      "cos, tan, exp, log, sqrt, abs, tanh.")
-            problem = problem_of(name, {**accepted, p.name: candidate})
-        elif p.boolean:
-            candidate = float(st.checkbox(p.name, value=bool(values[p.name]),
-                                          key=f"{key}.{name}.{p.name}", help=help_text))
-            problem = problem_of(name, {**accepted, p.name: candidate})
-        elif p.integer:
-            candidate = st.number_input(p.name, value=int(values[p.name]), step=1,
-                                        key=f"{key}.{name}.{p.name}", help=help_text)
-            problem = problem_of(name, {**accepted, p.name: candidate})
-        else:
-            candidate = st.number_input(p.name, value=float(values[p.name]), format="%g",
-                                        step=_input_step(float(values[p.name])),
-                                        key=f"{key}.{name}.{p.name}", help=help_text)
-            problem = problem_of(name, {**accepted, p.name: candidate})
+        candidate = parameter_input(p, values[p.name], f"{key}.{name}.{p.name}",
+                                    f"{p.description} ({kind} '{name}').")
+        problem = problem_of(name, {**accepted, p.name: candidate})
         if problem:
-            shown = query.value_text(values[p.name])
+            shown = (_list_text(values[p.name]) if p.kind == "list" else
+                     values[p.name] if p.kind in ("choice", "text") else fmt(values[p.name]))
             st.error(plain(f"{problem}. Using {shown} until this is fixed."))
         else:
-            accepted[p.name] = (candidate if isinstance(candidate, tuple | str)
-                                else float(candidate))
+            accepted[p.name] = candidate
     return accepted
 
 

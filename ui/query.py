@@ -26,6 +26,7 @@ from typing import Any
 
 import landscapes
 from figures import RANKINGS
+from landscapes.parameters import Parameter
 from optimizers.specs import GRADIENT_SOURCES_BY_NAME, OPTIMIZERS_BY_NAME, SCHEDULES_BY_NAME
 from ui.configs import (
     BASIN_RESOLUTION_RANGE,
@@ -53,9 +54,12 @@ from ui.settings import (
     counted_in,
     custom_setting,
     data_defaults,
+    data_parameters,
     data_problem,
+    default_values,
     gradient_choices,
     gradient_defaults,
+    gradient_parameters,
     gradient_problem,
     hyperparameter_problem,
     int_problem,
@@ -63,8 +67,10 @@ from ui.settings import (
     is_data,
     run,
     schedule_defaults,
+    schedule_parameters,
     schedule_problem,
     start_problem,
+    surface_parameters,
     surface_problem,
     sweep_range_problem,
     sweepable,
@@ -79,7 +85,7 @@ def value_text(value: Value) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, tuple):
-        return "/".join(str(int(v)) for v in value)
+        return LIST_SEPARATOR.join(str(int(v)) for v in value)
     if float(value) == int(value) and abs(value) < 1e15:
         return str(int(value))
     return f"{value:.10g}"
@@ -112,17 +118,28 @@ def _float(text: str) -> float:
     return value
 
 
-TEXT_KEYS = {"interval"} | {p.name for spec in SCHEDULES_BY_NAME.values()
-                            for p in spec.parameters if p.kind in ("choice", "text")}
-"""Schedule fields whose values are words or typed formulas, not numbers."""
+LIST_SEPARATOR = "/"
+"""Between a list parameter's elements in a link: ``milestones=100/200``."""
 
 
-def _value(key: str, text: str) -> Value:
-    if key in TEXT_KEYS:
+def value_from_text(parameter: Parameter | None, text: str) -> Value:
+    """A link's text as ``parameter``'s kind holds it: a choice or a typed formula as written, a
+    list of whole numbers from ``a/b/c``, anything else a finite number (so is a key no
+    parameter has: the core's check then names it). Raises ValueError with what the text
+    should have been."""
+    kind = parameter.kind if parameter is not None else "float"
+    if kind in ("choice", "text"):
         return text
-    if key == "milestones":
-        return tuple(int(v) for v in text.split("/") if v.strip())
-    return _float(text)
+    if kind == "list":
+        try:
+            return tuple(int(v) for v in text.split(LIST_SEPARATOR) if v.strip())
+        except ValueError:
+            raise ValueError(f"{text!r} is not a list of whole numbers written "
+                             f"a{LIST_SEPARATOR}b{LIST_SEPARATOR}c") from None
+    try:
+        return _float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
 
 
 # --- parsing with per-field fallback ------------------------------------------------------------
@@ -141,8 +158,10 @@ class _Reader:
     def ignore(self, key: str, why: str) -> None:
         self.problems.append(f"'{key}': {why}; ignored, using the default")
 
-    def setting(self, key: str, registry: dict, default: Setting, defaults_of, problem_of,
+    def setting(self, key: str, names, default: Setting, parameters_of, problem_of,
                 label: str) -> Setting:
+        """A named setting among ``names``, each value read by the kind of its ``Parameter``
+        (``parameters_of(name)``) and checked by ``problem_of``."""
         if key not in self.query:
             return default
         try:
@@ -150,11 +169,14 @@ class _Reader:
         except ValueError as error:
             self.ignore(key, str(error))
             return default
-        if name not in registry:
-            self.ignore(key, f"unknown {label} {name!r} (valid: {', '.join(registry)})")
+        if name not in names:
+            self.ignore(key, f"unknown {label} {name!r} (valid: {', '.join(names)})")
             return default
-        accepted = self._accepted(key, given, lambda k, text: _value(k, text),
-                                  lambda values: problem_of(name, values), defaults_of(name))
+        parameters = {p.name: p for p in parameters_of(name)}
+        accepted = self._accepted(key, given,
+                                  lambda k, text: value_from_text(parameters.get(k), text),
+                                  lambda values: problem_of(name, values),
+                                  default_values(parameters.values()))
         return Setting(name, tuple(accepted.items()))
 
     def _accepted(self, label: str, given: dict[str, str], parse, problem,
@@ -165,8 +187,8 @@ class _Reader:
         for k, text in given.items():
             try:
                 value = parse(k, text)
-            except ValueError:
-                self.ignore(f"{label}.{k}", f"{text!r} is not a number")
+            except ValueError as error:
+                self.ignore(f"{label}.{k}", str(error))
                 continue
             why = problem({**accepted, k: value})
             if why:
@@ -187,14 +209,12 @@ class _Reader:
         text = self.query.get("surface", "")
         if any(text.strip().startswith(name) for name in DATA_NAMES):
             if with_data:
-                return self.setting("surface", {n: None for n in DATA_NAMES}, default,
-                                    data_defaults, data_problem, "data surface")
+                return self.setting("surface", DATA_NAMES, default, data_parameters,
+                                    data_problem, "data surface")
             self.ignore("surface", "data surfaces are available on Explore and Compare only")
             return default
-        return self.setting(
-            "surface", {n: None for n in landscapes.names()}, default,
-            lambda n: landscapes.get(n).parameter_values, surface_problem, "surface",
-        )
+        return self.setting("surface", landscapes.names(), default, surface_parameters,
+                            surface_problem, "surface")
 
     def custom_surface(self, default: Setting) -> Setting:
         text = self.query.get("formula")
@@ -247,7 +267,7 @@ class _Reader:
                                    f"(valid: {', '.join(OPTIMIZERS_BY_NAME)})")
                 continue
             batch = given.pop("batch_size", None) if batches is not None else None
-            accepted = self._accepted(label, given, lambda k, raw: _float(raw),
+            accepted = self._accepted(label, given, lambda k, raw: value_from_text(None, raw),
                                       lambda values, n=name: hyperparameter_problem(n, values))
             runs.append(run(name, **accepted))
             if batch is not None:
@@ -415,13 +435,14 @@ def explore_from_query(query: dict[str, str]) -> tuple[ExploreConfig, list[str]]
     d = ExploreConfig()
     r = _Reader(query, EXPLORE_FIELDS)
     surface = r.surface(d.surface, custom=True, with_data=True)
-    gradient = r.setting("gradient", GRADIENT_SOURCES_BY_NAME, d.gradient, gradient_defaults,
+    gradient = r.setting("gradient", GRADIENT_SOURCES_BY_NAME, d.gradient, gradient_parameters,
                          gradient_problem, "gradient source")
     if gradient.name not in gradient_choices(surface):
         r.ignore("gradient", f"{gradient.name!r} needs a data surface")
         gradient = d.gradient
     schedule = r.schedule("schedule", r.setting("schedule", SCHEDULES_BY_NAME, d.schedule,
-                                                schedule_defaults, schedule_problem, "schedule"),
+                                                schedule_parameters, schedule_problem,
+                                                "schedule"),
                           surface)
     config = ExploreConfig(
         surface=surface,
@@ -501,7 +522,7 @@ def schedules_from_query(query: dict[str, str]) -> tuple[SchedulesConfig, list[s
         chosen: dict[str, Setting] = {}
         for i, text in enumerate(filter(None, r.query["schedules"].split(";")), start=1):
             sub = _Reader({"schedule": text}, ("schedule",))
-            setting = sub.setting("schedule", SCHEDULES_BY_NAME, None, schedule_defaults,
+            setting = sub.setting("schedule", SCHEDULES_BY_NAME, None, schedule_parameters,
                                   schedule_problem, "schedule")
             r.problems += [p.replace("'schedule", f"'schedules[{i}]") for p in sub.problems]
             if setting is not None and setting.name not in chosen:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import landscapes
 from landscapes import data, formula
+from landscapes.parameters import Parameter
 from optimizers.api import (
+    INTERVAL,
     gradient_vector,
     hyperparameter_vector,
     schedule_vector,
@@ -31,8 +34,6 @@ from optimizers.specs import (
 Value = float | str | tuple[float, ...]
 Pairs = tuple[tuple[str, Value], ...]
 
-DEFAULT_MILESTONES = (100, 200)
-"""The spec has no default milestone list (torch requires one); the page starts with this."""
 
 # --- records -----------------------------------------------------------------------------------
 
@@ -99,6 +100,10 @@ def run(optimizer: str, **values: float) -> RunConfig:
                                       for hp in spec.hyperparameters))
 
 
+def surface_parameters(name: str) -> tuple[Parameter, ...]:
+    return landscapes.get(name).parameters
+
+
 def surface_setting(name: str, **values: float) -> Setting:
     surface = landscapes.get(name, **values)
     return Setting(name, tuple(surface.parameter_values.items()))
@@ -135,8 +140,13 @@ def is_data(surface: Setting) -> bool:
     return surface.name in DATA_NAMES
 
 
+def data_parameters(name: str) -> tuple[Parameter, ...]:
+    """A data surface's settings: its dataset's size, noise and seed (the same for every kind)."""
+    return data.SETTINGS
+
+
 def data_defaults(name: str) -> dict[str, float]:
-    return {k: float(v) for k, v in data.DEFAULTS.items()}
+    return default_values(data_parameters(name))
 
 
 def data_setting(name: str, **values: float) -> Setting:
@@ -201,14 +211,19 @@ def surface_key(surface: Setting) -> str:
     return f"{CUSTOM}-{hashlib.sha1(repr(surface.params).encode()).hexdigest()[:10]}"
 
 
+def default_values(parameters: Iterable[Parameter]) -> dict[str, Value]:
+    """Each parameter's default in its kind's one type (``Parameter.coerce``)."""
+    return {p.name: p.coerce(p.default) for p in parameters}
+
+
+def schedule_parameters(name: str) -> tuple[Parameter, ...]:
+    """A schedule's parameters, and when it steps (``interval``: every step or every epoch)."""
+    return (*SCHEDULES_BY_NAME[name].parameters, INTERVAL)
+
+
 def schedule_defaults(name: str) -> dict[str, Value]:
-    """A schedule's parameters as torch defaults them, counted in steps (``interval``)."""
-    spec = SCHEDULES_BY_NAME[name]
-    values: dict[str, Value] = {
-        p.name: (DEFAULT_MILESTONES if p.name == "milestones" else
-                 p.default if p.kind in ("choice", "text") else _num(p.default, p.integer))
-        for p in spec.parameters}
-    return {**values, "interval": "step"}
+    """A schedule's parameters as its spec defaults them, counted in steps (``interval``)."""
+    return default_values(schedule_parameters(name))
 
 
 def schedule_setting(name: str, **values: Value) -> Setting:
@@ -246,17 +261,16 @@ def steps_per_epoch(surface: Setting, gradient: Setting) -> int:
                               {"name": gradient.name, **gradient.kwargs()})
 
 
+def gradient_parameters(name: str) -> tuple[Parameter, ...]:
+    return GRADIENT_SOURCES_BY_NAME[name].parameters
+
+
 def gradient_defaults(name: str) -> dict[str, float]:
-    spec = GRADIENT_SOURCES_BY_NAME[name]
-    return {p.name: _num(p.default, p.integer) for p in spec.parameters}
+    return default_values(gradient_parameters(name))
 
 
 def gradient_setting(name: str, **values: float) -> Setting:
     return Setting(name, tuple({**gradient_defaults(name), **values}.items()))
-
-
-def _num(value: float, integer: bool) -> float:
-    return float(int(value)) if integer else float(value)
 
 
 # --- validation of single fields, by the core ----------------------------------------------------
