@@ -8,12 +8,12 @@ The player (``figures.player``, drawn by ``ui/player/player.js``) and the static
 from __future__ import annotations
 
 import base64
-import struct
-import zlib
+import io
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from figures.palette import POINT_STYLES, SURFACE_COLORSCALE
 
@@ -84,18 +84,10 @@ def _colorscale_rgb(t: np.ndarray) -> np.ndarray:
 
 
 def png_data_uri(rgb: np.ndarray) -> str:
-    """An (h, w, 3) uint8 image as a data: URI (a minimal PNG writer, standard library only)."""
-    h, w, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[row].tobytes() for row in range(h))
-
-    def chunk(tag: bytes, payload: bytes) -> bytes:
-        return (struct.pack(">I", len(payload)) + tag + payload
-                + struct.pack(">I", zlib.crc32(tag + payload) & 0xFFFFFFFF))
-
-    png = (b"\x89PNG\r\n\x1a\n"
-           + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    """An (h, w, 3) uint8 image as a PNG data: URI."""
+    png = io.BytesIO()
+    Image.fromarray(rgb, mode="RGB").save(png, format="PNG", compress_level=9)
+    return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
 
 
 def _height_range(surface: dict[str, Any]) -> tuple[np.ndarray, float, float]:

@@ -21,6 +21,7 @@ from figures.animation import (
     surface_height,
 )
 from figures.palette import FONT, OKABE_ITO, SURFACE_COLORSCALE, style_of
+from optimizers import strided_indices
 
 CURVE_CAP = 2000
 """The most points one curve (or 3-D path) carries; longer runs are strided (last point kept)."""
@@ -28,10 +29,8 @@ CURVE_CAP = 2000
 
 def shown_steps(n: int, cap: int = CURVE_CAP) -> np.ndarray:
     """The indices of a series of n values that a chart draws: all of them up to ``cap``,
-    else ``cap`` evenly strided with the first and the last."""
-    if n <= cap:
-        return np.arange(n)
-    return np.unique(np.round(np.linspace(0, n - 1, cap)).astype(np.int64))
+    else ``cap`` evenly strided with the first and the last (``optimizers.strided_indices``)."""
+    return strided_indices(n, cap)
 
 
 def _shown(values: np.ndarray, log_y: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 import figures
 import landscapes
@@ -169,9 +170,13 @@ def test_a_run_that_diverges_at_once_still_packs():
     figures.step_curves([run], "lr", title="lr", y_title="lr", log_y=True)
 
 
-def test_surface_picture_is_a_valid_png():
-    uri = png_data_uri(np.zeros((3, 4, 3), dtype=np.uint8))
-    assert base64.b64decode(uri.split(",", 1)[1]).startswith(b"\x89PNG\r\n\x1a\n")
+def test_surface_picture_is_a_png_of_the_same_pixels():
+    rgb = np.arange(3 * 4 * 3, dtype=np.uint8).reshape(3, 4, 3) * 7
+    uri = png_data_uri(rgb)
+    assert uri.startswith("data:image/png;base64,")
+    png = base64.b64decode(uri.split(",", 1)[1])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(png))), rgb)
 
 
 def _raced(*runs):
