@@ -59,6 +59,21 @@ def predict(kind: str, w, b, u):
     return _model(kind).predict(w, b, u)
 
 
+def input_grid(landscape: Landscape, count: int) -> np.ndarray:
+    """``count`` evenly spaced inputs u over a data surface's examples, reaching 5% of their
+    span beyond the smallest and the largest: where its model's curve is drawn."""
+    u, _ = landscape.dataset
+    margin = 0.05 * (u.max() - u.min())
+    return np.linspace(u.min() - margin, u.max() + margin, count)
+
+
+def fits(landscape: Landscape, xy: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """The model's output at the inputs ``grid`` for every parameter point (w, b) of ``xy``:
+    row t is the fit at x_t, (len(xy), len(grid))."""
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    return predict(landscape.name, xy[:, :1], xy[:, 1:], np.asarray(grid)[None, :])
+
+
 def _bounds_with(bounds, point, margin: float = 1.0):
     """The window widened (whole units) so that ``point`` lies at least ``margin`` inside."""
     (x0, x1), (y0, y1) = bounds

@@ -125,6 +125,21 @@ class Trajectory:
     def diverged(self) -> bool:
         return self.diverged_at is not None
 
+    @property
+    def on_minibatches(self) -> bool:
+        """Whether ``loss`` is each mini-batch's own loss at its point, not the loss f over all
+        the data (a run whose gradient source is ``minibatch``)."""
+        return self.config.get("gradient", {}).get("name") == "minibatch"
+
+    def full_loss(self, landscape: Landscape, steps: np.ndarray | None = None) -> np.ndarray:
+        """f(x_t), the loss over all the data, at the points ``steps`` (default: every point):
+        ``loss`` itself, except on mini-batches, where f is evaluated at the points (a pass over
+        the n examples each)."""
+        steps = np.arange(self.xy.shape[0]) if steps is None else steps
+        if not self.on_minibatches:
+            return self.loss[steps]
+        return landscape.f(self.xy[steps, 0], self.xy[steps, 1])
+
 
 @dataclass(frozen=True)
 class SweepResult:

@@ -384,3 +384,36 @@ def test_epoch_schedules_work_in_sweeps_as_in_simulate():
             path = optimizers.simulate(surface, "sgd", surface.start, 30, lr=lr,
                                        momentum=momentum, **settings)
             assert result.final_loss[i, j] == path.loss[-1]
+
+
+# --- the loss over all the data, and the model's fit along a run ---------------------------------
+
+
+def test_the_full_loss_of_a_mini_batch_run_is_f_at_its_points_and_of_any_other_its_loss():
+    surface = landscapes.from_data("linear_regression", size=40, noise=0.5, seed=1)
+    batched = optimizers.simulate(surface, "sgd", surface.start, 30, lr=0.05,
+                                  gradient=_minibatch(4), seed=2)
+    exact = optimizers.simulate(surface, "sgd", surface.start, 30, lr=0.05)
+    assert batched.on_minibatches and not exact.on_minibatches
+    f = surface.f(batched.xy[:, 0], batched.xy[:, 1])
+    np.testing.assert_array_equal(batched.full_loss(surface), f)
+    assert not np.allclose(batched.loss, f)  # each batch's own loss is another number
+    steps = np.array([0, 7, 30])
+    np.testing.assert_array_equal(batched.full_loss(surface, steps), f[steps])
+    np.testing.assert_array_equal(exact.full_loss(surface), exact.loss)
+
+
+@pytest.mark.parametrize("kind", landscapes.data_names())
+def test_the_fit_at_each_point_is_the_model_at_those_parameters_over_the_input_grid(kind):
+    surface = landscapes.from_data(kind, size=30, seed=4)
+    u, _ = surface.dataset
+    grid = landscapes.data.input_grid(surface, 11)
+    span = u.max() - u.min()
+    assert grid.size == 11 and np.all(np.diff(grid) > 0)
+    assert grid[0] == pytest.approx(u.min() - 0.05 * span)
+    assert grid[-1] == pytest.approx(u.max() + 0.05 * span)
+    xy = np.array([[0.5, -1.0], [2.0, 0.25]])
+    fits = landscapes.data.fits(surface, xy, grid)
+    assert fits.shape == (2, 11)
+    for row, (w, b) in zip(fits, xy, strict=True):
+        np.testing.assert_allclose(row, landscapes.data.predict(kind, w, b, grid))

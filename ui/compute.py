@@ -117,21 +117,6 @@ def neighbourhoods(scene: Scene) -> list[dict[str, Any] | None]:
     return out
 
 
-def trained_on_batches(path: optimizers.Trajectory) -> bool:
-    """Whether the run's ``loss`` is each mini-batch's own loss, not the loss over all the data."""
-    return path.config["gradient"]["name"] == "minibatch"
-
-
-def full_loss(landscape: landscapes.Landscape, path: optimizers.Trajectory,
-              steps: np.ndarray | None = None) -> np.ndarray:
-    """The loss over all the data at the path's points ``steps`` (default: every point): the
-    run's own ``loss``, except on mini-batches, where it is f at the points (n examples each)."""
-    steps = np.arange(path.xy.shape[0]) if steps is None else steps
-    if not trained_on_batches(path):
-        return path.loss[steps]
-    return landscape.f(path.xy[steps, 0], path.xy[steps, 1])
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def shown_losses(scene: Scene) -> list[np.ndarray]:
     """Each run's loss over all the data, at every point: what the curves, the 3-D path and the
@@ -141,12 +126,12 @@ def shown_losses(scene: Scene) -> list[np.ndarray]:
     landscape = scene.landscape()
     losses = []
     for path in trajectories(scene):
-        if not trained_on_batches(path):
+        if not path.on_minibatches:
             losses.append(path.loss)
             continue
         steps = figures.shown_steps(path.xy.shape[0])
         loss = np.full(path.xy.shape[0], np.nan)
-        loss[steps] = full_loss(landscape, path, steps)
+        loss[steps] = path.full_loss(landscape, steps)
         losses.append(loss)
     return losses
 
@@ -186,14 +171,16 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
             "averaged": path.averaged_xy,
             "averaged_title": OPTIMIZERS_BY_NAME[path.config["optimizer"]].averaged_title,
             "reference": references[i],
-            "fit": _fit_curves(landscape, path.xy) if landscape.data_size else None,
+            "fit": (landscapes.data.fits(landscape, path.xy,
+                                         landscapes.data.input_grid(landscape, FIT_POINTS))
+                    if landscape.data_size else None),
             "name": names[i],
             "color": figures.run_color(scene.first_color + i),
             "style": figures.run_style(scene.first_color + i),
             "xy": path.xy,
             "loss": loss,
             "gap": gap(loss),
-            "batch_gap": gap(path.loss) if trained_on_batches(path) else None,
+            "batch_gap": gap(path.loss) if path.on_minibatches else None,
             "lr": path.lr,
             "grad_norm": np.hypot(path.grad[:, 0], path.grad[:, 1]),
             "diverged_at": path.diverged_at,
@@ -207,25 +194,13 @@ FIT_POINTS = 60
 """Samples of a data surface's model curve, in the data view beside the map."""
 
 
-def _fit_grid(landscape: landscapes.Landscape) -> np.ndarray:
-    u, _ = landscape.dataset
-    margin = 0.05 * (u.max() - u.min())
-    return np.linspace(u.min() - margin, u.max() + margin, FIT_POINTS)
-
-
-def _fit_curves(landscape: landscapes.Landscape, xy: np.ndarray) -> np.ndarray:
-    """The model's output on the data view's grid at every point of a path: (len(xy), G)."""
-    grid = _fit_grid(landscape)
-    return landscapes.data.predict(landscape.name, xy[:, :1], xy[:, 1:], grid[None, :])
-
-
 def _data_view(landscape: landscapes.Landscape) -> dict[str, Any] | None:
     if not landscape.data_size:
         return None
     u, v = landscape.dataset
     kind = landscapes.data.KINDS[landscape.name]
-    return {"u": u, "v": v, "grid": _fit_grid(landscape), "axes": kind.axes,
-            "title": "the data and each run's current fit"}
+    return {"u": u, "v": v, "grid": landscapes.data.input_grid(landscape, FIT_POINTS),
+            "axes": kind.axes, "title": "the data and each run's current fit"}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -367,7 +342,7 @@ def trajectories_csv(scene: Scene) -> str:
     landscape = scene.landscape()
     for name, path in zip(scene.names or run_names(scene.runs), trajectories(scene),
                           strict=True):
-        full = full_loss(landscape, path)
+        full = path.full_loss(landscape)
         lr = np.append(path.lr, np.nan)  # no step from the last point
         words = optimizers.outcome(path, landscape).text
         optimizer = path.config["optimizer"]
