@@ -122,7 +122,7 @@ def _show_step(scene: compute.Scene, path: optimizers.Trajectory, k: int, name: 
     with loss_column:
         floor = landscape.minimum_value
         bounded = bool(np.isfinite(floor))
-        loss = compute.full_loss(landscape, path)
+        loss = path.full_loss(landscape)
         sections.chart(step_view.state_curves(
             [("loss", loss - floor if bounded else loss, color, "solid")], k,
             title="Loss", y_title="f − f*" if bounded else "f", log_y=bounded,
