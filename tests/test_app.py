@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from figures.player import decode, unpack
+from ui import tables
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["explore", "compare", "schedules", "sensitivity", "learn", "lessons"]
@@ -32,9 +33,15 @@ def _open(page: str, query: dict[str, str] | None = None) -> AppTest:
 def _output(at: AppTest) -> tuple:
     """What the page shows: chart specs, tables, component args, the URL."""
     charts = tuple(c.proto.spec for c in at.get("plotly_chart"))
-    tables = tuple(str(d.value) for d in at.dataframe)
+    tables = tuple(str(t) for t in _tables(at))
     components = tuple(str(c.proto) for c in at.get("component_instance"))
     return charts, tables, components, tuple(sorted(at.query_params.items()))
+
+
+def _tables(at: AppTest) -> list[dict[str, list[str]]]:
+    """The page's tables of runs (``ui.tables``), each as {column: its cells}."""
+    found = [rows for m in at.markdown for rows in tables.read(m.value)]
+    return [{name: [row[name] for row in rows] for name in rows[0]} for rows in found if rows]
 
 
 def _key(widgets, name: str) -> str:
@@ -198,7 +205,7 @@ def test_bad_typed_input_shows_an_error_next_to_it_and_the_page_keeps_working():
 
 
 def _leaderboard(at: AppTest):
-    return next(d.value for d in at.dataframe if "steps to tolerance" in d.value.columns)
+    return next(t for t in _tables(at) if "steps to tolerance" in t)
 
 
 def test_compare_leaderboard_ranks_by_the_chosen_order():
@@ -384,11 +391,11 @@ def test_compare_races_batch_sizes_on_a_data_surface_from_a_link():
     _clean(at)
     assert not at.warning
     assert {k: at.query_params[k] for k in COMPARE_DATA_LINK} == COMPARE_DATA_LINK
-    board = at.dataframe[0].value
+    board = _tables(at)[0]
     assert sorted(board["run"]) == sorted([
         "Gradient descent (lr=0.05, full batch)", "Gradient descent (lr=0.05, batch_size=8)",
         "Gradient descent (lr=0.05, batch_size=1)"])
-    examples = dict(zip(board["run"], board["example gradients"], strict=True))
+    examples = dict(zip(board["run"], map(int, board["example gradients"]), strict=True))
     assert examples["Gradient descent (lr=0.05, full batch)"] == 120 * 151
     assert examples["Gradient descent (lr=0.05, batch_size=1)"] == 151
     manifest, blob = _player(at)
@@ -404,7 +411,7 @@ def test_compare_switches_to_a_data_surface_and_sets_batch_sizes():
     at.selectbox(key=_key(at.selectbox, "surface.name")).set_value("logistic_regression").run()
     _clean(at)
     assert at.query_params["surface"] == "logistic_regression"
-    assert "full batch" not in str(at.dataframe[0].value)  # no run has a batch size yet
+    assert "full batch" not in str(_tables(at)[0])  # no run has a batch size yet
     before = _output(at)
     at.number_input(key=_key(at.number_input, "run1.batch_size")).set_value(16)
     at.number_input(key=_key(at.number_input, "run2.batch_size")).set_value(1).run()
@@ -412,7 +419,7 @@ def test_compare_switches_to_a_data_surface_and_sets_batch_sizes():
     assert at.query_params["runs"] == ("sgd(lr=0.01);sgd(lr=0.05,batch_size=16);"
                                        "sgd(lr=0.095,batch_size=1)")
     assert at.query_params["seed"] == "0"
-    names = list(at.dataframe[0].value["run"])
+    names = list(_tables(at)[0]["run"])
     assert "Gradient descent (lr=0.05, batch_size=16)" in names
     assert "Gradient descent (lr=0.01, full batch)" in names
     assert _output(at) != before

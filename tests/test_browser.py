@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from ui import tables
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -740,13 +742,11 @@ def test_a_run_card_adds_another_run_of_its_optimizer_and_removes_itself(page, s
 
 
 def _table(tab, index: int) -> list[dict[str, str]]:
-    """The rows of the ``index``-th table (``st.dataframe``) in the page's main area, read from
-    the grid's accessible table (drawn once the table is in view)."""
-    frame = tab.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').nth(index)
-    frame.scroll_into_view_if_needed()
-    frame.locator('table[role="grid"] tbody tr').first.wait_for(state="attached")
-    return frame.evaluate("""(e) => {
-        const table = e.querySelector('table[role="grid"]');
+    """The rows of the ``index``-th table of runs (``ui.tables``) in the page's main area."""
+    table = tab.locator(f'[data-testid="stMain"] table.{tables.CLASS}').nth(index)
+    table.scroll_into_view_if_needed()
+    table.locator("tbody tr").first.wait_for(state="attached")
+    return table.evaluate("""(table) => {
         const head = Array.from(table.querySelectorAll('thead th'), c => c.textContent.trim());
         return Array.from(table.querySelectorAll('tbody tr'), (row) => Object.fromEntries(
             Array.from(row.querySelectorAll('td'), (c, i) => [head[i], c.textContent.trim()])));
@@ -908,7 +908,7 @@ def test_compare_races_batch_sizes_on_a_data_surface_from_a_link(page, server):
     assert len(final) == 3
     chart.play()
     assert chart.runs() != final
-    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    page.locator(f'[data-testid="stMain"] table.{tables.CLASS}').first.wait_for()
     page.locator('[data-testid="stExpander"] summary', has_text="batch size").first.click()
     inputs = page.locator('[data-testid="stNumberInput"]', has_text="batch size")
     inputs.nth(2).wait_for()

@@ -235,7 +235,10 @@ def to_json(figure: dict[str, Any]) -> str:
     return _NOT_FINITE.sub("null", text) if "NaN" in text or "Infinity" in text else text
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# A figure's JSON is kept with st.cache_resource: a string cannot be changed, so every rerun
+# shares the one object instead of unpickling a copy of it, and the player's figure id of that
+# object is computed once (ui.player.figure_id).
+@st.cache_resource(max_entries=32, show_spinner=False)
 def surface_3d_figure(scene: Scene, height: int) -> str:
     """The 3-D view of the scene's surface with its paths, as the JSON the browser receives."""
     return to_json(figures.surface_3d(surface_view(scene.surface), run_payloads(scene),

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd  # here, not in a function: sessions importing it at once saw it half made
+import pandas  # noqa: F401 -- once, here: sessions importing it at once (st.dataframe) saw it half made
 import streamlit as st
 
 import figures
-from ui import compute, page_state, player, query, settings
+from ui import compute, page_state, player, query, settings, tables
 from ui.inputs import fmt, plain, start_inputs, steps_slider, surface_picker
 
 
@@ -111,14 +111,10 @@ def run_summary(runs_data: list[dict]) -> None:
 
 def colored_table(rows: list[dict], colors: list[str], column: str | None = None) -> None:
     """A table whose run column is written in each run's colour, darkened where needed to be
-    readable on white (``figures.text_color``: WCAG AA contrast)."""
-    frame = pd.DataFrame(rows)
-    first = column or frame.columns[0]
-    shades = [figures.text_color(c) for c in colors]
-    styled = frame.style.apply(
-        lambda column: [f"color: {c}; font-weight: 700" for c in shades], subset=[first]
-    ).format(precision=4, thousands="", subset=frame.select_dtypes("float").columns)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    readable on white (``figures.text_color``: WCAG AA contrast); plain HTML (``ui.tables``),
+    which costs a rerun nothing next to a styled dataframe."""
+    st.markdown(tables.html_table(rows, [figures.text_color(c) for c in colors], column),
+                unsafe_allow_html=True)
 
 
 def downloads(scene, name: str) -> None:
