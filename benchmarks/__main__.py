@@ -7,6 +7,7 @@
     python -m benchmarks formula    # a typed formula, from its text to a trajectory
     python -m benchmarks data       # mini-batch steps on a data surface
     python -m benchmarks load       # a class of simulated students (benchmarks/load; --help)
+    python -m benchmarks browser    # Chromium on the app: control -> map, payload, first map
 
 Timings are the best of several repeats (the least disturbed by other work on the machine).
 Speed targets are ratios to references measured in the same run (a bare hand-written jitted
@@ -16,6 +17,7 @@ come from new processes with an empty Numba cache.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -145,6 +147,14 @@ def main(argv: list[str]) -> int:
         from benchmarks import load
 
         return load.main(argv[1:])
+    if argv[:1] == ["browser"]:  # a server and a browser of its own: never part of "everything"
+        from benchmarks import browser_bench
+
+        print(f"{'what':<80} {'measured':>10} {'target':>8}  unit  (load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        for what, measured, target, unit in browser_bench.run():
+            print(f"{what:<80} {measured:>10.4g} {target:>8}  {unit}", flush=True)
+        return 0
     groups = {"core": core, "compile": compile_time, "app": app, "formula": formula,
               "data": data}
     chosen = argv or list(groups)

@@ -1,0 +1,238 @@
+"""The app as a visitor feels it: Chromium (playwright) against a Streamlit server of its own.
+
+    python -m benchmarks browser
+
+Starts ``streamlit run app.py`` on a free localhost port, opens Explore's default and Compare
+with 8 runs x 1000 steps, and measures in the page (``performance.now()``):
+
+* a server-side control moved (the sidebar's "steps" slider, one key press to a new value,
+  so every move is a new computation) -> the map redrawn (its player shows a new figure), and
+  -> the whole page settled (the script finished and every chart drawn);
+* the bytes the browser received over the websocket for one such move (Compare 8 x 1000);
+  beside it the neighbourhoods the player will carry (``ui.compute.neighbourhoods``), encoded
+  as float32 in base64;
+* the first map of a page opened in a new tab on a warm cache (each chart's frame of the
+  page loads plotly.js on its own);
+* dragging a player slider: ``window.descentLabStats.slider`` inside the player's frame (ms
+  from the input event to the redrawn path), once the player provides it.
+
+Medians of ``MOVES`` moves. The machine is shared: the load average is printed with the rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import statistics
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PLAYER = ('[data-testid="stElementContainer"]:not([class*="st-key-chart-"]) '
+          'iframe[src*="descent_lab_player"]')
+ALL_PLAYERS = 'iframe[src*="descent_lab_player"]'
+MOVES = 7
+FIRST_PAGE_MS = 300_000  # a fresh server compiles (or loads) the kernels on its first page
+WAIT_MS = 60_000
+
+MAP_TARGET_EXPLORE_MS = 200.0
+MAP_TARGET_COMPARE_MS = 300.0
+SETTLED_TARGET_MS = 500.0
+PAYLOAD_TARGET_MB = 2.0
+FIRST_MAP_TARGET_S = 1.5
+SLIDER_TARGET_MS = 16.0
+
+COMPARE_STEPS = 1000
+
+
+def compare_path() -> str:
+    """Compare with 8 runs (the first 8 optimizers at torch's defaults) x 1000 steps."""
+    from optimizers.specs import OPTIMIZERS
+
+    runs = ";".join(f"{spec.name}(lr={spec.defaults['lr']:g})" for spec in OPTIMIZERS[:8])
+    return f"/compare?runs={runs}&steps={COMPARE_STEPS}"
+
+
+# In the page: the first key press starts the clock; each animation frame looks for the map's
+# new figure (drawn), then for the script's end with every chart drawn (settled).
+_ARM = """([player, players]) => {
+    const mapPlot = () => {
+        const frame = document.querySelector(player);
+        return frame && frame.contentDocument && frame.contentDocument.getElementById('plot');
+    };
+    const before = mapPlot() ? mapPlot().dataset.ready : null;
+    const bench = {start: null, drawn: null, settled: null};
+    window.__bench = bench;
+    document.addEventListener('keydown', () => {
+        if (bench.start === null) bench.start = performance.now();
+    }, {capture: true, once: true});
+    const poll = () => {
+        const plot = mapPlot();
+        if (bench.start !== null && bench.drawn === null && plot && plot.dataset.ready
+                && plot.dataset.ready !== before && plot.querySelector('.scatterlayer')) {
+            bench.drawn = performance.now();
+        }
+        if (bench.drawn !== null && bench.settled === null) {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const frames = Array.from(document.querySelectorAll(players));
+            const drawn = frames.every((f) => {
+                const p = f.contentDocument && f.contentDocument.getElementById('plot');
+                return p && p.dataset.ready;
+            });
+            if (app && app.dataset.testScriptState === 'notRunning' && drawn) {
+                bench.settled = performance.now();
+            }
+        }
+        if (bench.settled === null) requestAnimationFrame(poll);
+    };
+    requestAnimationFrame(poll);
+}"""
+
+_MAP_DRAWN = """(player) => {
+    const frame = document.querySelector(player);
+    const plot = frame && frame.contentDocument && frame.contentDocument.getElementById('plot');
+    return Boolean(plot && plot.dataset.ready && plot.querySelector('.scatterlayer'));
+}"""
+
+_SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.dataset.testScriptState === 'notRunning';
+}"""
+
+_SLIDER_STATS = """(player) => {
+    const frame = document.querySelector(player);
+    const win = frame && frame.contentWindow;
+    const stats = win && win.descentLabStats;
+    return stats && stats.slider !== undefined ? stats.slider : null;
+}"""
+
+
+def _count_received(tab) -> list[int]:
+    """A counter of the bytes ``tab`` receives over its websockets from now on (call it before
+    the page opens its socket)."""
+    received = [0]
+
+    def on_socket(socket) -> None:
+        def count(payload) -> None:
+            received[0] += len(payload.encode() if isinstance(payload, str) else payload)
+
+        socket.on("framereceived", count)
+
+    tab.on("websocket", on_socket)
+    return received
+
+
+def _moves(tab, received: list[int], count: int) -> tuple[list[float], list[float], list[int]]:
+    """``count`` presses of ← on the sidebar's steps slider, each waited out: the ms to the map
+    redrawn and to the page settled, and the websocket bytes received (``received``, a
+    counter from :func:`_count_received`), of each."""
+    steps = tab.locator('[data-testid="stSidebar"] input[aria-label="steps"]').first
+    drawn, settled, sizes = [], [], []
+    for _ in range(count):
+        tab.wait_for_function(_SETTLED, timeout=WAIT_MS)
+        tab.evaluate(_ARM, [PLAYER, ALL_PLAYERS])
+        received[0] = 0
+        steps.focus()
+        steps.press("ArrowLeft")
+        tab.wait_for_function("() => window.__bench.settled !== null", timeout=WAIT_MS,
+                              polling=50)
+        bench = tab.evaluate("() => window.__bench")
+        drawn.append(bench["drawn"] - bench["start"])
+        settled.append(bench["settled"] - bench["start"])
+        time.sleep(0.3)  # the last messages of the run
+        sizes.append(received[0])
+    return drawn, settled, sizes
+
+
+def _open(tab, url: str, timeout: float = WAIT_MS) -> float:
+    """Open ``url``; seconds from the navigation to the map drawn."""
+    began = time.perf_counter()
+    tab.goto(url)
+    tab.wait_for_function(_MAP_DRAWN, arg=PLAYER, timeout=timeout, polling=50)
+    return time.perf_counter() - began
+
+
+def _neighbourhood_bytes() -> int:
+    """Compare 8 x 1000's neighbourhoods as the player would carry them: every array as
+    float32, base64 (the words of how each run ended aside)."""
+    import logging
+
+    import streamlit.logger
+
+    streamlit.logger.set_log_level("error")
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    from optimizers.specs import OPTIMIZERS
+    from ui import compute, state
+
+    runs = tuple(state.run(spec.name) for spec in OPTIMIZERS[:8])
+    scene = compute.Scene(state.surface_setting("rosenbrock"), runs, COMPARE_STEPS)
+    total = 0
+    for near in compute.neighbourhoods(scene):
+        total += len(base64.b64encode(near["steps"].astype(np.int32).tobytes()))
+        for slider in near["sliders"]:
+            for name in ("values", "xy", "loss", "lr", "grad_norm"):
+                total += len(base64.b64encode(slider[name].astype(np.float32).tobytes()))
+    return total
+
+
+def run() -> Iterator[tuple[str, float, str, str]]:
+    """The rows (what, measured, target, unit), each as soon as it is measured."""
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing: the browser benchmark needs it")
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.load import servers
+
+    with servers.one_process([]) as running, sync_playwright() as p:
+        url = f"http://127.0.0.1:{running.port}"
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1600, "height": 1800})
+            tab = context.new_page()
+            received = _count_received(tab)
+            _open(tab, url + "/", FIRST_PAGE_MS)  # compiles or loads the kernels
+            compare = url + compare_path()
+            _open(tab, compare, FIRST_PAGE_MS)
+            for name, path, target in (("Explore default", "/", MAP_TARGET_EXPLORE_MS),
+                                       (f"Compare 8 x {COMPARE_STEPS}", compare_path(),
+                                        MAP_TARGET_COMPARE_MS)):
+                _open(tab, url + path)
+                drawn, settled, sizes = _moves(tab, received, MOVES)
+                yield (f"{name}: control -> map redrawn, median of {MOVES} new values",
+                       statistics.median(drawn), f"<= {target:g}", "ms")
+                yield (f"{name}: control -> whole page settled, median",
+                       statistics.median(settled), f"<= {SETTLED_TARGET_MS:g}", "ms")
+                yield (f"{name}: bytes received per move (websocket), median",
+                       statistics.median(sizes) / 1e6, "-", "MB")
+            yield ((f"Compare 8 x {COMPARE_STEPS}: + neighbourhoods as float32 base64 "
+                         "(not sent yet)", _neighbourhood_bytes() / 1e6,
+                   f"<= {PAYLOAD_TARGET_MB:g} (with the move's)", "MB"))
+            for name, path in (("Explore", "/"), ("Compare", compare_path())):  # both warm
+                fresh = context.new_page()
+                yield (f"first map of a page, new tab, warm cache: {name}",
+                       _open(fresh, url + path, FIRST_PAGE_MS), f"<= {FIRST_MAP_TARGET_S:g}",
+                       "s")
+                fresh.close()
+            _open(tab, url + "/")
+            stats = tab.evaluate(_SLIDER_STATS, PLAYER)
+            if stats is None:
+                print("  dragging a player slider (window.descentLabStats.slider): not "
+                      "available yet (the player has no sliders on main)")
+            else:
+                yield ("dragging a player slider: input event -> redrawn path", float(stats),
+                       f"<= {SLIDER_TARGET_MS:g}", "ms")
+            context.close()
+        finally:
+            browser.close()
+    load = os.getloadavg()[0]
+    print(f"  (load average at the end: {load:.1f} on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    for name, measured, target, unit in run():
+        print(f"{name}: {measured:.4g} {unit} (target {target} {unit})")
