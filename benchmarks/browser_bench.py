@@ -167,10 +167,10 @@ def _neighbourhood_bytes() -> int:
     streamlit.logger.set_log_level("error")
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from optimizers.specs import OPTIMIZERS
-    from ui import compute, state
+    from ui import compute, settings
 
-    runs = tuple(state.run(spec.name) for spec in OPTIMIZERS[:8])
-    scene = compute.Scene(state.surface_setting("rosenbrock"), runs, COMPARE_STEPS)
+    runs = tuple(settings.run(spec.name) for spec in OPTIMIZERS[:8])
+    scene = compute.Scene(settings.surface_setting("rosenbrock"), runs, COMPARE_STEPS)
     total = 0
     for near in compute.neighbourhoods(scene):
         total += len(base64.b64encode(near["steps"].astype(np.int32).tobytes()))
