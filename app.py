@@ -1,17 +1,18 @@
 """Descent Lab: watch gradient-descent optimizers move across 2-D loss surfaces.
 
-The entry point and router: ``streamlit run app.py``. Each page lives in ``pages/``.
+The entry point and router: ``streamlit run app.py``. Each page lives in ``pages/``. Until the
+kernels are ready (compiling them on a fresh machine's first start takes a while) a page shows
+its title and how far their preparation has got (``ui/preparation.py``), then itself.
 """
 
 import streamlit as st
 
-from ui import compute
+from ui import preparation
 
 st.set_page_config(page_title="Descent Lab", page_icon=":material/landscape:", layout="wide")
 # Streamlit pads the page ~6 rem below its header; with the navigation in the header that left
 # ~110 px blank above every title. Keep just the header's height and a line.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 5rem; }</style>")
-compute.warm_kernels()
 
 PAGES = [
     st.Page("pages/explore.py", title="Explore", icon=":material/explore:", default=True),
@@ -22,4 +23,6 @@ PAGES = [
     st.Page("pages/lessons.py", title="Lessons", icon=":material/cast_for_education:"),
 ]
 
-st.navigation(PAGES, position="top").run()
+page = st.navigation(PAGES, position="top")
+preparation.wait(page.title)
+page.run()

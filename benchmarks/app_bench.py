@@ -42,9 +42,10 @@ def run() -> list[tuple[str, float, str, str]]:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
     import figures
+    import optimizers
     from ui import compute, player
 
-    compute.warm_kernels()
+    optimizers.prepare()
     scene = _scene()
 
     def cold():

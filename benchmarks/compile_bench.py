@@ -12,7 +12,10 @@ only:
   a fresh server compiles before every page answers at once;
 * each optimizer's first sweep, from that same process, before anything else but the first
   trajectory (the sweeps of the optimizers after the first show what one more optimizer
-  costs), then each optimizer's first single run (its fast kernel).
+  costs), then each optimizer's first single run (its fast kernel);
+* the first visitor of a fresh server (``benchmarks/first_page.py``): ``streamlit run`` on an
+  empty cache, timed in Chromium to the page's title (shown at once, with the "Preparing the
+  optimizers" progress bar) and to the first map (every kernel compiled).
 
 The child processes print their timings as JSON; nothing here imports Numba. Each wall time
 is printed with the CPU time of its process beside it: on a machine shared with other work the
@@ -30,10 +33,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import first_page
+
 ROOT = Path(__file__).resolve().parent.parent
 
 FIRST_TRAJECTORY_TARGET_S = 2.0
 EVERYTHING_TARGET_S = 20.0
+FIRST_PAGE_TARGET_S = 2.0
 
 _FIRST_TRAJECTORY = """
 import optimizers
@@ -152,6 +158,19 @@ def run() -> list[tuple[str, float, str, str]]:
                  times["entry points"], "-", "kernels"))
     rows.append(("compiled functions (entry points and the helpers they call)",
                  times["compiled functions"], "-", "functions"))
+    first = first_page.measure()
+    if first is None:
+        print("(the first page is not measured: Chromium or playwright is missing)")
+        return rows
+    rows += [
+        ("first start: streamlit run, empty cache, to the page's title in Chromium",
+         first["title"], f"<= {FIRST_PAGE_TARGET_S:g}", "s"),
+        ("  of which the server's own start, to its health check", first["healthy"], "-", "s"),
+        ("  the title came with 'Preparing the optimizers' and its progress bar (1 = yes)",
+         float(first["preparing"]), "1", "-"),
+        ("first start: the same, to the first map (every kernel compiled)", first["map"], "-",
+         "s"),
+    ]
     return rows
 
 

@@ -17,6 +17,7 @@ drawn by ``player.js``, whose ``window.descentLab.state()`` says what is drawn.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
@@ -84,30 +85,22 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module")
-def server(browser):
-    """One Streamlit server for the module, started from this tree, and warmed up: the first
-    page has rendered its map (which compiles the kernels) before any journey starts."""
+@contextlib.contextmanager
+def _serving(log_name: str = "streamlit-test.log", env: dict[str, str] | None = None):
+    """A Streamlit server of this tree (``env`` added to its environment), answering its
+    health check; yields its URL, and stops it after."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
     port = _free_port()
     url = f"http://localhost:{port}"
-    with open(ROOT / "artifacts" / "streamlit-test.log", "w") as log:
+    with open(ROOT / "artifacts" / log_name, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "localhost",
              "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
         )
         try:
             _wait_healthy(url, process)
-            context = browser.new_context(viewport={"width": 1600, "height": 1800})
-            try:
-                tab = context.new_page()
-                tab.goto(url)
-                _settle(tab, FIRST_PAGE_MS)
-                Map(tab).wait_drawn(timeout=FIRST_PAGE_MS)
-            finally:
-                context.close()
             yield url
         finally:
             process.terminate()
@@ -116,6 +109,22 @@ def server(browser):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(browser):
+    """One Streamlit server for the module, started from this tree, and warmed up: the first
+    page has rendered its map (which compiles the kernels) before any journey starts."""
+    with _serving() as url:
+        context = browser.new_context(viewport={"width": 1600, "height": 1800})
+        try:
+            tab = context.new_page()
+            tab.goto(url)
+            _settle(tab, FIRST_PAGE_MS)
+            Map(tab).wait_drawn(timeout=FIRST_PAGE_MS)
+        finally:
+            context.close()
+        yield url
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
@@ -1349,3 +1358,38 @@ def test_step_by_step_steps_with_the_buttons_the_field_and_the_keys(page, server
     _charts(page, 5)
     _no_exception(page)
     _shot(page, "explore-step-by-step")
+
+
+# --- the first start on an empty cache ----------------------------------------------------------
+
+PREPARING = "Preparing the optimizers (first start only)"
+
+
+def test_a_fresh_server_shows_the_page_title_and_its_progress_then_the_page(browser, tmp_path):
+    """A server started on an empty Numba cache (a fresh machine) answers its first visitor at
+    once with the page's title, "Preparing the optimizers (first start only)…" and a progress
+    bar while the kernels compile, never a blank page; then, without a reload, the page
+    itself with its map and every run's path, the message gone, the kernels cached."""
+    with _serving("streamlit-cold-start.log", env={"NUMBA_CACHE_DIR": str(tmp_path)}) as url:
+        context = browser.new_context(viewport={"width": 1600, "height": 1800})
+        try:
+            tab = context.new_page()
+            tab.goto(url)
+            _wait(tab, """(words) => {
+                const h1 = document.querySelector('h1');
+                return h1 && h1.innerText.trim() === 'Explore'
+                    && document.body.innerText.includes(words)
+                    && document.querySelector('[data-testid="stProgress"]');
+            }""", PREPARING, what="the title and the preparing message", timeout=RERUN_MS)
+            _shot(tab, "cold-start-preparing")
+            _settle(tab, FIRST_PAGE_MS)
+            Map(tab).wait_drawn(timeout=FIRST_PAGE_MS)
+            assert PREPARING not in tab.locator("body").inner_text()
+            assert not tab.locator('[data-testid="stProgress"]').count()
+            assert _title(tab) == "Explore"
+            assert any(path["x"] for path in Map(tab).paths())
+            _no_exception(tab)
+            assert any(tmp_path.rglob("*.nbi")), "the kernels were not cached in the empty cache"
+            _shot(tab, "cold-start-ready")
+        finally:
+            context.close()

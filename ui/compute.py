@@ -1,7 +1,8 @@
 """Cached computation: trajectories, surface grids and figures, keyed by small frozen configs.
 
 Streamlit reruns the page on every widget change; everything here is cached so a rerun with an
-unchanged config costs a dictionary lookup. The kernels are warmed once per server process.
+unchanged config costs a dictionary lookup. The kernels are prepared once per server process
+(``ui/preparation.py``) before any page calls this.
 """
 
 from __future__ import annotations
@@ -49,20 +50,6 @@ class Scene:
 
     def start_point(self) -> tuple[float, float]:
         return self.start if self.start is not None else self.landscape().start
-
-
-@st.cache_resource(show_spinner=False)
-def warm_kernels() -> bool:
-    """Compile (or load from Numba's cache) the kernels once per server process."""
-    optimizers.simulate("rosenbrock", "adam", (-1.5, 2.0), 2, lr=0.01)
-    optimizers.sweep("rosenbrock", "sgd", (-1.5, 2.0), 2, x_values=[1e-3], y_param="momentum",
-                     y_values=[0.5])
-    optimizers.basins("himmelblau", "sgd", 2, resolution=2, lr=0.01)
-    optimizers.simulate(landscapes.from_formula("x^2 + y^2"), "newton", (1.0, 1.0), 2)
-    data = landscapes.from_data("linear_regression", size=8)
-    optimizers.simulate(data, "sgd", data.start, 2, gradient={"name": "minibatch",
-                                                              "batch_size": 2})
-    return True
 
 
 def _simulate(scene: Scene, the_run: RunConfig, schedule: Setting, seed: int | None = None

@@ -1,0 +1,94 @@
+"""The first visitor of a fresh server: ``streamlit run`` on an empty Numba cache, in Chromium.
+
+``measure()`` starts the app with an empty cache (a temporary NUMBA_CACHE_DIR), opens it in
+headless Chromium (playwright, as the browser tests do) and times, from the moment the
+server process is started: its health check answering, the page's title showing (with the
+"Preparing the optimizers" progress bar while the kernels compile), and the first map
+drawn. None when Chromium or playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+TIMEOUT_S = 900.0
+"""Give up on a step after this long (a machine shared with much other work is slow)."""
+
+_TITLE = """() => {
+    const h1 = document.querySelector('h1');
+    return h1 && h1.innerText.trim() ? document.body.innerText : '';
+}"""
+_MAP = """() => Array.from(document.querySelectorAll('iframe[src*="descent_lab_player"]')).some(
+    (frame) => {
+        const plot = frame.contentDocument && frame.contentDocument.getElementById('plot');
+        return plot && plot.dataset.ready && plot.querySelector('.scatterlayer');
+    })"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, deadline: float) -> None:
+    while time.perf_counter() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError("the server did not answer its health check")
+
+
+def measure() -> dict[str, float | bool] | None:
+    """Seconds from starting the server to: its health check (``healthy``), the page's title
+    (``title``), the first map (``map``); and whether the title came with the preparing
+    message (``preparing``)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path(CHROMIUM).exists():
+        return None
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    with tempfile.TemporaryDirectory() as empty_cache, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1600, "height": 1800})
+        began = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "localhost",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "NUMBA_CACHE_DIR": empty_cache},
+        )
+        try:
+            _wait_healthy(url, process, began + TIMEOUT_S)
+            healthy = time.perf_counter() - began
+            tab.goto(url)
+            text = tab.wait_for_function(_TITLE, polling=20,
+                                         timeout=TIMEOUT_S * 1e3).json_value()
+            title = time.perf_counter() - began
+            tab.wait_for_function(_MAP, polling=100, timeout=TIMEOUT_S * 1e3)
+            first_map = time.perf_counter() - began
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            browser.close()
+    return {"healthy": healthy, "title": title, "map": first_map,
+            "preparing": "Preparing the optimizers" in text}
