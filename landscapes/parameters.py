@@ -25,7 +25,9 @@ class Parameter:
     """A named value with its default, what is valid, a slider range and a line of help.
 
     ``valid`` is (low, high) for numbers (and for a list's elements); the ends are included
-    unless ``low_open`` or ``high_open``. ``slider`` is the range the app offers (default:
+    unless ``low_open`` or ``high_open``. ``spellings`` are other values that stand for a number
+    (torch's ``None`` and ``"strong_wolfe"`` for L-BFGS's line_search_fn switch), read by
+    :meth:`spelled`. ``slider`` is the range the app offers (default:
     ``valid``). A ``bool`` is 0.0 or 1.0 (False or True); a ``choice`` one of ``choices``; a
     ``list`` a non-empty sequence of ``int`` elements in ``valid``, kept sorted; a ``text`` any
     string (a typed formula, which its owner parses). ``label`` is the name used in messages
@@ -44,6 +46,7 @@ class Parameter:
     choices: tuple[str, ...] = ()
     required: bool = False
     label: str | None = None
+    spellings: tuple[tuple[Any, float], ...] = ()
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -77,8 +80,17 @@ class Parameter:
 
     # --- the rule -----------------------------------------------------------------------------
 
+    def spelled(self, value: Any) -> Any:
+        """The number a spelling stands for (``spellings``), or ``value`` itself."""
+        for spelling, number in self.spellings:
+            if value is spelling or (isinstance(value, str) and value == spelling):
+                return number
+        return value
+
     def allowed(self) -> str:
         """What is valid, in words: ``0 <= beta1 < 1``, ``an integer, 1 <= step_size <= 1e+06``."""
+        if self.kind == "bool" and self.spellings:
+            return " or ".join(repr(spelling) for spelling, _ in self.spellings)
         if self.kind == "bool":
             return f"{self.name} is True or False"
         if self.kind == "choice":
@@ -95,6 +107,7 @@ class Parameter:
 
     def accepts(self, value: Any) -> bool:
         """Whether ``value`` is valid (see :meth:`problem`)."""
+        value = self.spelled(value)
         if self.kind == "choice":
             return isinstance(value, str) and value in self.choices
         if self.kind == "text":
@@ -135,7 +148,7 @@ class Parameter:
             return value
         if self.kind == "list":
             return tuple(sorted(int(v) for v in _numbers(value)))
-        return float(_number(value))
+        return float(_number(self.spelled(value)))
 
     def _in_range(self, value: float, integer: bool) -> bool:
         if not math.isfinite(value) or (integer and value != int(value)):

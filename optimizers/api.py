@@ -44,6 +44,12 @@ INTERVAL = Parameter("interval", "step", help="when the scheduler steps", kind="
 _THREADS = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 """Threads a sweep or a basin map runs on: one per core this process may use."""
 
+WHOLE_STEP_SOURCES = ("analytic", "finite_difference")
+"""The gradient sources L-BFGS takes: one deterministic f for every evaluation of a step."""
+
+MAX_EVALUATED_POINTS = 100_000
+"""The most evaluated points a single run records for the map (every one is counted)."""
+
 ESCAPE_FACTOR = 50.0
 """A run has diverged when it leaves the plot window widened this many times about its centre."""
 
@@ -94,6 +100,10 @@ class Trajectory:
     (``OptimizerSpec.averaged``: ASGD's average ``ax``, schedule-free AdamW's ``x``, the points
     a user evaluates while gradients are taken at ``xy``), row 0 the start; else None.
 
+    ``evaluated_xy`` (k, 2) of an optimizer that evaluates f several times a step (L-BFGS):
+    every point where it did, in order (the first ``MAX_EVALUATED_POINTS``; ``evaluations``
+    counts them all); else None.
+
     ``state`` (from ``simulate(..., record_state=True)``, else None) maps each of the
     optimizer's state buffers, by torch's name (``OptimizerSpec.state``: ``exp_avg``,
     ``momentum_buffer``, ``sum`` …), to its value at every point, (n+1, 2): row t is the state
@@ -116,6 +126,7 @@ class Trajectory:
     momentum: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False)
     momentum_name: str = ""
     averaged_xy: np.ndarray | None = field(default=None, compare=False)
+    evaluated_xy: np.ndarray | None = field(default=None, compare=False)
 
     @property
     def steps(self) -> int:
@@ -290,7 +301,10 @@ def _checked_hyperparameter(spec: OptimizerSpec, name: str, raw: Any) -> float:
             f"Invalid hyperparameter for {spec.name}: {name!r} "
             f"({spec.name} takes: {', '.join(taken)})"
         )
-    return _checked(taken[name], _as_float(name, raw))
+    value = taken[name].spelled(raw)
+    if isinstance(value, str) and taken[name].spellings:  # a spelling it does not know
+        raise ValueError(taken[name].problem(value))
+    return _checked(taken[name], _as_float(name, value))
 
 
 def _nesterov_refused(nesterov, momentum, dampening) -> np.ndarray:
@@ -505,7 +519,8 @@ class _Run:
 
     @property
     def rule(self) -> int:
-        return rules.RULE_CODES[self.spec.rule]
+        """The rule's code in the kernels; -1 for an optimizer with a kernel of its own."""
+        return -1 if self.spec.whole_step else rules.RULE_CODES[self.spec.rule]
 
     def _schedule_parameters(self) -> dict[str, Any]:
         return {k: v for k, v in self.schedule_values.items() if k not in ("name", "interval")}
@@ -561,6 +576,15 @@ def _prepare(landscape, optimizer, schedule, gradient, seed, hyperparameters) ->
             f"{gradient_settings['name']!r} (allowed only on a data surface, "
             f"see landscapes.from_data)"
         )
+    if spec.whole_step and gradient_settings["name"] not in WHOLE_STEP_SOURCES:
+        raise ValueError(
+            f"Invalid gradient source for {spec.name}: {gradient_settings['name']!r} (allowed: "
+            f"{', '.join(map(repr, WHOLE_STEP_SOURCES))}; its line search compares f at several "
+            f"points of one step, so f must be the same function at each)")
+    if spec.whole_step and SCHEDULES_BY_NAME[schedule_settings["name"]].factors is None:
+        raise ValueError(
+            f"Invalid schedule for {spec.name}: {schedule_settings['name']!r} (allowed: a "
+            f"schedule of the step count)")
     interval = steps_per_interval(schedule_settings["interval"], surface, gradient_settings)
     config = {
         "landscape": surface.name,
@@ -637,6 +661,8 @@ def simulate(
     grad = buffer[3 * points : 5 * points].reshape(points, 2)
     lr = buffer[5 * points :]  # the rate of the step from each point (the last is not taken)
     surface = np.int64(run.surface.code)
+    if run.spec.whole_step:
+        return _simulate_whole_step(run, x0, y0, n, record_state)
     recording = record_state or bool(run.spec.averaged)  # the average is a state buffer
     state = np.zeros((points if recording else 0, engine.N_STATE, 2))
     if not recording and not run.momentum_name and engine.takes_fast_path(
@@ -668,6 +694,78 @@ def simulate(
         momentum_name=run.momentum_name,
         averaged_xy=_averaged(run.spec, state[:written], xy[:written]),
     )
+
+
+def _simulate_whole_step(run: _Run, x0: float, y0: float, n: int,
+                         record_state: bool) -> Trajectory:
+    """``simulate`` for an optimizer with a kernel of its own (L-BFGS): its state is not
+    per-coordinate buffers (``record_state`` gives an empty dict), and it reports every
+    point where it evaluated f."""
+    points = n + 1
+    xy, loss, grad = np.empty((1, points, 2)), np.empty((1, points)), np.empty((1, points, 2))
+    lr = np.empty((1, points))
+    evaluated = np.empty((min(MAX_EVALUATED_POINTS, 64 * points), 2))
+    _, _, _, diverged, counts = _run_whole_steps(
+        run, np.array([[x0, y0]]), n, -math.inf, record=(np.arange(points), xy, loss, grad, lr),
+        evaluated=evaluated)
+    written = points if diverged[0] < 0 else int(diverged[0])
+    count = int(counts[0])
+    source = run.config["gradient"]["name"]
+    examples = run.surface.data_size * count if source == "analytic" else 0
+    diverged_at = written if written < points else None
+    return Trajectory(
+        xy=xy[0, :written], loss=loss[0, :written], grad=grad[0, :written],
+        lr=lr[0, :max(written - 1, 0)], diverged_at=diverged_at,
+        evaluations=(Evaluations(function=5 * count, gradient=0) if source == "finite_difference"
+                     else Evaluations(function=count, gradient=count, examples=examples)),
+        config={**run.config, "start": (x0, y0), "steps": n},
+        state={} if record_state else None,
+        evaluated_xy=evaluated[:min(count, evaluated.shape[0])].copy(),
+    )
+
+
+def _run_whole_steps(run: _Run, starts: np.ndarray, steps: int, target: float,
+                     varied: dict[str, np.ndarray] | None = None, record: tuple | None = None,
+                     evaluated: np.ndarray | None = None):
+    """``_run_batch`` for an optimizer with a kernel of its own (``engine.lbfgs_kernel``), and
+    the evaluations of each run; ``evaluated`` receives run 0's evaluated points."""
+    n = starts.shape[0]
+    varied = varied or {}
+    slots = np.array([rules.HYPERPARAMETERS[name] for name in varied], dtype=np.int64)
+    values = np.array([np.asarray(v, dtype=np.float64) for v in varied.values()])
+    values = np.ascontiguousarray(values.reshape(len(varied), n))
+    final_xy, final_loss = np.empty((n, 2)), np.empty(n)
+    reached_at, diverged_at = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    counts = np.empty(n, dtype=np.int64)
+    rate_ab = np.empty((2, steps + 1))
+    rate_ab[0], rate_ab[1] = run.rate_factors(steps + 1)
+    kept, xy, loss, grad, lr = (record or (
+        np.empty(0, dtype=np.int64), np.empty((0, 0, 2)), np.empty((0, 0)), np.empty((0, 0, 2)),
+        np.empty((0, 0))))[:5]
+    evaluated = np.empty((0, 2)) if evaluated is None else evaluated
+    history = int(max(np.max(varied.get("history_size", 0)), run.h[rules.HYPERPARAMETERS[
+        "history_size"]]))
+    starts = np.ascontiguousarray(starts, dtype=np.float64)
+
+    def run_range(lo: int, hi: int) -> None:
+        engine.lbfgs_kernel(
+            np.array([lo, hi], dtype=np.int64), np.int64(run.surface.code),
+            run.surface.surface_params.copy(), np.int64(run.source), run.gq, run.h, slots,
+            values, rate_ab, starts, np.int64(steps), escape_box(run.surface), np.float64(target),
+            np.empty(engine.N_HYPERPARAMETERS), np.empty((history, 2)), np.empty((history, 2)),
+            np.empty(history), np.empty(history), np.empty((5, 2)), np.zeros(1, dtype=np.int64),
+            final_xy, final_loss, reached_at, diverged_at, counts, kept, xy, loss, grad, lr,
+            evaluated,
+        )
+
+    threads = min(_THREADS, n)
+    bounds = [n * k // threads for k in range(threads + 1)]
+    if threads == 1:
+        run_range(0, n)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(run_range, bounds[:-1], bounds[1:]))
+    return final_xy, final_loss, reached_at, diverged_at, counts
 
 
 def _averaged(spec: OptimizerSpec, state: np.ndarray, xy: np.ndarray) -> np.ndarray | None:
@@ -723,6 +821,8 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     state = state[0] if state else np.empty((0, engine.N_STATE, 2))
     if record is not None and not every_step:
         raise ValueError("recording points needs every step checked")
+    if run.spec.whole_step:
+        return _run_whole_steps(run, starts, steps, target, varied, record)[:4]
     shared = (
         np.int64(run.surface.code), None, np.int64(run.rule), run.h, slots, values, rate_ab,
         np.bool_(run.plateau),

@@ -522,7 +522,7 @@ def entry_points() -> list:
     """Every kernel Python calls, compiled so far or not: the batch kernel, the fast kernels
     written so far, the surfaces' evaluation and the basins' labelling."""
     return [batch_kernel, *_FAST_KERNELS.values(), kinds.evaluate_built_in_on,
-            kinds.evaluate_on, nearest_minimum]
+            kinds.evaluate_on, nearest_minimum, lbfgs_kernel]
 
 
 # --- basins -------------------------------------------------------------------------------------
@@ -540,3 +540,276 @@ def nearest_minimum(final_xy, diverged_at, minima, radius, nowhere, diverged, la
             if squared < nearest or (squared == nearest and best == nowhere):
                 best, nearest = i, squared
         label[r] = diverged if diverged_at[r] >= 0 else best
+
+
+# --- L-BFGS: its own kernel ---------------------------------------------------------------------
+#
+# torch's LBFGS is not a per-coordinate rule: one optimizer.step(closure) runs up to max_iter
+# inner iterations, each evaluating f and its gradient at new points (a fixed step, or a strong
+# Wolfe line search that tries several), and its direction mixes the coordinates through a
+# history of (s, y) pairs. So it runs here, one run at a time, and is handed the closure's
+# evaluations directly.
+
+LBFGS_C1 = 1e-4
+LBFGS_C2 = 0.9
+LBFGS_LINE_TOLERANCE = 1e-9  # torch's _strong_wolfe default: LBFGS.step does not pass its own
+LBFGS_MAX_LS = 25
+
+
+@jit(inline="always")
+def _closure(surface, sp, source, gq, x, y, evaluated, count):
+    """f and its gradient at (x, y), as the closure computes them, recorded as evaluation
+    number count[0] (in ``evaluated`` while there is room)."""
+    k = count[0]
+    if k < evaluated.shape[0]:
+        evaluated[k, 0], evaluated[k, 1] = x, y
+    count[0] = k + 1
+    if source == FINITE_DIFFERENCE:
+        return finite_difference(surface, sp, x, y, gq[0])
+    f, gx, gy, _, _, _ = kinds.at(surface, x, y, sp)
+    return f, gx, gy
+
+
+@jit(inline="always")
+def _cubic_interpolate(x1, f1, g1, x2, f2, g2, lo, hi):
+    """The minimiser of the cubic through (x1, f1, g1) and (x2, f2, g2), clamped to [lo, hi];
+    their midpoint when the cubic has none (torch's _cubic_interpolate)."""
+    d1 = g1 + g2 - 3.0 * (f1 - f2) / (x1 - x2)
+    d2_square = d1 * d1 - g1 * g2
+    if d2_square >= 0.0:
+        d2 = np.sqrt(d2_square)
+        if x1 <= x2:
+            min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2.0 * d2))
+        else:
+            min_pos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2.0 * d2))
+        return min(max(min_pos, lo), hi)
+    return (lo + hi) / 2.0
+
+
+@jit
+def _strong_wolfe(surface, sp, source, gq, x, y, t, dx, dy, f, gx, gy, gtd, evaluated, count,
+                  bracket):
+    """torch's _strong_wolfe along d from (x, y): bracket a step satisfying the strong Wolfe
+    conditions (c1 = 1e-4, c2 = 0.9), then zoom by cubic interpolation; at most 25 further
+    evaluations. Returns (f, gx, gy, t, evaluations) of the step it settles on. ``bracket``
+    (5, 2) is scratch: the bracket's two steps, losses, gradients and slopes along d."""
+    d_norm = max(abs(dx), abs(dy))
+    f_new, gx_new, gy_new = _closure(surface, sp, source, gq, x + t * dx, y + t * dy,
+                                     evaluated, count)
+    evals = 1
+    gtd_new = gx_new * dx + gy_new * dy
+    t_prev, f_prev, gx_prev, gy_prev, gtd_prev = 0.0, f, gx, gy, gtd
+    done = False
+    ls_iter = 0
+    b_t, b_f, b_gx, b_gy, b_gtd = bracket[0], bracket[1], bracket[2], bracket[3], bracket[4]
+    single = False
+    while ls_iter < LBFGS_MAX_LS:
+        if f_new > f + LBFGS_C1 * t * gtd or (ls_iter > 1 and f_new >= f_prev):
+            b_t[0], b_t[1], b_f[0], b_f[1] = t_prev, t, f_prev, f_new
+            b_gx[0], b_gy[0], b_gx[1], b_gy[1] = gx_prev, gy_prev, gx_new, gy_new
+            b_gtd[0], b_gtd[1] = gtd_prev, gtd_new
+            break
+        if abs(gtd_new) <= -LBFGS_C2 * gtd:
+            b_t[0], b_f[0], b_gx[0], b_gy[0] = t, f_new, gx_new, gy_new
+            single = True
+            done = True
+            break
+        if gtd_new >= 0.0:
+            b_t[0], b_t[1], b_f[0], b_f[1] = t_prev, t, f_prev, f_new
+            b_gx[0], b_gy[0], b_gx[1], b_gy[1] = gx_prev, gy_prev, gx_new, gy_new
+            b_gtd[0], b_gtd[1] = gtd_prev, gtd_new
+            break
+        min_step = t + 0.01 * (t - t_prev)
+        max_step = t * 10.0
+        tmp = t
+        t = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, min_step, max_step)
+        t_prev, f_prev, gx_prev, gy_prev, gtd_prev = tmp, f_new, gx_new, gy_new, gtd_new
+        f_new, gx_new, gy_new = _closure(surface, sp, source, gq, x + t * dx, y + t * dy,
+                                         evaluated, count)
+        evals += 1
+        gtd_new = gx_new * dx + gy_new * dy
+        ls_iter += 1
+    if ls_iter == LBFGS_MAX_LS:
+        b_t[0], b_t[1], b_f[0], b_f[1] = 0.0, t, f, f_new
+        b_gx[0], b_gy[0], b_gx[1], b_gy[1] = gx, gy, gx_new, gy_new
+        single = False
+    last = 0 if single else 1
+    low, high = (0, 1) if b_f[0] <= b_f[last] else (1, 0)
+    insufficient = False
+    while not done and ls_iter < LBFGS_MAX_LS:
+        if abs(b_t[1] - b_t[0]) * d_norm < LBFGS_LINE_TOLERANCE:
+            break
+        t = _cubic_interpolate(b_t[0], b_f[0], b_gtd[0], b_t[1], b_f[1], b_gtd[1],
+                               min(b_t[0], b_t[1]), max(b_t[0], b_t[1]))
+        top, bottom = max(b_t[0], b_t[1]), min(b_t[0], b_t[1])
+        eps = 0.1 * (top - bottom)
+        if min(top - t, t - bottom) < eps:
+            if insufficient or t >= top or t <= bottom:
+                t = top - eps if abs(t - top) < abs(t - bottom) else bottom + eps
+                insufficient = False
+            else:
+                insufficient = True
+        else:
+            insufficient = False
+        f_new, gx_new, gy_new = _closure(surface, sp, source, gq, x + t * dx, y + t * dy,
+                                         evaluated, count)
+        evals += 1
+        gtd_new = gx_new * dx + gy_new * dy
+        ls_iter += 1
+        if f_new > f + LBFGS_C1 * t * gtd or f_new >= b_f[low]:
+            b_t[high], b_f[high], b_gx[high], b_gy[high], b_gtd[high] = (
+                t, f_new, gx_new, gy_new, gtd_new)
+            low, high = (0, 1) if b_f[0] <= b_f[1] else (1, 0)
+        else:
+            if abs(gtd_new) <= -LBFGS_C2 * gtd:
+                done = True
+            elif gtd_new * (b_t[high] - b_t[low]) >= 0.0:
+                b_t[high], b_f[high], b_gx[high], b_gy[high], b_gtd[high] = (
+                    b_t[low], b_f[low], b_gx[low], b_gy[low], b_gtd[low])
+            b_t[low], b_f[low], b_gx[low], b_gy[low], b_gtd[low] = (
+                t, f_new, gx_new, gy_new, gtd_new)
+    return b_f[low], b_gx[low], b_gy[low], b_t[low], evals
+
+
+MAX_ITER = rules.HYPERPARAMETERS["max_iter"]
+MAX_EVAL = rules.HYPERPARAMETERS["max_eval"]
+TOLERANCE_GRAD = rules.HYPERPARAMETERS["tolerance_grad"]
+TOLERANCE_CHANGE = rules.HYPERPARAMETERS["tolerance_change"]
+HISTORY_SIZE = rules.HYPERPARAMETERS["history_size"]
+LINE_SEARCH_FN = rules.HYPERPARAMETERS["line_search_fn"]
+
+
+@jit(nogil=True)
+def lbfgs_kernel(
+    runs, surface, sp, source, gq, h, varied_slots, varied_values, rate_ab, starts, steps, box,
+    target_loss, hc, dirs, stps, ro, al, bracket, count, final_xy, final_loss, reached_at,
+    diverged_at, evaluations, kept, xy, loss, grad, lr_used, evaluated,
+):
+    """Runs ``runs`` (lo, hi) of torch's LBFGS, one optimizer.step(closure) per point, from
+    ``starts`` (n, 2), with the hyperparameters ``h`` except that slot ``varied_slots[k]``
+    takes ``varied_values[k, run]``; step t's lr is rate_ab[0, t] lr + rate_ab[1, t].
+
+    Each step is torch's: the closure at x_t (the point's loss and gradient), then up to
+    max_iter iterations of the two-loop recursion over the last history_size pairs
+    (s, y) (s the move, y the change of gradient; a pair is kept only when y.s > 1e-10),
+    each moving by t d with t = lr (min(1, 1 / |g|_1) lr on the very first iteration) or the
+    step a strong Wolfe line search settles on, until max_iter or max_eval (0: torch's None,
+    max_iter * 5 // 4) is reached, the gradient's largest entry is <= tolerance_grad, or the
+    move or the change of loss is below tolerance_change. The history and the last direction
+    carry over from step to step, as torch keeps them in its state.
+
+    Writes what ``engine.batch_kernel`` writes (the summaries, ``kept`` points) and, per run,
+    ``evaluations``: every closure call, the one at the last point included. ``evaluated``
+    (k, 2) receives the first k points where run 0 evaluated f. ``hc``, ``dirs``, ``stps``
+    (history_size, 2), ``ro``, ``al`` (history_size,), ``bracket`` (5, 2) and ``count`` (1,)
+    are the thread's scratch.
+    """
+    record = xy.shape[0] > 0
+    for run in range(runs[0], runs[1]):
+        for k in range(h.shape[0]):
+            hc[k] = h[k]
+        for k in range(varied_slots.shape[0]):
+            hc[varied_slots[k]] = varied_values[k, run]
+        max_iter = int(hc[MAX_ITER])
+        max_eval = int(hc[MAX_EVAL]) if hc[MAX_EVAL] > 0.0 else max_iter * 5 // 4
+        tolerance_grad, tolerance_change = hc[TOLERANCE_GRAD], hc[TOLERANCE_CHANGE]
+        history = int(hc[HISTORY_SIZE])
+        line_search = hc[LINE_SEARCH_FN] != 0.0
+        points = evaluated if run == 0 else evaluated[:0]
+        count[0] = 0
+        x, y = starts[run, 0], starts[run, 1]
+        dx = dy = step_t = 0.0
+        pgx = pgy = 0.0
+        h_diag = 1.0
+        num_old = head = 0
+        n_total = 0
+        kept_at = 0
+        first_unusable = first_reached = -1
+        final_x, final_y, last_loss = x, y, np.nan
+        for pt in range(steps + 1):
+            f, gx, gy = _closure(surface, sp, source, gq, x, y, points, count)
+            if not _usable(x, y, f, gx, gy, box):
+                first_unusable = pt
+                break
+            final_x, final_y, last_loss = x, y, f
+            if first_reached < 0 and f <= target_loss:
+                first_reached = pt
+            lr = rate_ab[0, pt] * hc[LR] + rate_ab[1, pt]
+            at_kept = record and kept_at < kept.shape[0] and kept[kept_at] == pt
+            if at_kept:
+                xy[run, kept_at, 0], xy[run, kept_at, 1], loss[run, kept_at] = x, y, f
+                grad[run, kept_at, 0], grad[run, kept_at, 1] = gx, gy
+                lr_used[run, kept_at] = lr
+                kept_at += 1
+            if pt == steps:
+                break
+            # one optimizer.step(closure): the closure above was its first evaluation
+            if max(abs(gx), abs(gy)) <= tolerance_grad:
+                continue
+            current_evals = 1
+            n_iter = 0
+            while n_iter < max_iter:
+                n_iter += 1
+                n_total += 1
+                if n_total == 1:
+                    dx, dy = -gx, -gy
+                    num_old = head = 0
+                    h_diag = 1.0
+                else:
+                    yx, yy = gx - pgx, gy - pgy
+                    sx, sy = dx * step_t, dy * step_t
+                    ys = yx * sx + yy * sy
+                    if ys > 1e-10:
+                        if num_old == history:  # forget the oldest pair
+                            head = (head + 1) % history
+                            num_old -= 1
+                        slot = (head + num_old) % history
+                        dirs[slot, 0], dirs[slot, 1] = yx, yy
+                        stps[slot, 0], stps[slot, 1] = sx, sy
+                        ro[slot] = 1.0 / ys
+                        num_old += 1
+                        h_diag = ys / (yx * yx + yy * yy)
+                    qx, qy = -gx, -gy
+                    for i in range(num_old - 1, -1, -1):
+                        j = (head + i) % history
+                        al[j] = (stps[j, 0] * qx + stps[j, 1] * qy) * ro[j]
+                        qx += -al[j] * dirs[j, 0]
+                        qy += -al[j] * dirs[j, 1]
+                    rx, ry = qx * h_diag, qy * h_diag
+                    for i in range(num_old):
+                        j = (head + i) % history
+                        be_i = (dirs[j, 0] * rx + dirs[j, 1] * ry) * ro[j]
+                        rx += (al[j] - be_i) * stps[j, 0]
+                        ry += (al[j] - be_i) * stps[j, 1]
+                    dx, dy = rx, ry
+                pgx, pgy = gx, gy
+                prev_loss = f
+                step_t = min(1.0, 1.0 / (abs(gx) + abs(gy))) * lr if n_total == 1 else lr
+                gtd = gx * dx + gy * dy
+                if gtd > -tolerance_change:
+                    break
+                ls_evals = 0
+                optimal = False
+                if line_search:
+                    f, gx, gy, step_t, ls_evals = _strong_wolfe(
+                        surface, sp, source, gq, x, y, step_t, dx, dy, f, gx, gy, gtd, points,
+                        count, bracket)
+                    x, y = x + step_t * dx, y + step_t * dy
+                    optimal = max(abs(gx), abs(gy)) <= tolerance_grad
+                else:
+                    x, y = x + step_t * dx, y + step_t * dy
+                    if n_iter != max_iter:
+                        f, gx, gy = _closure(surface, sp, source, gq, x, y, points, count)
+                        optimal = max(abs(gx), abs(gy)) <= tolerance_grad
+                        ls_evals = 1
+                current_evals += ls_evals
+                if n_iter == max_iter or current_evals >= max_eval or optimal:
+                    break
+                if max(abs(dx * step_t), abs(dy * step_t)) <= tolerance_change:
+                    break
+                if abs(f - prev_loss) < tolerance_change:
+                    break
+        final_xy[run, 0], final_xy[run, 1], final_loss[run] = final_x, final_y, last_loss
+        reached_at[run] = first_reached
+        diverged_at[run] = first_unusable
+        evaluations[run] = count[0]

@@ -57,13 +57,14 @@ class OptimizerSpec:
     ``averaged`` names the state buffer that holds a second sequence of points, the one a user
     evaluates (ASGD's average ``ax``, schedule-free AdamW's ``x``), beside the points where
     gradients are taken; empty for an optimizer with one sequence. ``averaged_title`` names
-    it for a reader.
+    it for a reader. ``whole_step``: the optimizer has no per-coordinate rule (``rule`` is
+    None); its own kernel runs torch's whole ``step()`` (L-BFGS).
     """
 
     name: str
     title: str
     hyperparameters: tuple[Parameter, ...]
-    rule: Callable
+    rule: Callable | None
     state: tuple[str, ...]
     latex: str
     summary: str
@@ -74,6 +75,7 @@ class OptimizerSpec:
     symbols: tuple[tuple[str, str], ...] = ()
     averaged: str = ""
     averaged_title: str = ""
+    whole_step: bool = False
     _arguments: tuple[str, ...] = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self):
@@ -82,7 +84,7 @@ class OptimizerSpec:
             for hp in self.hyperparameters
         )
         object.__setattr__(self, "hyperparameters", labelled)
-        object.__setattr__(self, "_arguments",
+        object.__setattr__(self, "_arguments", () if self.rule is None else
                            tuple(inspect.signature(self.rule.py_func).parameters))
 
     @property

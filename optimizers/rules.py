@@ -899,6 +899,70 @@ ADAMW_SCHEDULE_FREE = OptimizerSpec(
                                                                    "weight_sum")),
 )
 
+# --- L-BFGS -------------------------------------------------------------------------------------
+
+LBFGS = OptimizerSpec(
+    name="lbfgs",
+    title="L-BFGS",
+    hyperparameters=(
+        Parameter("lr", 1.0, (0.0, 1e3),
+                  "step length along the quasi-Newton direction (the line search's first "
+                  "trial)", low_open=True, slider=(1e-3, 10.0), log=True),
+        Parameter("max_iter", 20.0, (1.0, 1000.0), "inner iterations per optimizer.step()",
+                  kind="int", slider=(1.0, 50.0)),
+        Parameter("max_eval", 0.0, (0.0, 10_000.0),
+                  "evaluations of f per step before it stops iterating; 0 is torch's None: "
+                  "max_iter * 5 // 4", kind="int", slider=(0.0, 100.0)),
+        Parameter("tolerance_grad", 1e-7, (0.0, 1e3),
+                  "a step stops once the gradient's largest entry is this small",
+                  slider=(1e-12, 1.0), log=True),
+        Parameter("tolerance_change", 1e-9, (0.0, 1e3),
+                  "a step stops once a move or a change of loss is smaller than this",
+                  slider=(1e-11, 1.0), log=True),
+        Parameter("history_size", 100.0, (1.0, 1000.0),
+                  "pairs (move, change of gradient) kept for the inverse-Hessian estimate",
+                  kind="int", slider=(1.0, 100.0)),
+        Parameter("line_search_fn", 0.0, (0.0, 1.0),
+                  "on: 'strong_wolfe' (a line search for each move); off: None (fixed moves "
+                  "of length lr)", kind="bool", spellings=((None, 0.0), ("strong_wolfe", 1.0))),
+    ),
+    rule=None,
+    state=(),
+    latex=(
+        r"d_k = -H_k \nabla f(\theta), \quad H_k \approx (\nabla^2 f)^{-1} \text{ from the last }"
+        r"m \text{ pairs } (s_i, y_i) \\"
+        r"s_i = \theta_{i+1} - \theta_i, \quad y_i = \nabla f(\theta_{i+1}) - \nabla f(\theta_i)"
+        r"\quad (\text{kept when } y_i^\top s_i > 10^{-10}) \\"
+        r"\theta \leftarrow \theta + \alpha_k d_k, \quad \alpha_k = \gamma"
+        r"\text{ or a strong Wolfe line search} \\"
+        r"\text{at most } K \text{ iterations and } E \text{ evaluations per step; stop early "
+        r"when } \|\nabla f\|_\infty \le \tau_g \text{ or a change} < \tau_c"
+    ),
+    summary=(
+        "A quasi-Newton method: from the last m moves and how the gradient changed along them "
+        "it estimates the inverse Hessian (the two-loop recursion) and steps along the "
+        "resulting direction, like Newton's method without ever computing a Hessian. One "
+        "torch step is a whole inner loop of up to max_iter iterations, each evaluating f and "
+        "its gradient once, or several times with the strong Wolfe line search. So a single "
+        "step costs many evaluations: the map shows every point where f was evaluated as a "
+        "small dot, and the run's evaluation count says what its few steps cost next to a "
+        "first-order method's one gradient per step."
+    ),
+    when_to_use=(
+        "Smooth, deterministic, small problems (full-batch fitting, scientific computing); "
+        "noisy mini-batch gradients break its curvature estimate and line search."
+    ),
+    reference="torch.optim.LBFGS; Nocedal (1980); Liu & Nocedal (1989); Nocedal & Wright, "
+              "chapters 3 and 7",
+    symbols=((r"\gamma", "lr"), ("K", "max_iter"), ("E", "max_eval"),
+             (r"\tau_g", "tolerance_grad"), (r"\tau_c", "tolerance_change"),
+             ("m", "history_size")),
+    whole_step=True,
+)
+"""L-BFGS has no per-coordinate rule (``rule`` is None): its direction mixes the coordinates
+through its history, and one step evaluates f a varying number of times, so
+``optimizers.engine.lbfgs_kernel`` runs it, written from torch's LBFGS.step."""
+
 # --- damped Newton ------------------------------------------------------------------------------
 
 
@@ -945,7 +1009,7 @@ NEWTON = OptimizerSpec(
 
 OPTIMIZERS: tuple[OptimizerSpec, ...] = (
     SGD, MOMENTUM, NESTEROV, ADAGRAD, ADADELTA, RMSPROP, ADAM, ADAMW, ADAMAX, NADAM, RADAM, LION,
-    RPROP, ASGD, ADAFACTOR, ADAMW_SCHEDULE_FREE, NEWTON,
+    RPROP, ASGD, ADAFACTOR, ADAMW_SCHEDULE_FREE, LBFGS, NEWTON,
 )
 """Every optimizer, in display order."""
 
@@ -959,7 +1023,7 @@ LEFT_OUT: dict[str, str] = {
 }
 """torch.optim's optimizers the lab leaves out, and why (the Learn page shows it)."""
 
-RULES: tuple = tuple(dict.fromkeys(spec.rule for spec in OPTIMIZERS))
+RULES: tuple = tuple(dict.fromkeys(spec.rule for spec in OPTIMIZERS if spec.rule is not None))
 """Every distinct rule; a rule's place here is its code in the kernels."""
 RULE_CODES = {rule: code for code, rule in enumerate(RULES)}
 
@@ -980,6 +1044,10 @@ def check_table() -> None:
     naming what to fix, so a mistake in a new optimizer shows at once."""
     for spec in OPTIMIZERS:
         hyper = {hp.name for hp in spec.hyperparameters} | set(spec.fixed)
+        if spec.whole_step != (spec.rule is None):
+            raise TypeError(f"{spec.name}: a spec has a rule, or is whole_step with none")
+        if spec.whole_step:
+            continue
         arguments = spec.rule_arguments
         if arguments[:len(RULE_INPUTS)] != RULE_INPUTS:
             raise TypeError(f"rule {spec.rule.__name__} of {spec.name} must start with "

@@ -582,7 +582,8 @@ def test_learn_says_which_symbol_is_which_hyperparameter():
 
 
 NEW_OPTIMIZER_RUNS = ("rprop(lr=0.1);asgd(lr=0.01,t0=5);adafactor(lr=0.1);"
-                      "adamw_schedule_free(lr=0.1,warmup_steps=10)")
+                      "adamw_schedule_free(lr=0.1,warmup_steps=10);"
+                      "lbfgs(lr=0.5,line_search_fn=True)")
 """torch.optim's later additions (issue 14), with settings that show what each does."""
 
 
@@ -593,6 +594,7 @@ NEW_OPTIMIZER_RUNS = ("rprop(lr=0.1);asgd(lr=0.01,t0=5);adafactor(lr=0.1);"
     ("sensitivity", {"run": "asgd(lr=0.01)", "y": "t0"}),
     ("sensitivity", {"run": "adafactor(lr=0.1)", "y": "d"}),
     ("sensitivity", {"run": "adamw_schedule_free(lr=0.1)", "y": "warmup_steps"}),
+    ("sensitivity", {"run": "lbfgs(lr=0.5)", "y": "max_iter"}),
 ])
 def test_the_later_torch_optimizers_run_on_every_page_that_runs_optimizers(page, query):
     at = _open(page, query)

@@ -32,15 +32,15 @@ ARCHITECTURE = (ROOT / "docs" / "ARCHITECTURE.md").read_text()
 
 @pytest.mark.parametrize("spec", rules.OPTIMIZERS, ids=lambda spec: spec.name)
 def test_every_optimizer_has_its_rule_its_latex_its_learn_text_and_its_test_rows(spec):
-    assert spec.rule in rules.RULES and hasattr(spec.rule, "py_func")
+    assert spec.whole_step or (spec.rule in rules.RULES and hasattr(spec.rule, "py_func"))
     for text in (spec.title, spec.latex, spec.summary, spec.when_to_use, spec.reference):
         assert text.strip(), spec.name
     assert all(hp.help for hp in spec.hyperparameters), spec.name
     assert spec.name in test_optimizers.TORCH_DEFAULTS, "add torch's defaults to TORCH_DEFAULTS"
     assert spec.name in {row[0] for row in test_optimizers.CONFIGURATIONS}, (
         "add rows to CONFIGURATIONS in tests/test_optimizers.py")
-    assert spec.second_order or spec.name in {**test_optimizers.TORCH_RULES,
-                                              **test_optimizers.TORCH_VECTOR_RULES}, (
+    assert spec.second_order or spec.whole_step or spec.name in {
+        **test_optimizers.TORCH_RULES, **test_optimizers.TORCH_VECTOR_RULES}, (
         "add torch's rule to TORCH_RULES (one coordinate) or TORCH_VECTOR_RULES (a rule that "
         "couples them) in tests/test_optimizers.py")
     named = [hp.name for hp in spec.hyperparameters if not hp.boolean] + list(spec.state)

@@ -26,6 +26,8 @@ from optimizers import api, engine, rules
 
 SURFACES = landscapes.names()
 OPTIMIZERS = optimizers.names()
+WHOLE_STEP = [o for o in OPTIMIZERS if optimizers.OPTIMIZERS_BY_NAME[o].whole_step]
+"""Optimizers with a kernel of their own (L-BFGS), not a rule in the batch kernel."""
 SOURCES = [s.name for s in optimizers.GRADIENT_SOURCES if not s.data_only]
 """The gradient sources of every surface (mini-batches need a data surface: test_data.py)."""
 
@@ -355,7 +357,8 @@ def _both_kernels(surface, optimizer, steps, schedule=None, gradient="analytic",
     return outputs
 
 
-@pytest.mark.parametrize("optimizer", [o for o in optimizers.names() if o != "newton"])
+@pytest.mark.parametrize("optimizer", [o for o in optimizers.names()
+                                       if o != "newton" and o not in WHOLE_STEP])
 @pytest.mark.parametrize("name", ["rosenbrock", "himmelblau", "ackley", "quadratic"])
 def test_the_fast_kernel_makes_exactly_the_batch_kernels_run(optimizer, name):
     """The common case has its own kernel; it must agree with the general one bit for bit."""
@@ -392,6 +395,9 @@ def test_each_kernel_has_one_signature_whatever_the_caller_passes():
             landscapes.get(name))
         if GRADIENTS["minibatch"] is gradient and not surface.data_size:
             continue
+        if optimizer in WHOLE_STEP and (gradient in (GRADIENTS["noisy"], GRADIENTS["minibatch"])
+                                        or schedule is SCHEDULES["reduce_on_plateau"]):
+            continue  # refused: tests/test_validation.py
         spelling = next(spellings)
         start = {
             None: surface.start,
@@ -406,6 +412,7 @@ def test_each_kernel_has_one_signature_whatever_the_caller_passes():
     optimizers.simulate("rosenbrock", "adam", (0, 0), 3,
                         schedule={"name": "one_cycle", "max_lr": 0.1, "total_steps": 3})
     assert len(engine.batch_kernel.signatures) == 1
+    assert len(engine.lbfgs_kernel.signatures) == 1
     for code, rule in enumerate(rules.RULES):
         averaged = any(spec.averaged for spec in optimizers.OPTIMIZERS if spec.rule is rule)
         if not engine.SECOND_ORDER[code] and not averaged:  # an average needs the batch kernel
@@ -504,8 +511,9 @@ def test_prepare_compiles_every_kernel_the_core_can_call_and_says_what_it_is_doi
     for optimizer in OPTIMIZERS:
         for surface in ("ackley", data, typed):
             optimizers.simulate(surface, optimizer, (0.5, 0.5), 3)
-        optimizers.simulate("booth", optimizer, (0.5, 0.5), 3, gradient="noisy",
-                            schedule=SCHEDULES["reduce_on_plateau"])
+        if optimizer not in WHOLE_STEP:  # L-BFGS refuses both (tests/test_validation.py)
+            optimizers.simulate("booth", optimizer, (0.5, 0.5), 3, gradient="noisy",
+                                schedule=SCHEDULES["reduce_on_plateau"])
     optimizers.sweep(data, "adam", (0.5, 0.5), 3, x_values=[0.1], y_param="beta1",
                      y_values=[0.5], gradient=GRADIENTS["minibatch"])
     optimizers.basins(typed, "newton", 3, resolution=3)

@@ -660,6 +660,22 @@ def _averaging_scene():
          settings.run("sgd", lr=0.02)), 60)
 
 
+def test_every_point_where_lbfgs_evaluated_f_is_a_small_dot_on_the_map():
+    from ui import compute, settings
+
+    scene = compute.Scene(settings.surface_setting("rosenbrock"),
+                          (settings.run("lbfgs", lr=1.0, line_search_fn=1.0),
+                           settings.run("adam", lr=0.05)), 20)
+    path = compute.trajectories(scene)[0]
+    figure = json.loads(compute.animated_figure(scene))
+    run = compute.run_payloads(scene)[0]
+    dots = next(t for t in figure["data"] if t.get("name") == f"{run['name']}: f evaluated here")
+    assert dots["mode"] == "markers" and dots["marker"]["size"] < 6
+    assert len(dots["x"]) == path.evaluations.function == path.evaluated_xy.shape[0] > 20
+    assert not any(str(t.get("name")).endswith("f evaluated here") and t.get("name") != dots[
+        "name"] for t in figure["data"])  # Adam evaluates once per point: no dots
+
+
 def test_an_optimizers_second_sequence_is_drawn_thin_and_dotted_and_written_to_the_csv():
     """ASGD's average and schedule-free AdamW's x: sent to the player beside the run's path
     (drawn once, thin and dotted in the run's colour), named for what it is; the CSV's averaged

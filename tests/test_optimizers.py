@@ -51,6 +51,9 @@ TORCH_DEFAULTS = {
     "adamw_schedule_free": {"lr": 2.5e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8,
                             "weight_decay": 0.0, "warmup_steps": 0, "r": 0.0,
                             "weight_lr_power": 2.0},
+    # max_eval: torch's None, spelled 0 here (max_iter * 5 // 4); line_search_fn None is off
+    "lbfgs": {"lr": 1.0, "max_iter": 20, "max_eval": 0, "tolerance_grad": 1e-7,
+              "tolerance_change": 1e-9, "history_size": 100, "line_search_fn": False},
     "rprop": {"lr": 1e-2, "etaminus": 0.5, "etaplus": 1.2, "step_size_min": 1e-6,
               "step_size_max": 50.0},
     "newton": {"lr": 1.0, "damping": 0.0},
@@ -311,6 +314,8 @@ def reference_path(surface, optimizer, start, steps, **hyperparameters):
 def reference_paths(surface, optimizer, start, steps, **hyperparameters):
     """The points x_0 .. x_steps, and those of the optimizer's second sequence (its buffer
     ``OptimizerSpec.averaged`` after each step, the start first; None if it keeps none)."""
+    if optimizer == "lbfgs":
+        return torch_lbfgs_path(surface, start, steps, **hyperparameters)[0], None
     hp = {**TORCH_DEFAULTS[optimizer], **hyperparameters}
     averaged = optimizers.OPTIMIZERS_BY_NAME[optimizer].averaged
     p = [float(start[0]), float(start[1])]
@@ -329,6 +334,166 @@ def reference_paths(surface, optimizer, start, steps, **hyperparameters):
         if averaged:
             second.append((state[0][averaged], state[1][averaged]))
     return np.array(path), np.array(second) if averaged else None
+
+
+# --- L-BFGS: torch's LBFGS.step, in plain Python ------------------------------------------------
+
+
+def _cubic_minimum(x1, f1, g1, x2, f2, g2, bounds=None):
+    """torch's _cubic_interpolate: the cubic's minimiser in the bounds, else their middle."""
+    lo, hi = bounds if bounds is not None else (min(x1, x2), max(x1, x2))
+    d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
+    d2_square = d1**2 - g1 * g2
+    if d2_square < 0:
+        return (lo + hi) / 2
+    d2 = math.sqrt(d2_square)
+    if x1 <= x2:
+        m = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+    else:
+        m = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
+    return min(max(m, lo), hi)
+
+
+def _dot(a, b):
+    return a[0] * b[0] + a[1] * b[1]
+
+
+def torch_strong_wolfe(closure, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9,
+                       max_ls=25):
+    """torch's _strong_wolfe: -> (f, g, t, evaluations)."""
+    def at(step):
+        return closure([x[0] + step * d[0], x[1] + step * d[1]])
+
+    d_norm = max(abs(d[0]), abs(d[1]))
+    f_new, g_new = at(t)
+    evals, gtd_new = 1, _dot(g_new, d)
+    t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
+    done, ls_iter = False, 0
+    while ls_iter < max_ls:
+        if f_new > f + c1 * t * gtd or (ls_iter > 1 and f_new >= f_prev):
+            bracket, bf, bg, bgtd = [t_prev, t], [f_prev, f_new], [g_prev, g_new], [gtd_prev,
+                                                                                  gtd_new]
+            break
+        if abs(gtd_new) <= -c2 * gtd:
+            bracket, bf, bg, done = [t], [f_new], [g_new], True
+            break
+        if gtd_new >= 0:
+            bracket, bf, bg, bgtd = [t_prev, t], [f_prev, f_new], [g_prev, g_new], [gtd_prev,
+                                                                                  gtd_new]
+            break
+        tmp = t
+        t = _cubic_minimum(t_prev, f_prev, gtd_prev, t, f_new, gtd_new,
+                           bounds=(t + 0.01 * (t - t_prev), t * 10))
+        t_prev, f_prev, g_prev, gtd_prev = tmp, f_new, g_new, gtd_new
+        f_new, g_new = at(t)
+        evals, gtd_new, ls_iter = evals + 1, _dot(g_new, d), ls_iter + 1
+    if ls_iter == max_ls:
+        bracket, bf, bg = [0, t], [f, f_new], [g, g_new]
+    insufficient = False
+    low, high = (0, 1) if bf[0] <= bf[-1] else (1, 0)
+    while not done and ls_iter < max_ls:
+        if abs(bracket[1] - bracket[0]) * d_norm < tolerance_change:
+            break
+        t = _cubic_minimum(bracket[0], bf[0], bgtd[0], bracket[1], bf[1], bgtd[1])
+        eps = 0.1 * (max(bracket) - min(bracket))
+        if min(max(bracket) - t, t - min(bracket)) < eps:
+            if insufficient or t >= max(bracket) or t <= min(bracket):
+                far = abs(t - max(bracket)) < abs(t - min(bracket))
+                t = max(bracket) - eps if far else min(bracket) + eps
+                insufficient = False
+            else:
+                insufficient = True
+        else:
+            insufficient = False
+        f_new, g_new = at(t)
+        evals, gtd_new, ls_iter = evals + 1, _dot(g_new, d), ls_iter + 1
+        if f_new > f + c1 * t * gtd or f_new >= bf[low]:
+            bracket[high], bf[high], bg[high], bgtd[high] = t, f_new, g_new, gtd_new
+            low, high = (0, 1) if bf[0] <= bf[1] else (1, 0)
+        else:
+            if abs(gtd_new) <= -c2 * gtd:
+                done = True
+            elif gtd_new * (bracket[high] - bracket[low]) >= 0:
+                bracket[high], bf[high], bg[high], bgtd[high] = (bracket[low], bf[low],
+                                                                 bg[low], bgtd[low])
+            bracket[low], bf[low], bg[low], bgtd[low] = t, f_new, g_new, gtd_new
+    return bf[low], bg[low], bracket[low], evals
+
+
+def torch_lbfgs_path(surface, start, steps, **hyperparameters):
+    """The points of a torch loop calling LBFGS.step(closure) once per point, and the points
+    where the closure was called (the last point's own evaluation included)."""
+    hp = {**TORCH_DEFAULTS["lbfgs"], **hyperparameters}
+    max_iter, lr = int(hp["max_iter"]), hp["lr"]
+    max_eval = int(hp["max_eval"]) or max_iter * 5 // 4  # 0 stands for torch's None
+    evaluated = []
+
+    def closure(p):
+        evaluated.append(tuple(p))
+        return float(surface.f(*p)), [float(v) for v in surface.grad(*p)]
+
+    x = [float(start[0]), float(start[1])]
+    state = {"n_iter": 0}
+    path = [tuple(x)]
+    for _ in range(steps):
+        loss, g = closure(x)
+        current_evals = 1
+        if max(abs(g[0]), abs(g[1])) <= hp["tolerance_grad"]:
+            path.append(tuple(x))
+            continue
+        n_iter = 0
+        while n_iter < max_iter:
+            n_iter += 1
+            state["n_iter"] += 1
+            if state["n_iter"] == 1:
+                d, old_dirs, old_stps, ro, h_diag = [-g[0], -g[1]], [], [], [], 1
+            else:
+                d, t = state["d"], state["t"]
+                y = [g[0] - state["prev_g"][0], g[1] - state["prev_g"][1]]
+                s = [d[0] * t, d[1] * t]
+                ys = _dot(y, s)
+                if ys > 1e-10:
+                    if len(old_dirs) == hp["history_size"]:
+                        old_dirs.pop(0), old_stps.pop(0), ro.pop(0)
+                    old_dirs.append(y), old_stps.append(s), ro.append(1.0 / ys)
+                    h_diag = ys / _dot(y, y)
+                q, al = [-g[0], -g[1]], [0.0] * len(old_dirs)
+                for i in range(len(old_dirs) - 1, -1, -1):
+                    al[i] = _dot(old_stps[i], q) * ro[i]
+                    q = [q[0] - al[i] * old_dirs[i][0], q[1] - al[i] * old_dirs[i][1]]
+                r = [q[0] * h_diag, q[1] * h_diag]
+                for i in range(len(old_dirs)):
+                    be_i = _dot(old_dirs[i], r) * ro[i]
+                    r = [r[0] + (al[i] - be_i) * old_stps[i][0],
+                         r[1] + (al[i] - be_i) * old_stps[i][1]]
+                d = r
+            state["prev_g"], prev_loss = g, loss
+            t = min(1.0, 1.0 / (abs(g[0]) + abs(g[1]))) * lr if state["n_iter"] == 1 else lr
+            state["d"], state["t"] = d, t
+            gtd = _dot(g, d)
+            if gtd > -hp["tolerance_change"]:
+                break
+            ls_evals, optimal = 0, False
+            if hp["line_search_fn"]:
+                loss, g, t, ls_evals = torch_strong_wolfe(closure, x, t, d, loss, g, gtd)
+                state["t"] = t
+                x = [x[0] + t * d[0], x[1] + t * d[1]]
+                optimal = max(abs(g[0]), abs(g[1])) <= hp["tolerance_grad"]
+            else:
+                x = [x[0] + t * d[0], x[1] + t * d[1]]
+                if n_iter != max_iter:
+                    loss, g = closure(x)
+                    optimal, ls_evals = max(abs(g[0]), abs(g[1])) <= hp["tolerance_grad"], 1
+            current_evals += ls_evals
+            if n_iter == max_iter or current_evals >= max_eval or optimal:
+                break
+            if max(abs(d[0] * t), abs(d[1] * t)) <= hp["tolerance_change"]:
+                break
+            if abs(loss - prev_loss) < hp["tolerance_change"]:
+                break
+        path.append(tuple(x))
+    closure(x)  # the last point's loss, as every run records it
+    return np.array(path), np.array(evaluated)
 
 
 # --- the table of optimizers under test ---------------------------------------------------------
@@ -388,6 +553,11 @@ CONFIGURATIONS = [
                              "weight_lr_power": 0.5}, 5),  # the power matters in a warm-up
     ("adamw_schedule_free", {"lr": 0.05, "beta1": 0.5, "beta2": 0.9, "eps": 0.1, "r": 1.5},
      5),
+    ("lbfgs", {}, 3),
+    ("lbfgs", {"line_search_fn": "strong_wolfe"}, 3),
+    ("lbfgs", {"lr": 0.1, "max_iter": 5, "history_size": 2}, 3),
+    ("lbfgs", {"line_search_fn": "strong_wolfe", "max_eval": 6, "tolerance_grad": 0.5}, 3),
+    ("lbfgs", {"lr": 0.5, "tolerance_change": 1e-2}, 3),
     ("newton", {}, 3),
     ("newton", {"lr": 0.5, "damping": 10.0}, 3),
 ]
@@ -582,6 +752,31 @@ def test_asgd_averages_the_points_after_t0_and_follows_them_before():
                                    rtol=1e-12)
 
 
+def test_lbfgs_without_a_line_search_evaluates_f_max_iter_times_a_step():
+    """Far from converging (lr = 1e-4 on Rosenbrock), every torch step runs all max_iter = 20
+    iterations: the closure at the point, then once after each move but the last (torch does
+    not re-evaluate after the last). 3 steps and the last point's own: 3 * 20 + 1."""
+    path = optimizers.simulate("rosenbrock", "lbfgs", (-1.5, 2.0), 3, lr=1e-4)
+    assert path.evaluations.function == path.evaluations.gradient == 61
+    assert path.evaluated_xy.shape == (61, 2)
+    np.testing.assert_array_equal(path.evaluated_xy[[0, 20, 40, 60]], path.xy)
+    _, evaluated = torch_lbfgs_path(landscapes.get("rosenbrock"), (-1.5, 2.0), 3, lr=1e-4)
+    np.testing.assert_allclose(path.evaluated_xy, evaluated, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kappa", [3.0, 20.0, 1000.0])
+def test_lbfgs_with_strong_wolfe_solves_a_quadratic_bowl_in_one_step(kappa):
+    """On a quadratic the cubic interpolation of the line search is exact and two conjugate
+    directions span the plane: one torch step ends at the minimum, after a handful of
+    evaluations, where a first-order method takes one gradient per step."""
+    surface = landscapes.get("quadratic", condition_number=kappa)
+    path = optimizers.simulate(surface, "lbfgs", (-9.0, 3.0), 1,
+                               line_search_fn="strong_wolfe")
+    np.testing.assert_allclose(path.xy[1], [0.0, 0.0], atol=1e-6)
+    assert 3 <= path.evaluations.function <= 25
+    assert path.evaluated_xy.shape[0] == path.evaluations.function
+
+
 def test_decoupled_weight_decay_shrinks_adamws_point_but_not_adams_gradient():
     """AdamW: p (1 - lr wd) then the Adam step; Adam adds wd p to the gradient instead."""
     start, hp = (-1.5, 2.0), {"lr": 0.1, "weight_decay": 0.5}
@@ -691,6 +886,8 @@ def test_the_recorded_state_and_torchs_rule_give_the_next_point(optimizer, hyper
         if optimizer == "newton":
             expected = newton_step(surface, list(path.xy[t]), hp["lr"], hp)
             np.testing.assert_allclose(path.xy[t + 1], expected, rtol=1e-12)  # a solve
+            continue
+        if optimizer == "lbfgs":  # no per-coordinate state: torch_lbfgs_path checks the steps
             continue
         if optimizer in TORCH_VECTOR_RULES:
             state = {name: [float(v) for v in values[t]] for name, values in path.state.items()

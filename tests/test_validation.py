@@ -86,6 +86,19 @@ BAD_INPUTS = [
     ("schedule-free warmup_steps not whole", {"optimizer": "adamw_schedule_free",
                                               "warmup_steps": 2.5},
      "Invalid warmup_steps value: 2.5 (allowed: an integer, 0 <= warmup_steps <= 1000000)"),
+    ("lbfgs line search not torch's", {"optimizer": "lbfgs", "line_search_fn": "armijo"},
+     "Invalid line_search_fn value: 'armijo' (allowed: None or 'strong_wolfe')"),
+    ("lbfgs max_iter = 0", {"optimizer": "lbfgs", "max_iter": 0},
+     "Invalid max_iter value: 0.0 (allowed: an integer, 1 <= max_iter <= 1000)"),
+    ("lbfgs history_size not whole", {"optimizer": "lbfgs", "history_size": 2.5},
+     "Invalid history_size value: 2.5 (allowed: an integer, 1 <= history_size <= 1000)"),
+    ("lbfgs on noisy gradients", {"optimizer": "lbfgs", "gradient": "noisy"},
+     "Invalid gradient source for lbfgs: 'noisy' (allowed: 'analytic', 'finite_difference'; "
+     "its line search compares f at several points of one step, so f must be the same "
+     "function at each)"),
+    ("lbfgs on a plateau schedule", {"optimizer": "lbfgs", "schedule": "reduce_on_plateau"},
+     "Invalid schedule for lbfgs: 'reduce_on_plateau' (allowed: a schedule of the step "
+     "count)"),
     ("nesterov with zero momentum", {"nesterov": True}, NESTEROV),
     ("nesterov with dampening", {"nesterov": True, "momentum": 0.9, "dampening": 0.1},
      NESTEROV),

@@ -156,6 +156,7 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
         payloads.append({
             "band": bands[i],
             "averaged": path.averaged_xy,
+            "evaluated": path.evaluated_xy,
             "averaged_title": OPTIMIZERS_BY_NAME[path.config["optimizer"]].averaged_title,
             "reference": references[i],
             "fit": (landscapes.data.fits(landscape, path.xy,
