@@ -134,7 +134,11 @@ def _show_step(scene: compute.Scene, path: optimizers.Trajectory, k: int, name: 
                                                  y_title=chart["y_title"],
                                                  log_y=chart["log_y"], height=CURVE_HEIGHT),
                           key=f"{key}.state.{i}")
-        if not charts:
+        if not charts and spec.whole_step:
+            st.caption(f"{spec.title} keeps a history of its moves and of the gradient's "
+                       "changes for the whole point, not a buffer per coordinate; each step "
+                       "evaluates f several times (the small dots on the map).")
+        elif not charts:
             st.caption(f"{spec.title} keeps no state between steps.")
 
     slice_column, table_column = st.columns([3, 2], gap="medium")
