@@ -608,3 +608,12 @@ def test_learn_says_why_muon_is_left_out():
     at = _open("learn")
     _clean(at)
     assert any(m.value.startswith("**Muon.**") and "not 2-D" in m.value for m in at.markdown)
+
+
+def test_lbfgs_runs_on_explore_step_by_step_and_refuses_noisy_gradients_in_words():
+    at = _open("explore", {"runs": "lbfgs(lr=1,line_search_fn=True)", "steps": "20"})
+    _clean(at)
+    assert any("history of its moves" in c.value for c in at.caption)
+    at = _open("explore", {"runs": "lbfgs(lr=1)", "gradient": "noisy"})
+    assert not at.exception
+    assert any("Invalid gradient source for lbfgs: 'noisy'" in e.value for e in at.error)
