@@ -66,8 +66,13 @@ for name in optimizers.names():  # sweeps first: the first one compiles the batc
           y_values=[specs[1].default, specs[1].slider_range[1]])
 for name in optimizers.names():
     timed(f"simulate {name}", optimizers.simulate, "himmelblau", name, (1.0, 4.5), 50)
-    timed(f"simulate {name}, noisy, plateau", optimizers.simulate, "himmelblau", name,
-          (1.0, 4.5), 50, gradient="noisy", schedule={"name": "reduce_on_plateau"})
+    if optimizers.OPTIMIZERS_BY_NAME[name].whole_step:  # L-BFGS takes one exact f
+        timed(f"simulate {name}, finite differences, step", optimizers.simulate,
+              "himmelblau", name, (1.0, 4.5), 50, gradient="finite_difference",
+              schedule={"name": "step", "step_size": 10})
+    else:
+        timed(f"simulate {name}, noisy, plateau", optimizers.simulate, "himmelblau", name,
+              (1.0, 4.5), 50, gradient="noisy", schedule={"name": "reduce_on_plateau"})
     timed(f"basins {name}", optimizers.basins, "himmelblau", name, 20, resolution=4)
 start = time.perf_counter()
 surface = landscapes.from_formula("sin(x)*cos(y) + 0.1*(x^2 + y^2)")
