@@ -101,8 +101,8 @@ class Trajectory:
     a user evaluates while gradients are taken at ``xy``), row 0 the start; else None.
 
     ``evaluated_xy`` (k, 2) of an optimizer that evaluates f several times a step (L-BFGS):
-    every point where it did, in order (the first ``MAX_EVALUATED_POINTS``; ``evaluations``
-    counts them all); else None.
+    every point where it did, in order (the first 64 a step on average, at most
+    ``MAX_EVALUATED_POINTS``; ``evaluations`` counts them all); else None.
 
     ``state`` (from ``simulate(..., record_state=True)``, else None) maps each of the
     optimizer's state buffers, by torch's name (``OptimizerSpec.state``: ``exp_avg``,
