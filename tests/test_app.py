@@ -583,7 +583,7 @@ def test_learn_says_which_symbol_is_which_hyperparameter():
 
 NEW_OPTIMIZER_RUNS = ("rprop(lr=0.1);asgd(lr=0.01,t0=5);adafactor(lr=0.1);"
                       "adamw_schedule_free(lr=0.1,warmup_steps=10);"
-                      "lbfgs(lr=0.5,line_search_fn=True)")
+                      "lbfgs(lr=0.5,line_search_fn=1)")
 """torch.optim's later additions (issue 14), with settings that show what each does."""
 
 
@@ -611,9 +611,10 @@ def test_learn_says_why_muon_is_left_out():
 
 
 def test_lbfgs_runs_on_explore_step_by_step_and_refuses_noisy_gradients_in_words():
-    at = _open("explore", {"runs": "lbfgs(lr=1,line_search_fn=True)", "steps": "20"})
+    at = _open("explore", {"runs": "lbfgs(lr=1,line_search_fn=1)", "steps": "20"})
     _clean(at)
     assert any("history of its moves" in c.value for c in at.caption)
     at = _open("explore", {"runs": "lbfgs(lr=1)", "gradient": "noisy"})
     assert not at.exception
-    assert any("Invalid gradient source for lbfgs: 'noisy'" in e.value for e in at.error)
+    assert any("Invalid gradient source for lbfgs: 'noisy'" in _rendered(e.value)
+               for e in at.error)
