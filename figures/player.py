@@ -21,7 +21,8 @@ server computed one, its neighbourhood: the same run at each value of a slider (
 point kept), as ``xy`` (n, k, 2), ``loss``, ``lr``, ``grad_norm`` (n, k), with how each value's
 run ended (``ended``: "" or "diverged at step 37"). Drawn once, not animated: the paths of its
 other seeds (``band``), its exact-gradient path (``reference``) and its optimizer's second
-sequence of points (``averaged``: ASGD's average, schedule-free AdamW's x).
+sequence of points (``averaged``: ASGD's average, schedule-free AdamW's x), and every point
+where it evaluated f (``evaluated``: L-BFGS's, at most EVALUATED_CAP, drawn as small dots).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from figures.animation import (
     text_position,
 )
 from figures.palette import POINT_STYLES, SURFACE_COLORSCALE, style_of
+from optimizers import strided_indices
 
 ALIGN = 8
 """Every array in the blob starts at a multiple of this many bytes (a Float64Array needs 8)."""
@@ -165,6 +167,8 @@ def _run(run: dict[str, Any], pack: Packer, bounds, neighbourhood: dict[str, Any
         "averaged": (pack.add(np.asarray(run["averaged"], dtype=np.float64).reshape(-1, 2))
                      if run.get("averaged") is not None else None),
         "averaged_title": run.get("averaged_title") or "the averaged points",
+        "evaluated": (pack.add(_evaluated_points(run["evaluated"]))
+                      if run.get("evaluated") is not None and len(run["evaluated"]) else None),
         "sliders": [],
     }
     if label and writes_label and points:
@@ -186,6 +190,16 @@ def _run(run: dict[str, Any], pack: Packer, bounds, neighbourhood: dict[str, Any
                 "grad_norm": pack.add(slider["grad_norm"]),
             })
     return entry
+
+
+EVALUATED_CAP = 3000
+"""The most of an optimizer's evaluated points (L-BFGS's) a map draws, evenly strided."""
+
+
+def _evaluated_points(points) -> np.ndarray:
+    """At most EVALUATED_CAP of the points where a run evaluated f, evenly strided."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return points[strided_indices(points.shape[0], EVALUATED_CAP)]
 
 
 def player_payload(

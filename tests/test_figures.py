@@ -660,20 +660,22 @@ def _averaging_scene():
          settings.run("sgd", lr=0.02)), 60)
 
 
-def test_every_point_where_lbfgs_evaluated_f_is_a_small_dot_on_the_map():
+def test_every_point_where_lbfgs_evaluated_f_is_sent_to_the_player_for_its_dots():
+    """L-BFGS's evaluations go to the player beside its path (it draws them as small dots);
+    Adam evaluates once per point of its path and sends none."""
     from ui import compute, settings
 
     scene = compute.Scene(settings.surface_setting("rosenbrock"),
                           (settings.run("lbfgs", lr=1.0, line_search_fn=1.0),
                            settings.run("adam", lr=0.05)), 20)
     path = compute.trajectories(scene)[0]
-    figure = json.loads(compute.animated_figure(scene))
-    run = compute.run_payloads(scene)[0]
-    dots = next(t for t in figure["data"] if t.get("name") == f"{run['name']}: f evaluated here")
-    assert dots["mode"] == "markers" and dots["marker"]["size"] < 6
-    assert len(dots["x"]) == path.evaluations.function == path.evaluated_xy.shape[0] > 20
-    assert not any(str(t.get("name")).endswith("f evaluated here") and t.get("name") != dots[
-        "name"] for t in figure["data"])  # Adam evaluates once per point: no dots
+    runs = compute.run_payloads(scene)
+    manifest, blob = figures.player_payload(compute.surface_view(scene.surface), runs)
+    dots = unpack(blob, manifest["runs"][0]["evaluated"])
+    assert dots.shape == (path.evaluations.function, 2) == path.evaluated_xy.shape
+    assert path.evaluations.function > 20  # more than one evaluation a step
+    np.testing.assert_array_equal(dots, path.evaluated_xy.astype(dots.dtype))
+    assert manifest["runs"][1]["evaluated"] is None
 
 
 def test_an_optimizers_second_sequence_is_drawn_thin_and_dotted_and_written_to_the_csv():

@@ -299,6 +299,7 @@
         spec: run, committed, steps, sliders, track: committed, moved: null,
         batchGap: a(arr.batch_gap), fit: a(arr.fit),
         band: run.band.map((r) => a(r)), reference: a(run.reference), averaged: a(run.averaged),
+        evaluated: a(run.evaluated),
       };
     }
 
@@ -678,6 +679,13 @@
         for (const band of run.band) this.polyline(ctx, a, band, band.length / 2, 1.5, [], 0.7);
         if (run.reference) this.polyline(ctx, a, run.reference, run.reference.length / 2, 2, [6, 4], 1);
         if (run.averaged) this.polyline(ctx, a, run.averaged, run.averaged.length / 2, 1.5, [2, 3], 1);
+        if (run.evaluated) {  // every point where the optimizer evaluated f (L-BFGS): small dots
+          ctx.fillStyle = run.spec.color;
+          for (let i = 0; i < run.evaluated.length / 2; i++) {
+            const x = run.evaluated[2 * i], y = run.evaluated[2 * i + 1];
+            if (Number.isFinite(x) && Number.isFinite(y)) ctx.fillRect(a.x(x) - 1, a.y(y) - 1, 2, 2);
+          }
+        }
       }
       for (const run of this.runs) {
         const track = run.track, n = track.count(t);
@@ -917,6 +925,7 @@
           run.band.forEach((band, k) => line(`${run.spec.name}: seed +${k + 1}`, band, band.length / 2));
           if (run.reference) line(`${run.spec.name}: full batch`, run.reference, run.reference.length / 2);
           if (run.averaged) line(`${run.spec.name}: ${run.spec.averaged_title}`, run.averaged, run.averaged.length / 2);
+          if (run.evaluated) line(`${run.spec.name}: f evaluated here`, run.evaluated, run.evaluated.length / 2);
         }
         const values = {};
         run.sliders.forEach((s) => { values[s.spec.name] = s.values[s.index]; });
