@@ -1,14 +1,17 @@
-"""A run's neighbourhoods: the same run over a grid of its learning rate, and over a grid of
-its momentum-like decay rate, for the player's sliders to draw from with no server round trip.
+"""A run's neighbourhoods: the same run over a grid of its learning rate, and over a grid of its
+momentum-like decay rate, for the player's sliders to draw from with no server round trip.
 
 For a run with learning rate γ the lr grid is γ·100^(2i/48 - 1), i = 0 .. 48 (49 values, log
-spaced, a factor of 100 each side, γ itself the middle one, exactly), keeping only the values
-the optimizer's ``lr`` accepts. The β grid (β = momentum, beta1, rho or alpha, the first of
-these the optimizer takes) spans its slider range [β_lo, β_hi] with 21 values evenly spaced in
-log(1 - β), so they crowd towards 1 where a small change of β matters most (1 - β is the
-fraction of new gradient in each average); the run's own β replaces the nearest one, exactly.
-Each path is kept at ``optimizers.strided_indices`` (at most ``MAX_KEPT`` points, the last
-step always kept). Pure: no Streamlit here (``ui.compute.neighbourhoods`` caches it).
+spaced, a factor of 100 each side, γ itself the middle one, exactly), each other value rounded
+to 3 significant digits (a released slider writes its value into the link and the run's name:
+0.0316, not 0.031622776601683794), keeping only the values the optimizer's ``lr`` accepts. The
+β grid (β = momentum, beta1, rho or alpha, the first of these the optimizer takes) spans its
+slider range [β_lo, β_hi] with 21 values evenly spaced in log(1 - β), so they crowd towards 1
+where a small change of β matters most (1 - β is the fraction of new gradient in each average),
+each with 1 - β rounded to 2 significant digits (0.968, 0.99); the run's own β replaces the
+nearest one, exactly. Each path is kept at ``optimizers.strided_indices`` (at most ``MAX_KEPT``
+points, the last step always kept). Pure: no Streamlit here (``ui.compute.neighbourhoods``
+caches it).
 """
 
 from __future__ import annotations
@@ -55,10 +58,23 @@ def _accepted(optimizer: str, hyperparameters: dict[str, float], name: str,
     return values[optimizers.accepted(optimizer, name, values, **hyperparameters)]
 
 
+def _significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """Each value rounded to ``digits`` significant digits (as ``f"{v:.{digits}g}"`` reads)."""
+    return np.array([float(f"{v:.{digits}g}") for v in values])
+
+
+def _beta_rounded(values: np.ndarray) -> np.ndarray:
+    """Each β with 1 - β rounded to 2 significant digits, written with as few decimals as that
+    takes: 1 - 0.031622 → 0.968 (not 0.9683770...)."""
+    def rounded(gap: float) -> float:
+        return round(1.0 - gap, 1 + max(0, int(np.ceil(-np.log10(gap))))) if gap > 0 else 1.0
+    return np.array([rounded(gap) for gap in _significant(1.0 - values, 2)])
+
+
 def lr_values(optimizer: str, hyperparameters: dict[str, float]) -> np.ndarray:
     """The lr grid of a run (see the module's docstring), ascending."""
     current = float(hyperparameters["lr"])
-    values = current * np.geomspace(1.0 / LR_SPAN, LR_SPAN, LR_VALUES)
+    values = _significant(current * np.geomspace(1.0 / LR_SPAN, LR_SPAN, LR_VALUES), 3)
     values[LR_VALUES // 2] = current
     return _accepted(optimizer, hyperparameters, "lr", values)
 
@@ -70,7 +86,7 @@ def beta_values(optimizer: str, hyperparameters: dict[str, float], name: str) ->
     current = float(hyperparameters[name])
     low, high = hp.slider_range
     top = min(high, BETA_TOP) if high >= 1.0 else high
-    values = 1.0 - np.geomspace(1.0 - low, 1.0 - top, BETA_VALUES)
+    values = _beta_rounded(1.0 - np.geomspace(1.0 - low, 1.0 - top, BETA_VALUES))
     values[0], values[-1] = low, top
     if low <= current <= top:
         values[np.argmin(np.abs(values - current))] = current
