@@ -144,6 +144,14 @@ class _Step:
     after: dict[str, np.ndarray]
     hessian: np.ndarray | None
     rates: np.ndarray | None  # the effective step size per coordinate (``effective_rates``)
+    source: str = "analytic"  # the gradient source: anything else estimates ∇f
+
+    @property
+    def nabla(self) -> str:
+        """The gradient at θ_{t-1} as the run saw it: ∇f, or (a noisy, mini-batch or
+        finite-difference source) its estimate, marked with a tilde."""
+        symbol = r"\nabla f" if self.source == "analytic" else r"\widetilde{\nabla f}"
+        return rf"{symbol}(\theta_{{{self.k}}})"
 
     @property
     def t(self) -> int:
@@ -159,10 +167,10 @@ class _Step:
     def gradient_line(self) -> str:
         decay = self.hp.get("weight_decay", 0.0)
         if self.spec.name in COUPLED_DECAY and decay != 0.0:
-            return (rf"g_{{{self.t}}} = \nabla f(\theta_{{{self.k}}}) + \lambda\theta_{{{self.k}}}"
+            return (rf"g_{{{self.t}}} = {self.nabla} + \lambda\theta_{{{self.k}}}"
                     rf" = {vec(self.grad)} + {factor(decay)}\,{point(self.theta)}"
                     rf" = {vec(self.g())}")
-        return rf"g_{{{self.t}}} = \nabla f(\theta_{{{self.k}}}) = {vec(self.grad)}"
+        return rf"g_{{{self.t}}} = {self.nabla} = {vec(self.grad)}"
 
     def update_line(self, middle: str) -> str:
         """θ_t = ``middle`` = the new point the core recorded."""
@@ -288,7 +296,7 @@ def _adam(s: _Step) -> tuple[list[str], np.ndarray]:
         lines.append(rf"\theta_{{{s.k}}} \leftarrow \theta_{{{s.k}}}(1-\gamma\lambda) = "
                      rf"{point(s.theta)} \cdot {num(1.0 - lr * s.hp['weight_decay'], 8)}"
                      rf" = {point(theta)}")
-        lines.append(rf"g_{{{t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(s.grad)}")
+        lines.append(rf"g_{{{t}}} = {s.nabla} = {vec(s.grad)}")
     else:
         lines.append(s.gradient_line())
     g = s.g()
@@ -382,7 +390,7 @@ def _lion(s: _Step) -> tuple[list[str], np.ndarray]:
     shrink = 1.0 - lr * s.hp["weight_decay"]
     landed = s.theta * shrink - lr * np.sign(c)
     return [
-        rf"g_{{{t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(s.grad)}",
+        rf"g_{{{t}}} = {s.nabla} = {vec(s.grad)}",
         rf"c_{{{t}}} = \beta_1 m_{{{t - 1}}} + (1-\beta_1) g_{{{t}}} = {num(beta1)}\,"
         rf"{vec(s.before['exp_avg'])} + {num(1.0 - beta1)}\,{vec(s.grad)} = {vec(c)}",
         s.update_line(rf"\theta_{{{s.k}}}(1-\gamma\lambda) - \gamma\,\mathrm{{sign}}(c_{{{t}}})"
@@ -402,7 +410,7 @@ def _rprop(s: _Step) -> tuple[list[str], np.ndarray]:
     previous = np.full(2, s.lr) if t == 1 else s.before["step_size"]
     landed = s.theta - size * np.sign(kept)
     return [
-        rf"g_{{{t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(g)},\quad g_{{{t}}}\,g_{{{t - 1}}} = "
+        rf"g_{{{t}}} = {s.nabla} = {vec(g)},\quad g_{{{t}}}\,g_{{{t - 1}}} = "
         rf"{vec(agreement)}\ \Rightarrow\ \eta_{{{t}}} = {vec(factors)}",
         rf"\Delta_{{{t}}} = \min\big(\max(\eta_{{{t}}} \Delta_{{{t - 1}}}, \Delta_{{\min}}),"
         rf" \Delta_{{\max}}\big) = \min\big(\max({vec(factors * previous)}, "
@@ -422,7 +430,7 @@ def _newton(s: _Step) -> tuple[list[str], np.ndarray]:
     matrix = (r"\begin{pmatrix}" + f"{num(damped[0, 0])} & {num(damped[0, 1])}" + r" \\ "
               + f"{num(damped[1, 0])} & {num(damped[1, 1])}" + r"\end{pmatrix}")
     return [
-        rf"\nabla f(\theta_{{{s.k}}}) = {vec(s.grad)},\quad \nabla^2 f(\theta_{{{s.k}}}) + "
+        rf"{s.nabla} = {vec(s.grad)},\quad \nabla^2 f(\theta_{{{s.k}}}) + "
         rf"\lambda I = {matrix}",
         rf"\big(\nabla^2 f + \lambda I\big)^{{-1}}\nabla f = {vec(direction)}",
         s.update_line(rf"{point(s.theta)} - {num(s.lr)}\,{vec(direction)}"),
@@ -432,7 +440,7 @@ def _newton(s: _Step) -> tuple[list[str], np.ndarray]:
 def _generic(s: _Step) -> tuple[list[str], np.ndarray]:
     """Any optimizer without a written-out form: its rule, then its state with the numbers."""
     lines = [s.spec.latex]
-    lines.append(rf"g_{{{s.t}}} = \nabla f(\theta_{{{s.k}}}) = {vec(s.grad)}")
+    lines.append(rf"g_{{{s.t}}} = {s.nabla} = {vec(s.grad)}")
     for name in s.spec.state:
         symbol = s.spec.symbol(name) or _name(name)
         lines.append(rf"{symbol} = {vec(s.after[name])}")
@@ -580,7 +588,11 @@ def _sentence(s: _Step, delta: np.ndarray, plain: np.ndarray) -> str:
         words += f", {angle:.0f}° away from steepest descent"
     if s.rates is not None:
         words += f"; effective step size per coordinate ({s.rates[0]:.3g}, {s.rates[1]:.3g})"
-    return f"{words}: {_why(s, ratio, angle)}."
+    words = f"{words}: {_why(s, ratio, angle)}."
+    if s.source != "analytic":
+        words += (f" Here g is the {s.source.replace('_', ' ')} source's estimate of ∇f "
+                  "(the comparison above uses it too).")
+    return words
 
 
 def step_numbers(path, k: int, hessian: np.ndarray | None = None) -> StepNumbers:
@@ -600,6 +612,7 @@ def step_numbers(path, k: int, hessian: np.ndarray | None = None) -> StepNumbers
         after={name: values[k + 1] for name, values in path.state.items()},
         hessian=None if hessian is None else np.asarray(hessian, dtype=np.float64),
         rates=None if rates is None else rates[k + 1],
+        source=path.config["gradient"]["name"],
     )
     if spec.name == "newton" and step.hessian is None:
         raise ValueError("Newton's step needs the surface's Hessian at the landed")

@@ -150,3 +150,17 @@ def test_a_step_under_a_schedule_that_cycles_the_momentum_is_written_with_that_s
         np.testing.assert_allclose(shown.formula_point, path.xy[k + 1], rtol=1e-13)
         value = dict((name, v) for _, name, v in shown.legend)[path.momentum_name]
         assert value == step_math.num(path.momentum[k])
+
+
+@pytest.mark.parametrize("gradient", [{"name": "noisy", "noise_scale": 2.0},
+                                      {"name": "finite_difference", "h": 1e-3}])
+def test_a_gradient_the_source_estimated_is_marked_as_an_estimate(gradient):
+    path = optimizers.simulate(ROSENBROCK, "adam", START, 5, record_state=True, lr=0.01,
+                               gradient=gradient, seed=3)
+    shown = figures.step_numbers(path, 2)
+    assert shown.lines[0].startswith(r"g_{3} = \widetilde{\nabla f}(\theta_{2}) = ")
+    assert step_math.vec(path.grad[2]) in shown.lines[0]
+    assert f"the {gradient['name'].replace('_', ' ')} source's estimate" in shown.sentence
+    np.testing.assert_allclose(shown.formula_point, path.xy[3], rtol=1e-13)
+    exact = figures.step_numbers(recorded("adam", lr=0.01), 2)
+    assert exact.lines[0].startswith(r"g_{3} = \nabla f(\theta_{2}) = ")

@@ -52,13 +52,21 @@ class Scene:
         return self.start if self.start is not None else self.landscape().start
 
 
-def _simulate(scene: Scene, the_run: RunConfig, schedule: Setting, seed: int | None = None
-              ) -> optimizers.Trajectory:
+def _simulate(scene: Scene, the_run: RunConfig, schedule: Setting, seed: int | None = None,
+              record_state: bool = False) -> optimizers.Trajectory:
     return optimizers.simulate(
         scene.landscape(), the_run.optimizer, scene.start_point(), scene.steps,
         schedule=schedule.core(), gradient=the_run.gradient(scene.gradient).core(),
-        seed=scene.seed if seed is None else seed, **the_run.kwargs(),
+        seed=scene.seed if seed is None else seed, record_state=record_state,
+        **the_run.kwargs(),
     )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def recorded_run(scene: Scene, index: int) -> optimizers.Trajectory:
+    """Run ``index`` of the scene with its state after every step recorded (the same run,
+    bit for bit): what the step-by-step section shows."""
+    return _simulate(scene, scene.runs[index], scene.schedule, record_state=True)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

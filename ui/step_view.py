@@ -29,18 +29,6 @@ MIN_HALF_WIDTH = 1e-6
 """The local map's smallest half-width, relative to the surface's window (a step of 0)."""
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def recorded_run(scene: compute.Scene, index: int) -> optimizers.Trajectory:
-    """Run ``index`` of the scene again, with its state after every step recorded (the same
-    run, bit for bit)."""
-    the_run = scene.runs[index]
-    return optimizers.simulate(
-        scene.landscape(), the_run.optimizer, scene.start_point(), scene.steps,
-        schedule=scene.schedule.core(), gradient=the_run.gradient(scene.gradient).core(),
-        seed=scene.seed, record_state=True, **the_run.kwargs(),
-    )
-
-
 def _move(key: str, delta: int, last: int) -> None:
     """◀ / ▶: one step back or on, within 0 .. last."""
     st.session_state[key] = int(min(max(int(st.session_state.get(key, 0)) + delta, 0), last))
@@ -66,7 +54,7 @@ def _step_by_step(scene: compute.Scene, names: list[str], colors: list[str], key
     if len(names) > 1:
         index = st.selectbox("run", range(len(names)), format_func=lambda i: names[i],
                              key=f"{key}.run")
-    path = recorded_run(scene, index)
+    path = compute.recorded_run(scene, index)
     if path.steps == 0:
         ended = optimizers.outcome(path, scene.landscape()).text
         st.info(plain(f"{names[index]} took no step ({ended})."))
