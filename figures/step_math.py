@@ -422,6 +422,29 @@ def _rprop(s: _Step) -> tuple[list[str], np.ndarray]:
     ], landed
 
 
+def _asgd(s: _Step) -> tuple[list[str], np.ndarray]:
+    t, lambd, decay = s.t, s.hp["lambd"], s.hp["weight_decay"]
+    eta = np.full(2, s.lr) if t == 1 else s.before["eta"]
+    mu = np.ones(2) if t == 1 else s.before["mu"]
+    g = s.grad + decay * s.theta if decay != 0.0 else s.grad
+    landed = s.theta * (1.0 - lambd * eta) - eta * g
+    gradient = (rf"g_{{{t}}} = {s.nabla} + w\,\theta_{{{s.k}}} = {vec(s.grad)} + "
+                rf"{factor(decay)}\,{point(s.theta)} = {vec(g)}" if decay != 0.0
+                else rf"g_{{{t}}} = {s.nabla} = {vec(g)}")
+    return [
+        gradient,
+        rf"\eta_{{{t}}} = {num(eta[0])}" + (r"\quad(\eta_1 = \gamma)" if t == 1 else ""),
+        s.update_line(rf"\theta_{{{s.k}}}(1 - \lambda\eta_{{{t}}}) - \eta_{{{t}}} g_{{{t}}} = "
+                      rf"{point(s.theta)} \cdot {num(1.0 - lambd * eta[0], 8)} - "
+                      rf"{num(eta[0])}\,{vec(g)}"),
+        rf"\bar\theta_{{{t}}} = \bar\theta_{{{t - 1}}} + \mu_{{{t}}}(\theta_{{{t}}} - "
+        rf"\bar\theta_{{{t - 1}}}) = {point(s.after['ax'])},\quad \mu_{{{t}}} = {num(mu[0])}",
+        rf"\eta_{{{t + 1}}} = \frac{{\gamma}}{{(1 + \lambda\gamma t)^{{\alpha}}}} = "
+        rf"{num(s.after['eta'][0])},\quad \mu_{{{t + 1}}} = \frac{{1}}{{\max(1,\ t - t_0)}}"
+        rf" = {num(s.after['mu'][0])}",
+    ], landed
+
+
 def _newton(s: _Step) -> tuple[list[str], np.ndarray]:
     damped = s.hessian + s.hp["damping"] * np.eye(2)
     direction = np.linalg.solve(damped, s.grad) if np.linalg.det(damped) != 0 else (
@@ -453,7 +476,7 @@ WRITERS: dict[str, Callable[[_Step], tuple[list[str], np.ndarray]]] = {
     "sgd": _sgd, "momentum": _sgd, "nesterov": _sgd, "adagrad": _adagrad,
     "adadelta": _adadelta, "rmsprop": _rmsprop, "adam": _adam, "adamw": _adam,
     "adamax": _adamax, "nadam": _nadam, "radam": _radam, "lion": _lion, "rprop": _rprop,
-    "newton": _newton,
+    "asgd": _asgd, "newton": _newton,
 }
 """The optimizers whose steps are written out term by term; any other gets ``_generic``."""
 
@@ -554,6 +577,9 @@ def _why(s: _Step, ratio: float, angle: float) -> str:
     if name == "rprop":
         return ("Rprop looks only at the gradient's sign: each coordinate's step size grows "
                 "while the sign holds and shrinks when it flips")
+    if name == "asgd":
+        return ("ASGD takes a plain gradient step at its rate η_t, after shrinking the point by "
+                "1 − λη_t, and averages the points from step t0 on")
     if name == "lion":
         return "Lion moves every coordinate by exactly lr: only the sign of its momentum counts"
     if name == "newton":
