@@ -15,6 +15,7 @@ from figures.charts import (
 )
 from figures.palette import OKABE_ITO, contrast_on_white, run_color, run_style, text_color
 from figures.player import player_payload
+from figures.status import RUNNING, event_words, run_status
 from figures.step_math import (
     StepNumbers,
     effective_rates,
@@ -22,12 +23,13 @@ from figures.step_math import (
     step_numbers,
     symbol_text,
 )
-from figures.tables import DEFAULT_RANKING, RANKINGS, Ranking, leaderboard
+from figures.tables import DEFAULT_RANKING, RANKINGS, Ranking, leaderboard, steps_to_tolerance
 
 __all__ = [
     "DEFAULT_RANKING",
     "OKABE_ITO",
     "RANKINGS",
+    "RUNNING",
     "Ranking",
     "StepNumbers",
     "basins_map",
@@ -35,14 +37,17 @@ __all__ = [
     "effective_rates",
     "end_label",
     "end_text",
+    "event_words",
     "leaderboard",
     "legend_latex",
     "player_payload",
     "run_color",
+    "run_status",
     "run_style",
     "shown_steps",
     "step_curves",
     "step_numbers",
+    "steps_to_tolerance",
     "surface_3d",
     "surface_map",
     "sweep_heatmap",

@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 
 from figures.palette import POINT_STYLES, SURFACE_COLORSCALE
+from figures.status import event_words
 
 
 def end_label(run: dict[str, Any]) -> str:
@@ -139,8 +140,9 @@ def point_traces(points: Sequence[tuple[float, float, str]]) -> list[dict[str, A
 
 
 def run_legend_name(run: dict[str, Any]) -> str:
-    label = end_label(run)
-    return f"{run['name']} — {label}" if label else run["name"]
+    """A run's name in a legend, with its last event in words (``figures.status``)."""
+    words = event_words(run)
+    return f"{run['name']} — {words}" if words else run["name"]
 
 
 def last_seen(xy: np.ndarray, bounds: Sequence[Sequence[float]]) -> tuple[float, float]:

@@ -195,7 +195,7 @@ def step_curves(
             line["shape"] = "hv"
         data.append({
             "type": "scatter", "mode": "lines", **_rounded_curve(steps, ys),
-            "name": run["name"], "legendgroup": run["name"], "line": line,
+            "name": run_legend_name(run), "legendgroup": run["name"], "line": line,
         })
         if steps.size:
             last_step = max(last_step, int(steps[-1]))
@@ -210,7 +210,7 @@ def step_curves(
                 "hovertemplate": f"{run['name']}: {end_text(run)}<extra></extra>",
             })
             ends.append((run, end_x, np.log10(end_y) if log_y else end_y, style))
-    rows = _legend_rows([run["name"] for run in runs]) if runs else 0
+    rows = _legend_rows([run_legend_name(run) for run in runs]) if runs else 0
     layout = _base_layout(title, height + rows * LEGEND_ROW, "step", y_title, log_y)
     layout.update(showlegend=bool(runs))
     # under the axis title, in a margin of its own: the bottom margin grows by the legend's

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from figures.palette import style_of
+from figures.status import run_status
 
 
 def steps_to_tolerance(loss: np.ndarray, target: float) -> int | None:
@@ -61,8 +62,9 @@ def leaderboard(
     rank_by: str = DEFAULT_RANKING,
 ) -> list[dict[str, Any]]:
     """One row per run, ranked by ``rank_by`` (a name in ``RANKINGS``): final loss, distance
-    to the nearest minimum, steps to reach f* + tolerance, and how the run ended
-    (``run["outcome"]``'s words). Diverged runs sink to the bottom; ties keep the input order.
+    to the nearest minimum, steps to reach f* + tolerance, and how the run ended in words
+    (``figures.status.run_status``: "reached the tolerance at step k", "diverged at step k"
+    …). Diverged runs sink to the bottom; ties keep the input order.
     Each row carries the run's line ``color`` and ``text_color``, a shade of it readable on
     white. On a data surface (runs whose ``evaluations`` count ``examples``) a row also says
     how many example gradients the run took: what a mini-batch saves. ``loss`` is the loss
@@ -95,7 +97,9 @@ def leaderboard(
             "distance to nearest minimum": distance,
             "steps to tolerance": reached,
             **({"example gradients": run["evaluations"].examples} if counted else {}),
-            "outcome": run["outcome"].text,
+            "outcome": run_status({**run, "reached_at": reached,
+                                   "tolerance": tolerance if math.isfinite(minimum_value)
+                                   else None}, why=True),
             "_diverged": run["outcome"].diverged,
         })
     rows.sort(key=lambda r: (r["_diverged"], *ranking.key(r)))  # stable: ties keep input order

@@ -55,7 +55,7 @@ def compare() -> None:
                                    rank_by)
     ps.save(config)
     raced = tuple(r.with_values(lr=lr) for r in runs) if shared else config.runs
-    scene = compute.Scene(surface, raced, steps, start, seed=seed)
+    scene = compute.Scene(surface, raced, steps, start, seed=seed, tolerance=tolerance)
     runs_data = sections.animated_map(scene, ps, only=("gap", "grad_norm"))
     if runs_data is None:
         return

@@ -231,7 +231,8 @@ def test_steps_to_tolerance_puts_the_first_run_to_reach_it_first():
 def test_leaderboard_rows_say_how_each_run_ended_in_words_and_readable_colours():
     rows = {r["run"]: r for r in figures.leaderboard(RACE, [(1.0, 1.0)], 0.0, 1e-6)}
     assert rows["blown"]["outcome"] == "diverged at step 2"
-    assert rows["slow"]["outcome"] == "ended in the window"
+    assert rows["slow"]["outcome"] == "did not reach the tolerance in 1 step"
+    assert rows["early"]["outcome"] == "reached the tolerance at step 1"
     assert rows["early"]["distance to nearest minimum"] == pytest.approx(0.2)
     for row in rows.values():
         assert figures.contrast_on_white(row["text_color"]) >= 4.5

@@ -44,6 +44,7 @@ class Scene:
     first_color: int = 0  # palette index of the first run, so a run keeps its colour
     seeds: int = 1  # each run also with seeds seed + 1 .. seed + seeds - 1 (a band of paths)
     reference: bool = False  # draw noisy runs' exact-gradient paths too (dashed)
+    tolerance: float | None = None  # loss within it of f* counts as converged (Compare)
 
     def landscape(self) -> landscapes.Landscape:
         return landscape_of(self.surface)
@@ -144,7 +145,9 @@ def run_names(runs: tuple[RunConfig, ...]) -> list[str]:
 def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str, Any]]:
     """The runs as the figure builders take them: name, colour and style
     (``figures.run_style``), path, curves, and how each ended: ``outcome``
-    (``optimizers.outcome``: its ``label`` and ``text`` are the words every view shows).
+    (``optimizers.outcome``), and where the scene has a tolerance and f* is known,
+    ``tolerance`` and ``reached_at`` (the first step within it, or None): together the words
+    every view shows (``figures.run_status``).
 
     ``loss`` (and ``gap``, its distance above the global minimum: what a log axis can show) is
     the loss over all the data (``shown_losses``); a run on mini-batches also has
@@ -158,6 +161,7 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
         return loss - floor if np.isfinite(floor) else loss
 
     bands, references = band_paths(scene), reference_paths(scene)
+    tolerance = scene.tolerance if np.isfinite(floor) else None
     payloads = []
     for i, (path, loss) in enumerate(zip(trajectories(scene), shown_losses(scene),
                                          strict=True)):
@@ -181,6 +185,9 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
             "grad_norm": np.hypot(path.grad[:, 0], path.grad[:, 1]),
             "diverged_at": path.diverged_at,
             "outcome": optimizers.outcome(path, landscape),
+            "tolerance": tolerance,
+            "reached_at": (None if tolerance is None
+                           else figures.steps_to_tolerance(loss, floor + tolerance)),
             "evaluations": path.evaluations,
         })
     return payloads
@@ -281,9 +288,9 @@ def scene_settings(scene: Scene) -> list[tuple[str, str]]:
     """Everything that reproduces the scene's runs, as (key, value) lines: surface, start,
     steps, schedule, gradient source and seed, then each run's optimizer with all its
     hyperparameters (torch's defaults filled in), its own gradient source if it has one, and
-    how it ended."""
+    how it ended (``figures.run_status``)."""
     paths = trajectories(scene)
-    landscape = scene.landscape()
+    runs = run_payloads(scene)
     x, y = scene.start_point()
     first = paths[0].config if paths else {}
     schedule = dict(first.get("schedule", {"name": scene.schedule.name}))
@@ -295,6 +302,8 @@ def scene_settings(scene: Scene) -> list[tuple[str, str]]:
         ("schedule", _setting_text(schedule.pop("name"), schedule)),
         ("gradient", _setting_text(gradient.pop("name"), gradient)),
         ("seed", str(scene.seed)),
+        *((("tolerance", f"{scene.tolerance:g} (loss within it of f* counts as converged)"),)
+          if scene.tolerance is not None else ()),
     ]
     names = scene.names or run_names(scene.runs)
     for i, (name, path) in enumerate(zip(names, paths, strict=True)):
@@ -303,7 +312,7 @@ def scene_settings(scene: Scene) -> list[tuple[str, str]]:
         own = dict(config["gradient"])
         if scene.runs[i].batch_size is not None:
             words.append("gradient " + _setting_text(own.pop("name"), own))
-        words.append(optimizers.outcome(path, landscape).text)
+        words.append(figures.run_status(runs[i], why=True))
         lines.append((f"run {i + 1}", "; ".join(words)))
     return lines
 
@@ -339,11 +348,11 @@ def trajectories_csv(scene: Scene) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     landscape = scene.landscape()
-    for name, path in zip(scene.names or run_names(scene.runs), trajectories(scene),
-                          strict=True):
+    for name, path, run in zip(scene.names or run_names(scene.runs), trajectories(scene),
+                               run_payloads(scene), strict=True):
         full = path.full_loss(landscape)
         lr = np.append(path.lr, np.nan)  # no step from the last point
-        words = optimizers.outcome(path, landscape).text
+        words = figures.run_status(run, why=True)
         optimizer = path.config["optimizer"]
         averaged = (path.averaged_xy if path.averaged_xy is not None
                     else np.full_like(path.xy, np.nan))

@@ -99,7 +99,7 @@ def run_summary(runs_data: list[dict]) -> None:
             "steps taken": int(run["lr"].shape[0]),
             "final loss": float(run["loss"][-1]),
             "final point": f"({run['xy'][-1, 0]:.4f}, {run['xy'][-1, 1]:.4f})",
-            "outcome": run["outcome"].text,
+            "outcome": figures.run_status(run, why=True),
             "f evaluations": ev.function,
             "∇f evaluations": ev.gradient,
             "Hessian evaluations": ev.hessian,
