@@ -6,6 +6,7 @@
     python -m benchmarks app        # the web app's figure payload and server time
     python -m benchmarks formula    # a typed formula, from its text to a trajectory
     python -m benchmarks data       # mini-batch steps on a data surface
+    python -m benchmarks exports    # the slide exports (GIF, MP4, 2x PNG) of 8 runs x 500 steps
     python -m benchmarks load       # a class of simulated students (benchmarks/load; --help)
     python -m benchmarks browser    # Chromium on the app: control -> map, payload, first map
 
@@ -142,6 +143,12 @@ def data() -> list[Row]:
     return data_bench.run()
 
 
+def exports() -> list[Row]:
+    from benchmarks import export_bench
+
+    return export_bench.run()
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["load"]:  # minutes, its own servers and flags: never part of "everything"
         from benchmarks import load
@@ -156,7 +163,7 @@ def main(argv: list[str]) -> int:
             print(f"{what:<80} {measured:>10.4g} {target:>8}  {unit}", flush=True)
         return 0
     groups = {"core": core, "compile": compile_time, "app": app, "formula": formula,
-              "data": data}
+              "data": data, "exports": exports}
     chosen = argv or list(groups)
     unknown = [name for name in chosen if name not in groups]
     if unknown:

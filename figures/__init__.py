@@ -1,7 +1,8 @@
 """Figure building: plain data (dicts, NumPy arrays) in, plotly figure dicts out.
 
 Pure: imports numpy, the standard library and the core's specs, never streamlit, so every
-figure can be unit-tested and measured without a browser.
+figure can be unit-tested and measured without a browser. ``figures.export`` (the slide
+exports: Pillow and PyAV) is imported only where a file is asked for.
 """
 
 from figures.animation import end_label, end_text

@@ -91,7 +91,7 @@ def png_data_uri(rgb: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode("ascii")
 
 
-def _height_range(surface: dict[str, Any]) -> tuple[np.ndarray, float, float]:
+def height_range(surface: dict[str, Any]) -> tuple[np.ndarray, float, float]:
     """The colour-scale heights and their finite range (NaN where f is undefined)."""
     height = surface_height(surface["z"], surface["log_scale"], surface["floor"])
     height = np.where(np.isfinite(height), height, np.nan)
@@ -102,7 +102,14 @@ def _height_range(surface: dict[str, Any]) -> tuple[np.ndarray, float, float]:
 
 def surface_png(surface: dict[str, Any]) -> str:
     """The surface as filled contour bands with darker edges, as a PNG data URI."""
-    height, low, high = _height_range(surface)
+    height, low, high = height_range(surface)
+    return png_data_uri(surface_bands(height, low, high))
+
+
+def surface_bands(height: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Colour-scale heights (rows along y, upwards; NaN: f undefined) as an (h, w, 3) uint8
+    picture, top row first: ``BANDS`` colour bands between ``low`` and ``high`` with darker
+    edges (the contour lines), blank where f is undefined."""
     undefined = np.isnan(height)
     t = (np.where(undefined, low, height) - low) / max(high - low, 1e-300)
     band = np.minimum((t * BANDS).astype(np.int64), BANDS - 1)
@@ -113,7 +120,7 @@ def surface_png(surface: dict[str, Any]) -> str:
     edge[:-1, :] |= band[1:, :] != band[:-1, :]
     rgb[edge] *= 0.82
     rgb[undefined] = 255.0  # blank where f is undefined
-    return png_data_uri(np.ascontiguousarray(rgb[::-1].round().astype(np.uint8)))
+    return np.ascontiguousarray(rgb[::-1].round().astype(np.uint8))
 
 
 def point_traces(points: Sequence[tuple[float, float, str]]) -> list[dict[str, Any]]:

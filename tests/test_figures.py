@@ -718,7 +718,7 @@ def test_the_html_page_has_a_title_and_a_caption_of_what_it_shows():
 
     page = player.animated_html(_saddle_scene())
     title = re.search(r"<title>(.*?)</title>", page).group(1)
-    assert title == "Descent Lab: Saddle: 2 runs, 300 steps"
+    assert title == "Descent Lab: Saddle: 2 runs, 300 steps from (-1.8, 0.01)"
     caption = re.search(r"<figcaption>(.*?)</figcaption>", page, re.S).group(1)
     for words in ("saddle (Saddle)", "(-1.8, 0.01)", "step(step_size=100, gamma=0.5",
                   "Gradient descent (lr=0.1)", "sgd(lr=0.1, momentum=0",

@@ -317,6 +317,15 @@ def scene_settings(scene: Scene) -> list[tuple[str, str]]:
     return lines
 
 
+def scene_heading(scene: Scene) -> str:
+    """What a file of the scene shows, in one line: the surface, how many runs of how many
+    steps, and from where ("Rosenbrock: 3 runs, 500 steps from (-1.5, 2)")."""
+    count = len(scene.runs)
+    x, y = scene.start_point()
+    return (f"{scene.landscape().title}: {count} run{'s' if count != 1 else ''}, "
+            f"{scene.steps} steps from ({x:.4g}, {y:.4g})")
+
+
 CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "full_loss", "grad_x", "grad_y",
                "lr", "averaged_x", "averaged_y", "outcome")
 

@@ -174,9 +174,7 @@ def animated_html(scene: compute.Scene, title: str = "") -> str:
     caption that says what it shows: the scene's settings and each run."""
     plot = standalone(scene)
     lines = compute.scene_settings(scene)
-    runs = [value for key, value in lines if key.startswith("run ")]
-    heading = title or (f"{scene.landscape().title}: {len(runs)} "
-                        f"run{'s' if len(runs) != 1 else ''}, {scene.steps} steps")
+    heading = title or compute.scene_heading(scene)
     rows = "\n".join(f"<li><b>{html.escape(key)}</b>: {html.escape(value)}</li>"
                       for key, value in lines)
     return f"""<!DOCTYPE html>

@@ -118,8 +118,11 @@ def colored_table(rows: list[dict], colors: list[str], column: str | None = None
 
 
 def downloads(scene, name: str) -> None:
-    """CSV of every trajectory, and the animation as a standalone HTML page that plays offline."""
-    left, right, _ = st.columns([1, 1, 3])
+    """CSV of every trajectory, the animation as a standalone HTML page that plays offline,
+    and for slides a GIF, an MP4 and a 2× PNG (``ui.exports``: drawn when asked)."""
+    from ui import exports
+
+    left, right, *slides = st.columns(5)
     left.download_button(
         "⬇ Trajectories (CSV)", data=lambda: compute.trajectories_csv(scene),
         file_name=f"descent-lab-{name}.csv", mime="text/csv", on_click="ignore",
@@ -130,6 +133,7 @@ def downloads(scene, name: str) -> None:
         file_name=f"descent-lab-{name}.html", mime="text/html", on_click="ignore",
         key=f"{name}.html",
     )
+    exports.export_buttons(scene, name, slides)
 
 
 def run_heading(index: int, text: str | None = None) -> None:
