@@ -27,7 +27,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -478,6 +477,7 @@ def gif_bytes(frames: SlideFrames, progress: Progress | None = None) -> bytes:
 @functools.lru_cache(maxsize=1)
 def mp4_codec() -> str:
     """The first of ``MP4_CODECS`` this PyAV can encode with."""
+    import av  # FFmpeg's libraries load in ~0.5 s: only when an MP4 is asked for
     for name in MP4_CODECS:
         try:
             av.codec.Codec(name, "w")
@@ -495,6 +495,8 @@ def mp4_bytes(frames: SlideFrames, progress: Progress | None = None) -> bytes:
     the index at the front so a browser plays it while it loads); the last frame is repeated
     to stay ``HOLD_MS``. Written through a temporary file: moving the index to the front
     reopens the file, which an in-memory buffer cannot do."""
+    import av
+
     total = len(frames.steps)
     with tempfile.TemporaryDirectory(prefix="descent-lab-") as folder:
         path = Path(folder) / "animation.mp4"

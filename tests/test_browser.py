@@ -1160,6 +1160,49 @@ def test_both_downloads_work_and_the_html_plays_offline(page, server, browser, t
     _plays_offline(browser, html_file)
 
 
+def test_the_slide_exports_draw_under_a_progress_bar_and_download_files_that_open(
+        page, server, tmp_path):
+    """Each "Make …" button (GIF, MP4, PNG) shows a progress bar while it draws, then becomes
+    the file's download button; the files open: the GIF and the MP4 decode to their frames at
+    their sizes, the PNG is the 2× picture."""
+    import av
+    from PIL import Image
+
+    from ui.exports import EXPORTS
+
+    _open(page, server, "/?steps=120")
+    Map(page).wait_drawn()
+    for kind, spec in EXPORTS.items():
+        page.evaluate("""() => {
+            window.sawProgress = false;
+            new MutationObserver((_, observer) => {
+                if (document.querySelector('[data-testid="stProgress"]')) {
+                    window.sawProgress = true;
+                    observer.disconnect();
+                }
+            }).observe(document.body, {childList: true, subtree: true});
+        }""")
+        page.get_by_role("button", name=f"Make {spec.label}").click()
+        _wait(page, """(label) => [...document.querySelectorAll(
+                '[data-testid="stDownloadButton"] button')]
+            .some(b => b.innerText.includes(label))""", f"⬇ {spec.label}",
+              what=f"the {kind} to be drawn and offered")
+        assert page.evaluate("() => window.sawProgress"), f"no progress bar while the {kind} drew"
+        path = _download(page, f"⬇ {spec.label}", tmp_path)
+        assert path.name == f"descent-lab-explore.{kind}"
+        if kind == "mp4":
+            with av.open(str(path)) as container:
+                frames = list(container.decode(video=0))
+                assert container.streams.video[0].codec_context.name == "h264"
+            assert len(frames) > 100 and (frames[0].width, frames[0].height) == spec.size
+        else:
+            with Image.open(path) as image:
+                assert image.format == kind.upper() and image.size == spec.size
+                assert getattr(image, "n_frames", 1) == (121 if kind == "gif" else 1)
+    _no_exception(page)
+    _shot(page, "explore-slide-exports")
+
+
 def _download(tab, label: str, folder: Path) -> Path:
     button = tab.locator('[data-testid="stDownloadButton"] button', has_text=label).first
     with tab.expect_download(timeout=RERUN_MS) as started:

@@ -75,3 +75,21 @@ def test_a_real_run_reaches_the_tolerance_and_says_so_where_it_is_known():
     run.update(reached_at=reached, tolerance=1e-6)
     assert figures.run_status(run) == f"reached the tolerance at step {reached}"
     assert figures.run_status(run, reached - 1) == "running"
+
+
+def test_a_scene_with_a_tolerance_writes_when_each_run_reached_it_into_the_csv():
+    import io
+
+    import pandas as pd
+
+    from ui import compute, settings
+
+    scene = compute.Scene(settings.surface_setting("quadratic", condition_number=1.0),
+                          (settings.run("sgd", lr=0.1), settings.run("sgd", lr=1e-4)), 100,
+                          tolerance=1e-6)
+    text = compute.trajectories_csv(scene)
+    assert "# tolerance: 1e-06" in text
+    rows = pd.read_csv(io.StringIO(text), comment="#")
+    words = rows.groupby("run", sort=False)["outcome"].first().tolist()
+    assert words[0].startswith("reached the tolerance at step ")
+    assert words[1] == "did not reach the tolerance in 100 steps"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from figures import export
 from ui import compute
 
 
@@ -32,9 +33,7 @@ class Export:
 
     @property
     def size(self) -> tuple[int, int]:
-        from figures.export import HEIGHT, WIDTH
-
-        return round(WIDTH * self.scale), round(HEIGHT * self.scale)
+        return round(export.WIDTH * self.scale), round(export.HEIGHT * self.scale)
 
     @property
     def label(self) -> str:
@@ -90,8 +89,6 @@ def _drawing() -> threading.Lock:
 def render(scene: compute.Scene, kind: str, progress=None) -> bytes:
     """The file of ``kind`` (a key of ``EXPORTS``) for ``scene``, drawn now (``progress``
     is told the fraction done after each frame)."""
-    from figures import export  # Pillow and PyAV: only when a file is asked for
-
     spec = EXPORTS[kind]
     frames = export.SlideFrames(compute.surface_view(scene.surface),
                                 compute.run_payloads(scene), compute.scene_heading(scene),

@@ -10,7 +10,7 @@ import pandas  # noqa: F401 -- once, here: sessions importing it at once (st.dat
 import streamlit as st
 
 import figures
-from ui import compute, page_state, player, query, settings, tables
+from ui import compute, exports, page_state, player, query, settings, tables
 from ui.inputs import fmt, plain, start_inputs, steps_slider, surface_picker
 
 
@@ -120,8 +120,6 @@ def colored_table(rows: list[dict], colors: list[str], column: str | None = None
 def downloads(scene, name: str) -> None:
     """CSV of every trajectory, the animation as a standalone HTML page that plays offline,
     and for slides a GIF, an MP4 and a 2× PNG (``ui.exports``: drawn when asked)."""
-    from ui import exports
-
     left, right, *slides = st.columns(5)
     left.download_button(
         "⬇ Trajectories (CSV)", data=lambda: compute.trajectories_csv(scene),
