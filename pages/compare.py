@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import compute, configs, inputs, page_state, sections, settings
+from ui import compute, configs, inputs, page_state, sections, settings, sharing
 
 st.title("Compare")
 st.markdown("Race up to eight runs from the same start: an optimizer with its settings is a run, "
@@ -16,44 +16,54 @@ st.markdown("Race up to eight runs from the same start: an optimizer with its se
 def compare() -> None:
     ps = page_state.load("compare")
     c = ps.config
+    sharing.top(ps)
     sections.problems_note(ps.problems)
     with st.sidebar:
-        surface, steps, start = sections.surface_section(c, ps, custom=True, with_data=True)
-        st.subheader("Learning rate")
-        shared = st.toggle("same learning rate for all", value=c.shared_lr,
-                           key=ps.key("shared"),
-                           help="On: one lr for every run. Off: each run has its own.")
-        lr = c.lr
-        if shared:
-            lr = inputs.hyperparameter_input(OPTIMIZERS_BY_NAME["sgd"].hyperparameter("lr"),
-                                             c.lr, ps.key("lr"), label="lr (all runs)")
-        tolerance = inputs.tolerance_input(c.tolerance, ps.key("tolerance"))
-        rank_by = inputs.ranking_input(c.rank_by, ps.key("rank"))
-        data = settings.is_data(surface)
-        seed = c.seed
-        if data:
-            st.subheader("Mini-batches")
-            st.caption("Each run's batch size is in its card under **Runs**.")
-            seed = inputs.seed_input(c.seed, ps.key("seed"), "The order in which every run's "
-                                     "mini-batches are dealt: same seed, same batches.")
+        sharing.present_button(ps)
+        with sharing.control(ps, "surface"):
+            surface, steps, start = sections.surface_section(c, ps, custom=True, with_data=True)
+        with sharing.control(ps, "settings"):
+            st.subheader("Learning rate")
+            shared = st.toggle("same learning rate for all", value=c.shared_lr,
+                               key=ps.key("shared"),
+                               help="On: one lr for every run. Off: each run has its own.")
+            lr = c.lr
+            if shared:
+                lr = inputs.hyperparameter_input(
+                    OPTIMIZERS_BY_NAME["sgd"].hyperparameter("lr"), c.lr, ps.key("lr"),
+                    label="lr (all runs)")
+            tolerance = inputs.tolerance_input(c.tolerance, ps.key("tolerance"))
+            rank_by = inputs.ranking_input(c.rank_by, ps.key("rank"))
+            data = settings.is_data(surface)
+            seed = c.seed
+            if data:
+                st.subheader("Mini-batches")
+                st.caption("Each run's batch size is in its card under **Runs**.")
+                seed = inputs.seed_input(c.seed, ps.key("seed"), "The order in which every "
+                                          "run's mini-batches are dealt: same seed, same "
+                                          "batches.")
 
-    count = st.slider("number of runs", 1, configs.MAX_RUNS, len(c.runs), key=ps.key("count"))
-    runs = []
-    what = "optimizer, hyperparameters and batch size" if data else "optimizer and hyperparameters"
-    with st.expander(f"Runs: {what} of each", expanded=False):
-        cells = st.columns(4)
-        for i in range(count):
-            before = c.runs[i] if i < len(c.runs) else c.runs[-1]
-            with cells[i % 4].container(border=True):
-                sections.run_heading(i)
-                the_run = inputs.run_editor(before, ps.key(f"run{i}"),
-                                            lr_override=lr if shared else None)
-                batch = (inputs.batch_size_input(before.batch_size, surface, ps.key(f"run{i}"))
-                         if data else None)
-                runs.append(replace(the_run, batch_size=batch))
+    with sharing.control(ps, "runs"):
+        count = st.slider("number of runs", 1, configs.MAX_RUNS, len(c.runs), key=ps.key("count"))
+        runs = []
+        what = ("optimizer, hyperparameters and batch size" if data
+                else "optimizer and hyperparameters")
+        with st.expander(f"Runs: {what} of each", expanded=False):
+            cells = st.columns(4)
+            for i in range(count):
+                before = c.runs[i] if i < len(c.runs) else c.runs[-1]
+                with cells[i % 4].container(border=True):
+                    sections.run_heading(i)
+                    the_run = inputs.run_editor(before, ps.key(f"run{i}"),
+                                                 lr_override=lr if shared else None)
+                    batch = (inputs.batch_size_input(before.batch_size, surface,
+                                                      ps.key(f"run{i}")) if data else None)
+                    runs.append(replace(the_run, batch_size=batch))
     config = configs.CompareConfig(surface, tuple(runs), steps, start, shared, lr, tolerance, seed,
-                                   rank_by)
+                             rank_by)
     ps.save(config)
+    with st.sidebar:
+        sharing.share_panel(ps)
     raced = tuple(r.with_values(lr=lr) for r in runs) if shared else config.runs
     scene = compute.Scene(surface, raced, steps, start, seed=seed, tolerance=tolerance)
     runs_data = sections.animated_map(scene, ps, only=("gap", "grad_norm"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import compute, configs, inputs, page_state, sections, step_view
+from ui import compute, configs, inputs, page_state, sections, sharing, step_view
 
 SURFACE_3D_HEIGHT = 620
 
@@ -14,23 +14,31 @@ st.markdown("Pick a surface and one or more optimizers, then press **▶ Play** 
 def explore() -> None:
     ps = page_state.load("explore")
     c = ps.config
+    sharing.top(ps)
     sections.problems_note(ps.problems)
     with st.sidebar:
-        surface, steps, start = sections.surface_section(c, ps, custom=True, with_data=True)
-        st.subheader("Optimizers")
-        runs = inputs.optimizer_runs(c.runs, ps)
-        st.subheader("Gradient")
-        gradient, seed = inputs.gradient_picker(c.gradient, c.seed, ps.key("gradient"),
-                                                surface)
-        seeds = 1
-        if gradient.name != "analytic":
-            seeds = inputs.seeds_input(c.seeds, ps.key("seeds"))
-        st.subheader("Learning-rate schedule")  # after the batches: an epoch counts them
-        schedule = inputs.schedule_picker(c.schedule, ps.key("schedule"), surface=surface,
-                                          gradient=gradient)
+        sharing.present_button(ps)
+        with sharing.control(ps, "surface"):
+            surface, steps, start = sections.surface_section(c, ps, custom=True, with_data=True)
+        with sharing.control(ps, "runs"):
+            st.subheader("Optimizers")
+            runs = inputs.optimizer_runs(c.runs, ps)
+        with sharing.control(ps, "gradient"):
+            st.subheader("Gradient")
+            gradient, seed = inputs.gradient_picker(c.gradient, c.seed, ps.key("gradient"),
+                                                     surface)
+            seeds = 1
+            if gradient.name != "analytic":
+                seeds = inputs.seeds_input(c.seeds, ps.key("seeds"))
+        with sharing.control(ps, "schedule"):
+            st.subheader("Learning-rate schedule")  # after the batches: an epoch counts them
+            schedule = inputs.schedule_picker(c.schedule, ps.key("schedule"),
+                                               surface=surface, gradient=gradient)
 
     config = configs.ExploreConfig(surface, runs, schedule, gradient, seed, steps, start, seeds)
     ps.save(config)
+    with st.sidebar:
+        sharing.share_panel(ps)
     scene = compute.Scene(surface, config.runs, steps, start, schedule, gradient, seed,
                           seeds=seeds, reference=True)
     runs_data = sections.animated_map(scene, ps)

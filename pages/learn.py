@@ -5,7 +5,7 @@ import streamlit as st
 import landscapes
 from optimizers.rules import LEFT_OUT
 from optimizers.specs import GRADIENT_SOURCES_BY_NAME, OPTIMIZERS, OPTIMIZERS_BY_NAME
-from ui import configs, inputs, lessons, page_state, sections
+from ui import configs, inputs, lessons, page_state, sections, sharing
 
 st.title("Learn")
 st.markdown("The ideas in plain words, every optimizer's update rule and every surface's "
@@ -15,20 +15,24 @@ st.markdown("The ideas in plain words, every optimizer's update rule and every s
 def learn() -> None:
     ps = page_state.load("learn")
     c = ps.config
+    sharing.top(ps)
     sections.problems_note(ps.problems)
+    with st.sidebar:
+        sharing.present_button(ps)
     ideas, rules, surfaces = st.tabs(["Ideas", "Optimizers", "Surfaces"])
 
     with ideas:
         st.header("The learning rate: too small, about right, too large")
         st.markdown(lessons.LEARNING_RATE)
         lr_hp = OPTIMIZERS_BY_NAME["sgd"].hyperparameter("lr")
-        rates = []
-        for cell, (name, label, value) in zip(st.columns(3), (
-                ("lr_small", "small lr", c.lr_small), ("lr_good", "good lr", c.lr_good),
-                ("lr_large", "large lr", c.lr_large)), strict=True):
-            with cell:
-                rates.append(inputs.hyperparameter_input(lr_hp, value, ps.key(name),
-                                                         label=label))
+        with sharing.control(ps, "rates"):
+            rates = []
+            for cell, (name, label, value) in zip(st.columns(3), (
+                    ("lr_small", "small lr", c.lr_small), ("lr_good", "good lr", c.lr_good),
+                    ("lr_large", "large lr", c.lr_large)), strict=True):
+                with cell:
+                    rates.append(inputs.hyperparameter_input(lr_hp, value, ps.key(name),
+                                                              label=label))
         lessons.three_rates(rates, ps.key("rates"))
 
         st.header("The gradient, and what it costs to estimate")
@@ -41,16 +45,19 @@ def learn() -> None:
         st.header("Batch, stochastic and mini-batch gradient descent")
         st.markdown(lessons.BATCHES)
         st.caption(GRADIENT_SOURCES_BY_NAME["noisy"].summary)
-        batch = st.select_slider("batch size", options=lessons.BATCH_SIZES,
-                                 value=c.batch_size if c.batch_size in lessons.BATCH_SIZES else 4,
-                                 key=ps.key("batch"))
+        with sharing.control(ps, "batch"):
+            batch = st.select_slider(
+                "batch size", options=lessons.BATCH_SIZES,
+                value=c.batch_size if c.batch_size in lessons.BATCH_SIZES else 4,
+                key=ps.key("batch"))
         lessons.batch_sizes(batch, ps.key("batches"))
 
     with rules:
         names = list(OPTIMIZERS_BY_NAME)
-        optimizer = st.selectbox("optimizer", names, index=names.index(c.optimizer),
-                                 format_func=lambda n: OPTIMIZERS_BY_NAME[n].title,
-                                 key=ps.key("optimizer"))
+        with sharing.control(ps, "optimizer"):
+            optimizer = st.selectbox("optimizer", names, index=names.index(c.optimizer),
+                                     format_func=lambda n: OPTIMIZERS_BY_NAME[n].title,
+                                     key=ps.key("optimizer"))
         lessons.optimizer_card(OPTIMIZERS_BY_NAME[optimizer])
         st.divider()
         st.subheader("All optimizers")
@@ -63,9 +70,10 @@ def learn() -> None:
 
     with surfaces:
         names = landscapes.names()
-        surface = st.selectbox("surface", names, index=names.index(c.surface),
-                               format_func=lambda n: landscapes.get(n).title,
-                               key=ps.key("surface"))
+        with sharing.control(ps, "surface"):
+            surface = st.selectbox("surface", names, index=names.index(c.surface),
+                                   format_func=lambda n: landscapes.get(n).title,
+                                   key=ps.key("surface"))
         lessons.surface_card(surface, with_map=True)
         st.divider()
         st.subheader("All surfaces")
@@ -74,6 +82,8 @@ def learn() -> None:
                 lessons.surface_card(name, with_map=False)
 
     ps.save(configs.LearnConfig(optimizer, surface, *rates, batch))
+    with st.sidebar:
+        sharing.share_panel(ps)
 
 
 learn()

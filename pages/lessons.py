@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import lessons_page, page_state, sections
+from ui import lessons_page, page_state, sections, sharing
 
 st.title("Lessons")
 st.markdown("One idea at a time: read, answer the question, press **▶ Play** to see whether "
@@ -12,8 +12,13 @@ st.markdown("One idea at a time: read, answer the question, press **▶ Play** t
 
 def lessons() -> None:
     ps = page_state.load("lessons")
+    sharing.top(ps)
     sections.problems_note(ps.problems)
+    with st.sidebar:
+        sharing.present_button(ps)
     ps.save(lessons_page.show(ps))
+    with st.sidebar:
+        sharing.share_panel(ps)
 
 
 lessons()

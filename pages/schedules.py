@@ -6,7 +6,7 @@ import streamlit as st
 
 import figures
 from optimizers.specs import SCHEDULES_BY_NAME
-from ui import compute, configs, inputs, page_state, player, sections, settings
+from ui import compute, configs, inputs, page_state, player, sections, settings, sharing
 
 st.title("Schedules")
 st.markdown("See the learning-rate curve of each schedule as you set it, then watch the same "
@@ -18,37 +18,46 @@ CARDS_PER_ROW = 2  # schedule cards side by side: two leave each formula its wid
 def schedules() -> None:
     ps = page_state.load("schedules")
     c = ps.config
+    sharing.top(ps)
     sections.problems_note(ps.problems)
     with st.sidebar:
-        surface, steps, start = sections.surface_section(c, ps)
-        st.subheader("Optimizer")
-        the_run = inputs.run_editor(c.run, ps.key("run"))
+        sharing.present_button(ps)
+        with sharing.control(ps, "surface"):
+            surface, steps, start = sections.surface_section(c, ps)
+        with sharing.control(ps, "optimizer"):
+            st.subheader("Optimizer")
+            the_run = inputs.run_editor(c.run, ps.key("run"))
 
-    names = list(SCHEDULES_BY_NAME)
-    chosen = st.multiselect("schedules", names, default=[s.name for s in c.schedules],
-                            key=ps.key("chosen"), format_func=lambda n: SCHEDULES_BY_NAME[n].title)
-    if not chosen:
-        st.error("Pick at least one schedule. Showing the previous choice.")
-        chosen = [s.name for s in c.schedules]
-    before = {s.name: s for s in c.schedules}
-    schedule_settings = []
-    for i, name in enumerate(chosen):
-        if i % CARDS_PER_ROW == 0:
-            cells = st.columns(CARDS_PER_ROW)
-        spec = SCHEDULES_BY_NAME[name]
-        with cells[i % CARDS_PER_ROW].container(border=True):
-            sections.run_heading(i, spec.title)
-            st.latex(rf"\small {spec.latex}")
-            st.caption(f"{spec.summary} In torch: {spec.torch_equivalent}.")
-            schedule_settings.append(inputs.schedule_picker(
-                before.get(name, settings.schedule_setting(name)), ps.key(f"schedule.{name}"),
-                choose=False, surface=surface))
-    focus = st.radio("run with and without", chosen, horizontal=True,
-                     index=chosen.index(c.focus) if c.focus in chosen else 0,
-                     format_func=lambda n: SCHEDULES_BY_NAME[n].title, key=ps.key("focus"))
+    with sharing.control(ps, "schedules"):
+        names = list(SCHEDULES_BY_NAME)
+        chosen = st.multiselect("schedules", names, default=[s.name for s in c.schedules],
+                                key=ps.key("chosen"),
+                                format_func=lambda n: SCHEDULES_BY_NAME[n].title)
+        if not chosen:
+            st.error("Pick at least one schedule. Showing the previous choice.")
+            chosen = [s.name for s in c.schedules]
+        before = {s.name: s for s in c.schedules}
+        schedule_settings = []
+        for i, name in enumerate(chosen):
+            if i % CARDS_PER_ROW == 0:
+                cells = st.columns(CARDS_PER_ROW)
+            spec = SCHEDULES_BY_NAME[name]
+            with cells[i % CARDS_PER_ROW].container(border=True):
+                sections.run_heading(i, spec.title)
+                st.latex(rf"\small {spec.latex}")
+                st.caption(f"{spec.summary} In torch: {spec.torch_equivalent}.")
+                schedule_settings.append(inputs.schedule_picker(
+                    before.get(name, settings.schedule_setting(name)),
+                    ps.key(f"schedule.{name}"),
+                    choose=False, surface=surface))
+        focus = st.radio("run with and without", chosen, horizontal=True,
+                         index=chosen.index(c.focus) if c.focus in chosen else 0,
+                         format_func=lambda n: SCHEDULES_BY_NAME[n].title, key=ps.key("focus"))
     config = configs.SchedulesConfig(surface, the_run, steps, start, tuple(schedule_settings),
                                      focus)
     ps.save(config)
+    with st.sidebar:
+        sharing.share_panel(ps)
 
     try:
         curves = [{"name": settings.schedule_label(s), "color": figures.run_color(i),
@@ -58,7 +67,7 @@ def schedules() -> None:
         st.error(inputs.plain(f"These settings cannot be run: {error}"))
         return
     sections.chart(figures.step_curves(curves, "lr", title="Learning rate by step",
-                                       y_title="lr", height=360), key=ps.key("lr_curves"))
+                                      y_title="lr", height=360), key=ps.key("lr_curves"))
 
     index = chosen.index(focus)
     scheduled = schedule_settings[index]

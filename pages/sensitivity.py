@@ -4,7 +4,7 @@ import streamlit as st
 
 import figures
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import compute, configs, inputs, page_state, sections, settings
+from ui import compute, configs, inputs, page_state, sections, settings, sharing
 
 st.title("Sensitivity")
 st.markdown("How much do the results depend on two hyperparameters? Each cell is one run; "
@@ -14,46 +14,56 @@ st.markdown("How much do the results depend on two hyperparameters? Each cell is
 def sensitivity() -> None:
     ps = page_state.load("sensitivity")
     c = ps.config
+    sharing.top(ps)
     sections.problems_note(ps.problems)
     with st.sidebar:
-        surface, steps, start = sections.surface_section(c, ps)
-        st.subheader("Optimizer")
-        the_run = inputs.run_editor(c.run, ps.key("run"))
+        sharing.present_button(ps)
+        with sharing.control(ps, "surface"):
+            surface, steps, start = sections.surface_section(c, ps)
+        with sharing.control(ps, "optimizer"):
+            st.subheader("Optimizer")
+            the_run = inputs.run_editor(c.run, ps.key("run"))
 
     spec = OPTIMIZERS_BY_NAME[the_run.optimizer]
     params = settings.sweepable(the_run.optimizer)
-    left, middle, right, far = st.columns(4)
-    x_param = left.selectbox("x: hyperparameter", params, key=ps.key(f"x.{spec.name}"),
-                             index=params.index(c.x_param) if c.x_param in params else 0)
-    others = [p for p in params if p != x_param]
-    y_param = middle.selectbox("y: hyperparameter", others, key=ps.key(f"y.{spec.name}.{x_param}"),
-                               index=others.index(c.y_param) if c.y_param in others else 0)
-    resolution = right.slider("cells per side", *configs.RESOLUTION_RANGE, c.resolution,
-                              key=ps.key("resolution"))
-    metric = far.radio("colour shows", list(configs.METRICS), format_func=configs.METRICS.get,
-                       index=list(configs.METRICS).index(c.metric), key=ps.key("metric"),
-                       horizontal=True)
-    tolerance = inputs.tolerance_input(c.tolerance, ps.key("tolerance"))
+    with sharing.control(ps, "sweep"):
+        left, middle, right, far = st.columns(4)
+        x_param = left.selectbox("x: hyperparameter", params, key=ps.key(f"x.{spec.name}"),
+                                 index=params.index(c.x_param) if c.x_param in params else 0)
+        others = [p for p in params if p != x_param]
+        y_param = middle.selectbox("y: hyperparameter", others,
+                                   key=ps.key(f"y.{spec.name}.{x_param}"),
+                                   index=others.index(c.y_param) if c.y_param in others else 0)
+        resolution = right.slider("cells per side", *configs.RESOLUTION_RANGE, c.resolution,
+                                  key=ps.key("resolution"))
+        metric = far.radio("colour shows", list(configs.METRICS), format_func=configs.METRICS.get,
+                           index=list(configs.METRICS).index(c.metric), key=ps.key("metric"),
+                           horizontal=True)
+        tolerance = inputs.tolerance_input(c.tolerance, ps.key("tolerance"))
     with st.sidebar:
-        st.subheader("Basins of attraction")
-        basin_resolution = st.slider("start points per side", *configs.BASIN_RESOLUTION_RANGE,
-                                     c.basin_resolution, key=ps.key("basin_resolution"))
+        with sharing.control(ps, "basins"):
+            st.subheader("Basins of attraction")
+            basin_resolution = st.slider("start points per side", *configs.BASIN_RESOLUTION_RANGE,
+                                         c.basin_resolution, key=ps.key("basin_resolution"))
 
     scene = compute.Scene(surface, (the_run,), steps, start)
     same_axes = (the_run.optimizer, x_param, y_param) == (c.run.optimizer, c.x_param, c.y_param)
     suggested = {name: compute.suggested_range(scene, name) for name in (x_param, y_param)}
-    x_cell, y_cell = st.columns(2)
-    spans = []
-    for cell, axis, name, before in ((x_cell, "x", x_param, c.x_range),
-                                     (y_cell, "y", y_param, c.y_range)):
-        with cell:
-            spans.append(inputs.sweep_range_input(
-                spec.name, name, before if same_axes else None, suggested[name],
-                ps.key(f"{axis}_range"), axis))
+    with sharing.control(ps, "sweep", part=2):
+        x_cell, y_cell = st.columns(2)
+        spans = []
+        for cell, axis, name, before in ((x_cell, "x", x_param, c.x_range),
+                                         (y_cell, "y", y_param, c.y_range)):
+            with cell:
+                spans.append(inputs.sweep_range_input(
+                    spec.name, name, before if same_axes else None, suggested[name],
+                    ps.key(f"{axis}_range"), axis))
     x_range, y_range = spans
     config = configs.SensitivityConfig(surface, the_run, steps, start, x_param, y_param, resolution,
-                                       metric, tolerance, basin_resolution, x_range, y_range)
+                                 metric, tolerance, basin_resolution, x_range, y_range)
     ps.save(config)
+    with st.sidebar:
+        sharing.share_panel(ps)
 
     xs = compute.grid_values(spec.hyperparameter(x_param), resolution,
                              x_range or suggested[x_param])
@@ -75,7 +85,7 @@ def sensitivity() -> None:
     st.plotly_chart(figure, key=heat_key, config={"displaylogo": False}, selection_mode="points",
                     on_select=sections.cell_picker(heat_key, ps.key("cell_x"), ps.key("cell_y")))
     sections.open_cell_in_explore(scene, x_param, xs, y_param, ys, ps.key("cell_x"),
-                                  ps.key("cell_y"))
+                                 ps.key("cell_y"))
 
     st.subheader("Basins of attraction")
     sections.basins_section(scene, basin_resolution)

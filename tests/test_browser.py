@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import math
 import os
 import re
@@ -1460,3 +1461,164 @@ def test_the_map_draws_the_averaged_points_and_every_point_lbfgs_evaluated(page,
     assert all(after[name] == lines[name] for name in averaged + dots)
     _no_exception(page)
     _shot(page, "explore-averaged-and-evaluated")
+
+# --- teacher links and presentation mode ----------------------------------------------------------
+
+
+def _visible_controls(tab) -> list[str]:
+    """The visible inputs, buttons, selects and text areas of the page (outside the frames)."""
+    return tab.evaluate("""() => Array.from(document.querySelectorAll(
+            'input, button, select, textarea, [role="combobox"], [role="slider"]'))
+        .filter(e => {
+            const box = e.getBoundingClientRect();
+            const style = getComputedStyle(e);
+            return box.width > 0 && box.height > 0 && style.visibility !== 'hidden'
+                && box.bottom > 0 && box.right > 0
+                && box.top < innerHeight && box.left < innerWidth;
+        })
+        .map(e => (e.innerText || e.getAttribute('aria-label') || e.tagName).trim())""")
+
+
+def test_a_teacher_link_hides_and_locks_controls_and_shows_its_title_and_note(
+        page, server, browser):
+    """Every page: "Share with students" makes a link with controls hidden or locked, a title
+    and a note. A student opening it sees the title and the note on top, no hidden control,
+    the locked ones dimmed and out of reach (a click does not open them, the keyboard cannot
+    focus them), the same map, and no share panel; a tampered link names what it ignored."""
+    _open(page, server, "/?surface=himmelblau&runs=adam(lr=0.1);momentum(lr=0.002)&steps=300")
+    shown = Map(page).wait_drawn()
+    page.locator(SIDEBAR).get_by_text("Share with students").click()
+    panel = page.locator('[data-testid="stExpander"]', has_text="Share with students")
+    panel.get_by_label("title shown on top").fill("Adam against momentum")
+    panel.get_by_label("note shown under it").fill("Which run finds a minimum first? Press Play.")
+    panel.get_by_label("note shown under it").press("Control+Enter")
+    panel.get_by_label("hide Gradient source").check(force=True)
+    panel.get_by_label("hide Learning-rate schedule").check(force=True)
+    panel.get_by_label("lock Optimizers").check(force=True)
+    code = panel.locator('[data-testid="stCode"] code')
+    _wait(page, """() => {
+        const code = Array.from(document.querySelectorAll('[data-testid="stCode"] code'))
+            .map(c => c.innerText).find(t => t.includes('lock='));
+        return code && code.includes('hide=') && code.includes('note=');
+    }""", what="the link with hide, lock and note")
+    link = code.inner_text().strip()
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(link).query))
+    assert query["hide"] == "gradient,schedule" and query["lock"] == "runs"
+    assert query["title"] == "Adam against momentum"
+    assert query["runs"] == "adam(lr=0.1);momentum(lr=0.002)"
+    _no_exception(page)
+
+    context = browser.new_context(viewport={"width": 1600, "height": 1800})
+    try:
+        student = context.new_page()
+        student.set_default_timeout(RERUN_MS)
+        _open(student, link, "")
+        assert Map(student).wait_drawn() == shown
+        banner = student.locator(".st-key-classroom-banner")
+        assert "Adam against momentum" in banner.inner_text()
+        assert "Which run finds a minimum first? Press Play." in banner.inner_text()
+        sidebar = student.locator(SIDEBAR)
+        assert not sidebar.get_by_text("gradient source").is_visible()
+        assert not sidebar.get_by_text("Learning-rate schedule").is_visible()
+        assert sidebar.get_by_text("Share with students").count() == 0
+        locked = student.locator('[class*="st-key-control-runs--"]')
+        assert locked.get_by_text("Set by your teacher").is_visible()
+        assert locked.evaluate("box => box.inert")
+        before = student.url
+        locked.locator('[data-testid="stMultiSelect"]').click(force=True)
+        assert student.locator('[data-testid="stSelectboxVirtualDropdown"]').count() == 0
+        student.keyboard.press("Tab")
+        assert not student.evaluate("""() => !!document.activeElement.closest(
+            '[class*="st-key-control-runs--"]')""")
+        assert student.url == before
+        assert sidebar.locator('input[aria-label="start x"]').is_editable()  # free controls
+        assert student.locator(WARNING).count() == 0
+        _no_exception(student)
+        _shot(student, "teacher-link-student")
+
+        _open(student, server, "/?hide=gradient,bogus&present=maybe&title=" + "x" * 130)
+        notes = _warnings(student)
+        assert "'bogus' is not a control of this page" in notes
+        assert "'present': 'maybe' is not a switch" in notes
+        assert "'title': 130 characters, cut to the first 120" in notes
+        assert not student.locator(SIDEBAR).get_by_text("gradient source").is_visible()
+        _no_exception(student)
+    finally:
+        context.close()
+
+
+PRESENTATION_SCREENS = {
+    # A projector's 1280 x 720 with the system's scale at 150 %.
+    "1280x720-scale-1.5": {"viewport": {"width": 1280, "height": 720},
+                           "device_scale_factor": 1.5},
+}
+
+
+def _boxes(tab) -> dict:
+    """The page's boxes that matter in presentation mode, in CSS pixels of the viewport: the
+    player's frame (map, curves, its controls and readout) and its map's plot."""
+    return tab.evaluate("""([map]) => {
+        const box = (e) => { const r = e.getBoundingClientRect();
+            return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                    width: r.width, height: r.height}; };
+        const frame = document.querySelector(map);
+        const plot = frame.contentDocument.getElementById('plot');
+        return {
+            viewport: {width: innerWidth, height: innerHeight},
+            player: box(frame), plot: box(plot),
+            leave: box(document.querySelector('.st-key-present-leave button')),
+        };
+    }""", [PLAYER])
+
+
+def _apart(a: dict, b: dict) -> bool:
+    return (a["right"] <= b["left"] + 1 or b["right"] <= a["left"] + 1
+            or a["bottom"] <= b["top"] + 1 or b["bottom"] <= a["top"] + 1)
+
+
+@pytest.mark.parametrize("screen", list(PRESENTATION_SCREENS))
+def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, screen):
+    """"Present" (and present=1 in a link): sidebar, controls and text hidden; the player (the
+    map, its curves and its playback controls) wholly inside the viewport and at least 70 % of
+    its height, its map's plot at least half of it, nothing overlapping; Esc leaves, and the
+    page is back with its controls."""
+    context = browser.new_context(**PRESENTATION_SCREENS[screen])
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(RERUN_MS)
+        _open(tab, server, "/?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001)")
+        Map(tab).wait_drawn()
+        _settle(tab)
+        tab.locator(f"{SIDEBAR} button:visible", has_text="Present").click()
+        _wait(tab, "() => new URLSearchParams(location.search).get('present') === '1'",
+              what="present=1 in the URL")
+        _wait(tab, """([selector, share]) => {
+            const frame = document.querySelector(selector);
+            const plot = frame && frame.contentDocument
+                && frame.contentDocument.getElementById('plot');
+            return plot && plot.getBoundingClientRect().height >= share * innerHeight
+                && frame.getBoundingClientRect().bottom <= innerHeight;
+        }""", [PLAYER, 0.5], what="the map to fill half of the screen's height")
+        _settle(tab)
+        boxes = _boxes(tab)
+        view, player = boxes["viewport"], boxes["player"]
+        assert player["height"] >= 0.7 * view["height"], boxes
+        assert player["top"] >= 0 and player["bottom"] <= view["height"], boxes
+        assert player["left"] >= 0 and player["right"] <= view["width"], boxes
+        assert _apart(player, boxes["leave"]), boxes
+        controls = _visible_controls(tab)
+        assert len(controls) == 1 and controls[0].endswith("Leave presentation (Esc)"), controls
+        assert not tab.locator(SIDEBAR).is_visible()
+        assert not tab.locator("h1").is_visible()
+        _no_exception(tab)
+        _shot(tab, f"presentation-{screen}")
+
+        tab.keyboard.press("Escape")
+        _wait(tab, "() => !new URLSearchParams(location.search).get('present')",
+              what="present gone from the URL")
+        _settle(tab)
+        assert tab.locator("h1").is_visible()
+        tab.locator(f"{SIDEBAR} button:visible", has_text="Present").wait_for()
+        _no_exception(tab)
+    finally:
+        context.close()

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import compute, course, inputs, page_state, player
+from ui import compute, course, inputs, page_state, player, sharing
 
 PAGE_FILES = {"explore": "pages/explore.py", "compare": "pages/compare.py"}
 PAGE_TITLES = {"explore": "Explore", "compare": "Compare"}
@@ -43,8 +43,8 @@ def show(ps: page_state.PageState) -> course.LessonsConfig:
     lessons, problem = course.catalogue()
     if problem or not lessons:
         st.error(inputs.plain(f"The lessons cannot be read: {problem or 'there are none'}. "
-                              f"A teacher can fix the file named (see {course.FOLDER.name}/"
-                              "README.md)."))
+                               f"A teacher can fix the file named (see {course.FOLDER.name}/"
+                               "README.md)."))
         return ps.config
     config = ps.config
     names = [lesson.name for lesson in lessons]
@@ -52,19 +52,20 @@ def show(ps: page_state.PageState) -> course.LessonsConfig:
     lesson = lessons[index]
     config = course.LessonsConfig(lesson.name, config.variation)
 
-    previous, picker, following = st.columns([1, 4, 1], vertical_alignment="bottom")
-    previous.button("← Previous", key=ps.key("previous"), disabled=index == 0,
-                    width="stretch", on_click=_go,
-                    args=(course.LessonsConfig(names[max(index - 1, 0)]),))
-    chosen = picker.selectbox(
-        "lesson", range(len(lessons)), index=index, key=ps.key("pick"),
-        format_func=lambda i: f"{i + 1}. {lessons[i].title}", label_visibility="collapsed")
-    following.button("Next →", key=ps.key("next"), disabled=index == len(lessons) - 1,
-                     width="stretch", on_click=_go,
-                     args=(course.LessonsConfig(names[min(index + 1, len(names) - 1)]),))
-    if chosen != index:
-        _go(course.LessonsConfig(names[chosen]))
-        st.rerun()
+    with sharing.control(ps, "navigation"):
+        previous, picker, following = st.columns([1, 4, 1], vertical_alignment="bottom")
+        previous.button("← Previous", key=ps.key("previous"), disabled=index == 0,
+                        width="stretch", on_click=_go,
+                        args=(course.LessonsConfig(names[max(index - 1, 0)]),))
+        chosen = picker.selectbox(
+            "lesson", range(len(lessons)), index=index, key=ps.key("pick"),
+            format_func=lambda i: f"{i + 1}. {lessons[i].title}", label_visibility="collapsed")
+        following.button("Next →", key=ps.key("next"), disabled=index == len(lessons) - 1,
+                         width="stretch", on_click=_go,
+                         args=(course.LessonsConfig(names[min(index + 1, len(names) - 1)]),))
+        if chosen != index:
+            _go(course.LessonsConfig(names[chosen]))
+            st.rerun()
 
     st.header(f"Lesson {index + 1} of {len(lessons)}: {lesson.title}")
     st.markdown(lesson.text)
@@ -75,18 +76,20 @@ def show(ps: page_state.PageState) -> course.LessonsConfig:
         variation = lesson.variations[config.variation - 1]
         with st.container(border=True):
             st.markdown(f"**Try this: {variation.label}.** {variation.text}")
-            st.button("↩ Back to the lesson's scene", key=ps.key("back"), on_click=_go,
-                      args=(replace(config, variation=0),))
+            with sharing.control(ps, "navigation", part=2):
+                st.button("↩ Back to the lesson's scene", key=ps.key("back"), on_click=_go,
+                          args=(replace(config, variation=0),))
         scene = variation.scene
     _scene(scene, ps)
-    st.subheader("Try this")
-    cells = st.columns(len(lesson.variations))
-    for k, (cell, variation) in enumerate(zip(cells, lesson.variations, strict=True), start=1):
-        with cell.container(border=True):
-            st.markdown(f"**{variation.label}**  \n{variation.text}")
-            st.button("Load this scene", key=ps.key(f"try{k}"), disabled=config.variation == k,
-                      type="primary" if config.variation != k else "secondary",
-                      on_click=_go, args=(replace(config, variation=k),))
+    with sharing.control(ps, "navigation", part=3):
+        st.subheader("Try this")
+        cells = st.columns(len(lesson.variations))
+        for k, (cell, variation) in enumerate(zip(cells, lesson.variations, strict=True), start=1):
+            with cell.container(border=True):
+                st.markdown(f"**{variation.label}**  \n{variation.text}")
+                st.button("Load this scene", key=ps.key(f"try{k}"), disabled=config.variation == k,
+                          type="primary" if config.variation != k else "secondary",
+                          on_click=_go, args=(replace(config, variation=k),))
     return config
 
 
@@ -94,7 +97,8 @@ def _question(lesson: course.Lesson, ps: page_state.PageState) -> None:
     """The question to answer before pressing Play; the answer once revealed, with what the
     runs measured (the claims the answer makes, decided by the core)."""
     revealed = f"lessons.revealed.{lesson.name}"
-    with st.container(border=True, key=f"lesson-question-{lesson.name}"):
+    with sharing.control(ps, "question"), st.container(border=True,
+                                                       key=f"lesson-question-{lesson.name}"):
         st.markdown(f"**Before you press ▶ Play:** {lesson.question}")
         picked = st.radio("your answer", range(len(lesson.choices)), index=None,
                           format_func=lambda i: lesson.choices[i], key=ps.key(f"q.{lesson.name}"))

@@ -12,12 +12,12 @@ new link only if the page never wrote it; on arriving at a page, any query is a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
 
-from ui import course, query, settings
+from ui import classroom, course, query, settings
 
 PAGES = {**query.PAGES, "lessons": course.PAGE}
 """Every page's record and its two query functions (the Lessons page's live in ui/course.py)."""
@@ -29,6 +29,7 @@ class PageState:
     config: Any
     generation: int
     problems: list[str]
+    room: classroom.Classroom = field(default_factory=classroom.Classroom)  # a teacher's link
 
     def key(self, name: str) -> str:
         """A widget key that is fresh whenever the config was replaced from outside."""
@@ -41,7 +42,7 @@ class PageState:
         if config != ss.get(f"_{self.page}.loaded"):
             ss[f"_{self.page}.problems"] = []  # the user moved on from the link
         ss[f"_{self.page}.config"] = config
-        query = to_query(config)
+        query = {**to_query(config), **classroom.to_query(self.room)}
         if st.query_params.to_dict() != query:
             st.query_params.from_dict(query)
         ss[f"_{self.page}.written"] = query
@@ -85,14 +86,24 @@ def load(page: str) -> PageState:
     ss["_page"] = page
     ours = _frozen(query) in ss.get(f"_{page}.history", [])
     if query and query != ss.get(f"_{page}.written") and (arrived or not ours):
-        config, problems = from_query(query)
+        own, extra = classroom.split(query)
+        room, room_problems = classroom.from_query(page, extra)
+        config, problems = from_query(own)
+        problems += room_problems
+        ss[f"_{page}.room"] = room
         generation += 1
         ss[f"_{page}.generation"] = generation
         ss[f"_{page}.problems"] = problems
         ss[f"_{page}.loaded"] = config
         ss[f"_{page}.config"] = config
     config = ss.get(f"_{page}.config") or record()
-    return PageState(page, config, generation, list(ss.get(f"_{page}.problems", [])))
+    return PageState(page, config, generation, list(ss.get(f"_{page}.problems", [])),
+                     ss.get(f"_{page}.room", classroom.Classroom()))
+
+
+def set_room(page: str, room: classroom.Classroom) -> None:
+    """Replace what the page's link adds (e.g. the Present and Leave buttons' callbacks)."""
+    st.session_state[f"_{page}.room"] = room
 
 
 def replace_config(page: str, config: Any) -> None:

@@ -36,7 +36,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 import figures
-from ui import compute, settings
+from ui import compute, presentation, settings
 
 _SOURCE = Path(__file__).with_name("player")
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -128,6 +128,7 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     scenes = scenes if isinstance(scenes, tuple) else (scenes,)
     manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders)
     return _player(manifest=manifest, blob=blob, data_id=the_id, height=height, key=key,
+                   max_height=presentation.map_height(sum(len(s.runs) for s in scenes)),
                    default=None, on_change=on_event)
 
 

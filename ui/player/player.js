@@ -486,7 +486,7 @@
       const mapWidth = side ? Math.floor(width * 0.62) : width;
       const margin = { l: 55, r: wide ? 20 : 90, t: 12, b: 45 };
       const plotWidth = (wide ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
-      const maxHeight = full ? window.innerHeight - 150 : 620;
+      const maxHeight = full ? window.innerHeight - 150 : (this.maxHeight || 620);  // presentation: its own
       const mapHeight = Math.round(Math.min(maxHeight, Math.max(200, plotWidth * ratio)) + margin.t + margin.b);
       const curvesHeight = side ? mapHeight : (m.curves.length ? 250 : 0);
       const curvesWidth = side ? width - mapWidth - 10 : width;

@@ -1,0 +1,149 @@
+"""What every page shows of a teacher's link (``ui/classroom.py``): its title and note on top,
+its hidden and locked controls, presentation mode, and the "Share with students" panel that
+makes such a link.
+
+A page wraps each group of its controls in ``control(ps, name)``: a container keyed
+``control-<name>`` that the page's CSS hides, or dims and the browser makes inert (no click,
+no focus, no key reaches it) when the link locks it.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from dataclasses import replace
+
+import streamlit as st
+
+from ui import classroom, inputs, page_state, presentation
+
+LEAVE_KEY = "present-leave"
+
+_SCRIPT = """
+<script>
+(() => {
+  // Locked controls: inert (no click, focus or key reaches them); in presentation mode, Esc
+  // (in the page or in any of its frames) presses the Leave button.
+  const settings = %s;
+  window.__descentLab = settings;
+  const lock = () => {
+    for (const name of window.__descentLab.locked)
+      for (const box of document.querySelectorAll(`[class*="st-key-control-${name}--"]`))
+        if (!box.inert) box.inert = true;
+  };
+  const onKey = (event) => {
+    if (event.key !== "Escape" || !window.__descentLab.present) return;
+    const leave = document.querySelector(".st-key-%s button");
+    if (leave) { event.preventDefault(); leave.click(); }
+  };
+  const listen = () => {
+    for (const frame of document.querySelectorAll("iframe")) {
+      try {
+        const win = frame.contentWindow;
+        if (win && !win.__descentLabEsc) {
+          win.addEventListener("keydown", onKey, true);
+          win.__descentLabEsc = true;
+        }
+      } catch (error) { /* a frame of another origin: not ours */ }
+    }
+  };
+  lock(); listen();
+  if (!window.__descentLabObserver) {
+    document.addEventListener("keydown", onKey, true);
+    window.__descentLabObserver = new MutationObserver(() => { lock(); listen(); });
+    window.__descentLabObserver.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>
+"""
+
+
+def _boxes(name: str) -> str:
+    """The CSS selector of every container of the control ``name``."""
+    return f'[class*="st-key-control-{name}--"]'
+
+
+def _enter(page: str, room: classroom.Classroom) -> None:
+    page_state.set_room(page, replace(room, present=True))
+
+
+def _leave(page: str, room: classroom.Classroom) -> None:
+    page_state.set_room(page, replace(room, present=False))
+
+
+def top(ps: page_state.PageState) -> None:
+    """The top of every page: the CSS and script of the link's hidden and locked controls,
+    presentation mode (or its button) and the teacher's title and note."""
+    room = ps.room
+    rules = [f"{_boxes(name)} {{ display: none !important; }}" for name in room.hide]
+    rules += [f"{_boxes(name)} {{ opacity: 0.55; }}" for name in room.lock]
+    style = f"<style>{''.join(rules)}</style>" if rules else ""
+    if room.present:
+        presentation.measure()
+        style += presentation.css()
+    settings = {"locked": list(room.lock), "present": room.present}
+    st.html(style + _SCRIPT % (json.dumps(settings), LEAVE_KEY), unsafe_allow_javascript=True)
+    if room.present:
+        st.button("Leave presentation (Esc)", key=LEAVE_KEY, on_click=_leave,
+                  icon=":material/close:", args=(ps.page, room))
+    if room.title or room.note:
+        with st.container(border=True, key="classroom-banner"):
+            if room.title:
+                st.markdown(f"#### {inputs.plain(room.title)}")
+            if room.note:
+                st.markdown(inputs.plain(room.note))
+
+
+def present_button(ps: page_state.PageState) -> None:
+    """The button that puts the page in presentation mode (in the sidebar)."""
+    if not ps.room.present:
+        st.button("Present (full-screen map)", key="present-enter", on_click=_enter,
+                  icon=":material/slideshow:",
+                  args=(ps.page, ps.room), width="stretch",
+                  help="Hide the controls and the text; the map and its curves fill the "
+                       "screen, large and in high contrast. Esc leaves.")
+
+
+def control(ps: page_state.PageState, name: str, part: int = 1):
+    """The container of one group of the page's controls (see ``classroom.CONTROLS``), or of
+    its ``part``-th piece where the group sits in several places on the page."""
+    box = st.container(key=f"control-{name}--{part}")
+    if ps.room.state(name) == "locked":
+        box.caption("🔒 Set by your teacher")
+    return box
+
+
+def share_panel(ps: page_state.PageState) -> None:
+    """"Share with students": the controls to hide or lock, a title and a note, and the link
+    that opens this page as it is now, with them (not shown on a link made for students)."""
+    if ps.room.for_students:
+        return
+    controls = classroom.CONTROLS.get(ps.page, {})
+    with st.expander("Share with students", icon=":material/share:"):
+        st.caption("Make a link that opens this page with these settings, for a class.")
+        title = st.text_input("title shown on top", max_chars=classroom.TITLE_MAX,
+                              key="share.title")
+        note = st.text_area("note shown under it", max_chars=classroom.NOTE_MAX,
+                            key="share.note", height=80)
+        hide, lock = [], []
+        head = st.columns([3, 1, 1])
+        head[1].caption("hide")
+        head[2].caption("lock")
+        for name, label in controls.items():
+            row = st.columns([3, 1, 1], vertical_alignment="center")
+            row[0].markdown(label)
+            if row[1].checkbox(f"hide {label}", key=f"share.hide.{name}",
+                               label_visibility="collapsed"):
+                hide.append(name)
+            elif row[2].checkbox(f"lock {label}", key=f"share.lock.{name}",
+                                 label_visibility="collapsed"):
+                lock.append(name)
+        present = st.checkbox("open in presentation mode", key="share.present")
+        room = classroom.Classroom(tuple(hide), tuple(lock), " ".join(title.split()),
+                                   " ".join(note.split()), present)
+        query = {**st.query_params.to_dict(), **{k: "" for k in classroom.FIELDS}}
+        query = {k: v for k, v in {**query, **classroom.to_query(room)}.items() if v}
+        link = f"{(st.context.url or '').split('?')[0]}?{urllib.parse.urlencode(query)}"
+        st.caption("The link (copy it with the button at its right):")
+        st.code(link, language=None, wrap_lines=True)
+        st.link_button("Open it as a student would", link, width="stretch")
