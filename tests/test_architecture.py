@@ -160,7 +160,8 @@ def test_every_core_module_is_listed_in_its_layer():
 
 # --- the UI layer: one job per module, imported in the documented order -----------------------
 
-UI_PURE = ("ui.settings", "ui.configs", "ui.query", "ui.neighbourhoods", "ui.course")
+UI_PURE = ("ui.settings", "ui.configs", "ui.query", "ui.neighbourhoods", "ui.course",
+           "ui.classroom")
 """The UI's modules that hold data and text only: no Streamlit, so they are tested alone."""
 
 
