@@ -15,11 +15,11 @@ EXPORT_TARGET_S = 10.0
 
 def _scene():
     from optimizers.specs import OPTIMIZERS
-    from ui import compute, state
+    from ui import compute, settings
 
     # torch's default rates: none diverges, so every run carries all 500 steps
-    runs = tuple(state.run(spec.name) for spec in OPTIMIZERS[:8])
-    return compute.Scene(state.surface_setting("rosenbrock"), runs, 500)
+    runs = tuple(settings.run(spec.name) for spec in OPTIMIZERS[:8])
+    return compute.Scene(settings.surface_setting("rosenbrock"), runs, 500)
 
 
 def _best_of(function, repeats: int) -> tuple[float, float, int]:
@@ -43,9 +43,9 @@ def run(repeats: int = 3) -> list[tuple[str, float, str, str]]:
     from figures import export
     from ui import compute, exports
 
-    compute.warm_kernels()
     scene = _scene()
-    compute.run_payloads(scene), compute.surface_view(scene.surface)  # the page has them
+    compute.run_payloads(scene), compute.surface_view(scene.surface)  # the page has them (and
+    # the kernels are compiled or loaded by then)
     rows = []
     for kind, spec in exports.EXPORTS.items():
         wall, cpu, size = _best_of(lambda kind=kind: exports.render(scene, kind), repeats)
