@@ -128,7 +128,7 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     scenes = scenes if isinstance(scenes, tuple) else (scenes,)
     manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders)
     return _player(manifest=manifest, blob=blob, data_id=the_id, height=height, key=key,
-                   max_height=presentation.map_height(sum(len(s.runs) for s in scenes)),
+                   fill_height=presentation.fill_height(),
                    default=None, on_change=on_event)
 
 

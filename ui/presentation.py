@@ -2,7 +2,10 @@
 
 Streamlit cannot know the size of the visitor's screen, so a tiny component
 (``ui/viewport/index.html``) reports the viewport in CSS pixels (browser zoom included); the
-player is then given the map height that fills it (``map_height``). Everything else on the
+player is then given the height to fill (``fill_height``) and sizes its map to fit in it with
+everything it draws around the map (its bar, curves and readout, measured in the browser, so a
+readout row that grows when its sliders arrive never pushes the player off the screen).
+Everything else on the
 page (sidebar, controls, text) is hidden by the page's CSS (``css``), black on white.
 """
 
@@ -22,12 +25,6 @@ FALLBACK = {"width": 1280, "height": 720}
 """The viewport assumed until the browser has reported its own."""
 TOP_BAR = 56
 """CSS pixels above the player: the leave button's row."""
-PLAYER_CHROME = 45 + 57 + 12 + 40  # measured: 34 px more than the parts summed
-"""CSS pixels of the player around its map's plot: its bar of controls, the map's margins."""
-TABLE_ROW = 30
-"""CSS pixels of a row of the player's readout under the map (a header and one per run)."""
-
-
 def presenting() -> bool:
     """Whether the page being drawn is in presentation mode."""
     ss = st.session_state
@@ -44,13 +41,13 @@ def measure() -> dict[str, int]:
     return st.session_state.get(VIEWPORT_KEY, FALLBACK)
 
 
-def map_height(runs: int) -> int | None:
-    """The height of the map's plot that fills the screen with the player's bar, margins and
-    its readout of ``runs`` runs (None: not presenting, the player's own)."""
+def fill_height() -> int | None:
+    """The CSS pixels the player fills in presentation mode: the viewport under the leave
+    button's row (None: not presenting, the player takes its own height)."""
     if not presenting():
         return None
     viewport = st.session_state.get(VIEWPORT_KEY, FALLBACK)
-    return max(120, viewport["height"] - TOP_BAR - PLAYER_CHROME - TABLE_ROW * (runs + 1))
+    return max(240, viewport["height"] - TOP_BAR)
 
 
 CSS = """

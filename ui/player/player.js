@@ -206,6 +206,15 @@
         if (this.manifest && Math.abs(w - width) > 2) { width = w; clearTimeout(this.resizing); this.resizing = setTimeout(() => this.resize(), 120); }
         width = w;
       }).observe(root);
+      // Filling a height: the readout's rows grow when their sliders arrive; fit the map again.
+      let readout = 0;
+      new ResizeObserver(() => {
+        const h = el.body.getBoundingClientRect().height;
+        if (this.manifest && (this.fillHeight || document.fullscreenElement) && Math.abs(h - readout) > 2) {
+          clearTimeout(this.resizing); this.resizing = setTimeout(() => this.resize(), 120);
+        }
+        readout = h;
+      }).observe(el.body);
     }
 
     key(event) {
@@ -486,9 +495,18 @@
       const mapWidth = side ? Math.floor(width * 0.62) : width;
       const margin = { l: 55, r: wide ? 20 : 90, t: 12, b: 45 };
       const plotWidth = (wide ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
-      const maxHeight = full ? window.innerHeight - 150 : (this.maxHeight || 620);  // presentation: its own
+      const stackedCurves = !side && m.curves.length ? 250 : 0;
+      // Fullscreen and presentation mode: the map's plot takes what the screen (or the height
+      // given) leaves after everything drawn around it (bar, note, readout, curves under it),
+      // as measured now: a readout row grows when its sliders arrive.
+      const fill = full ? window.innerHeight : this.fillHeight;
+      const box = (e) => e.getBoundingClientRect();
+      const tableBottom = box(el.body.parentElement).bottom;
+      const pad = parseFloat(getComputedStyle(this.root).paddingBottom) || 0;
+      const around = (box(el.main).top - box(this.root).top) + (tableBottom - box(el.main).bottom) + pad;
+      const maxHeight = fill ? fill - around - margin.t - margin.b - stackedCurves - 12 : 620;
       const mapHeight = Math.round(Math.min(maxHeight, Math.max(200, plotWidth * ratio)) + margin.t + margin.b);
-      const curvesHeight = side ? mapHeight : (m.curves.length ? 250 : 0);
+      const curvesHeight = side ? mapHeight : stackedCurves;
       const curvesWidth = side ? width - mapWidth - 10 : width;
       const jobs = [];
       if (newMap || this.mapSize !== `${mapWidth}x${mapHeight}`) {
