@@ -387,26 +387,68 @@ def _checked_parameters(kind: str, name: str, parameters, given: dict[str, Any])
 
 def _packed(values: dict[str, Any]) -> np.ndarray:
     """The kernels' float64 vector of parameter values, in the spec's order (a list parameter
-    contributes its elements; a choice or a typed text none)."""
+    contributes its elements; a choice, a typed text or a composite schedule's parts none)."""
     flat: list[float] = []
     for value in values.values():
+        if isinstance(value, tuple) and value and isinstance(value[0], dict):
+            continue
         if not isinstance(value, str):
             flat += list(value) if isinstance(value, tuple) else [value]
     return np.asarray(flat, dtype=np.float64)
 
 
+MAX_PARTS = 8
+"""The most schedules a sequential or chained schedule is made of."""
+
+
 def schedule_vector(schedule: Any) -> tuple[int, np.ndarray, dict[str, Any]]:
-    """Validate a schedule (None, a name or a dict) -> (code, parameter vector, settings)."""
+    """Validate a schedule (None, a name or a dict) -> (code, parameter vector, settings).
+
+    A sequential or chained schedule names its parts in ``schedulers``, a list of schedules
+    (names or dicts, as for ``schedule`` itself), as torch's SequentialLR and
+    ChainedScheduler take them; its settings hold each part's settings."""
     name, given = _settings("schedule", schedule, SCHEDULES_BY_NAME, "constant")
     spec = SCHEDULES_BY_NAME[name]
     interval = given.pop("interval", "step")
     _checked(replace(INTERVAL, label=f"interval for schedule '{name}'"), interval)
-    values = _checked_parameters("schedule", name, spec.parameters, given)
+    parts = {"schedulers": _parts(name, given.pop("schedulers", None))} if spec.composite else {}
+    values = {**parts, **_checked_parameters("schedule", name, spec.parameters, given)}
     problem = spec.check(values)
     if problem:
         raise ValueError(problem)
     code = list(SCHEDULES_BY_NAME).index(name)
     return code, _packed(values), {"name": name, **values, "interval": interval}
+
+
+def _parts(name: str, given: Any) -> tuple[dict[str, Any], ...]:
+    """The validated settings of a composite schedule's parts; a ValueError names the part
+    (``schedulers[i]``, from 1) and what is wrong with it."""
+    allowed = (f"a list of 1 to {MAX_PARTS} schedules, each a name or a dict with a 'name' key, "
+               f"from: {', '.join(schedules.PARTS)}")
+    if given is None:
+        raise ValueError(f"Schedule '{name}' requires schedulers")
+    if isinstance(given, str | dict) or not isinstance(given, list | tuple) or not (
+            1 <= len(given) <= MAX_PARTS):
+        raise ValueError(f"Invalid schedulers for schedule '{name}': {given!r} (allowed: "
+                         f"{allowed})")
+    parts = []
+    for i, part in enumerate(given, start=1):
+        label = f"schedulers[{i}] for schedule '{name}'"
+        part_name = part.get("name") if isinstance(part, dict) else part
+        if part_name in schedules.NOT_PARTS:
+            raise ValueError(f"Invalid {label}: {part_name!r} (allowed: "
+                             f"{', '.join(schedules.PARTS)}; "
+                             f"{schedules.NOT_A_PART_BECAUSE[part_name]})")
+        if isinstance(part, dict) and "interval" in part:
+            raise ValueError(f"Invalid {label}: interval={part['interval']!r} (allowed: no "
+                             f"interval; the {name} schedule's own interval counts every part)")
+        try:
+            settings = schedule_vector(part)[2]
+        except ValueError as error:
+            raise ValueError(f"Invalid {label}: {error}") from None
+        settings.pop("interval")
+        parts.append(settings)
+    return tuple(parts)
 
 
 def steps_per_interval(interval: str, surface: Landscape, gradient: dict[str, Any]) -> int:

@@ -127,6 +127,13 @@ class ScheduleSpec:
     two parameters together, or None. ``momentum(t, **parameters)`` gives the momentum (or
     beta1) the schedule sets at steps t, for a schedule that cycles it as torch's CyclicLR and
     OneCycleLR do with ``cycle_momentum``; None when it leaves the optimizer's own.
+
+    As a part of a ``composite`` schedule (SequentialLR, ChainedScheduler, whose
+    ``schedulers`` are other schedules), its k-th step maps the rate it finds to
+    p_k lr + u_k base + v_k: ``chainable(k, **parameters) -> (p, u, v)`` for a schedule whose
+    torch class works on the current rate (StepLR multiplies it), else the rate is set from
+    ``factors`` (p = 0). ``restart(**parameters) -> (p, u, v)`` is what SequentialLR's switch
+    to it at a milestone does, when that is not its closed form at step 0.
     """
 
     name: str
@@ -138,6 +145,9 @@ class ScheduleSpec:
     factors: Callable | None = None
     check: Callable[[dict], str | None] = lambda values: None
     momentum: Callable | None = None
+    chainable: Callable | None = None
+    restart: Callable | None = None
+    composite: bool = False
 
     def __post_init__(self):
         labelled = tuple(replace(p, label=f"{p.name} for schedule '{self.name}'")

@@ -44,8 +44,31 @@ def _from_ratios(ratios, t):
         return np.cumprod(ratios(k))[t], np.zeros(t.shape)
 
 
+def _ratio_maps(ratios):
+    """The chainable step maps (ratio, 0, 0) of a schedule that multiplies the rate."""
+    def maps(k, **parameters):
+        return ratios(k, **parameters), np.zeros(k.shape), np.zeros(k.shape)
+    return maps
+
+
 def _total_iters(default: float, help_text: str) -> Parameter:
     return _steps("total_iters", default, help_text, low=0)
+
+
+def _cosine_maps(k, t_max, eta_min):
+    """CosineAnnealingLR's chainable step: the rate's distance to eta_min times the ratio of
+    consecutive cosine factors, (1 + cos(pi k / T)) / (1 + cos(pi (k-1) / T)); where that
+    ratio would divide by zero (k - 1 = T, 3T, ...) it adds (base - eta_min)(1 - cos(pi/T))/2
+    instead; the constructor's step (k = 0) leaves the rate alone."""
+    with np.errstate(all="ignore"):
+        ratio = (1.0 + np.cos(np.pi * k / t_max)) / (1.0 + np.cos(np.pi * (k - 1) / t_max))
+        jump = (k >= 1) & ((k - 1 - t_max) % (2 * t_max) == 0)
+        first = k == 0
+        p = np.where(first | jump, 1.0, ratio)
+        lift = 0.5 * (1.0 - np.cos(np.pi / t_max))
+        u = np.where(jump, lift, 0.0)
+        v = np.where(first, 0.0, np.where(jump, -eta_min * lift, eta_min * (1.0 - ratio)))
+    return p, u, v
 
 
 def _cosine(t, t_max, eta_min):
@@ -54,9 +77,15 @@ def _cosine(t, t_max, eta_min):
     return c, eta_min * (1.0 - c)
 
 
-CONSTANT = ScheduleSpec("constant", "Constant", (), r"\gamma_t = \gamma",
-                        "The same learning rate at every step.", "no scheduler",
-                        factors=lambda t: (1.0, 0.0))
+CONSTANT = ScheduleSpec(
+    "constant", "Constant", (), r"\gamma_t = \gamma",
+    "The same learning rate at every step. As a part of a sequential or chained schedule it "
+    "leaves the rate as it finds it (torch: MultiplicativeLR with lambda t: 1.0).",
+    "no scheduler",
+    factors=lambda t: (1.0, 0.0),
+    chainable=_ratio_maps(lambda k: np.ones(k.shape)),
+    restart=lambda: (1.0, 0.0, 0.0),
+)
 
 STEP = ScheduleSpec(
     "step", "Step decay",
@@ -65,6 +94,8 @@ STEP = ScheduleSpec(
     "Multiply the rate by gamma every step_size steps: a staircase.",
     "torch.optim.lr_scheduler.StepLR",
     factors=lambda t, step_size, gamma: (gamma ** (t // int(step_size)), np.zeros(t.shape)),
+    chainable=_ratio_maps(lambda k, step_size, gamma: np.where(
+        (k > 0) & (k % int(step_size) == 0), gamma, 1.0)),
 )
 
 MULTISTEP = ScheduleSpec(
@@ -76,6 +107,8 @@ MULTISTEP = ScheduleSpec(
     "torch.optim.lr_scheduler.MultiStepLR",
     factors=lambda t, milestones, gamma: (
         gamma ** np.searchsorted(np.asarray(milestones), t, side="right"), np.zeros(t.shape)),
+    chainable=_ratio_maps(lambda k, milestones, gamma: gamma ** np.sum(
+        np.asarray(milestones)[:, None] == k[None, :], axis=0)),
 )
 
 EXPONENTIAL = ScheduleSpec(
@@ -86,6 +119,7 @@ EXPONENTIAL = ScheduleSpec(
     "Multiply the rate by gamma after every step: a smooth geometric decay.",
     "torch.optim.lr_scheduler.ExponentialLR",
     factors=lambda t, gamma: (gamma**t, np.zeros(t.shape)),
+    chainable=_ratio_maps(lambda k, gamma: np.where(k > 0, gamma, 1.0)),
 )
 
 INVERSE_TIME = ScheduleSpec(
@@ -105,7 +139,17 @@ COSINE = ScheduleSpec(
     "Glide from the full rate down to eta_min along half a cosine wave.",
     "torch.optim.lr_scheduler.CosineAnnealingLR",
     factors=lambda t, T_max, eta_min: _cosine(t, T_max, eta_min),
+    chainable=lambda k, T_max, eta_min: _cosine_maps(k, T_max, eta_min),
 )
+
+
+def _refuse_total_iters_0(name: str, total_iters: float) -> None:
+    """SequentialLR switches to a part with its closed form at 0, which for LinearLR and
+    PolynomialLR divides by total_iters."""
+    if total_iters == 0:
+        raise ValueError(
+            f"Invalid total_iters for schedule '{name}': 0 (allowed: total_iters >= 1 where a "
+            f"sequential schedule switches to it: torch's closed form divides by total_iters)")
 
 
 def _constant_factor_ratios(k, factor, total_iters):
@@ -128,6 +172,8 @@ CONSTANT_FACTOR = ScheduleSpec(
     "torch.optim.lr_scheduler.ConstantLR",
     factors=lambda t, factor, total_iters: _from_ratios(
         lambda k: _constant_factor_ratios(k, factor, total_iters), t),
+    chainable=_ratio_maps(_constant_factor_ratios),
+    restart=lambda factor, total_iters: (0.0, factor if total_iters > 0 else 1.0, 0.0),
 )
 
 
@@ -154,6 +200,9 @@ LINEAR = ScheduleSpec(
     "torch.optim.lr_scheduler.LinearLR",
     factors=lambda t, start_factor, end_factor, total_iters: _from_ratios(
         lambda k: _linear_ratios(k, start_factor, end_factor, total_iters), t),
+    chainable=_ratio_maps(_linear_ratios),
+    restart=lambda start_factor, end_factor, total_iters: (
+        _refuse_total_iters_0("linear", total_iters) or (0.0, start_factor, 0.0)),
 )
 
 
@@ -176,6 +225,9 @@ POLYNOMIAL = ScheduleSpec(
     "torch.optim.lr_scheduler.PolynomialLR",
     factors=lambda t, total_iters, power: _from_ratios(
         lambda k: _polynomial_ratios(k, total_iters, power), t),
+    chainable=_ratio_maps(_polynomial_ratios),
+    restart=lambda total_iters, power: (
+        _refuse_total_iters_0("polynomial", total_iters) or (0.0, 1.0, 0.0)),
 )
 
 
@@ -465,6 +517,161 @@ MULTIPLICATIVE = ScheduleSpec(
     "torch.optim.lr_scheduler.MultiplicativeLR(lr_lambda=lambda t: ...)",
     factors=lambda t, lr_lambda: _from_ratios(lambda k: _multiplicative_ratios(k, lr_lambda), t),
     check=_lambda_problem("multiplicative"),
+    chainable=_ratio_maps(_multiplicative_ratios),
+    # MultiplicativeLR has no closed form: at a milestone its step rule runs at count 0
+    restart=lambda lr_lambda: (
+        float(lambda_values(lr_lambda, np.zeros(1, dtype=np.int64), "multiplicative")[0]),
+        0.0, 0.0),
+)
+
+
+# --- schedules made of schedules: SequentialLR and ChainedScheduler ---------------------------
+#
+# A part acts on the optimizer's rate the way its torch class's step() does. Its k-th step
+# (k = 0 is the step its constructor takes) is an affine map of the rate it finds,
+# lr <- p_k lr + u_k base + v_k, where base is the rate it was built with (torch's base_lrs):
+# a chainable schedule multiplies (``ratios``), CosineAnnealingLR moves the rate towards eta_min
+# (``chainable``), and every other schedule sets the rate outright from its closed form
+# (p = 0). The rate and every base are themselves affine in the optimizer's lr, so a
+# composite is affine in it too: a running pair (a, b) with lr = a * lr_0 + b.
+
+
+def _step_maps(spec: ScheduleSpec, values: dict, k: np.ndarray):
+    """(p_k, u_k, v_k) of a part's k-th step, for the step counts k."""
+    if spec.chainable is not None:
+        return spec.chainable(k, **values)
+    a, b = spec.factors(k, **values)
+    return np.zeros(k.shape), np.broadcast_to(a, k.shape), np.broadcast_to(b, k.shape)
+
+
+def _restart_map(spec: ScheduleSpec, values: dict):
+    """What SequentialLR does to a part at its milestone: torch re-evaluates it at count 0,
+    with its closed form where its class has one, else with its step rule (p, u, v)."""
+    if spec.restart is not None:
+        return spec.restart(**values)
+    a, b = spec.factors(np.zeros(1, dtype=np.int64), **values)
+    return 0.0, float(np.broadcast_to(a, (1,))[0]), float(np.broadcast_to(b, (1,))[0])
+
+
+class _Rate:
+    """The optimizer's rate as a * lr + b, and what a composite's parts have done to it."""
+
+    def __init__(self):
+        self.a, self.b = 1.0, 0.0
+
+    def apply(self, p, u, v, base):
+        self.a, self.b = p * self.a + u * base[0], p * self.b + u * base[1] + v
+
+
+def _parts(schedulers):
+    """Each part's spec and parameter values."""
+    return [(SCHEDULES_BY_NAME[part["name"]],
+             {key: value for key, value in part.items() if key != "name"})
+            for part in schedulers]
+
+
+def _built(parts):
+    """Every part's base rate, as (a, b), when it is constructed in order: the optimizer's
+    initial_lr, which OneCycleLR's constructor overwrites with max_lr / div_factor."""
+    initial, bases = (1.0, 0.0), []
+    for spec, values in parts:
+        bases.append(initial)
+        if spec.name == "one_cycle":
+            initial = (0.0, values["max_lr"] / values["div_factor"])
+    return bases, initial
+
+
+def _composite_run(t, schedulers, milestones, sequential):
+    """(a_t, b_t, momentum_t or None) of SequentialLR (``sequential``) or ChainedScheduler
+    over the parts ``schedulers``, as a training loop sees them after t calls of step()."""
+    parts = _parts(schedulers)
+    n = int(t.max()) + 1 if t.size else 1
+    bases, initial = _built(parts)
+    # the step counts each part sees: every step when chained; from its milestone to the next
+    # when sequential (and the constructor's step, 0, always)
+    starts = [0, *milestones] if sequential else [0] * len(parts)
+    ends = [*milestones, n] if sequential else [n] * len(parts)
+    counts = [np.arange(max(end - start, 1)) for start, end in zip(starts, ends, strict=True)]
+    maps = [_step_maps(spec, values, k) for (spec, values), k in zip(parts, counts, strict=True)]
+    cycles = [spec.momentum is not None and spec.momentum(np.zeros(0, dtype=np.int64), **values)
+              is not None for spec, values in parts]
+    momenta = [spec.momentum(k, **values) if cycled else None
+               for (spec, values), k, cycled in zip(parts, counts, cycles, strict=True)]
+    rate = _Rate()
+    momentum = np.full(n, np.nan)
+    current = np.nan
+    for i in range(len(parts)):  # the constructors, in order: each takes its first step
+        rate.apply(*(m[0] for m in maps[i]), bases[i])
+        current = momenta[i][0] if cycles[i] else current
+    if sequential:  # SequentialLR resets the rate and steps only the first part again
+        rate.a, rate.b = initial
+        rate.apply(*(m[0] for m in maps[0]), bases[0])
+        current = momenta[0][0] if cycles[0] else current
+    a, b = np.empty(n), np.empty(n)
+    a[0], b[0], momentum[0] = rate.a, rate.b, current
+    for step in range(1, n):
+        if sequential:
+            i = int(np.searchsorted(milestones, step, side="right"))
+            k = step - starts[i]
+            if k == 0:
+                rate.apply(*_restart_map(*parts[i]), bases[i])
+            else:
+                rate.apply(maps[i][0][k], maps[i][1][k], maps[i][2][k], bases[i])
+            current = momenta[i][k] if cycles[i] else current
+        else:
+            for i in range(len(parts)):
+                rate.apply(maps[i][0][step], maps[i][1][step], maps[i][2][step], bases[i])
+                current = momenta[i][step] if cycles[i] else current
+        a[step], b[step], momentum[step] = rate.a, rate.b, current
+    return a[t], b[t], (momentum[t] if any(cycles) else None)
+
+
+def _sequential_problem(values) -> str | None:
+    parts, milestones = values["schedulers"], values["milestones"]
+    if len(milestones) != len(parts) - 1:
+        return ("Invalid milestones for schedule 'sequential': "
+                f"{list(milestones)!r} (allowed: one milestone fewer than schedulers, here "
+                f"{len(parts) - 1}; torch says: Sequential Schedulers expects number of "
+                f"schedulers provided to be one more than the number of milestone points)")
+    if len(set(milestones)) != len(milestones):
+        return (f"Invalid milestones for schedule 'sequential': {list(milestones)!r} (allowed: "
+                f"distinct steps, one where each schedule after the first takes over)")
+    for spec, part in _parts(parts)[1:]:  # what each does when it takes over
+        try:
+            _restart_map(spec, part)
+        except ValueError as error:
+            return str(error)
+    return None
+
+
+SEQUENTIAL = ScheduleSpec(
+    "sequential", "Sequential (one schedule after another)",
+    (Parameter("milestones", (), (1, _STEPS), "steps at which the next schedule takes over",
+               kind="list", required=True),),
+    r"\gamma_t = \text{schedule}_i(t - m_i) \quad \text{for } m_i \le t < m_{i+1}",
+    "Run one schedule, then hand over to the next at each milestone: typically a short "
+    "linear warm-up followed by any other schedule. Each schedule after the first starts "
+    "from its own beginning at its milestone, as torch restarts it there.",
+    "torch.optim.lr_scheduler.SequentialLR(optimizer, schedulers, milestones)",
+    factors=lambda t, schedulers, milestones: _composite_run(t, schedulers, milestones,
+                                                             True)[:2],
+    momentum=lambda t, schedulers, milestones: _composite_run(t, schedulers, milestones,
+                                                              True)[2],
+    check=_sequential_problem,
+    composite=True,
+)
+
+CHAINED = ScheduleSpec(
+    "chained", "Chained (schedules at once)",
+    (),
+    r"\gamma_t = \text{step}_n \circ \dots \circ \text{step}_1(\gamma_{t-1})",
+    "Step every schedule at every step, one after the other, each acting on the rate the one "
+    "before it left: two decays multiply, and a schedule that sets the rate outright (cyclic, "
+    "one cycle, lambda) overrides the ones before it.",
+    "torch.optim.lr_scheduler.ChainedScheduler(schedulers)",
+    factors=lambda t, schedulers: _composite_run(t, schedulers, (), False)[:2],
+    momentum=lambda t, schedulers: _composite_run(t, schedulers, (), False)[2],
+    composite=True,
 )
 
 REDUCE_ON_PLATEAU = ScheduleSpec(
@@ -485,9 +692,24 @@ REDUCE_ON_PLATEAU = ScheduleSpec(
 SCHEDULES: tuple[ScheduleSpec, ...] = (
     CONSTANT, CONSTANT_FACTOR, LINEAR, STEP, MULTISTEP, EXPONENTIAL, POLYNOMIAL, INVERSE_TIME,
     COSINE, COSINE_WARM_RESTARTS, WARMUP_COSINE, CYCLIC, ONE_CYCLE, LAMBDA, MULTIPLICATIVE,
-    REDUCE_ON_PLATEAU,
+    SEQUENTIAL, CHAINED, REDUCE_ON_PLATEAU,
 )
 """Every schedule, in display order."""
+
+SCHEDULES_BY_NAME = {spec.name: spec for spec in SCHEDULES}
+
+NOT_PARTS = ("warmup_cosine", "sequential", "chained", "reduce_on_plateau")
+"""Schedules a sequential or chained schedule does not take: torch refuses
+ReduceLROnPlateau; warmup_cosine is itself a sequential one (linear, then cosine), and parts
+are not nested."""
+NOT_A_PART_BECAUSE = {
+    "warmup_cosine": "it is itself a sequential schedule: use linear, then cosine",
+    "sequential": "parts are not nested here",
+    "chained": "parts are not nested here",
+    "reduce_on_plateau": "torch's SequentialLR and ChainedScheduler refuse ReduceLROnPlateau",
+}
+PARTS = tuple(spec.name for spec in SCHEDULES if spec.name not in NOT_PARTS)
+"""The schedules a sequential or chained schedule can be made of."""
 
 # reduce_on_plateau's memory, as in torch's ReduceLROnPlateau, and the running sum of the
 # losses since its last step (it is given their mean once an interval: every step or epoch).

@@ -63,11 +63,23 @@ def schedules() -> None:
         curves = [{"name": settings.schedule_label(s), "color": figures.run_color(i),
                    "lr": compute.schedule_curve(s, the_run, surface, steps, start),
                    "diverged_at": None} for i, s in enumerate(schedule_settings)]
+        cycled = [(i, s, *compute.schedule_momentum(s, the_run, surface, steps, start))
+                  for i, s in enumerate(schedule_settings)]
     except ValueError as error:
         st.error(inputs.plain(f"These settings cannot be run: {error}"))
         return
     sections.chart(figures.step_curves(curves, "lr", title="Learning rate by step",
                                       y_title="lr", height=360), key=ps.key("lr_curves"))
+    momenta = [{"name": settings.schedule_label(s), "color": figures.run_color(i),
+                "momentum": values, "diverged_at": None}
+               for i, s, name, values in cycled if name]
+    if momenta:
+        what = next(name for _, _, name, _ in cycled if name)
+        sections.chart(figures.step_curves(
+            momenta, "momentum", title=f"{what} by step, set by the schedule", y_title=what,
+            height=300, per_step=True), key=ps.key("momentum_curves"))
+        st.caption(f"With cycle_momentum, torch's CyclicLR and OneCycleLR also set the "
+                   f"optimizer's {what} at every step, low while the rate is high.")
 
     index = chosen.index(focus)
     scheduled = schedule_settings[index]

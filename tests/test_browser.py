@@ -1621,3 +1621,92 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, scre
         _no_exception(tab)
     finally:
         context.close()
+
+
+# --- Schedules: a schedule made of schedules, a typed factor, a cycled momentum ---------------
+
+def _chart_titled(tab, title: str):
+    """The frame of the static chart whose title starts with ``title``."""
+    for frame in _charts(tab):
+        if any(t.startswith(title) for t in frame.locator(".gtitle").all_text_contents()):
+            return frame
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+_TRACES = """() => document.getElementById('plot').data
+    .filter(t => t.name && t.y).map(t => ({name: t.name, y: Array.from(t.y)}))"""
+
+
+def _curve(tab, chart_title: str, name: str) -> list[float]:
+    """The values of the line called ``name`` on the chart titled ``chart_title``, once it is
+    drawn."""
+    deadline = time.time() + RERUN_MS / 1000
+    while True:
+        _no_exception(tab)
+        try:
+            traces = _chart_titled(tab, chart_title).evaluate(_TRACES)
+        except AssertionError:
+            traces = []
+        found = [t["y"] for t in traces if t["name"] == name]
+        if found:
+            return found[0]
+        if time.time() > deadline:
+            pytest.fail(f"no line {name!r} on the chart {chart_title!r}: "
+                        f"{[t['name'] for t in traces]}")
+        tab.wait_for_timeout(250)
+
+
+def _add_to_multiselect(tab, label: str, option: str) -> None:
+    """Add ``option`` to the multiselect labelled ``label``."""
+    box = tab.locator('[data-testid="stMultiSelect"]').filter(
+        has=tab.get_by_text(label, exact=True)).first
+    box.locator("input").first.click()
+    tab.get_by_role("option", name=option, exact=True).click()
+    tab.keyboard.press("Escape")
+    _settle(tab)
+
+
+def test_schedules_builds_a_sequential_schedule_and_a_typed_factor(page, server):
+    """Schedules: "see the learning-rate curve of each schedule as you set it". Picking
+    Sequential and choosing its second part (an exponential decay) draws the warm-up then the
+    decay, restarted at the milestone as torch's SequentialLR does; typing a factor for Lambda
+    draws base_lr * factor(t); a formula outside the grammar is refused with a message quoting
+    it as typed, and the link carries the parts; One cycle adds the beta1 it cycles."""
+    _open(page, server, "/schedules?steps=200&schedules=cosine(T_max=200)")
+    _charts(page)
+    lr = 0.1  # the page's default run: Adam at lr = 0.1
+    _add_to_multiselect(page, "schedules", "Sequential (one schedule after another)")
+    _choose(page, "then 2", "Exponential decay")
+    _settle(page)
+    name = "Sequential: linear ramp then exponential decay"
+    curve = _curve(page, "Learning rate by step", name)
+    assert len(curve) == 200
+    # LinearLR(0.1 -> 1 over 100 steps), then at milestone 100 ExponentialLR from the base rate
+    assert _close(curve[0], 0.1 * lr, 1e-12) and _close(curve[50], 0.55 * lr, 1e-12)
+    assert _close(curve[100], lr, 1e-12) and _close(curve[150], lr * 0.99**50, 1e-12)
+    link = urllib.parse.unquote(page.url)
+    assert "sequential(schedulers=linear(start_factor=0.1,total_iters=100)|exponential" in link
+
+    _add_to_multiselect(page, "schedules", "Lambda (typed factor)")
+    box = page.locator('input[aria-label="lr_lambda"]').first
+    box.fill("0.5^(t/50)")
+    box.press("Enter")
+    _settle(page)
+    curve = _curve(page, "Learning rate by step", "Lambda (typed factor)")
+    assert _close(curve[0], lr, 1e-12) and _close(curve[100], lr * 0.25, 1e-12), curve[:3]
+
+    box.fill("0.5^(t/50")
+    box.press("Enter")
+    error = page.locator('[data-testid="stAlertContentError"]', has_text="lr_lambda").first
+    error.wait_for()
+    _settle(page)
+    assert "'0.5^(t/50' (missing ')' to close the '(' at column 5)" in error.inner_text(), (
+        error.inner_text())
+    assert _close(_curve(page, "Learning rate by step", "Lambda (typed factor)")[100],
+                  lr * 0.25, 1e-12), "the last good formula is no longer drawn"
+
+    _add_to_multiselect(page, "schedules", "One cycle")
+    beta1 = _curve(page, "beta1 by step", "One cycle")
+    assert _close(beta1[0], 0.95, 1e-12) and min(beta1) < 0.86  # down towards base_momentum
+    _no_exception(page)
+    _shot(page, "schedules-composite-lambda")

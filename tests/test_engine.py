@@ -321,6 +321,10 @@ SCHEDULES = {
                   "cycle_momentum": False},
     "lambda": {"name": "lambda", "lr_lambda": "1/(1 + t)"},
     "multiplicative": {"name": "multiplicative", "lr_lambda": "0.5 + 0.1*t"},
+    "sequential": {"name": "sequential", "milestones": [2],
+                   "schedulers": ["constant", {"name": "cosine", "T_max": 2}]},
+    "chained": {"name": "chained", "schedulers": [{"name": "step", "step_size": 1},
+                                                  {"name": "cosine", "T_max": 2}]},
     "reduce_on_plateau": {"name": "reduce_on_plateau", "patience": 0},
 }
 GRADIENTS = {

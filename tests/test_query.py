@@ -356,3 +356,56 @@ def test_a_bad_milestone_list_in_a_link_falls_back_with_a_message():
     assert config.schedule == settings.schedule_setting("multistep")
     assert problems == ["'schedule.milestones': '50/soon' is not a list of whole numbers "
                         "written a/b/c; ignored, using the default"]
+
+
+# --- schedules made of schedules in a link ------------------------------------------------------
+
+SEQUENTIAL = settings.schedule_setting(
+    "sequential", schedulers=(settings.part_setting("linear", total_iters=50.0),
+                              settings.part_setting("lambda", lr_lambda="0.5^(t/10)"),
+                              settings.part_setting("cyclic", mode="triangular2")),
+    milestones=(50, 80))
+
+
+@pytest.mark.parametrize("schedule", [
+    SEQUENTIAL, settings.schedule_setting("sequential"), settings.schedule_setting("chained"),
+    settings.schedule_setting("chained", schedulers=(
+        settings.part_setting("cosine", T_max=30.0),
+        settings.part_setting("step", step_size=7.0, gamma=0.5))),
+])
+def test_a_sequential_or_chained_schedule_round_trips_through_the_link(schedule):
+    config = configs.ExploreConfig(schedule=schedule)
+    back, problems = explore_from_query(explore_to_query(config))
+    assert problems == []
+    assert back == config
+
+
+def test_a_sequential_schedule_names_its_parts_in_the_link():
+    query = explore_to_query(configs.ExploreConfig(schedule=SEQUENTIAL))
+    assert query["schedule"] == ("sequential(schedulers=linear(total_iters=50)|"
+                                 "lambda(lr_lambda=0.5^(t/10))|cyclic(mode=triangular2),"
+                                 "milestones=50/80)")
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("sequential(schedulers=linear|nope,milestones=5)",
+     "'schedule.schedulers': schedulers[2]: unknown schedule 'nope' (valid: constant, "),
+    ("chained(schedulers=lambda(lr_lambda=__import__(os)))",
+     "'schedule.schedulers': Invalid schedulers[1] for schedule 'chained': Invalid lr_lambda "
+     "for schedule 'lambda': '__import__(os)' (unknown name '__import__' at column 1"),
+    ("sequential(schedulers=constant|constant|constant,milestones=5)",
+     "'schedule.schedulers': Invalid milestones for schedule 'sequential': [5] (allowed: one "
+     "milestone fewer than schedulers, here 2"),
+    ("chained(schedulers=step(step_size=abc))",
+     "'schedule.schedulers': schedulers[1].step_size: 'abc' is not a number"),
+    ("chained(schedulers=reduce_on_plateau)",
+     "'schedule.schedulers': Invalid schedulers[1] for schedule 'chained': 'reduce_on_plateau'"),
+    ("sequential(schedulers=linear(total_iters=5|cosine,milestones=5)",
+     "leaves a parenthesis open"),
+])
+def test_a_tampered_composite_schedule_in_a_link_is_refused_with_a_message(text, why):
+    config, problems = explore_from_query({"schedule": text})
+    assert len(problems) == 1 and why in problems[0], problems
+    name = config.schedule.name
+    assert config.schedule == (settings.schedule_setting(name) if name != "constant"
+                               else configs.ExploreConfig().schedule)

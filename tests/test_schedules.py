@@ -175,6 +175,13 @@ CLOSED_FORMS = [
     ({"name": "one_cycle", "max_lr": 0.05, "total_steps": STEPS, "pct_start": 0.7,
       "three_phase": True, "anneal_strategy": "linear"},
      lambda t: one_cycle(t, 0.05, STEPS, 0.7, "linear", three_phase=True)[0]),
+    ({"name": "sequential", "milestones": [20],
+      "schedulers": [{"name": "linear", "start_factor": 0.25, "total_iters": 20},
+                     {"name": "cosine", "T_max": 100}]},
+     lambda t: warmup_cosine_lr(t, 20, 100, 0.0, 0.25)),
+    ({"name": "chained", "schedulers": [{"name": "step", "step_size": 10, "gamma": 0.5},
+                                        {"name": "exponential", "gamma": 0.99}]},
+     lambda t: step_lr(t, 10, 0.5) * 0.99**t),
     ({"name": "constant_factor"}, constant_factor_lr),
     ({"name": "constant_factor", "factor": 0.5, "total_iters": 17},
      lambda t: constant_factor_lr(t, 0.5, 17)),
@@ -422,3 +429,187 @@ def test_reduce_on_plateau_never_goes_below_min_lr_and_only_ever_falls():
                lr=0.05, steps=300, gradient=NOISY, seed=1)
     assert np.all(np.diff(path.lr) <= 0)
     assert path.lr.min() == 1e-3
+
+
+# --- schedules made of schedules: SequentialLR and ChainedScheduler, as a loop steps them ------
+
+
+class TorchLoop:
+    """What a training loop sees when it builds torch's schedulers on one optimizer, in order,
+    and calls step() once per step: each scheduler reads and writes the optimizer's lr (and
+    momentum) as its class's chainable get_lr does. ``group`` is the param group."""
+
+    def __init__(self, lr):
+        self.group = {"lr": lr, "momentum": math.nan}
+
+    def build(self, name, **p):
+        group = self.group
+        group.setdefault("initial_lr", group["lr"])
+        s = {"name": name, "p": p, "epoch": 0, "base": group["initial_lr"]}
+        if name == "one_cycle":
+            group["initial_lr"] = p["max_lr"] / p.get("div_factor", 25.0)
+            s["base"] = group["initial_lr"]
+        self.first_step(s)
+        return s
+
+    def first_step(self, s):
+        """The constructor's step (last_epoch 0, initial mode)."""
+        s["epoch"] = 0
+        self.apply(s, initial=True)
+
+    def step(self, s):
+        s["epoch"] += 1
+        self.apply(s)
+
+    def restart(self, s):
+        """SequentialLR at a milestone: last_epoch = 0, the closed form if the class has one."""
+        s["epoch"] = 0
+        if s["name"] == "multiplicative":
+            self.group["lr"] *= s["p"]["factor"](0)
+        elif s["name"] in ("one_cycle", "lambda"):
+            self.apply(s)
+        else:  # the closed forms at 0 of ConstantLR, LinearLR, ExponentialLR, StepLR, cosine
+            factor = {"constant_factor": s["p"].get("factor", 1 / 3),
+                      "linear": s["p"].get("start_factor", 1 / 3)}.get(s["name"], 1.0)
+            self.group["lr"] = s["base"] * factor
+
+    def apply(self, s, initial=False):
+        g, p, k, name = self.group, s["p"], s["epoch"], s["name"]
+        if name == "constant_factor":
+            factor, total = p.get("factor", 1 / 3), p.get("total_iters", 5)
+            g["lr"] *= factor if k == 0 else (1 / factor if k == total else 1.0)
+        elif name == "linear":
+            a, b, total = p.get("start_factor", 1 / 3), p.get("end_factor", 1.0), p.get(
+                "total_iters", 5)
+            if k == 0:
+                g["lr"] *= a
+            elif k <= total:
+                g["lr"] *= 1 + (b - a) / (total * a + (k - 1) * (b - a))
+        elif name == "exponential":
+            g["lr"] *= 1.0 if initial else p["gamma"]
+        elif name == "step":
+            g["lr"] *= p.get("gamma", 0.1) if k > 0 and k % p["step_size"] == 0 else 1.0
+        elif name == "cosine":
+            T, eta = p["T_max"], p.get("eta_min", 0.0)
+            if initial:
+                pass
+            elif (k - 1 - T) % (2 * T) == 0:
+                g["lr"] += (s["base"] - eta) * (1 - math.cos(math.pi / T)) / 2
+            else:
+                g["lr"] = (1 + math.cos(math.pi * k / T)) / (1 + math.cos(math.pi * (k - 1) / T)
+                                                             ) * (g["lr"] - eta) + eta
+        elif name == "multiplicative":
+            g["lr"] *= 1.0 if initial else p["factor"](k)
+        elif name == "lambda":
+            g["lr"] = s["base"] * p["factor"](k)
+        elif name == "one_cycle":
+            g["lr"], g["momentum"] = one_cycle(k, p["max_lr"], p["total_steps"])
+        else:
+            raise AssertionError(name)
+
+
+def torch_sequential(lr, steps, parts, milestones):
+    loop = TorchLoop(lr)
+    built = [loop.build(name, **p) for name, p in parts]
+    loop.group["lr"] = loop.group["initial_lr"]  # SequentialLR resets, then steps the first
+    loop.first_step(built[0])
+    seen = [(loop.group["lr"], loop.group["momentum"])]
+    for t in range(1, steps):
+        i = sum(1 for m in milestones if m <= t)
+        (loop.restart if i and milestones[i - 1] == t else loop.step)(built[i])
+        seen.append((loop.group["lr"], loop.group["momentum"]))
+    return np.array(seen)
+
+
+def torch_chained(lr, steps, parts):
+    loop = TorchLoop(lr)
+    built = [loop.build(name, **p) for name, p in parts]
+    seen = [(loop.group["lr"], loop.group["momentum"])]
+    for _ in range(1, steps):
+        for s in built:
+            loop.step(s)
+        seen.append((loop.group["lr"], loop.group["momentum"]))
+    return np.array(seen)
+
+
+COMPOSITES = [
+    ("warm-up then exponential",
+     {"name": "sequential", "milestones": [30],
+      "schedulers": [{"name": "linear", "start_factor": 0.1, "total_iters": 20},
+                     {"name": "exponential", "gamma": 0.95}]},
+     lambda: torch_sequential(BASE_LR, STEPS, [("linear", {"start_factor": 0.1,
+                                                           "total_iters": 20}),
+                                               ("exponential", {"gamma": 0.95})], [30])),
+    ("constant factor, cosine, step",
+     {"name": "sequential", "milestones": [10, 50],
+      "schedulers": [{"name": "constant_factor", "factor": 0.5, "total_iters": 4},
+                     {"name": "cosine", "T_max": 15, "eta_min": 1e-3},
+                     {"name": "step", "step_size": 7, "gamma": 0.5}]},
+     lambda: torch_sequential(BASE_LR, STEPS, [("constant_factor", {"factor": 0.5,
+                                                                    "total_iters": 4}),
+                                               ("cosine", {"T_max": 15, "eta_min": 1e-3}),
+                                               ("step", {"step_size": 7, "gamma": 0.5})],
+                              [10, 50])),
+    ("a multiplicative factor after a milestone multiplies the rate it finds",
+     {"name": "sequential", "milestones": [25],
+      "schedulers": [{"name": "step", "step_size": 10, "gamma": 0.5},
+                     {"name": "multiplicative", "lr_lambda": "0.9 + 0.001*t"}]},
+     lambda: torch_sequential(BASE_LR, STEPS, [("step", {"step_size": 10, "gamma": 0.5}),
+                                               ("multiplicative",
+                                                {"factor": lambda t: 0.9 + 0.001 * t})], [25])),
+    ("a warm-up before one cycle starts from one cycle's initial rate",
+     {"name": "sequential", "milestones": [20],
+      "schedulers": [{"name": "linear", "start_factor": 0.5, "total_iters": 10},
+                     {"name": "one_cycle", "max_lr": 0.05, "total_steps": 200}]},
+     lambda: torch_sequential(BASE_LR, STEPS, [("linear", {"start_factor": 0.5,
+                                                           "total_iters": 10}),
+                                               ("one_cycle", {"max_lr": 0.05,
+                                                              "total_steps": 200})], [20])),
+    ("constant factor with exponential (torch's example)",
+     {"name": "chained",
+      "schedulers": [{"name": "constant_factor", "factor": 0.1, "total_iters": 20},
+                     {"name": "exponential", "gamma": 0.9}]},
+     lambda: torch_chained(BASE_LR, STEPS, [("constant_factor", {"factor": 0.1,
+                                                                 "total_iters": 20}),
+                                            ("exponential", {"gamma": 0.9})])),
+    ("cosine past T_max with a step decay: the restart adds the unscaled height",
+     {"name": "chained",
+      "schedulers": [{"name": "cosine", "T_max": 12}, {"name": "step", "step_size": 9,
+                                                       "gamma": 0.5}]},
+     lambda: torch_chained(BASE_LR, STEPS, [("cosine", {"T_max": 12}),
+                                            ("step", {"step_size": 9, "gamma": 0.5})])),
+    ("a lambda after a decay overrides it",
+     {"name": "chained",
+      "schedulers": [{"name": "exponential", "gamma": 0.9},
+                     {"name": "lambda", "lr_lambda": "1 + 0.01*t"}]},
+     lambda: torch_chained(BASE_LR, STEPS, [("exponential", {"gamma": 0.9}),
+                                            ("lambda", {"factor": lambda t: 1 + 0.01 * t})])),
+]
+
+
+@pytest.mark.parametrize(("case", "schedule", "torch_loop"), COMPOSITES,
+                         ids=[case for case, _, _ in COMPOSITES])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_sequential_and_chained_schedules_are_what_torchs_loop_sees(case, schedule,
+                                                                     torch_loop, optimizer):
+    path = optimizers.simulate("quadratic", optimizer, (1.0, 1.0), STEPS, schedule=schedule,
+                               lr=BASE_LR)
+    seen = torch_loop()
+    np.testing.assert_allclose(path.lr, seen[:, 0], rtol=1e-12, atol=1e-18)
+    cycled = ~np.isnan(seen[:, 1])
+    if cycled.any():
+        assert path.momentum_name == ("momentum" if optimizer == "sgd" else "beta1")
+        np.testing.assert_allclose(path.momentum, seen[:, 1], rtol=1e-12)
+    else:
+        assert path.momentum_name == ""
+
+
+def test_chained_differs_from_the_product_of_closed_forms_where_torch_does():
+    """Past T_max, CosineAnnealingLR's chainable step adds the base rate's share, which the
+    step decay before it never scaled: the product of the two closed forms would differ."""
+    path = run({"name": "chained", "schedulers": [{"name": "cosine", "T_max": 12},
+                                                  {"name": "step", "step_size": 9,
+                                                   "gamma": 0.5}]})
+    product = [cosine_lr(t, 12) * 0.5 ** (t // 9) for t in range(STEPS)]
+    assert not np.allclose(path.lr, product)
+    np.testing.assert_allclose(path.lr[:12], product[:12], rtol=1e-12)

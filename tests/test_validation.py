@@ -188,6 +188,51 @@ BAD_INPUTS = [
                                         "T_mult": 1.5}},
      "Invalid T_mult for schedule 'cosine_warm_restarts': 1.5 (allowed: an integer, "
      "1 <= T_mult <= 1000000)"),
+    ("sequential without its parts", {"schedule": {"name": "sequential", "milestones": [5]}},
+     "Schedule 'sequential' requires schedulers"),
+    ("chained parts not a list", {"schedule": {"name": "chained", "schedulers": "cosine"}},
+     "Invalid schedulers for schedule 'chained': 'cosine' (allowed: a list of 1 to 8 "
+     "schedules, each a name or a dict with a 'name' key, from: constant, constant_factor, "
+     "linear, step, multistep, exponential, polynomial, inverse_time, cosine, "
+     "cosine_warm_restarts, cyclic, one_cycle, lambda, multiplicative)"),
+    ("a part that is not a schedule", {"schedule": {"name": "chained",
+                                                    "schedulers": ["constant", "sawtooth"]}},
+     "Invalid schedulers[2] for schedule 'chained': Unknown schedule: 'sawtooth' (valid "
+     "schedules: "),
+    ("a part with a bad parameter", {"schedule": {
+        "name": "sequential", "milestones": [5],
+        "schedulers": ["constant", {"name": "step", "step_size": 0}]}},
+     "Invalid schedulers[2] for schedule 'sequential': Invalid step_size for schedule 'step': "
+     "0 (allowed: an integer, 1 <= step_size <= 1000000)"),
+    ("reduce_on_plateau as a part", {"schedule": {"name": "chained",
+                                                  "schedulers": ["reduce_on_plateau"]}},
+     "Invalid schedulers[1] for schedule 'chained': 'reduce_on_plateau' (allowed: constant, "
+     "constant_factor, linear, step, multistep, exponential, polynomial, inverse_time, cosine, "
+     "cosine_warm_restarts, cyclic, one_cycle, lambda, multiplicative; torch's SequentialLR and "
+     "ChainedScheduler refuse ReduceLROnPlateau)"),
+    ("nested composite", {"schedule": {"name": "chained", "schedulers": [
+        {"name": "sequential", "schedulers": ["constant", "constant"], "milestones": [3]}]}},
+     "Invalid schedulers[1] for schedule 'chained': 'sequential' (allowed: constant, "),
+    ("a part with its own interval", {"schedule": {"name": "chained", "schedulers": [
+        {"name": "step", "step_size": 3, "interval": "epoch"}]}},
+     "Invalid schedulers[1] for schedule 'chained': interval='epoch' (allowed: no interval; "
+     "the chained schedule's own interval counts every part)"),
+    ("milestones that do not match the parts", {"schedule": {
+        "name": "sequential", "schedulers": ["constant", "constant", "constant"],
+        "milestones": [10]}},
+     "Invalid milestones for schedule 'sequential': [10] (allowed: one milestone fewer than "
+     "schedulers, here 2; torch says: Sequential Schedulers expects number of schedulers "
+     "provided to be one more than the number of milestone points)"),
+    ("the same milestone twice", {"schedule": {
+        "name": "sequential", "schedulers": ["constant", "constant", "constant"],
+        "milestones": [10, 10]}},
+     "Invalid milestones for schedule 'sequential': [10, 10] (allowed: distinct steps, one "
+     "where each schedule after the first takes over)"),
+    ("a linear ramp of no steps after a milestone", {"schedule": {
+        "name": "sequential", "milestones": [4],
+        "schedulers": ["constant", {"name": "linear", "total_iters": 0}]}},
+     "Invalid total_iters for schedule 'linear': 0 (allowed: total_iters >= 1 where a "
+     "sequential schedule switches to it: torch's closed form divides by total_iters)"),
     ("unknown schedule interval", {"schedule": {"name": "step", "step_size": 2,
                                                 "interval": "day"}},
      "Invalid interval for schedule 'step': 'day' (allowed: 'step', 'epoch')"),

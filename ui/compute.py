@@ -259,7 +259,9 @@ def _setting_text(name: str, values: dict[str, Any]) -> str:
     shown = []
     for key, value in values.items():
         if isinstance(value, tuple | list):
-            value = "[" + ", ".join(_number(v) for v in value) + "]"
+            value = "[" + ", ".join(
+                _setting_text(v["name"], {k: w for k, w in v.items() if k != "name"})
+                if isinstance(v, dict) else _number(v) for v in value) + "]"
         shown.append(f"{key}={_number(value)}")
     return f"{name}({', '.join(shown)})"
 
@@ -327,13 +329,15 @@ def scene_heading(scene: Scene) -> str:
 
 
 CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "full_loss", "grad_x", "grad_y",
-               "lr", "averaged_x", "averaged_y", "outcome")
+               "lr", "momentum", "averaged_x", "averaged_y", "outcome")
 
 CSV_NOTES = (
     ("columns", "step t is the point x_t; loss is what step t saw (on mini-batches the batch's "
                 "own), full_loss the loss over all the data, grad the gradient the step used"),
     ("lr", "the rate of the step from point t to point t + 1 (torch: the lr of the t-th "
            "optimizer.step()); a run's last point takes no step, so its lr is nan"),
+    ("momentum", "the momentum (or beta1) a schedule with cycle_momentum set for the same "
+                 "step; nan when the schedule leaves the optimizer's own"),
     ("averaged", "the optimizer's second point after t steps, the one a user evaluates "
                  "(ASGD's average ax, schedule-free AdamW's x); nan for an optimizer that "
                  "keeps none"),
@@ -361,6 +365,8 @@ def trajectories_csv(scene: Scene) -> str:
                                run_payloads(scene), strict=True):
         full = path.full_loss(landscape)
         lr = np.append(path.lr, np.nan)  # no step from the last point
+        momentum = np.full(lr.shape, np.nan)
+        momentum[:path.momentum.shape[0]] = path.momentum
         words = figures.run_status(run, why=True)
         optimizer = path.config["optimizer"]
         averaged = (path.averaged_xy if path.averaged_xy is not None
@@ -369,7 +375,7 @@ def trajectories_csv(scene: Scene) -> str:
             writer.writerow((
                 name, optimizer, t, *(f"{v:.10g}" for v in (
                     path.xy[t, 0], path.xy[t, 1], path.loss[t], full[t], path.grad[t, 0],
-                    path.grad[t, 1], lr[t], averaged[t, 0], averaged[t, 1])),
+                    path.grad[t, 1], lr[t], momentum[t], averaged[t, 0], averaged[t, 1])),
                 words,
             ))
     return out.getvalue()
@@ -448,6 +454,16 @@ def schedule_curve(schedule: Setting, the_run: RunConfig, surface: Setting, step
     """The learning rate at every step of ``the_run`` under ``schedule``, as the engine sets it."""
     scene = Scene(surface, (the_run,), steps, start, schedule)
     return _simulate(scene, the_run, schedule).lr
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def schedule_momentum(schedule: Setting, the_run: RunConfig, surface: Setting, steps: int,
+                      start: tuple[float, float] | None = None) -> tuple[str, np.ndarray]:
+    """The momentum or beta1 the schedule sets at every step of ``the_run`` (torch's
+    cycle_momentum) and its name; ("", empty) when it leaves the optimizer's own."""
+    scene = Scene(surface, (the_run,), steps, start, schedule)
+    path = _simulate(scene, the_run, schedule)
+    return path.momentum_name, path.momentum
 
 
 def sweep_metric(scene: Scene, result: optimizers.SweepResult, metric: str):

@@ -18,6 +18,7 @@ import streamlit as st
 import figures
 import landscapes
 from landscapes.parameters import Parameter
+from optimizers.schedules import PARTS
 from optimizers.specs import (
     GRADIENT_SOURCES_BY_NAME,
     OPTIMIZERS_BY_NAME,
@@ -331,7 +332,11 @@ def schedule_picker(setting: settings.Setting, key: str, *, choose: bool = True,
                             help="How the learning rate changes with the step.")
     spec = SCHEDULES_BY_NAME[name]
     values = setting.kwargs() if name == setting.name else settings.schedule_defaults(name)
-    values = _parameter_inputs("schedule", name, spec.parameters, values, key,
+    own_key = key
+    if spec.composite:
+        values = parts_inputs(name, values, key)
+        own_key = f"{key}.{len(values['schedulers'])}"  # fresh milestones when parts change
+    values = _parameter_inputs("schedule", name, spec.parameters, values, own_key,
                                settings.schedule_problem)
     chosen = settings.schedule_setting(name, **values)
     counted = "step"
@@ -339,6 +344,51 @@ def schedule_picker(setting: settings.Setting, key: str, *, choose: bool = True,
         counted = interval_input(chosen, surface, gradient or settings.gradient_setting("analytic"),
                                  f"{key}.interval")
     return settings.counted_in(chosen, counted)
+
+
+MAX_PARTS_OFFERED = 4
+"""The most schedules the pages offer in a sequential or chained one (the core takes 8)."""
+
+
+def parts_inputs(name: str, values: dict, key: str) -> dict:
+    """The parts of a sequential or chained schedule: how many, then each one picked from the
+    schedules that can be parts, with its own parameters; for a sequential one, milestones
+    spread evenly when the count changes."""
+    parts = list(values["schedulers"])
+    sequential = name == "sequential"
+    count = int(st.number_input(
+        "schedules in it", min_value=2 if sequential else 1, max_value=MAX_PARTS_OFFERED,
+        value=min(max(len(parts), 2 if sequential else 1), MAX_PARTS_OFFERED), step=1,
+        key=f"{key}.{name}.count",
+        help="SequentialLR runs them one after another, switching at the milestones; "
+             "ChainedScheduler steps all of them at every step, each on the rate the one "
+             "before it left."))
+    chosen = []
+    for i in range(count):
+        part = parts[i] if i < len(parts) else settings.part_setting("constant")
+        with st.container(border=True):
+            part_name = st.selectbox(
+                f"{'then' if sequential and i else 'schedule'} {i + 1}", PARTS,
+                index=PARTS.index(part.name), key=f"{key}.{name}.part{i}.name",
+                format_func=lambda n: SCHEDULES_BY_NAME[n].title)
+            part_values = (part.kwargs() if part_name == part.name
+                           else settings.part_defaults(part_name))
+            part_values = _parameter_inputs(
+                "schedule", part_name, SCHEDULES_BY_NAME[part_name].parameters, part_values,
+                f"{key}.{name}.part{i}", settings.schedule_problem)
+            chosen.append(settings.part_setting(part_name, **part_values))
+    values = {**values, "schedulers": tuple(chosen)}
+    if sequential and len(values["milestones"]) != count - 1:
+        values["milestones"] = evenly_spread_milestones(values["milestones"], count)
+    return values
+
+
+def evenly_spread_milestones(milestones: tuple[int, ...], count: int) -> tuple[int, ...]:
+    """Milestones for ``count`` schedules: the first ones kept, then one every 100 steps."""
+    kept = list(milestones[:count - 1])
+    while len(kept) < count - 1:
+        kept.append((kept[-1] if kept else 0) + 100)
+    return tuple(kept)
 
 
 INTERVAL_WORDS = {"step": "steps", "epoch": "epochs"}

@@ -15,6 +15,10 @@ several seeds of the same runs are ``seeds=5`` (seeds seed .. seed + 4). On Comp
 trained on mini-batches carries its batch size, ``runs=sgd(lr=0.05,batch_size=16)``, and
 ``seed`` deals the batches of every run. A schedule counted in epochs of a data surface (one pass
 over its examples) rather than in steps is ``schedule=step(step_size=2,interval=epoch)``.
+A typed factor is ``schedule=lambda(lr_lambda=0.5^(t/100))``. A sequential or chained schedule
+names its parts, joined with ``|``, each written as a schedule is:
+``schedule=sequential(schedulers=linear(total_iters=50)|cosine(T_max=450),milestones=50)``;
+a tampered part is refused as a whole, with the core's message naming it (``schedulers[2]``).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 import landscapes
 from figures import RANKINGS
 from landscapes.parameters import Parameter
+from optimizers.schedules import PARTS
 from optimizers.specs import GRADIENT_SOURCES_BY_NAME, OPTIMIZERS_BY_NAME, SCHEDULES_BY_NAME
 from ui.configs import (
     BASIN_RESOLUTION_RANGE,
@@ -65,6 +70,7 @@ from ui.settings import (
     int_problem,
     interval_problem,
     is_data,
+    part_defaults,
     run,
     schedule_defaults,
     schedule_parameters,
@@ -84,6 +90,9 @@ _SETTING = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$")
 def value_text(value: Value) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, tuple) and value and isinstance(value[0], Setting):
+        return PART_SEPARATOR.join(format_setting(part.name, part.kwargs(),
+                                                  part_defaults(part.name)) for part in value)
     if isinstance(value, tuple):
         return LIST_SEPARATOR.join(str(int(v)) for v in value)
     if float(value) == int(value) and abs(value) < 1e15:
@@ -103,12 +112,52 @@ def parse_setting(text: str) -> tuple[str, dict[str, str]]:
         raise ValueError(f"{text!r} is not of the form name or name(key=value,...)")
     name, inner = match.group(1), match.group(2)
     params: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in (inner or "").split(","))):
+    for part in filter(None, (p.strip() for p in _split_outside_parentheses(inner or "", ","))):
         key, sep, value = part.partition("=")
         if not sep or not key.strip():
             raise ValueError(f"{part!r} is not of the form key=value")
         params[key.strip()] = value.strip()
     return name, params
+
+
+PART_SEPARATOR = "|"
+"""Between the parts of a sequential or chained schedule in a link:
+``schedule=sequential(schedulers=linear(total_iters=50)|cosine(T_max=450),milestones=50)``."""
+
+
+def _split_outside_parentheses(text: str, separator: str) -> list[str]:
+    """``text`` cut at each ``separator`` that no parenthesis encloses (a part's own
+    parameters, a typed formula's groups); unbalanced parentheses raise ValueError."""
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            raise ValueError(f"{text!r} closes a parenthesis it never opened")
+        if ch == separator and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    if depth:
+        raise ValueError(f"{text!r} leaves a parenthesis open")
+    return [*pieces, text[start:]]
+
+
+def _parts(text: str) -> tuple[Setting, ...]:
+    """A composite schedule's parts from a link: ``linear(total_iters=50)|cosine``."""
+    parts = []
+    for i, piece in enumerate(_split_outside_parentheses(text, PART_SEPARATOR), start=1):
+        name, given = parse_setting(piece)
+        if name not in SCHEDULES_BY_NAME:
+            raise ValueError(f"schedulers[{i}]: unknown schedule {name!r} (valid: "
+                             f"{', '.join(PARTS)})")
+        values = part_defaults(name)
+        parameters = {p.name: p for p in SCHEDULES_BY_NAME[name].parameters}
+        for key, value in given.items():
+            try:
+                values[key] = value_from_text(parameters.get(key), value)
+            except ValueError as error:
+                raise ValueError(f"schedulers[{i}].{key}: {error}") from None
+        parts.append(Setting(name, tuple(values.items())))
+    return tuple(parts)
 
 
 def _float(text: str) -> float:
@@ -173,10 +222,26 @@ class _Reader:
             self.ignore(key, f"unknown {label} {name!r} (valid: {', '.join(names)})")
             return default
         parameters = {p.name: p for p in parameters_of(name)}
-        accepted = self._accepted(key, given,
-                                  lambda k, text: value_from_text(parameters.get(k), text),
-                                  lambda values: problem_of(name, values),
-                                  default_values(parameters.values()))
+        start = (schedule_defaults(name) if label == "schedule"
+                 else default_values(parameters.values()))
+
+        def read(k: str, text: str) -> Value:
+            return _parts(text) if k == "schedulers" else value_from_text(parameters.get(k), text)
+
+        if "schedulers" in given and "milestones" in given:
+            # a sequential schedule's parts and milestones are valid or not together
+            together = {k: given.pop(k) for k in ("schedulers", "milestones")}
+            try:
+                values = {k: read(k, text) for k, text in together.items()}
+                why = problem_of(name, {**start, **values})
+            except ValueError as error:
+                why = str(error)
+            if why:
+                self.ignore(f"{key}.schedulers", why)
+            else:
+                start = {**start, **values}
+        accepted = self._accepted(key, given, read, lambda values: problem_of(name, values),
+                                  start)
         return Setting(name, tuple(accepted.items()))
 
     def _accepted(self, label: str, given: dict[str, str], parse, problem,

@@ -31,7 +31,9 @@ from optimizers.specs import (
     SCHEDULES_BY_NAME,
 )
 
-Value = float | str | tuple[float, ...]
+Value = float | str | tuple[float, ...] | tuple["Setting", ...]
+"""A parameter's value: a number, a word or typed formula, a list of steps, or (a sequential or
+chained schedule's ``schedulers``) its parts."""
 Pairs = tuple[tuple[str, Value], ...]
 
 
@@ -50,7 +52,17 @@ class Setting:
 
     def core(self) -> dict[str, Any] | str:
         """The form ``optimizers.simulate`` takes for a schedule or gradient source."""
-        return {"name": self.name, **self.kwargs()} if self.params else self.name
+        if not self.params:
+            return self.name
+        return {"name": self.name, **{k: core_value(v) for k, v in self.params}}
+
+
+def core_value(value: Value) -> Any:
+    """A value as the core takes it: a composite schedule's parts as a list of their core
+    forms."""
+    if isinstance(value, tuple) and value and isinstance(value[0], Setting):
+        return [part.core() for part in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -222,13 +234,41 @@ def schedule_parameters(name: str) -> tuple[Parameter, ...]:
 
 
 def schedule_defaults(name: str) -> dict[str, Value]:
-    """A schedule's parameters as its spec defaults them, counted in steps (``interval``)."""
-    return default_values(schedule_parameters(name))
+    """A schedule's parameters as its spec defaults them, counted in steps (``interval``); a
+    sequential or chained schedule starts from an example's parts (torch has no default)."""
+    return {**part_defaults(name), "interval": "step"}
+
+
+def part_defaults(name: str) -> dict[str, Value]:
+    """A schedule's parameters as its spec defaults them, without an interval (as a part of a
+    sequential or chained schedule, which counts for all its parts)."""
+    spec = SCHEDULES_BY_NAME[name]
+    if spec.composite:
+        parts, milestones = DEFAULT_PARTS[name]
+        return {"schedulers": parts, **({"milestones": milestones} if milestones else {})}
+    return default_values(spec.parameters)
+
+
+def part_setting(name: str, **values: Value) -> Setting:
+    """One part of a sequential or chained schedule."""
+    return Setting(name, tuple({**part_defaults(name), **values}.items()))
 
 
 def schedule_setting(name: str, **values: Value) -> Setting:
     merged = {**schedule_defaults(name), **values}
     return Setting(name, tuple(merged.items()))
+
+
+DEFAULT_PARTS: dict[str, tuple[tuple[Setting, ...], tuple[int, ...]]] = {
+    "sequential": ((Setting("linear", (("start_factor", 0.1), ("end_factor", 1.0),
+                                       ("total_iters", 100.0))),
+                    Setting("cosine", (("T_max", 500.0), ("eta_min", 0.0)))), (100,)),
+    "chained": ((Setting("linear", (("start_factor", 0.1), ("end_factor", 1.0),
+                                    ("total_iters", 100.0))),
+                 Setting("exponential", (("gamma", 0.997),))), ()),
+}
+"""What a sequential or chained schedule starts with on the pages (parts, milestones): a
+linear warm-up, then a cosine; a warm-up while an exponential decay runs."""
 
 
 def in_epochs(schedule: Setting) -> bool:
@@ -242,8 +282,15 @@ def counted_in(schedule: Setting, interval: str) -> Setting:
 
 
 def schedule_label(schedule: Setting) -> str:
-    """The schedule's title, with "per epoch" when it is counted in epochs."""
-    title = SCHEDULES_BY_NAME[schedule.name].title
+    """The schedule's title (a sequential or chained one's with its parts' titles), with "per
+    epoch" when it is counted in epochs."""
+    spec = SCHEDULES_BY_NAME[schedule.name]
+    title = spec.title
+    if spec.composite:
+        joint = " then " if schedule.name == "sequential" else " with "
+        parts = joint.join(SCHEDULES_BY_NAME[part.name].title.lower()
+                           for part in schedule.kwargs()["schedulers"])
+        title = f"{title.split(' (')[0]}: {parts}"
     return f"{title}, per epoch" if in_epochs(schedule) else title
 
 
@@ -290,7 +337,8 @@ def hyperparameter_problem(optimizer: str, values: dict[str, float]) -> str | No
 
 
 def schedule_problem(name: str, values: dict[str, Value]) -> str | None:
-    return _refusal(schedule_vector, {"name": name, **values})
+    return _refusal(schedule_vector, {"name": name, **{k: core_value(v)
+                                                       for k, v in values.items()}})
 
 
 def gradient_problem(name: str, values: dict[str, Value]) -> str | None:
