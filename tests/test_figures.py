@@ -649,7 +649,9 @@ def test_the_csv_reads_back_with_a_comment_aware_reader():
     assert frame["lr"].dtype == float and frame["x"].dtype == float
     assert frame["lr"].isna().sum() == 2  # the last point of each run
     assert frame["averaged_x"].isna().all()  # neither SGD nor Adam keeps a second point
-    assert frame.drop(columns=["lr", "averaged_x", "averaged_y"]).notna().all().all()
+    assert frame["momentum"].isna().sum() == 2  # gradient descent's 0, Adam's beta1 0.9
+    assert set(frame["momentum"].dropna()) == {0.0, 0.9}
+    assert frame.drop(columns=["lr", "momentum", "averaged_x", "averaged_y"]).notna().all().all()
 
 
 def _averaging_scene():
@@ -702,6 +704,19 @@ def test_an_optimizers_second_sequence_is_drawn_thin_and_dotted_and_written_to_t
         np.testing.assert_allclose([[float(r["averaged_x"]), float(r["averaged_y"])]
                                     for r in kept], path.averaged_xy, rtol=1e-9)
     assert all(r["averaged_x"] == "nan" for r in rows if r["optimizer"] == "sgd")
+
+
+def test_the_csv_has_the_momentum_a_schedule_cycles():
+    import pandas as pd
+
+    from ui import compute, settings
+
+    scene = compute.Scene(settings.surface_setting("quadratic"), (settings.run("adam"),), 30,
+                          schedule=settings.schedule_setting("one_cycle", total_steps=30.0))
+    frame = pd.read_csv(io.StringIO(compute.trajectories_csv(scene)), comment="#")
+    path = compute.trajectories(scene)[0]
+    np.testing.assert_allclose(frame["momentum"][:-1], path.momentum, rtol=1e-9)
+    assert frame["momentum"].iloc[0] == 0.95 and frame["momentum"].min() < 0.86
 
 
 def test_a_typed_surface_is_written_with_its_formula():

@@ -336,14 +336,30 @@ CSV_NOTES = (
                 "own), full_loss the loss over all the data, grad the gradient the step used"),
     ("lr", "the rate of the step from point t to point t + 1 (torch: the lr of the t-th "
            "optimizer.step()); a run's last point takes no step, so its lr is nan"),
-    ("momentum", "the momentum (or beta1) a schedule with cycle_momentum set for the same "
-                 "step; nan when the schedule leaves the optimizer's own"),
+    ("momentum", "the momentum (SGD, RMSprop) or beta1 (Adam and its kin) of the same step: "
+                 "the optimizer's own, or what a schedule with cycle_momentum set; nan on a "
+                 "run's last point and for an optimizer with neither"),
     ("averaged", "the optimizer's second point after t steps, the one a user evaluates "
                  "(ASGD's average ax, schedule-free AdamW's x); nan for an optimizer that "
                  "keeps none"),
     ("outcome", "how the run ended, the same on every row of a run"),
 )
 """What the columns mean, written into the export's header."""
+
+
+def step_momentum(path: optimizers.Trajectory) -> np.ndarray:
+    """The momentum or beta1 of each step of ``path`` (the one a schedule cycled, else the
+    optimizer's own), then nan for its last point; all nan for an optimizer with neither."""
+    out = np.full(path.steps + 1, np.nan)
+    if path.momentum_name:
+        out[:-1] = path.momentum
+        return out
+    spec = optimizers.OPTIMIZERS_BY_NAME[path.config["optimizer"]]
+    own = {**spec.fixed, **path.config["hyperparameters"]}
+    name = next((n for n in ("momentum", "beta1") if n in own), None)
+    if name is not None:
+        out[:-1] = own[name]
+    return out
 
 
 def trajectories_csv(scene: Scene) -> str:
@@ -365,8 +381,7 @@ def trajectories_csv(scene: Scene) -> str:
                                run_payloads(scene), strict=True):
         full = path.full_loss(landscape)
         lr = np.append(path.lr, np.nan)  # no step from the last point
-        momentum = np.full(lr.shape, np.nan)
-        momentum[:path.momentum.shape[0]] = path.momentum
+        momentum = step_momentum(path)
         words = figures.run_status(run, why=True)
         optimizer = path.config["optimizer"]
         averaged = (path.averaged_xy if path.averaged_xy is not None
