@@ -140,3 +140,15 @@ def test_a_scene_has_one_neighbourhood_per_run_in_order():
         ["lr", "beta1"], ["lr"], ["lr", "momentum"]]
     assert [n["sliders"][0]["values"][n["sliders"][0]["current"]] for n in got] == [
         0.05, 1.0, 1e-3]
+
+
+@pytest.mark.parametrize(("optimizer", "beta"), [("momentum", "momentum"), ("adam", "beta1")])
+def test_a_schedule_that_sets_beta_at_every_step_leaves_only_the_lr_slider(optimizer, beta):
+    """OneCycleLR with cycle_momentum sets the momentum (or β1) at every step, as torch does:
+    every β would draw the same path, so the player offers no β slider; without it, it does."""
+    h = defaults(optimizer, lr=0.01)
+    cycled = {"name": "one_cycle", "max_lr": 0.01, "total_steps": 100}
+    names = [[slider["name"] for slider in neighbourhoods.neighbourhood(
+        landscapes.get("rosenbrock"), optimizer, h, (-1.5, 2.0), 100, schedule=schedule,
+    )["sliders"]] for schedule in (cycled, {**cycled, "cycle_momentum": 0})]
+    assert names == [["lr"], ["lr", beta]]

@@ -9,9 +9,10 @@ to 3 significant digits (a released slider writes its value into the link and th
 slider range [β_lo, β_hi] with 21 values evenly spaced in log(1 - β), so they crowd towards 1
 where a small change of β matters most (1 - β is the fraction of new gradient in each average),
 each with 1 - β rounded to 2 significant digits (0.968, 0.99); the run's own β replaces the
-nearest one, exactly. Each path is kept at ``optimizers.strided_indices`` (at most ``MAX_KEPT``
-points, the last step always kept). Pure: no Streamlit here (``ui.compute.neighbourhoods``
-caches it).
+nearest one, exactly; a schedule that sets β at every step (torch's ``cycle_momentum``) leaves
+no β slider, since every value would draw the same path. Each path is kept at
+``optimizers.strided_indices`` (at most ``MAX_KEPT`` points, the last step always kept). Pure:
+no Streamlit here (``ui.compute.neighbourhoods`` caches it).
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def grid(optimizer: str, hyperparameters: dict[str, float], name: str) -> np.nda
     return beta_values(optimizer, hyperparameters, name)
 
 
+def _all_the_same(xy: np.ndarray) -> bool:
+    """Whether every value of the grid gave the same path (NaN where they stopped alike)."""
+    return bool(np.all((xy == xy[:1]) | (np.isnan(xy) & np.isnan(xy[:1]))))
+
+
 def neighbourhood(landscape: landscapes.Landscape, optimizer: str,
                   hyperparameters: dict[str, float], start: tuple[float, float], steps: int,
                   *, schedule: Any = None, gradient: Any = "analytic",
@@ -128,6 +134,8 @@ def neighbourhood(landscape: landscapes.Landscape, optimizer: str,
                                  cap=MAX_KEPT, schedule=schedule, gradient=gradient, seed=seed,
                                  **hyperparameters)
         kept = paths.steps
+        if name != "lr" and _all_the_same(paths.xy):
+            continue  # the schedule sets this rate at every step (cycle_momentum): no slider
         loss = paths.loss
         if batches:  # the loss over all the data, not each mini-batch's
             loss = landscape.f(paths.xy[..., 0], paths.xy[..., 1])
