@@ -5,8 +5,8 @@ Streamlit cannot know the size of the visitor's screen, so a tiny component
 player is then given the height to fill (``fill_height``) and sizes its map to fit in it with
 everything it draws around the map (its bar, curves and readout, measured in the browser, so a
 readout row that grows when its sliders arrive never pushes the player off the screen).
-Everything else on the
-page (sidebar, controls, text) is hidden by the page's CSS (``css``), black on white.
+Everything else on the page (sidebar, controls, text) is hidden by the page's CSS (``css``),
+black on white.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ FALLBACK = {"width": 1280, "height": 720}
 """The viewport assumed until the browser has reported its own."""
 TOP_BAR = 56
 """CSS pixels above the player: the leave button's row."""
+
+
 def presenting() -> bool:
     """Whether the page being drawn is in presentation mode."""
     ss = st.session_state
