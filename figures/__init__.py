@@ -16,7 +16,7 @@ from figures.charts import (
 )
 from figures.palette import OKABE_ITO, contrast_on_white, run_color, run_style, text_color
 from figures.player import player_payload
-from figures.status import RUNNING, event_words, run_status
+from figures.status import RUNNING, event_words, run_status, status_at, timeline
 from figures.step_math import (
     StepNumbers,
     effective_rates,
@@ -46,6 +46,7 @@ __all__ = [
     "run_status",
     "run_style",
     "shown_steps",
+    "status_at",
     "step_curves",
     "step_numbers",
     "steps_to_tolerance",
@@ -54,4 +55,5 @@ __all__ = [
     "sweep_heatmap",
     "symbol_text",
     "text_color",
+    "timeline",
 ]

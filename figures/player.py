@@ -19,7 +19,8 @@ For each run, its committed path at every point t = 0 .. m (``xy`` (m+1, 2), ``l
 server computed one, its neighbourhood: the same run at each value of a slider (``lr``, and
 β1 or momentum where the optimizer has one), at the kept steps ``steps`` (k of them, the last
 point kept), as ``xy`` (n, k, 2), ``loss``, ``lr``, ``grad_norm`` (n, k), with how each value's
-run ended (``ended``: "" or "diverged at step 37"). Drawn once, not animated: the paths of its
+run ended (``ended``: "" or "diverged at step 37"; ``ended_at``: the step it names, or
+-1). Drawn once, not animated: the paths of its
 other seeds (``band``), its exact-gradient path (``reference``) and its optimizer's second
 sequence of points (``averaged``: ASGD's average, schedule-free AdamW's x), and every point
 where it evaluated f (``evaluated``: L-BFGS's, at most EVALUATED_CAP, drawn as small dots).
@@ -44,6 +45,7 @@ from figures.animation import (
     text_position,
 )
 from figures.palette import POINT_STYLES, SURFACE_COLORSCALE, style_of
+from figures.status import timeline
 from optimizers import strided_indices
 
 ALIGN = 8
@@ -160,7 +162,7 @@ def _run(run: dict[str, Any], pack: Packer, bounds, neighbourhood: dict[str, Any
     entry: dict[str, Any] = {
         "name": run["name"], "color": style["color"], "dash": style["dash"],
         "symbol": style["symbol"], "text": style["text"], "label": label,
-        "ended": end_text(run), "arrays": arrays,
+        "ended": end_text(run), "status": timeline(run), "arrays": arrays,
         "band": [pack.add(p) for p in extra],
         "reference": (pack.add(np.asarray(run["reference"], dtype=np.float64).reshape(-1, 2))
                       if run.get("reference") is not None else None),
@@ -184,6 +186,7 @@ def _run(run: dict[str, Any], pack: Packer, bounds, neighbourhood: dict[str, Any
                 "current": int(slider["current"]),
                 "log": bool(slider["log"]),
                 "ended": list(slider["ended"]),
+                "ended_at": [int(at) for at in slider["ended_at"]],
                 "xy": pack.add(slider["xy"]),
                 "loss": pack.add(slider["loss"]),
                 "lr": pack.add(slider["lr"]),

@@ -11,6 +11,8 @@ latest event with t >= the event's step ("reached the tolerance at step 12", lat
 "left the map at step 80"). Once the animation is past the run's last point, a run with no
 event says how it ended: "ran all N steps", or "did not reach the tolerance in N steps" where
 a tolerance was known.
+
+The player picks the words for the step it shows in the browser, from ``timeline(run)``.
 """
 
 from __future__ import annotations
@@ -69,3 +71,20 @@ def run_status(run: dict[str, Any], step: int | None = None, *, why: bool = Fals
     if run.get("tolerance") is not None:
         return f"did not reach the tolerance in {_steps(end)}"
     return f"ran all {_steps(end)}"
+
+
+def timeline(run: dict[str, Any]) -> dict[str, Any]:
+    """What the player needs to say ``run_status(run, t)`` at any step t itself:
+    ``{"events": [[step, words], ...], "last": the run's last step, "end": the words at its
+    end}``. At step t it shows the words of the latest event with step <= t; with none, it is
+    "running" while t < last, and says ``end`` from there on."""
+    return {"events": [[at, words] for at, words in _events(run)], "last": last_step(run),
+            "end": run_status(run)}
+
+
+def status_at(line: dict[str, Any], step: int) -> str:
+    """The words ``timeline`` gives for ``step`` (what ``player.js`` does: ``statusAt``)."""
+    passed = [words for at, words in line["events"] if at <= step]
+    if passed:
+        return passed[-1]
+    return RUNNING if step < line["last"] else line["end"]

@@ -704,6 +704,50 @@ def test_a_run_that_walks_off_the_saddle_left_the_map_and_did_not_diverge(page, 
     _shot(page, "explore-left-the-map")
 
 
+def _status(chart: Map, run: int) -> str:
+    """The words under run ``run``'s name in the player's readout."""
+    return chart.inside.locator(f".dl-runs tr[data-run='{run}'] .dl-status").inner_text()
+
+
+def _go_to_step(chart: Map, step: int) -> None:
+    field = chart.inside.locator(".dl-step")
+    field.fill(str(step))
+    field.press("Enter")
+    chart.wait_state("(state, k) => state.step === k", step)
+
+
+def test_the_readout_says_how_each_run_stands_at_the_step_shown(page, server):
+    """The player's readout says each run's status in words at the step shown: "running"
+    until its event, then "reached the tolerance at step k" (Compare knows f* and a
+    tolerance) or "diverged at step d", the same words as the run summary's."""
+    query = urllib.parse.urlencode({"surface": "quadratic", "steps": "200", "tolerance": "1e-6",
+                                    "runs": "sgd(lr=0.05);sgd(lr=0.15)"})
+    _open(page, server, f"/compare?{query}")
+    chart = Map(page)
+    chart.wait_drawn()
+    chart.button("last step").click()
+    chart.wait_state("(state) => state.step === state.steps")
+    reached = re.fullmatch(r"reached the tolerance at step (\d+)", _status(chart, 0))
+    diverged = re.fullmatch(r"diverged at step (\d+)", _status(chart, 1))
+    assert reached and diverged, (_status(chart, 0), _status(chart, 1))
+    k, d = int(reached.group(1)), int(diverged.group(1))
+    assert 0 < k < 200 and 0 < d < 200
+    chart.button("first step").click()
+    chart.wait_state("(state) => state.step === 0")
+    assert _status(chart, 0) == _status(chart, 1) == "running"
+    _go_to_step(chart, k - 1)
+    assert _status(chart, 0) == "running"
+    _go_to_step(chart, k)
+    assert _status(chart, 0) == reached.group(0)
+    _go_to_step(chart, d - 1)
+    assert _status(chart, 1) in ("running", diverged.group(0))  # its last point may be d - 1
+    _go_to_step(chart, d)
+    assert _status(chart, 1) == diverged.group(0)
+    assert chart.inside.locator(".dl-runs tr[data-run='1'] .dl-status.dl-bad").count() == 1
+    assert page.locator(WARNING).count() == 0
+    _no_exception(page)
+
+
 def test_the_player_names_every_run_in_its_colour_beside_its_curves(page, server):
     """Explore's player draws the loss, learning rate and gradient norm of every run, and its
     table names every run in its colour with its readout at the current step."""

@@ -96,7 +96,9 @@ def test_every_array_of_the_payload_reads_back_as_float32_of_what_was_packed():
                 run["name"]].defaults[slider["name"]]
             k = unpack(blob, entry["steps"]).size
             assert unpack(blob, slider["xy"]).shape == (values.size, k, 2)
-            assert len(slider["ended"]) == values.size
+            assert len(slider["ended"]) == len(slider["ended_at"]) == values.size
+            for words, at in zip(slider["ended"], slider["ended_at"], strict=True):
+                assert (at == -1) if not words else words.endswith(f"at step {at}")
 
 
 @pytest.mark.parametrize("optimizer, slider", [("sgd", "lr"), ("sgd", "momentum"),
@@ -133,6 +135,10 @@ def test_diverged_run_is_labelled_where_it_was_last_seen():
     manifest, blob = figures.player_payload(_surface("quadratic"), [run])
     entry = manifest["runs"][0]
     assert entry["label"] == label and label in entry["ended"]
+    at = path.diverged_at  # the player's readout, read as player.js reads it
+    assert figures.status_at(entry["status"], at - 1) in ("running", label)
+    assert figures.status_at(entry["status"], 0) == "running"
+    assert figures.status_at(entry["status"], at) == label
     assert unpack(blob, entry["arrays"]["xy"]).shape[0] == path.xy.shape[0]
     (x0, x1), (y0, y1) = surface.bounds
     x, y = entry["label_at"]

@@ -47,6 +47,12 @@ def test_a_runs_status_in_words(run, step, words):
     assert figures.run_status(run, step) == words
 
 
+@pytest.mark.parametrize(("run", "step", "words"), [row for row in STATUS if row[1] is not None])
+def test_the_player_says_the_same_words_at_each_step_from_the_runs_timeline(run, step, words):
+    """The player's readout picks its words from ``timeline`` (as ``status_at`` does)."""
+    assert figures.status_at(figures.timeline(run), step) == words
+
+
 def test_a_table_also_says_why_a_run_that_left_may_never_come_back():
     run = _run(201, Outcome("left the map", 80, unbounded=True))
     assert figures.run_status(run, why=True) == ("left the map at step 80 (the loss falls "

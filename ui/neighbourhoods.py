@@ -117,13 +117,14 @@ def neighbourhood(landscape: landscapes.Landscape, optimizer: str,
         {"steps": int64 (k,)  the step index of each kept point,
          "sliders": [{"name", "values" (n,), "current": index of the run's own value,
                       "log", "xy" (n, k, 2), "loss" (n, k), "lr" (n, k),
-                      "grad_norm" (n, k), "ended": n words}, ...]}
+                      "grad_norm" (n, k), "ended": n words, "ended_at": n steps}, ...]}
 
     ``loss`` is the loss over all the data (on mini-batches: f at the points, not the batch's
     loss); ``lr`` the rate of the step from each kept point (NaN at the last step, which takes
     none). A path that stops (``diverged_at``) is NaN from its first unusable point on;
     ``ended`` is "" for a run that ended in the window, else ``optimizers.outcome``'s label
-    ("diverged at step 37", "left the map at step 12").
+    ("diverged at step 37", "left the map at step 12"), and ``ended_at`` the step it names (-1
+for "").
     """
     spec = OPTIMIZERS_BY_NAME[optimizer]
     batches = (gradient if isinstance(gradient, str) else gradient["name"]) == "minibatch"
@@ -146,5 +147,6 @@ def neighbourhood(landscape: landscapes.Landscape, optimizer: str,
             "log": bool(spec.hyperparameter(name).log),
             "xy": paths.xy, "loss": loss, "lr": paths.lr, "grad_norm": paths.grad_norm,
             "ended": [ended.label for ended in paths.ended],
+            "ended_at": [ended.step if ended.label else -1 for ended in paths.ended],
         })
     return {"steps": kept, "sliders": sliders}

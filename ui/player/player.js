@@ -56,6 +56,15 @@
     return Number(v.toPrecision(4)).toString();
   }
 
+  // A run's status in words at step t, from its timeline (figures/status.py: timeline): the
+  // latest event at or before t, else "running" before its last step, else how it ended.
+  function statusAt(line, t) {
+    let words = null;
+    for (const [at, said] of line.events) if (at <= t) words = said;
+    if (words !== null) return words;
+    return t < line.last ? "running" : line.end;
+  }
+
   function dashPattern(dash, width) {
     const w = Math.max(width, 3);
     switch (dash) {
@@ -299,6 +308,7 @@
       const a = this.array, arr = run.arrays;
       const committed = new Track(null, a(arr.xy), a(arr.loss), a(arr.gap), a(arr.lr),
         a(arr.grad_norm), run.label);
+      committed.status = run.status;  // the words at each step (figures/status.py: timeline)
       const steps = run.steps ? a(run.steps) : null;
       const sliders = run.sliders.map((s) => ({
         spec: s, values: a(s.values), xy: a(s.xy), loss: a(s.loss), lr: a(s.lr),
@@ -322,8 +332,11 @@
       const floor = this.floor;
       let gap = loss;
       if (floor !== null) { gap = new Float32Array(k); for (let i = 0; i < k; i++) gap[i] = loss[i] - floor; }
-      return new Track(run.steps, xy, loss, gap, slider.lr.subarray(j * k, (j + 1) * k),
+      const track = new Track(run.steps, xy, loss, gap, slider.lr.subarray(j * k, (j + 1) * k),
         slider.grad.subarray(j * k, (j + 1) * k), slider.spec.ended[j] || "");
+      const at = slider.spec.ended_at ? slider.spec.ended_at[j] : -1;
+      track.status = { events: at >= 0 ? [[at, track.ended]] : [], last: track.last, end: track.ended };
+      return track;
     }
 
     // --- the table of runs: sliders and the readout -------------------------------------------
@@ -435,7 +448,7 @@
           track.loss[p], track.rate(p), track.grad[p]];
         cell.nums.forEach((td, k) => { td.textContent = k === 0 ? values[0] : format(values[k]); });
         const status = cell.name.querySelector(".dl-status");
-        const words = track.ended || "";
+        const words = statusAt(track.status, t);
         status.textContent = words + (run.moved !== null ? (words ? " · " : "") + "release to keep it" : "");
         status.title = run.moved === null && run.spec.ended ? run.spec.ended : "";
         status.classList.toggle("dl-bad", /diverged/.test(words));
@@ -949,7 +962,7 @@
         run.sliders.forEach((s) => { values[s.spec.name] = s.values[s.index]; });
         const labelled = run.spec.label && run.spec.label_at && run.moved === null && t >= run.committed.last;
         return {
-          name: run.spec.name, color: run.spec.color, ended: track.ended, x, y, points: n,
+          name: run.spec.name, color: run.spec.color, ended: track.ended, status: statusAt(track.status, t), x, y, points: n,
           shownStep: track.stepOf(n - 1), committed: run.moved === null, values,
           label: labelled ? run.spec.label : "",
         };
