@@ -1667,6 +1667,48 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, scre
         context.close()
 
 
+def test_a_presenters_clicker_and_the_keys_drive_the_player_without_a_click_first(page, server):
+    """The playback keys pressed on the page (focus on no control) go to the player in view:
+    in presentation mode opened from a link, PageUp and PageDown (what a presenter's clicker
+    sends) step a tenth of the run back and forward, Home, End and the arrows move, space plays
+    and pauses, all before anything was clicked; Esc leaves. On the page, a key typed into a
+    field stays in the field."""
+    _open(page, server, "/?surface=rosenbrock&runs=adam(lr=0.05)&steps=500&present=1")
+    chart = Map(page)
+    chart.wait_drawn()
+    _settle(page)
+    assert page.evaluate("() => document.activeElement === document.body")
+    chart.wait_state("(state) => state.step === 500")
+    for key, step in (("PageUp", 450), ("PageUp", 400), ("PageDown", 450), ("Home", 0),
+                      ("ArrowRight", 1), ("ArrowRight", 2), ("ArrowLeft", 1), ("End", 500)):
+        page.keyboard.press(key)
+        chart.wait_state("(state, k) => state.step === k", step)
+    page.keyboard.press("Home")
+    page.keyboard.press("Space")
+    chart.wait_state("(state) => state.playing && state.step > 0")
+    page.keyboard.press("Space")
+    chart.wait_state("(state) => !state.playing")
+    assert page.evaluate("() => document.activeElement === document.body")  # no click
+    page.keyboard.press("Escape")
+    _wait(page, "() => !new URLSearchParams(location.search).get('present')",
+          what="present gone from the URL")
+    _settle(page)
+
+    chart.wait_drawn()
+    page.locator("h1").first.click()  # the page, not a control, has the focus
+    page.keyboard.press("Home")
+    chart.wait_state("(state) => state.step === 0")
+    page.keyboard.press("PageDown")
+    chart.wait_state("(state) => state.step === 50")
+    field = page.locator(f'{SIDEBAR} input[aria-label="start x"]')
+    field.click()
+    page.keyboard.press("End")  # the field's own End: the caret, not the player
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(300)
+    assert chart.state()["step"] == 50
+    _no_exception(page)
+
+
 # --- Schedules: a schedule made of schedules, a typed factor, a cycled momentum ---------------
 
 def _chart_titled(tab, title: str):

@@ -5,6 +5,11 @@ makes such a link.
 A page wraps each group of its controls in ``control(ps, name)``: a container keyed
 ``control-<name>`` that the page's CSS hides, or dims and the browser makes inert (no click,
 no focus, no key reaches it) when the link locks it.
+
+The page's script also sends the playback keys pressed on the page (not in a field) to the
+player in view (``press`` in ``ui/player/player.js``), so space, the arrows, Home, End,
+PageUp and PageDown (a presenter's clicker) work without a click on the map first; in
+presentation mode Esc leaves.
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ _SCRIPT = """
 <script>
 (() => {
   // Locked controls: inert (no click, focus or key reaches them); in presentation mode, Esc
-  // (in the page or in any of its frames) presses the Leave button.
+  // (in the page or in any of its frames) presses the Leave button. The playback keys
+  // (space, arrows, Home, End, PageUp, PageDown: a presenter's clicker) pressed on the page
+  // go to the player in view, so they work without a click on the map first.
   const settings = %s;
   window.__descentLab = settings;
   const lock = () => {
@@ -35,6 +42,40 @@ _SCRIPT = """
     if (event.key !== "Escape" || !window.__descentLab.present) return;
     const leave = document.querySelector(".st-key-%s button");
     if (leave) { event.preventDefault(); leave.click(); }
+  };
+  // The player whose map shows most on the screen (at least half of it), or null.
+  const playerInView = () => {
+    let best = null, most = 0;
+    for (const frame of document.querySelectorAll('iframe[src*="descent_lab_player"]')) {
+      let player, plot;
+      try {
+        player = frame.contentWindow.descentLab;
+        plot = frame.contentDocument.getElementById("plot");
+      } catch (error) { continue; }
+      if (!player || !player.manifest || !plot) continue;
+      const f = frame.getBoundingClientRect(), p = plot.getBoundingClientRect();
+      const left = f.left + p.left, top = f.top + p.top;
+      const w = Math.min(left + p.width, innerWidth) - Math.max(left, 0);
+      const h = Math.min(top + p.height, innerHeight) - Math.max(top, 0);
+      const shown = Math.max(w, 0) * Math.max(h, 0);
+      if (shown >= 0.5 * p.width * p.height && shown > most) { best = player; most = shown; }
+    }
+    return best;
+  };
+  const PLAYBACK = [" ", "Spacebar", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp",
+                    "PageDown"];
+  const EDITS = 'input, textarea, select, [contenteditable="true"], [role="slider"], ' +
+    '[role="combobox"], [role="listbox"], [role="option"], [role="menu"], [role="tab"], ' +
+    '[role="radiogroup"], [role="spinbutton"]';
+  const onPlaybackKey = (event) => {
+    if (event.defaultPrevented || !PLAYBACK.includes(event.key)) return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const focus = document.activeElement;
+    if (focus && focus !== document.body && focus.closest(EDITS)) return;  // typing, choosing
+    const space = event.key === " " || event.key === "Spacebar";
+    if (space && focus && focus.closest("button, a, summary")) return;  // it presses them
+    const player = playerInView();
+    if (player && player.press(event.key)) event.preventDefault();
   };
   const listen = () => {
     for (const frame of document.querySelectorAll("iframe")) {
@@ -50,6 +91,7 @@ _SCRIPT = """
   lock(); listen();
   if (!window.__descentLabObserver) {
     document.addEventListener("keydown", onKey, true);
+    document.addEventListener("keydown", onPlaybackKey);
     window.__descentLabObserver = new MutationObserver(() => { lock(); listen(); });
     window.__descentLabObserver.observe(document.body, {childList: true, subtree: true});
   }

@@ -231,21 +231,31 @@
       const typing = tag === "INPUT" && target.type === "number";
       const runSlider = tag === "INPUT" && target.type === "range" && target !== this.el.scrub;
       if (typing || runSlider || event.altKey || event.ctrlKey || event.metaKey) return;
+      const space = event.key === " " || event.key === "Spacebar";
+      if (space && (tag === "BUTTON" || tag === "SELECT")) return;  // the focused control's own space
+      if (this.press(event.key)) event.preventDefault();
+    }
+
+    // A playback key: space plays or pauses; ← → one step, Home End the ends, PageUp PageDown
+    // (a presenter's clicker) a tenth of the run. True if the key was one of them. The page
+    // around the frame calls it too (ui/sharing.py), so the keys work without a click first.
+    press(key) {
+      if (!this.manifest) return false;
       const tenth = Math.max(1, Math.round(this.steps / 10));
       const moves = {
         ArrowLeft: () => this.goto(this.step - 1), ArrowRight: () => this.goto(this.step + 1),
         Home: () => this.goto(0), End: () => this.goto(this.steps),
         PageUp: () => this.goto(this.step - tenth), PageDown: () => this.goto(this.step + tenth),
       };
-      if (event.key === " " || event.key === "Spacebar") {
-        if (tag === "BUTTON" || tag === "SELECT") return;  // the focused control's own space
-        event.preventDefault();
+      if (key === " " || key === "Spacebar") {
         this.toggle();
-      } else if (moves[event.key]) {
-        event.preventDefault();
+      } else if (moves[key]) {
         this.pause();
-        moves[event.key]();
+        moves[key]();
+      } else {
+        return false;
       }
+      return true;
     }
 
     fullscreen() {
