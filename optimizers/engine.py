@@ -413,11 +413,9 @@ def takes_fast_path(surface: int, rule: int, plateau: bool, source: int) -> bool
 
 
 @jit(no_cpython_wrapper=True)
-def first_unusable(surface, sp, xy, loss, grad, lo, hi, box):
-    """The first of points lo .. hi - 1 that is not usable, or -1; fills in their losses
-    first."""
+def first_unusable(xy, loss, grad, lo, hi, box):
+    """The first of points lo .. hi - 1 that is not usable, or -1."""
     for u in range(lo, hi):
-        loss[u] = kinds.built_in(surface, xy[u, 0], xy[u, 1], sp)[0]
         if not _usable(xy[u, 0], xy[u, 1], loss[u], grad[u, 0], grad[u, 1], box):
             return u
     return -1
@@ -435,14 +433,14 @@ def {name}(surface, sp, h, rates, noisy, noise, start, box, xy, loss, grad):
             f, gx, gy, _, _, _ = surface_of(surface, x, y, sp)
             if noisy:
                 gx, gy = gx + noise[t, 0], gy + noise[t, 1]
-            xy[t, 0], xy[t, 1], grad[t, 0], grad[t, 1] = x, y, gx, gy
+            xy[t, 0], xy[t, 1], loss[t], grad[t, 0], grad[t, 1] = x, y, f, gx, gy
             lr = rates[t]
             step = t + 1
             {x_step}
             {y_step}
 {shared}
             x, y = new_x, new_y
-        bad = first_unusable(surface, sp, xy, loss, grad, first, end, box)
+        bad = first_unusable(xy, loss, grad, first, end, box)
         if bad >= 0:
             return bad
     return points
@@ -462,9 +460,10 @@ def fast_kernel(rule: int):
     ``rates[t]``, adding ``noise[t]`` to gradient t when ``noisy``, and returns the number of
     points written (the index of the first unusable point, or len(xy)).
 
-    The inner loop, over a block of CHECK_EVERY steps, holds only the gradient, the update and
-    the writes of x_t and its gradient, all inlined: no call, and no branch out of the loop.
-    The losses and the divergence check follow each block, over the points just written. The
+    The inner loop, over a block of CHECK_EVERY steps, holds only the surface's evaluation, the
+    update and the writes of x_t, its loss and its gradient, all inlined: no call, and no
+    branch out of the loop. The divergence check follows each block, over the points just
+    written (it reads them back: the loss is the one the step's evaluation gave). The
     loop also takes a step from the last point, which is dropped, and steps past the first
     unusable point until its block ends: a step's arithmetic never raises, so this changes
     nothing but the time.
