@@ -4,18 +4,18 @@ On an empty Numba cache (a fresh machine or container) compiling every kernel ta
 to minutes. ``optimizers.prepare`` does it in a background thread from the first page view
 on, and every page waits for it behind its title and a progress bar that says how far it has
 got (``wait``), instead of a blank page; once the kernels are ready (or loaded from the cache,
-well under a second) nothing waits. This module imports only Streamlit and the core, so the
-first page's title shows before the figures, tables and the player are imported.
+well under a second) nothing waits. This module imports only Streamlit: the thread imports the
+core (Numba and the kernels' module-level work, ~0.4 s), so the first page's title shows before
+the core, the figures, the tables and the player are imported.
 """
 
 from __future__ import annotations
 
+import importlib
 import threading
 from dataclasses import dataclass, field
 
 import streamlit as st
-
-import optimizers
 
 PREPARING = "Preparing the optimizers (first start only)…"
 POLL_S = 0.25
@@ -41,7 +41,9 @@ class Preparation:
 
 def _prepare(state: Preparation) -> None:
     try:
-        optimizers.prepare(state.report)
+        state.report(0, 1, "loading the core")
+        # imported here, not at the top: the page's title must not wait for Numba's import
+        importlib.import_module("optimizers").prepare(state.report)
     finally:  # a failure is printed in the server's log; each kernel then compiles on first use
         state.finished.set()
 
