@@ -738,6 +738,26 @@ def simulate(
     )
 
 
+def _varied(varied: dict[str, np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The kernels' form of ``varied`` (a hyperparameter name -> its value in each of n runs):
+    the slots (k,) and the values (k, n)."""
+    slots = np.array([rules.HYPERPARAMETERS[name] for name in varied], dtype=np.int64)
+    values = np.array([np.asarray(v, dtype=np.float64) for v in varied.values()])
+    return slots, np.ascontiguousarray(values.reshape(len(varied), n))
+
+
+def _in_threads(work: Callable[[int, int], None], count: int) -> None:
+    """``work(lo, hi)`` over 0 .. count - 1, in one contiguous range per thread (the kernels
+    release the GIL)."""
+    threads = min(_THREADS, count)
+    bounds = [count * k // threads for k in range(threads + 1)]
+    if threads == 1:
+        work(0, count)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(work, bounds[:-1], bounds[1:]))
+
+
 def _simulate_whole_step(run: _Run, x0: float, y0: float, n: int,
                          record_state: bool) -> Trajectory:
     """``simulate`` for an optimizer with a kernel of its own (L-BFGS): its state is not
@@ -773,9 +793,7 @@ def _run_whole_steps(run: _Run, starts: np.ndarray, steps: int, target: float,
     the evaluations of each run; ``evaluated`` receives run 0's evaluated points."""
     n = starts.shape[0]
     varied = varied or {}
-    slots = np.array([rules.HYPERPARAMETERS[name] for name in varied], dtype=np.int64)
-    values = np.array([np.asarray(v, dtype=np.float64) for v in varied.values()])
-    values = np.ascontiguousarray(values.reshape(len(varied), n))
+    slots, values = _varied(varied, n)
     final_xy, final_loss = np.empty((n, 2)), np.empty(n)
     reached_at, diverged_at = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     counts = np.empty(n, dtype=np.int64)
@@ -800,13 +818,7 @@ def _run_whole_steps(run: _Run, starts: np.ndarray, steps: int, target: float,
             evaluated,
         )
 
-    threads = min(_THREADS, n)
-    bounds = [n * k // threads for k in range(threads + 1)]
-    if threads == 1:
-        run_range(0, n)
-    else:
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(run_range, bounds[:-1], bounds[1:]))
+    _in_threads(run_range, n)
     return final_xy, final_loss, reached_at, diverged_at, counts
 
 
@@ -842,10 +854,7 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
     it is usable: xy and grad (n, k, 2), loss and lr (n, k) (see ``engine.batch_kernel``);
     (kept, xy, loss, grad, lr, state) a single run's state after each step too."""
     n = starts.shape[0]
-    varied = varied or {}
-    slots = np.array([rules.HYPERPARAMETERS[name] for name in varied], dtype=np.int64)
-    values = np.array([np.asarray(v, dtype=np.float64) for v in varied.values()])
-    values = np.ascontiguousarray(values.reshape(len(varied), n))
+    slots, values = _varied(varied or {}, n)
     m = min(engine.CHUNK_RUNS, n)
     chunks = -(-n // m)
     final_xy = np.empty((n, 2))
@@ -885,13 +894,7 @@ def _run_batch(run: _Run, starts: np.ndarray, steps: int, target: float,
             final_xy, final_loss, reached_at, diverged_at, kept, xy, loss, grad, lr, state,
         )
 
-    threads = min(_THREADS, chunks)
-    bounds = [chunks * k // threads for k in range(threads + 1)]
-    if threads == 1:
-        run_chunks(0, chunks)
-    else:
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(run_chunks, bounds[:-1], bounds[1:]))
+    _in_threads(run_chunks, chunks)
     return final_xy, final_loss, reached_at, diverged_at
 
 

@@ -90,6 +90,21 @@ def _switch(name: str, help_text: str) -> Parameter:
 
 _AMSGRAD = _switch("amsgrad", "use the largest second moment seen so far")
 
+SYMBOLS = {
+    "lr": r"\gamma", "momentum": r"\mu", "dampening": r"\tau", "weight_decay": r"\lambda",
+    "eps": r"\epsilon", "alpha": r"\alpha", "beta1": r"\beta_1", "beta2": r"\beta_2",
+    "momentum_buffer": "b_t", "square_avg": "v_t", "exp_avg": "m_t", "exp_avg_sq": "v_t",
+    "beta1_power": r"\beta_1^t", "beta2_power": r"\beta_2^t",
+}
+"""The LaTeX symbol of each hyperparameter or state buffer that several optimizers share."""
+
+
+def _symbols(*entries: str | tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    """An optimizer's ``symbols``, in the order its legend lists them: a shared name stands
+    for (``SYMBOLS[name]``, name), a pair (symbol, name) for a symbol of its own."""
+    return tuple((SYMBOLS[entry], entry) if isinstance(entry, str) else entry
+                 for entry in entries)
+
 # --- SGD, with momentum and Nesterov's variant as presets ---------------------------------------
 
 
@@ -136,8 +151,7 @@ def _sgd_spec(name: str, title: str, momentum: float, nesterov: bool,
             "is the usual fix for ravines and plateaus."
         ),
         reference="torch.optim.SGD; Polyak (1964); Sutskever et al. (2013) for Nesterov's form",
-        symbols=((r"\gamma", "lr"), (r"\mu", "momentum"), (r"\tau", "dampening"),
-                 (r"\lambda", "weight_decay"), ("b_t", "momentum_buffer")),
+        symbols=_symbols("lr", "momentum", "dampening", "weight_decay", "momentum_buffer"),
     )
 
 
@@ -198,9 +212,8 @@ ADAGRAD = OptimizerSpec(
     ),
     when_to_use="Sparse or badly scaled problems with a short horizon.",
     reference="torch.optim.Adagrad; Duchi, Hazan & Singer (2011)",
-    symbols=((r"\gamma", "lr"), (r"\eta", "lr_decay"), (r"\epsilon", "eps"),
-             (r"\lambda", "weight_decay"), (r"s_\text{init}", "initial_accumulator_value"),
-             ("s_t", "sum")),
+    symbols=_symbols("lr", (r"\eta", "lr_decay"), "eps", "weight_decay",
+                     (r"s_\text{init}", "initial_accumulator_value"), ("s_t", "sum")),
 )
 
 # --- AdaDelta -----------------------------------------------------------------------------------
@@ -242,8 +255,8 @@ ADADELTA = OptimizerSpec(
     ),
     when_to_use="When you do not want to tune a learning rate at all.",
     reference="torch.optim.Adadelta; Zeiler (2012)",
-    symbols=((r"\gamma", "lr"), (r"\rho", "rho"), (r"\epsilon", "eps"),
-             (r"\lambda", "weight_decay"), ("v_t", "square_avg"), ("u_t", "acc_delta")),
+    symbols=_symbols("lr", (r"\rho", "rho"), "eps", "weight_decay", "square_avg",
+                     ("u_t", "acc_delta")),
 )
 
 # --- RMSprop ------------------------------------------------------------------------------------
@@ -295,9 +308,8 @@ RMSPROP = OptimizerSpec(
     ),
     when_to_use="A robust default for non-stationary problems; common for recurrent nets.",
     reference="torch.optim.RMSprop; Hinton, Coursera lecture 6e (2012)",
-    symbols=((r"\gamma", "lr"), (r"\alpha", "alpha"), (r"\epsilon", "eps"),
-             (r"\lambda", "weight_decay"), (r"\mu", "momentum"), ("v_t", "square_avg"),
-             (r"\bar g_t", "grad_avg"), ("b_t", "momentum_buffer")),
+    symbols=_symbols("lr", "alpha", "eps", "weight_decay", "momentum", "square_avg",
+                     (r"\bar g_t", "grad_avg"), "momentum_buffer"),
 )
 
 # --- Adam and AdamW -----------------------------------------------------------------------------
@@ -352,12 +364,8 @@ _ADAM_MOMENTS = (
     r"\theta_t = \theta_{t-1} - \gamma\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
 )
 _ADAM_LATEX = r"g_t = \nabla f(\theta_{t-1}) + \lambda\theta_{t-1} \\" + _ADAM_MOMENTS
-_ADAM_SYMBOLS = (
-    (r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"), (r"\epsilon", "eps"),
-    (r"\lambda", "weight_decay"), ("m_t", "exp_avg"), ("v_t", "exp_avg_sq"),
-    (r"v^{\max}_t", "max_exp_avg_sq"), (r"\beta_1^t", "beta1_power"),
-    (r"\beta_2^t", "beta2_power"),
-)
+_ADAM_SYMBOLS = _symbols("lr", "beta1", "beta2", "eps", "weight_decay", "exp_avg", "exp_avg_sq",
+                         (r"v^{\max}_t", "max_exp_avg_sq"), "beta1_power", "beta2_power")
 
 ADAM = OptimizerSpec(
     name="adam",
@@ -435,9 +443,8 @@ ADAMAX = OptimizerSpec(
     ),
     when_to_use="Like Adam, where gradients have occasional outliers.",
     reference="torch.optim.Adamax; Kingma & Ba (2015), section 7",
-    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
-             (r"\epsilon", "eps"), (r"\lambda", "weight_decay"), ("m_t", "exp_avg"),
-             ("u_t", "exp_inf"), (r"\beta_1^t", "beta1_power")),
+    symbols=_symbols("lr", "beta1", "beta2", "eps", "weight_decay", "exp_avg", ("u_t", "exp_inf"),
+                     "beta1_power"),
 )
 
 # --- NAdam --------------------------------------------------------------------------------------
@@ -488,10 +495,9 @@ NADAM = OptimizerSpec(
     ),
     when_to_use="Like Adam, often a little faster early in training.",
     reference="torch.optim.NAdam; Dozat (2016)",
-    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
-             (r"\epsilon", "eps"), (r"\lambda", "weight_decay"), (r"\psi", "momentum_decay"),
-             ("m_t", "exp_avg"), ("v_t", "exp_avg_sq"), (r"\prod_{i\le t}\mu_i", "mu_product"),
-             (r"\beta_2^t", "beta2_power")),
+    symbols=_symbols("lr", "beta1", "beta2", "eps", "weight_decay", (r"\psi", "momentum_decay"),
+                     "exp_avg", "exp_avg_sq", (r"\prod_{i\le t}\mu_i", "mu_product"),
+                     "beta2_power"),
 )
 
 # --- RAdam --------------------------------------------------------------------------------------
@@ -547,10 +553,8 @@ RADAM = OptimizerSpec(
     ),
     when_to_use="Adam without hand-tuning a warm-up schedule.",
     reference="torch.optim.RAdam; Liu et al. (2020)",
-    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
-             (r"\epsilon", "eps"), (r"\lambda", "weight_decay"), ("m_t", "exp_avg"),
-             ("v_t", "exp_avg_sq"), (r"\beta_1^t", "beta1_power"),
-             (r"\beta_2^t", "beta2_power")),
+    symbols=_symbols("lr", "beta1", "beta2", "eps", "weight_decay", "exp_avg", "exp_avg_sq",
+                     "beta1_power", "beta2_power"),
 )
 
 # --- Lion ---------------------------------------------------------------------------------------
@@ -581,8 +585,7 @@ LION = OptimizerSpec(
     ),
     when_to_use="Memory-light alternative to AdamW for large models.",
     reference="Chen et al., Symbolic Discovery of Optimization Algorithms (2023)",
-    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
-             (r"\lambda", "weight_decay"), ("m_t", "exp_avg")),
+    symbols=_symbols("lr", "beta1", "beta2", "weight_decay", "exp_avg"),
 )
 
 # --- ASGD ---------------------------------------------------------------------------------------
@@ -647,9 +650,8 @@ ASGD = OptimizerSpec(
         "much of the noise that a single iterate keeps."
     ),
     reference="torch.optim.ASGD; Polyak & Juditsky (1992)",
-    symbols=((r"\gamma", "lr"), (r"\lambda", "lambd"), (r"\alpha", "alpha"), ("t_0", "t0"),
-             ("w", "weight_decay"), (r"\eta_t", "eta"), (r"\mu_t", "mu"),
-             (r"\bar\theta_t", "ax")),
+    symbols=_symbols("lr", (r"\lambda", "lambd"), "alpha", ("t_0", "t0"), ("w", "weight_decay"),
+                     (r"\eta_t", "eta"), (r"\mu_t", "mu"), (r"\bar\theta_t", "ax")),
 )
 
 # --- Rprop --------------------------------------------------------------------------------------
@@ -712,9 +714,9 @@ RPROP = OptimizerSpec(
         "mini-batch gradients, whose signs flip at random."
     ),
     reference="torch.optim.Rprop; Riedmiller & Braun (1993)",
-    symbols=((r"\gamma", "lr"), (r"\eta_-", "etaminus"), (r"\eta_+", "etaplus"),
-             (r"\Delta_{\min}", "step_size_min"), (r"\Delta_{\max}", "step_size_max"),
-             ("g_{t-1}", "prev"), (r"\Delta_t", "step_size")),
+    symbols=_symbols("lr", (r"\eta_-", "etaminus"), (r"\eta_+", "etaplus"),
+                     (r"\Delta_{\min}", "step_size_min"), (r"\Delta_{\max}", "step_size_max"),
+                     ("g_{t-1}", "prev"), (r"\Delta_t", "step_size")),
 )
 
 # --- Adafactor ----------------------------------------------------------------------------------
@@ -799,8 +801,8 @@ ADAFACTOR = OptimizerSpec(
         "shows the relative step size and update clipping."
     ),
     reference="torch.optim.Adafactor; Shazeer & Stern (2018)",
-    symbols=((r"\gamma", "lr"), (r"\tau", "beta2_decay"), ("d", "d"), (r"\epsilon_1", "eps1"),
-             (r"\epsilon_2", "eps2"), (r"\lambda", "weight_decay"), ("V_t", "variance")),
+    symbols=_symbols("lr", (r"\tau", "beta2_decay"), ("d", "d"), (r"\epsilon_1", "eps1"),
+                     (r"\epsilon_2", "eps2"), "weight_decay", ("V_t", "variance")),
 )
 
 # --- Schedule-free AdamW ------------------------------------------------------------------------
@@ -892,11 +894,10 @@ ADAMW_SCHEDULE_FREE = OptimizerSpec(
         "drop-in replacement for AdamW plus a cosine schedule."
     ),
     reference="schedulefree.AdamWScheduleFree; Defazio et al., The Road Less Scheduled (2024)",
-    symbols=((r"\gamma", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"),
-             (r"\epsilon", "eps"), (r"\lambda", "weight_decay"), ("T_w", "warmup_steps"),
-             ("r", "r"), ("p", "weight_lr_power"), ("z_t", "z"), ("v_t", "exp_avg_sq"),
-             ("x_t", "x"), (r"\max_{i \le t}\gamma_i", "lr_max"), (r"\sum_{j \le t}",
-                                                                   "weight_sum")),
+    symbols=_symbols("lr", "beta1", "beta2", "eps", "weight_decay", ("T_w", "warmup_steps"),
+                     ("r", "r"), ("p", "weight_lr_power"), ("z_t", "z"), "exp_avg_sq",
+                     ("x_t", "x"), (r"\max_{i \le t}\gamma_i", "lr_max"),
+                     (r"\sum_{j \le t}", "weight_sum")),
 )
 
 # --- L-BFGS -------------------------------------------------------------------------------------
@@ -954,9 +955,8 @@ LBFGS = OptimizerSpec(
     ),
     reference="torch.optim.LBFGS; Nocedal (1980); Liu & Nocedal (1989); Nocedal & Wright, "
               "chapters 3 and 7",
-    symbols=((r"\gamma", "lr"), ("K", "max_iter"), ("E", "max_eval"),
-             (r"\tau_g", "tolerance_grad"), (r"\tau_c", "tolerance_change"),
-             ("m", "history_size")),
+    symbols=_symbols("lr", ("K", "max_iter"), ("E", "max_eval"), (r"\tau_g", "tolerance_grad"),
+                     (r"\tau_c", "tolerance_change"), ("m", "history_size")),
     whole_step=True,
 )
 """L-BFGS has no per-coordinate rule (``rule`` is None): its direction mixes the coordinates
@@ -1003,7 +1003,7 @@ NEWTON = OptimizerSpec(
         "methods."
     ),
     reference="Nocedal & Wright, Numerical Optimization, chapter 3",
-    symbols=((r"\gamma", "lr"), (r"\lambda", "damping")),
+    symbols=_symbols("lr", (r"\lambda", "damping")),
 )
 
 

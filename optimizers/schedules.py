@@ -320,14 +320,16 @@ def _cyclic_momentum(t, step_size_up, step_size_down, mode, gamma, cycle_momentu
     return max_momentum - (max_momentum - base_momentum) * height
 
 
-def _cycle_momentum(default: bool) -> Parameter:
-    return Parameter("cycle_momentum", 1.0 if default else 0.0,
-                     help="cycle the optimizer's momentum (or beta1) against the rate",
-                     kind="bool")
-
-
-def _momentum(name: str, default: float, help_text: str) -> Parameter:
-    return Parameter(name, default, (0.0, 1.0), help_text)
+def _cycled_momentum(base: float, base_help: str, top: float,
+                     top_help: str) -> tuple[Parameter, ...]:
+    """torch's cycle_momentum (on by default), base_momentum and max_momentum, each momentum
+    (or beta1) in [0, 1]: the parameters of a schedule that cycles the momentum."""
+    return (
+        Parameter("cycle_momentum", 1.0, kind="bool",
+                  help="cycle the optimizer's momentum (or beta1) against the rate"),
+        Parameter("base_momentum", base, (0.0, 1.0), base_help),
+        Parameter("max_momentum", top, (0.0, 1.0), top_help),
+    )
 
 
 CYCLIC = ScheduleSpec(
@@ -340,9 +342,8 @@ CYCLIC = ScheduleSpec(
                kind="choice", choices=CYCLIC_MODES),
      Parameter("gamma", 1.0, (0.0, 1.0), "exp_range shrinks the height by gamma every step",
                low_open=True),
-     _cycle_momentum(True),
-     _momentum("base_momentum", 0.8, "the momentum (or beta1) at the top of the rate's cycle"),
-     _momentum("max_momentum", 0.9, "the momentum (or beta1) at the bottom of the rate's cycle")),
+     *_cycled_momentum(0.8, "the momentum (or beta1) at the top of the rate's cycle",
+                       0.9, "the momentum (or beta1) at the bottom of the rate's cycle")),
     r"\gamma_t = \text{base} + (\text{max} - \text{base})\cdot\text{triangle}(t)"
     r"\cdot\text{scale}(t)",
     "Sweep the rate up and down between base_lr and max_lr in a triangle wave; it replaces "
@@ -431,9 +432,8 @@ ONE_CYCLE = ScheduleSpec(
                "the rate ends at max_lr / div_factor / final_div_factor", low_open=True),
      Parameter("three_phase", 0.0, help="come back down to the start before the final drop",
                kind="bool"),
-     _cycle_momentum(True),
-     _momentum("base_momentum", 0.85, "the momentum (or beta1) at the peak rate"),
-     _momentum("max_momentum", 0.95, "the momentum (or beta1) at the start and the end")),
+     *_cycled_momentum(0.85, "the momentum (or beta1) at the peak rate",
+                       0.95, "the momentum (or beta1) at the start and the end")),
     r"\gamma_t:\ \tfrac{\text{max\_lr}}{\text{div}} \nearrow \text{max\_lr} \searrow"
     r" \tfrac{\text{max\_lr}}{\text{div}\cdot\text{final\_div}}",
     "One big cycle over the whole run (super-convergence): the rate climbs from max_lr / "
