@@ -9,16 +9,12 @@ drawn. None when Chromium or playwright is missing.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks import streamlit_server
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TIMEOUT_S = 900.0
@@ -39,25 +35,6 @@ _PREPARING_OR_MAP = f"""() => document.body.innerText.includes('Preparing the op
 title), or already the map (a warm cache)."""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, deadline: float) -> None:
-    while time.perf_counter() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError("the server did not answer its health check")
-
-
 def measure() -> dict[str, float | bool] | None:
     """Seconds from starting the server to: its health check (``healthy``), the page's title
     (``title``), the first map (``map``); and whether the title came with the preparing
@@ -68,32 +45,22 @@ def measure() -> dict[str, float | bool] | None:
         return None
     if not Path(CHROMIUM).exists():
         return None
-    port = _free_port()
-    url = f"http://localhost:{port}"
     with tempfile.TemporaryDirectory() as empty_cache, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1600, "height": 1800})
         began = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "localhost",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "NUMBA_CACHE_DIR": empty_cache},
-        )
         try:
-            _wait_healthy(url, process, began + TIMEOUT_S)
-            healthy = time.perf_counter() - began
-            tab.goto(url)
-            tab.wait_for_function(_TITLE, polling=20, timeout=TIMEOUT_S * 1e3)
-            title = time.perf_counter() - began
-            then = tab.wait_for_function(_PREPARING_OR_MAP, polling=20,
-                                         timeout=TIMEOUT_S * 1e3).json_value()
-            tab.wait_for_function(_MAP, polling=100, timeout=TIMEOUT_S * 1e3)
-            first_map = time.perf_counter() - began
+            with streamlit_server.running({"NUMBA_CACHE_DIR": empty_cache}) as (url, process):
+                streamlit_server.wait_healthy(url, process, TIMEOUT_S)
+                healthy = time.perf_counter() - began
+                tab.goto(url)
+                tab.wait_for_function(_TITLE, polling=20, timeout=TIMEOUT_S * 1e3)
+                title = time.perf_counter() - began
+                then = tab.wait_for_function(_PREPARING_OR_MAP, polling=20,
+                                             timeout=TIMEOUT_S * 1e3).json_value()
+                tab.wait_for_function(_MAP, polling=100, timeout=TIMEOUT_S * 1e3)
+                first_map = time.perf_counter() - began
         finally:
-            process.terminate()
-            process.wait(timeout=30)
             browser.close()
     return {"healthy": healthy, "title": title, "map": first_map,
             "preparing": then == "preparing"}

@@ -23,9 +23,6 @@ import io
 import math
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -33,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import streamlit_server
 from ui import tables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,12 +66,6 @@ def _need_browser() -> None:
         pytest.skip(f"{CHROMIUM} is missing (set DESCENT_LAB_REQUIRE_BROWSER=1 to fail instead)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def browser():
     _need_browser()
@@ -90,25 +82,13 @@ def _serving(log_name: str = "streamlit-test.log", env: dict[str, str] | None = 
     """A Streamlit server of this tree (``env`` added to its environment), answering its
     health check; yields its URL, and stops it after."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    port = _free_port()
-    url = f"http://localhost:{port}"
-    with open(ROOT / "artifacts" / log_name, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "localhost",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-        )
+    with (open(ROOT / "artifacts" / log_name, "w") as log,
+          streamlit_server.running(env, log) as (url, process)):
         try:
-            _wait_healthy(url, process)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            streamlit_server.wait_healthy(url, process, 60)
+        except (RuntimeError, TimeoutError) as error:
+            pytest.fail(f"{error}; see artifacts/{log_name}")
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -125,21 +105,6 @@ def server(browser):
         finally:
             context.close()
         yield url
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the Streamlit server exited with code {process.returncode}; "
-                        "see artifacts/streamlit-test.log")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"the Streamlit server did not answer within {seconds:.0f} s")
 
 
 @pytest.fixture()
