@@ -7,12 +7,13 @@ from ui import compute, configs, inputs, page_state, sections, sharing, step_vie
 SURFACE_3D_HEIGHT = 620
 
 st.title("Explore")
-st.markdown("Pick a surface and one or more optimizers, then press **▶ Play** to watch each "
-            "one walk downhill. Click the map to start from there.")
 
 
 def explore() -> None:
     ps = page_state.load("explore")
+    st.markdown("Pick a surface and one or more optimizers, then press **▶ Play** to watch each "
+                "one walk downhill." + ("" if ps.room.start_fixed
+                                        else " Click the map to start from there."))
     c = ps.config
     sharing.top(ps)
     sections.problems_note(ps.problems)

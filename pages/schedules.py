@@ -91,7 +91,8 @@ def schedules() -> None:
     key = "schedules.player"
     try:  # both runs race on one map: a click starts both there, a slider sets the run's lr
         player.show((plain, with_it), key=key,
-                    on_event=functools.partial(page_state.player_event, "schedules", key))
+                    on_event=functools.partial(page_state.player_event, "schedules", key),
+                    **sharing.map_options(ps))
     except ValueError as error:
         st.error(inputs.plain(f"These settings cannot be run: {error}"))
         return

@@ -1555,6 +1555,44 @@ def test_a_teacher_link_hides_and_locks_controls_and_shows_its_title_and_note(
         context.close()
 
 
+def test_a_link_that_locks_the_start_leaves_the_map_unclickable_and_says_why(page, server):
+    """A teacher's link that locks the start (Explore's "Surface, steps and start") and the
+    runs: the page no longer invites a click on the map, the map's hover says the start is set
+    by the teacher, a click and a drag on the map move nothing (same start, same paths, no
+    rerun), and the player offers no run slider."""
+    start = "/?surface=himmelblau&runs=adam(lr=0.1)&steps=200&start=-1,1"
+    _open(page, server, start + "&lock=surface,runs")
+    chart = Map(page)
+    shown = chart.wait_drawn()
+    assert "Click the map" not in page.locator('[data-testid="stMain"]').inner_text()
+    assert chart.inside.locator('.dl-runs input[type="range"]').count() == 0
+    before = (_sidebar_number(page, "start x"), _sidebar_number(page, "start y"))
+    spot = chart.eval(_EMPTY_SPOT)
+    x, y = chart.to_page([spot["x"], spot["y"]])
+    page.mouse.move(x, y)
+    hint = chart.inside.locator(".dl-hint", has_text="the start is set by your teacher")
+    hint.wait_for()
+    assert "start here" not in hint.inner_text()
+    page.mouse.click(x, y)
+    page.mouse.move(x + 30, y + 20)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 40, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(1500)  # what a rerun would take to start, had the click been sent
+    _settle(page)
+    assert chart.wait_drawn() == shown
+    assert not chart.state()["fading"]
+    assert (_sidebar_number(page, "start x"), _sidebar_number(page, "start y")) == before
+    _every_path_starts_at(chart, before, 1e-3)
+    _no_exception(page)
+
+    _open(page, server, start)  # the same link without the locks invites the click
+    chart.wait_drawn()
+    assert "Click the map" in page.locator('[data-testid="stMain"]').inner_text()
+    assert chart.inside.locator('.dl-runs input[type="range"]').count() >= 1
+    _no_exception(page)
+
+
 PRESENTATION_SCREENS = {
     # A projector's 1280 x 720 with the system's scale at 150 %.
     "1280x720-scale-1.5": {"viewport": {"width": 1280, "height": 720},

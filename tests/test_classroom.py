@@ -35,3 +35,22 @@ def test_a_bad_value_is_left_out_with_a_note(query, room, problem):
 def test_split_keeps_the_page_fields_apart():
     assert classroom.split({"runs": "adam", "hide": "runs", "present": "1"}) == (
         {"runs": "adam"}, {"hide": "runs", "present": "1"})
+
+
+# room, page, whether a click on the map may move the start, whether run sliders may set runs
+MAP_LOCKS = [
+    (Classroom(), "explore", True, True),
+    (Classroom(lock=("surface",)), "explore", False, True),
+    (Classroom(hide=("surface",)), "compare", False, True),
+    (Classroom(lock=("runs",)), "explore", True, False),
+    (Classroom(hide=("runs",)), "compare", True, False),
+    (Classroom(lock=("optimizer",)), "schedules", True, False),
+    (Classroom(lock=("schedules",)), "schedules", True, True),
+    (Classroom(lock=("gradient", "schedule")), "explore", True, True),
+]
+
+
+@pytest.mark.parametrize(("room", "page", "click", "sliders"), MAP_LOCKS)
+def test_a_link_that_fixes_the_start_or_the_runs_fixes_them_on_the_map_too(room, page, click,
+                                                                           sliders):
+    assert (not room.start_fixed, not room.runs_fixed(page)) == (click, sliders)

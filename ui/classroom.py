@@ -32,6 +32,13 @@ CONTROLS: dict[str, dict[str, str]] = {
 }
 """Each page's controls a teacher can hide or lock: name (as the link writes it) -> label."""
 
+START = "surface"
+"""The control that holds the start point on every page that has one: a click on the map
+moves the start, so a link that hides or locks it makes the map take no click."""
+RUN_VALUES = {"explore": "runs", "compare": "runs", "schedules": "optimizer"}
+"""The control holding the runs' hyperparameters a player's run slider sets when released:
+a link that hides or locks it leaves the player no run slider."""
+
 
 @dataclass(frozen=True)
 class Classroom:
@@ -49,6 +56,17 @@ class Classroom:
     def state(self, control: str) -> str:
         """``hidden``, ``locked`` or ``free``."""
         return "hidden" if control in self.hide else "locked" if control in self.lock else "free"
+
+    @property
+    def start_fixed(self) -> bool:
+        """Whether the link fixes the start (hides or locks ``START``): no click moves it."""
+        return self.state(START) != "free"
+
+    def runs_fixed(self, page: str) -> bool:
+        """Whether the link fixes the runs' values on ``page`` (hides or locks the control a
+        run slider would set, ``RUN_VALUES``)."""
+        control = RUN_VALUES.get(page)
+        return control is not None and self.state(control) != "free"
 
 
 def split(query: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:

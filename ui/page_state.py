@@ -128,8 +128,12 @@ def player_event(page: str, key: str) -> None:
     run; a released slider sets that run's hyperparameter (``with_run_value``). The widgets
     are re-keyed, so the sidebar, the URL and every view follow."""
     event = st.session_state.get(key)
+    room = st.session_state.get(f"_{page}.room", classroom.Classroom())
     if not event or event.get("kind") != "commit":
-        start_from_click(page, key)
+        if not room.start_fixed:  # a teacher's link that fixes the start: no click moves it
+            start_from_click(page, key)
+        return
+    if room.runs_fixed(page):
         return
     config = st.session_state.get(f"_{page}.config")
     if config is None:

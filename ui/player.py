@@ -115,7 +115,7 @@ def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
 
 def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm"),
          clickable: bool = True, sliders: bool = True, height: int = 760,
-         on_event: Callable[[], None] | None = None):
+         click_note: str = "", on_event: Callable[[], None] | None = None):
     """The player for a scene (or a tuple of scenes on one surface, whose runs race on one
     map). Returns its last event (a click on the map or a released slider, see the module's
     docstring) or None.
@@ -123,12 +123,13 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     ``on_event`` takes no arguments: a component's ``on_change`` gets none (every keyword of
     the component call, ``args`` included, is sent to the browser instead), so bind what the
     callback needs beforehand (``functools.partial``). ``height`` is the frame's height until
-    the player has measured itself.
+    the player has measured itself. ``click_note``: what the hover over a map that takes no
+    click says of why it does not.
     """
     scenes = scenes if isinstance(scenes, tuple) else (scenes,)
     manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders)
     return _player(manifest=manifest, blob=blob, data_id=the_id, height=height, key=key,
-                   fill_height=presentation.fill_height(),
+                   fill_height=presentation.fill_height(), click_note=click_note,
                    default=None, on_change=on_event)
 
 

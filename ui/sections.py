@@ -10,7 +10,7 @@ import pandas  # noqa: F401 -- once, here: sessions importing it at once (st.dat
 import streamlit as st
 
 import figures
-from ui import compute, exports, page_state, player, query, settings, tables
+from ui import compute, exports, page_state, player, query, settings, sharing, tables
 from ui.inputs import fmt, plain, start_inputs, steps_slider, surface_picker
 
 
@@ -71,7 +71,8 @@ def chart(figure: dict | str, key: str, *, height: int | None = None) -> None:
 
 
 def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | None:
-    """The scene's player: the map (a click or drag starts every run there), the step curves
+    """The scene's player: the map (a click or drag starts every run there, unless a teacher's
+    link fixes the start), the step curves
     (``only`` these of "gap", "lr", "grad_norm"), a readout and an lr (and β) slider per run,
     under a typed surface's formula. Returns the runs as the figure builders take them, or
     None when the core refuses the settings (its message is shown instead)."""
@@ -80,7 +81,8 @@ def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | Non
     try:
         runs_data = compute.run_payloads(scene)
         player.show(scene, key=key, curves=only or ("gap", "lr", "grad_norm"),
-                    on_event=functools.partial(page_state.player_event, page.page, key))
+                    on_event=functools.partial(page_state.player_event, page.page, key),
+                    **sharing.map_options(page))
     except ValueError as error:
         st.error(plain(f"These settings cannot be run: {error}"))
         return None

@@ -155,6 +155,20 @@ def control(ps: page_state.PageState, name: str, part: int = 1):
     return box
 
 
+FIXED_START = "the start is set by your teacher"
+"""What the map's hover says where a teacher's link fixes the start (instead of "click: start
+here")."""
+
+
+def map_options(ps: page_state.PageState) -> dict:
+    """The player's options a teacher's link sets (``ui.player.show``'s keywords): a map that
+    takes no click where the link hides or locks the start, saying so in its hover, and no
+    run slider where it hides or locks the runs' values (``classroom.RUN_VALUES``)."""
+    fixed = ps.room.start_fixed
+    return {"clickable": not fixed, "click_note": FIXED_START if fixed else "",
+            "sliders": not ps.room.runs_fixed(ps.page)}
+
+
 def share_panel(ps: page_state.PageState) -> None:
     """"Share with students": the controls to hide or lock, a title and a note, and the link
     that opens this page as it is now, with them (not shown on a link made for students)."""

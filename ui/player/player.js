@@ -155,6 +155,7 @@
       this.clicks = 0;
       this.commits = 0;
       this.id = null;
+      this.clickNote = "";  // what the hover says of a map that takes no click
       this.build();
     }
 
@@ -922,7 +923,8 @@
         hint.style.display = "block";
         hint.style.left = (at.px + 14) + "px";
         hint.style.top = (at.py + 10) + "px";
-        hint.textContent = `x = ${at.x.toFixed(3)}, y = ${at.y.toFixed(3)}` + (this.manifest.clickable ? "  ·  click: start here" : "");
+        const why = this.clickNote ? "  ·  " + this.clickNote : "";  // why no click (a teacher's link)
+        hint.textContent = `x = ${at.x.toFixed(3)}, y = ${at.y.toFixed(3)}` + (this.manifest.clickable ? "  ·  click: start here" : why);
         if (dragging) { this.pendingStart = [at.x, at.y]; this.drawPaths(); }
       });
       box.addEventListener("pointerleave", () => { this.el.hint.style.display = "none"; });
