@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import compute, course, inputs, page_state, player, sharing
+from ui import compute, course, inputs, page_state, player, sections, sharing
 
 PAGE_FILES = {"explore": "pages/explore.py", "compare": "pages/compare.py"}
 PAGE_TITLES = {"explore": "Explore", "compare": "Compare"}
@@ -80,7 +80,8 @@ def show(ps: page_state.PageState) -> course.LessonsConfig:
                 st.button("↩ Back to the lesson's scene", key=ps.key("back"), on_click=_go,
                           args=(replace(config, variation=0),))
         scene = variation.scene
-    _scene(scene, ps)
+    files = f"lesson-{lesson.name}" + (f"-try-{config.variation}" if config.variation else "")
+    _scene(scene, ps, files)
     with sharing.control(ps, "navigation", part=3):
         st.subheader("Try this")
         cells = st.columns(len(lesson.variations))
@@ -122,8 +123,9 @@ def _question(lesson: course.Lesson, ps: page_state.PageState) -> None:
                   on_click=st.session_state.__setitem__, args=(revealed, False))
 
 
-def _scene(scene: course.Scene, ps: page_state.PageState) -> None:
-    """The scene's animated map and curves, and a button that opens it on its page."""
+def _scene(scene: course.Scene, ps: page_state.PageState, name: str) -> None:
+    """The scene's animated map and curves, a button that opens it on its page, and its
+    downloads as on every page (CSV, HTML, GIF, MP4, PNG: files called descent-lab-``name``)."""
     computed = compute_scene(scene)
     try:  # the lesson's scene as it is: no start to click, no slider to commit
         player.show(computed, key=ps.key("map"), clickable=False, sliders=False)
@@ -134,3 +136,4 @@ def _scene(scene: course.Scene, ps: page_state.PageState) -> None:
                  help=f"This scene with every control of {PAGE_TITLES[scene.page]}, to change "
                       "anything."):
         st.switch_page(PAGE_FILES[scene.page], query_params=scene.link())
+    sections.downloads(computed, name)
