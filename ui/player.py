@@ -91,7 +91,8 @@ def data_id(manifest_json: str, blob: bytes) -> str:
 
 # st.cache_resource, not st.cache_data: every rerun hands the component the one cached blob
 # (~1.5 MB for Compare with its neighbourhoods) instead of unpickling a copy; nothing changes it.
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=32, show_spinner=False,
+                   hash_funcs=compute.KEYS)
 def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm"),
             clickable: bool = True, sliders: bool = True) -> tuple[dict, bytes, str]:
     """The player's manifest, blob and data id for one or more scenes (``ui.compute.Scene``)
@@ -169,7 +170,8 @@ def standalone(scenes, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm")) 
 </script>"""
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False,
+                   hash_funcs=compute.KEYS)
 def animated_html(scene: compute.Scene, title: str = "") -> str:
     """A standalone HTML page of the scene's player that plays offline (plotly.js and the
     player inline, its sliders drawing from the runs' neighbourhoods), with a <title> and a
