@@ -271,8 +271,30 @@ def _sheet_top(surface: dict[str, Any], z: np.ndarray, x: np.ndarray, y: np.ndar
     return np.where(inside, top, np.nan)
 
 
+def sheet_trace(surface: dict[str, Any]) -> dict[str, Any]:
+    """The 3-D sheet of the surface alone (the first trace of ``surface_3d``)."""
+    z = surface_height(surface["z"], surface["log_scale"], surface["floor"])
+    return {
+        "type": "surface", "x": np.round(surface["x"], 5).tolist(),
+        "y": np.round(surface["y"], 5).tolist(), "z": np.round(z, 3).tolist(),
+        "colorscale": [list(s) for s in SURFACE_COLORSCALE], "opacity": 0.92,
+        "showscale": False, "hoverinfo": "skip",
+        "contours": {"z": {"show": True, "usecolormap": False, "color": "#5b6b80",
+                           "width": 1}},
+    }
+
+
+def _rounded_where(values: np.ndarray, shown: np.ndarray) -> list[float | None]:
+    """``values`` to 4 decimals as a JSON list, None (a gap) where not ``shown``."""
+    listed = np.round(values, 4).tolist()
+    if shown.all():
+        return listed
+    return [v if ok else None for v, ok in zip(listed, shown.tolist(), strict=True)]
+
+
 def surface_3d(
-    surface: dict[str, Any], runs: Sequence[dict[str, Any]], *, height: int = 560
+    surface: dict[str, Any], runs: Sequence[dict[str, Any]], *, height: int = 560,
+    sheet: Any = None,
 ) -> dict[str, Any]:
     """The surface as a 3-D sheet with each run's path lying on it, in its run's colour, dash
     and marker symbol.
@@ -281,17 +303,13 @@ def surface_3d(
     itself, where that is higher), plus ``PATH_LIFT`` of the sheet's height range, so the
     sheet does not hide it, and only where it is over the sheet. The camera (``CAMERA_EYE``)
     looks from above the window's near edge, into the valleys.
+
+    ``sheet`` stands in the figure for the sheet's trace (``sheet_trace(surface)`` when None):
+    a page that keeps the sheet's JSON per surface puts a marker there and splices it in.
     """
     log_scale, floor = surface["log_scale"], surface["floor"]
     z = surface_height(surface["z"], log_scale, floor)
-    data: list[dict[str, Any]] = [{
-        "type": "surface", "x": np.round(surface["x"], 5).tolist(),
-        "y": np.round(surface["y"], 5).tolist(), "z": np.round(z, 3).tolist(),
-        "colorscale": [list(s) for s in SURFACE_COLORSCALE], "opacity": 0.92,
-        "showscale": False, "hoverinfo": "skip",
-        "contours": {"z": {"show": True, "usecolormap": False, "color": "#5b6b80",
-                           "width": 1}},
-    }]
+    data: list[Any] = [sheet_trace(surface) if sheet is None else sheet]
     finite = z[np.isfinite(z)]
     lift = PATH_LIFT * float(np.ptp(finite)) if finite.size else 0.0
     for run in runs:
@@ -301,19 +319,15 @@ def surface_3d(
         keep = shown_steps(xy.shape[0])
         # measured from the sheet's own floor, so a path and the sheet under it agree
         own = surface_height(loss[keep], log_scale, floor, like=surface["z"])
-        sheet = _sheet_top(surface, z, xy[keep, 0], xy[keep, 1])
-        height_values = np.fmax(own, sheet) + lift
+        under = _sheet_top(surface, z, xy[keep, 0], xy[keep, 1])
+        height_values = np.fmax(own, under) + lift
         # only over the sheet: a run that left the window would stretch the height axis
         # (down to -10 000 on the saddle) and flatten the sheet to a plane
-        over = np.isfinite(sheet) & np.isfinite(height_values)
-
-        def coordinates(values: np.ndarray, over=over) -> list[float | None]:
-            return [round(float(v), 4) if ok else None for v, ok in zip(values, over, strict=True)]
-
+        over = np.isfinite(under) & np.isfinite(height_values)
         data.append({
             "type": "scatter3d", "mode": "lines+markers",
-            "x": coordinates(xy[keep, 0]), "y": coordinates(xy[keep, 1]),
-            "z": coordinates(height_values), "name": run_legend_name(run),
+            "x": _rounded_where(xy[keep, 0], over), "y": _rounded_where(xy[keep, 1], over),
+            "z": _rounded_where(height_values, over), "name": run_legend_name(run),
             "line": {"color": style["color"], "width": 8, "dash": style["dash_3d"]},
             "marker": {"size": 3, "color": style["color"], "symbol": style["symbol_3d"]},
             "hovertemplate": f"{run['name']}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",

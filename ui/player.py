@@ -89,6 +89,13 @@ def data_id(manifest_json: str, blob: bytes) -> str:
     return hashlib.blake2b(manifest_json.encode() + blob, digest_size=8).hexdigest()
 
 
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=compute.KEYS)
+def surface_layer(surface: settings.Setting) -> dict:
+    """The map's surface alone (its picture, colour bar, points: ``figures.player.surface_layer``),
+    made once per surface, not for every new set of runs on it."""
+    return figures.player.surface_layer(compute.surface_view(surface))
+
+
 # st.cache_resource, not st.cache_data: every rerun hands the component the one cached blob
 # (~1.5 MB for Compare with its neighbourhoods) instead of unpickling a copy; nothing changes it.
 @st.cache_resource(max_entries=32, show_spinner=False,
@@ -108,7 +115,7 @@ def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
         compute.surface_view(first.surface), runs, hoods, curves=curves, clickable=clickable,
         lr_title=(f"Learning rate: {settings.schedule_label(scheduled[0]).lower()}"
                   if len(scheduled) == len(scenes) else ""),
-        start=first.start_point(),
+        start=first.start_point(), layer=surface_layer(first.surface),
     )
     blob = figures.player.encode(blob)
     return manifest, blob, data_id(json.dumps(manifest, sort_keys=True), blob)
