@@ -786,6 +786,9 @@ def test_a_link_naming_one_optimizer_twice_draws_both_runs(page, server):
     assert any("lr=0.1" in run["name"] for run in runs)
     editors = page.locator(f'{SIDEBAR} [data-testid="stExpander"]', has_text="hyperparameters")
     assert editors.count() == 2
+    for i in range(2):  # a card draws its inputs once opened
+        editors.nth(i).locator("summary").click()
+        editors.nth(i).locator('input[aria-label="lr"]').wait_for()
     rates = sorted(float(editors.nth(i).locator('input[aria-label="lr"]')
                          .get_attribute("aria-valuetext")) for i in range(2))
     assert rates == [0.01, 0.1]

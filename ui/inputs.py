@@ -131,7 +131,14 @@ def optimizer_runs(runs: tuple[settings.RunConfig, ...], page) -> tuple[settings
         for k, the_run in enumerate(copies, start=1):
             numbered = f"{title} #{k}" if len(copies) > 1 else title
             index = len(edited)
-            with st.expander(f"{numbered}: hyperparameters"):
+            # drawn only while open (a closed card costs a rerun none of its ~10 widgets);
+            # its key outlives a new link, so a card stays open when the runs are re-keyed
+            card = st.expander(f"{numbered}: hyperparameters", on_change="rerun",
+                               key=f"{page.page}.card.{name}.{k}")
+            with card:
+                if not card.open:
+                    edited.append(the_run)
+                    continue
                 key = page.key(f"run.{name}" if k == 1 else f"run.{name}.{k}")
                 edited.append(run_editor(the_run, key, choose_optimizer=False))
                 add, remove = st.columns(2)

@@ -169,13 +169,31 @@ def map_options(ps: page_state.PageState) -> dict:
             "sliders": not ps.room.runs_fixed(ps.page)}
 
 
+SHARE_OPEN = "share.open"
+
+
 def share_panel(ps: page_state.PageState) -> None:
     """"Share with students": the controls to hide or lock, a title and a note, and the link
-    that opens this page as it is now, with them (not shown on a link made for students)."""
+    that opens this page as it is now, with them (not shown on a link made for students).
+
+    Its ~40 elements are drawn only while it is open, and its own inputs rerun only the
+    panel (a fragment); what was typed in it is kept while it is closed."""
     if ps.room.for_students:
         return
+    ss = st.session_state
+    for key in [k for k in ss if isinstance(k, str) and k.startswith("share.")]:
+        ss[key] = ss[key]  # a widget not drawn in a run loses its value; this keeps it
+    _share_panel(ps)
+
+
+@st.fragment
+def _share_panel(ps: page_state.PageState) -> None:
     controls = classroom.CONTROLS.get(ps.page, {})
-    with st.expander("Share with students", icon=":material/share:"):
+    panel = st.expander("Share with students", icon=":material/share:", key=SHARE_OPEN,
+                        on_change="rerun")
+    with panel:
+        if not panel.open:
+            return
         st.caption("Make a link that opens this page with these settings, for a class.")
         title = st.text_input("title shown on top", max_chars=classroom.TITLE_MAX,
                               key="share.title")

@@ -11,6 +11,8 @@ derivatives) and drawn by pure builders in ``figures``; this module only lays it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
@@ -75,16 +77,17 @@ def _step_by_step(scene: compute.Scene, names: list[str], colors: list[str], key
                on_click=_jump, args=(step_key, last), width="stretch")
     k = int(field.number_input(f"step (0 to {last}): from point k to point k + 1",
                                min_value=0, max_value=last, step=1, key=step_key))
-    _show_step(scene, path, k, names[index], colors[index], key)
+    _show_step(scene, path, k, names[index], colors[index], key, index)
 
 
 def _show_step(scene: compute.Scene, path: optimizers.Trajectory, k: int, name: str,
-               color: str, key: str) -> None:
+               color: str, key: str, index: int = 0) -> None:
     landscape = scene.landscape()
     spec = optimizers.OPTIMIZERS_BY_NAME[path.config["optimizer"]]
     hyper = {**spec.fixed, **path.config["hyperparameters"]}
     model = local_model.local_model(landscape, path.xy[k])
     numbers = figures.step_numbers(path, k, model.hessian)
+    shown = _charts(scene, index, k, color)
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -98,42 +101,25 @@ def _show_step(scene: compute.Scene, path: optimizers.Trajectory, k: int, name: 
             st.latex(line)
         st.markdown(plain(numbers.sentence))
     with right:
-        arrows = step_view.step_arrows(numbers, hyper)
-        (x0, x1), (y0, y1) = landscape.bounds
-        half = max(1.6 * step_view.arrows_reach(arrows),
-                   MIN_HALF_WIDTH * max(x1 - x0, y1 - y0))
-        grid = local_model.local_grid(landscape, model, half)
-        sections.chart(step_view.local_map(grid, model, arrows, height=MAP_HEIGHT),
-                      key=f"{key}.map")
+        sections.chart(shown.map, key=f"{key}.map", height=shown.heights["map"])
 
     loss_column, state_column = st.columns(2)
     with loss_column:
-        floor = landscape.minimum_value
-        bounded = bool(np.isfinite(floor))
-        loss = path.full_loss(landscape)
-        sections.chart(step_view.state_curves(
-            [("loss", loss - floor if bounded else loss, color, "solid")], k,
-            title="Loss", y_title="f − f*" if bounded else "f", log_y=bounded,
-            height=CURVE_HEIGHT), key=f"{key}.loss")
-    charts = step_view.state_charts(path)
+        sections.chart(shown.loss, key=f"{key}.loss", height=shown.heights["loss"])
     with state_column:
-        for i, chart in enumerate(charts[:2]):
-            sections.chart(step_view.state_curves(chart["series"], k, title=chart["title"],
-                                                 y_title=chart["y_title"],
-                                                 log_y=chart["log_y"], height=CURVE_HEIGHT),
-                          key=f"{key}.state.{i}")
-        if not charts and spec.whole_step:
+        for i, chart in enumerate(shown.state):
+            sections.chart(chart, key=f"{key}.state.{i}", height=shown.heights["state"])
+        if not shown.state and spec.whole_step:
             st.caption(f"{spec.title} keeps a history of its moves and of the gradient's "
                        "changes for the whole point, not a buffer per coordinate; each step "
                        "evaluates f several times (the small dots on the map).")
-        elif not charts:
+        elif not shown.state:
             st.caption(f"{spec.title} keeps no state between steps.")
 
     slice_column, table_column = st.columns([3, 2], gap="medium")
-    taylor = local_model.step_slice(landscape, path.xy[k], numbers.delta, path.lr[k])
     with slice_column:
-        sections.chart(step_view.taylor_slice(taylor, height=SLICE_HEIGHT), key=f"{key}.slice")
-        st.markdown(plain(taylor.sentence))
+        sections.chart(shown.slice, key=f"{key}.slice", height=shown.heights["slice"])
+        st.markdown(plain(shown.slice_sentence))
     with table_column:
         st.markdown("**Finite differences at the point**")
         source = path.config["gradient"]
@@ -142,3 +128,54 @@ def _show_step(scene: compute.Scene, path: optimizers.Trajectory, k: int, name: 
                                                   source.get("h") if used else None, used)
         st.dataframe(estimate.rows(), hide_index=True, width="stretch")
         st.caption(plain(estimate.sentence))
+
+
+@dataclass(frozen=True)
+class _Charts:
+    """The section's charts for one step, as the JSON the browser receives."""
+
+    map: str
+    loss: str
+    state: tuple[str, ...]
+    slice: str
+    slice_sentence: str
+    heights: dict[str, int]
+
+
+# Kept as JSON per (scene, run, step): a rerun of the page that leaves them as they were (any
+# control elsewhere, a steps value seen before) hands over the same strings instead of
+# rebuilding five figures (~10 ms).
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=compute.KEYS)
+def _charts(scene: compute.Scene, index: int, k: int, color: str) -> _Charts:
+    path = compute.recorded_run(scene, index)
+    landscape = scene.landscape()
+    spec = optimizers.OPTIMIZERS_BY_NAME[path.config["optimizer"]]
+    hyper = {**spec.fixed, **path.config["hyperparameters"]}
+    model = local_model.local_model(landscape, path.xy[k])
+    numbers = figures.step_numbers(path, k, model.hessian)
+    arrows = step_view.step_arrows(numbers, hyper)
+    (x0, x1), (y0, y1) = landscape.bounds
+    half = max(1.6 * step_view.arrows_reach(arrows), MIN_HALF_WIDTH * max(x1 - x0, y1 - y0))
+    grid = local_model.local_grid(landscape, model, half)
+    floor = landscape.minimum_value
+    bounded = bool(np.isfinite(floor))
+    loss = path.full_loss(landscape)
+    taylor = local_model.step_slice(landscape, path.xy[k], numbers.delta, path.lr[k])
+    built = {
+        "map": step_view.local_map(grid, model, arrows, height=MAP_HEIGHT),
+        "loss": step_view.state_curves(
+            [("loss", loss - floor if bounded else loss, color, "solid")], k,
+            title="Loss", y_title="f − f*" if bounded else "f", log_y=bounded,
+            height=CURVE_HEIGHT),
+        "slice": step_view.taylor_slice(taylor, height=SLICE_HEIGHT),
+    }
+    state = [step_view.state_curves(chart["series"], k, title=chart["title"],
+                                    y_title=chart["y_title"], log_y=chart["log_y"],
+                                    height=CURVE_HEIGHT)
+             for chart in step_view.state_charts(path)[:2]]
+    heights = {name: int(figure["layout"]["height"]) for name, figure in built.items()}
+    if state:
+        heights["state"] = int(state[0]["layout"]["height"])
+    return _Charts(compute.to_json(built["map"]), compute.to_json(built["loss"]),
+                   tuple(compute.to_json(figure) for figure in state),
+                   compute.to_json(built["slice"]), taylor.sentence, heights)
