@@ -41,10 +41,8 @@ def sensitivity() -> None:
                            horizontal=True)
         tolerance = inputs.tolerance_input(c.tolerance, ps.key("tolerance"))
     with st.sidebar:
-        with sharing.control(ps, "basins"):
-            st.subheader("Basins of attraction")
-            basin_resolution = st.slider("start points per side", *configs.BASIN_RESOLUTION_RANGE,
-                                         c.basin_resolution, key=ps.key("basin_resolution"))
+        basins_box = sharing.control(ps, "basins")
+        basins_box.subheader("Basins of attraction")
 
     scene = compute.Scene(surface, (the_run,), steps, start)
     same_axes = (the_run.optimizer, x_param, y_param) == (c.run.optimizer, c.x_param, c.y_param)
@@ -60,7 +58,7 @@ def sensitivity() -> None:
                     ps.key(f"{axis}_range"), axis))
     x_range, y_range = spans
     config = configs.SensitivityConfig(surface, the_run, steps, start, x_param, y_param, resolution,
-                                 metric, tolerance, basin_resolution, x_range, y_range)
+                                 metric, tolerance, c.basin_resolution, x_range, y_range)
     ps.save(config)
     with st.sidebar:
         sharing.share_panel(ps)
@@ -88,7 +86,7 @@ def sensitivity() -> None:
                                  ps.key("cell_y"))
 
     st.subheader("Basins of attraction")
-    sections.basins_section(scene, basin_resolution)
+    sections.basins(scene, ps, config, basins_box)
 
 
 sensitivity()

@@ -5,12 +5,13 @@ cell picker and the basins map."""
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import pandas  # noqa: F401 -- once, here: sessions importing it at once (st.dataframe) saw it half made
 import streamlit as st
 
 import figures
-from ui import compute, exports, page_state, player, query, settings, sharing, tables
+from ui import compute, configs, exports, page_state, player, query, settings, sharing, tables
 from ui.inputs import fmt, plain, start_inputs, steps_slider, surface_picker
 
 
@@ -229,3 +230,15 @@ def basins_section(scene, resolution: int) -> None:
     st.caption(f"{scene.runs[0].label()}, {scene.steps} steps from each of "
                f"{resolution}×{resolution} start points; a run counts as reaching a minimum when "
                f"it ends within {result.radius:.3g} of it.")
+
+
+@st.fragment
+def basins(scene, ps, config, box) -> None:
+    """The basins map and its own control in the sidebar's ``box``: a fragment, so moving the
+    start points reruns only the basins, not the sweep and its heatmap."""
+    resolution = box.slider("start points per side", *configs.BASIN_RESOLUTION_RANGE,
+                            config.basin_resolution, key=ps.key("basin_resolution"))
+    if resolution != config.basin_resolution:
+        ps.save(replace(config, basin_resolution=resolution))
+    basins_section(scene, resolution)
+
