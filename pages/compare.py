@@ -33,7 +33,7 @@ def compare() -> None:
                     OPTIMIZERS_BY_NAME["sgd"].hyperparameter("lr"), c.lr, ps.key("lr"),
                     label="lr (all runs)")
             tolerance = inputs.tolerance_input(c.tolerance, ps.key("tolerance"))
-            rank_by = inputs.ranking_input(c.rank_by, ps.key("rank"))
+            ranking_box = st.container()  # the ranking: drawn by the leaderboard's fragment
             data = settings.is_data(surface)
             seed = c.seed
             if data:
@@ -60,7 +60,7 @@ def compare() -> None:
                                                       ps.key(f"run{i}")) if data else None)
                     runs.append(replace(the_run, batch_size=batch))
     config = configs.CompareConfig(surface, tuple(runs), steps, start, shared, lr, tolerance, seed,
-                             rank_by)
+                             c.rank_by)
     ps.save(config)
     with st.sidebar:
         sharing.share_panel(ps)
@@ -70,7 +70,7 @@ def compare() -> None:
     if runs_data is None:
         return
     st.subheader("Leaderboard")
-    sections.leaderboard(runs_data, scene.landscape(), tolerance, rank_by)
+    sections.ranked_leaderboard(runs_data, scene.landscape(), ps, config, ranking_box)
     sections.downloads(scene, "compare")
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 import figures
 from ui import compute, configs, exports, page_state, player, query, settings, sharing, tables
-from ui.inputs import fmt, plain, start_inputs, steps_slider, surface_picker
+from ui.inputs import fmt, plain, ranking_input, start_inputs, steps_slider, surface_picker
 
 
 def formula_card(surface: settings.Setting) -> None:
@@ -164,6 +164,17 @@ def leaderboard(runs_data: list[dict], landscape, tolerance: float,
         row["distance to nearest minimum"] = "no minimum" if distance is None else f"{distance:.3g}"
         row["steps to tolerance"] = "never" if steps is None else str(steps)
     colored_table(table, colors, column="run")
+
+
+@st.fragment
+def ranked_leaderboard(runs_data: list[dict], landscape, page, config, box) -> None:
+    """The leaderboard, and its ranking chosen in ``box`` (in the sidebar): a fragment, so a
+    new ranking reorders the table without rerunning the race."""
+    with box:
+        rank_by = ranking_input(config.rank_by, page.key("rank"))
+    if rank_by != config.rank_by:
+        page.save(replace(config, rank_by=rank_by))
+    leaderboard(runs_data, landscape, config.tolerance, rank_by)
 
 
 def cell_picker(chart_key: str, x_key: str, y_key: str):
