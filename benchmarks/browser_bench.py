@@ -7,7 +7,8 @@ with 8 runs x 1000 steps, and measures in the page (``performance.now()``):
 
 * a server-side control moved (the sidebar's "steps" slider, one key press to a new value,
   so every move is a new computation) -> the map redrawn (its player shows a new figure), and
-  -> the whole page settled (the script finished and every chart drawn);
+  -> the whole page settled (the script finished and every chart in the browser's view drawn:
+  a chart below the fold, or in a closed expander, draws when it is scrolled to or opened);
 * the bytes the browser received over the websocket for one such move (on Compare 8 x 1000
   the player's payload carries the neighbourhoods: target <= 2 MB); for scale, the
   neighbourhoods alone as float32 in base64;
@@ -60,7 +61,7 @@ def compare_path() -> str:
 
 
 # In the page: the first key press starts the clock; each animation frame looks for the map's
-# new figure (drawn), then for the script's end with every chart drawn (settled).
+# new figure (drawn), then for the script's end with every chart in view drawn (settled).
 _ARM = """([player, players]) => {
     const mapPlot = () => {
         const frame = document.querySelector(player);
@@ -80,7 +81,11 @@ _ARM = """([player, players]) => {
         }
         if (bench.drawn !== null && bench.settled === null) {
             const app = document.querySelector('[data-testid="stApp"]');
-            const frames = Array.from(document.querySelectorAll(players));
+            const frames = Array.from(document.querySelectorAll(players)).filter((f) => {
+                const box = f.getBoundingClientRect();
+                return box.width > 0 && box.height > 0 && box.bottom > 0
+                    && box.top < window.innerHeight;
+            });
             const drawn = frames.every((f) => {
                 const p = f.contentDocument && f.contentDocument.getElementById('plot');
                 return p && p.dataset.ready;

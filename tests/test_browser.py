@@ -236,12 +236,18 @@ _DATA_AT = """([u, v]) => {
 
 def _charts(tab, count: int = 1) -> list:
     """The frames of the static charts (the 3-D view, a surface map …), once ``count`` are
-    drawn."""
+    drawn. A chart draws once it is in view (``ui/player/index.html``), so the first one not
+    drawn is scrolled to, as a visitor scrolls down to read it."""
     _wait(tab, """([selector, count]) => {
-        const plots = Array.from(document.querySelectorAll(selector)).map(
-            f => f.contentDocument && f.contentDocument.getElementById('plot'));
-        return plots.filter(p => p && p.dataset.ready && p.querySelector('.main-svg')).length
-            >= count;
+        const frames = Array.from(document.querySelectorAll(selector));
+        const drawn = (f) => {
+            const p = f.contentDocument && f.contentDocument.getElementById('plot');
+            return Boolean(p && p.dataset.ready && p.querySelector('.main-svg'));
+        };
+        if (frames.filter(drawn).length >= count) return true;
+        const next = frames.find((f) => !drawn(f));
+        if (next) next.scrollIntoView({block: 'nearest'});
+        return false;
     }""", [CHART, count], what=f"{count} chart(s) to draw")
     return [handle.content_frame() for handle in tab.locator(CHART).element_handles()]
 
