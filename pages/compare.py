@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import compute, configs, inputs, page_state, sections, settings, sharing
+from ui import compute, configs, inputs, sections, settings, sharing
 
 st.title("Compare")
 st.markdown("Race up to eight runs from the same start: an optimizer with its settings is a run, "
@@ -14,12 +14,9 @@ st.markdown("Race up to eight runs from the same start: an optimizer with its se
 
 
 def compare() -> None:
-    ps = page_state.load("compare")
+    ps = sections.page_start("compare")
     c = ps.config
-    sharing.top(ps)
-    sections.problems_note(ps.problems)
     with st.sidebar:
-        sharing.present_button(ps)
         with sharing.control(ps, "surface"):
             surface, steps, start = sections.surface_section(c, ps, custom=True, with_data=True)
         with sharing.control(ps, "settings"):

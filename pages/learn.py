@@ -5,7 +5,7 @@ import streamlit as st
 import landscapes
 from optimizers.rules import LEFT_OUT
 from optimizers.specs import GRADIENT_SOURCES_BY_NAME, OPTIMIZERS, OPTIMIZERS_BY_NAME
-from ui import configs, inputs, lessons, page_state, sections, sharing
+from ui import configs, inputs, lessons, sections, sharing
 
 st.title("Learn")
 st.markdown("The ideas in plain words, every optimizer's update rule and every surface's "
@@ -13,12 +13,8 @@ st.markdown("The ideas in plain words, every optimizer's update rule and every s
 
 
 def learn() -> None:
-    ps = page_state.load("learn")
+    ps = sections.page_start("learn")
     c = ps.config
-    sharing.top(ps)
-    sections.problems_note(ps.problems)
-    with st.sidebar:
-        sharing.present_button(ps)
     ideas, rules, surfaces = st.tabs(["Ideas", "Optimizers", "Surfaces"])
 
     with ideas:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import lessons_page, page_state, sections, sharing
+from ui import lessons_page, sections, sharing
 
 st.title("Lessons")
 st.markdown("One idea at a time: read, answer the question, press **▶ Play** to see whether "
@@ -11,11 +11,7 @@ st.markdown("One idea at a time: read, answer the question, press **▶ Play** t
 
 
 def lessons() -> None:
-    ps = page_state.load("lessons")
-    sharing.top(ps)
-    sections.problems_note(ps.problems)
-    with st.sidebar:
-        sharing.present_button(ps)
+    ps = sections.page_start("lessons")
     ps.save(lessons_page.show(ps))
     with st.sidebar:
         sharing.share_panel(ps)

@@ -16,17 +16,9 @@ CARDS_PER_ROW = 2  # schedule cards side by side: two leave each formula its wid
 
 
 def schedules() -> None:
-    ps = page_state.load("schedules")
+    ps = sections.page_start("schedules")
     c = ps.config
-    sharing.top(ps)
-    sections.problems_note(ps.problems)
-    with st.sidebar:
-        sharing.present_button(ps)
-        with sharing.control(ps, "surface"):
-            surface, steps, start = sections.surface_section(c, ps)
-        with sharing.control(ps, "optimizer"):
-            st.subheader("Optimizer")
-            the_run = inputs.run_editor(c.run, ps.key("run"))
+    surface, steps, start, the_run = sections.surface_and_run(c, ps)
 
     with sharing.control(ps, "schedules"):
         names = list(SCHEDULES_BY_NAME)

@@ -4,7 +4,7 @@ import streamlit as st
 
 import figures
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import compute, configs, inputs, page_state, sections, settings, sharing
+from ui import compute, configs, inputs, sections, settings, sharing
 
 st.title("Sensitivity")
 st.markdown("How much do the results depend on two hyperparameters? Each cell is one run; "
@@ -12,17 +12,9 @@ st.markdown("How much do the results depend on two hyperparameters? Each cell is
 
 
 def sensitivity() -> None:
-    ps = page_state.load("sensitivity")
+    ps = sections.page_start("sensitivity")
     c = ps.config
-    sharing.top(ps)
-    sections.problems_note(ps.problems)
-    with st.sidebar:
-        sharing.present_button(ps)
-        with sharing.control(ps, "surface"):
-            surface, steps, start = sections.surface_section(c, ps)
-        with sharing.control(ps, "optimizer"):
-            st.subheader("Optimizer")
-            the_run = inputs.run_editor(c.run, ps.key("run"))
+    surface, steps, start, the_run = sections.surface_and_run(c, ps)
 
     spec = OPTIMIZERS_BY_NAME[the_run.optimizer]
     params = settings.sweepable(the_run.optimizer)

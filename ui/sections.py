@@ -12,7 +12,15 @@ import streamlit as st
 
 import figures
 from ui import compute, configs, exports, page_state, player, query, settings, sharing, tables
-from ui.inputs import fmt, plain, ranking_input, start_inputs, steps_slider, surface_picker
+from ui.inputs import (
+    fmt,
+    plain,
+    ranking_input,
+    run_editor,
+    start_inputs,
+    steps_slider,
+    surface_picker,
+)
 
 
 def formula_card(surface: settings.Setting) -> None:
@@ -52,6 +60,32 @@ def problems_note(problems: list[str]) -> None:
         lines = "\n".join(f"- {plain(p)}" for p in problems)
         st.warning(f"**Some settings in this link could not be used and were ignored** "
                    f"(the defaults are shown instead):\n{lines}", icon="⚠️")
+
+
+def page_start(page: str) -> page_state.PageState:
+    """What every page does first, below its title: its config from the session or the link
+    (``page_state.load``), a teacher's title and note (``sharing.top``), the notes on a link's
+    ignored fields, and the Present button at the top of the sidebar."""
+    state = page_state.load(page)
+    sharing.top(state)
+    problems_note(state.problems)
+    with st.sidebar:
+        sharing.present_button(state)
+    return state
+
+
+def surface_and_run(config, page) -> tuple[settings.Setting, int, tuple[float, float] | None,
+                                           settings.RunConfig]:
+    """The sidebar of a page about one optimizer (Schedules, Sensitivity): the surface block
+    (``surface_section``) and the optimizer with its hyperparameters, each a control a
+    teacher's link may hide or lock. Returns (surface, steps, start, run)."""
+    with st.sidebar:
+        with sharing.control(page, "surface"):
+            surface, steps, start = surface_section(config, page)
+        with sharing.control(page, "optimizer"):
+            st.subheader("Optimizer")
+            the_run = run_editor(config.run, page.key("run"))
+    return surface, steps, start, the_run
 
 
 CHART_KEY = "chart"
