@@ -5,6 +5,7 @@ import streamlit as st
 from ui import compute, configs, inputs, page_state, sections, sharing, step_view
 
 SURFACE_3D_HEIGHT = 620
+SURFACE_3D_OPEN = "explore.surface3d.open"
 
 st.title("Explore")
 
@@ -45,9 +46,15 @@ def explore() -> None:
     runs_data = sections.animated_map(scene, ps)
     if runs_data is None:
         return
-    with st.expander("3-D surface with the same paths", expanded=True):
-        sections.chart(compute.surface_3d_figure(scene, SURFACE_3D_HEIGHT),
-                       ps.key("surface3d"), height=SURFACE_3D_HEIGHT)
+    # Closed at first and drawn only while open: each change cost the browser ~1 s of the
+    # page's one main thread (plotly's 3-D sheet, and software GL where there is no GPU)
+    # while the map waited for it, and the server its JSON.
+    view_3d = st.expander("3-D surface with the same paths", key=SURFACE_3D_OPEN,
+                          on_change="rerun")
+    with view_3d:
+        if view_3d.open:
+            sections.chart(compute.surface_3d_figure(scene, SURFACE_3D_HEIGHT),
+                           ps.key("surface3d"), height=SURFACE_3D_HEIGHT)
     sections.run_summary(runs_data)
     step_view.section(scene, runs_data, ps)
     sections.downloads(scene, "explore")

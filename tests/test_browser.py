@@ -1432,9 +1432,43 @@ def test_step_by_step_steps_with_the_buttons_the_field_and_the_keys(page, server
     page.keyboard.press("End")
     _step_equation(page, 49, new_point(49))
     assert page.get_by_text("Finite differences at the point").count() == 1
-    _charts(page, 5)
+    _charts(page, 4)  # the local map, the loss, momentum's buffer, the slice
     _no_exception(page)
     _shot(page, "explore-step-by-step")
+
+
+_TRACES_3D = """() => document.getElementById('plot').data.map(
+    t => ({type: t.type, name: t.name || '', x: t.x ? Array.from(t.x) : [],
+           y: t.y ? Array.from(t.y) : []}))"""
+
+
+def test_the_3d_view_opens_on_demand_with_every_path_on_the_sheet(page, server):
+    """Explore's "3-D surface with the same paths" is closed at first (nothing of it drawn);
+    opened, it draws the sheet and every run's path on it, from the start to where the map's
+    path ends."""
+    _open(page, server, "/?surface=himmelblau&runs=adam(lr=0.1);momentum(lr=0.002)&steps=300")
+    chart = Map(page)
+    chart.wait_drawn()
+    runs = chart.runs()
+    view = '[class*="surface3d"] iframe[src*="descent_lab_player"]'  # its key: ...surface3d
+    assert page.locator(view).count() == 0, "the closed 3-D view drew a chart"
+    page.get_by_text("3-D surface with the same paths").click()
+    _wait(page, """(view) => {
+        const frame = document.querySelector(view);
+        const plot = frame && frame.contentDocument && frame.contentDocument.getElementById('plot');
+        return plot && plot.dataset.ready && plot.querySelector('.main-svg');
+    }""", view, what="the 3-D view to draw")
+    traces = page.locator(view).element_handle().content_frame().evaluate(_TRACES_3D)
+    assert traces[0]["type"] == "surface", traces[0]["type"]
+    paths = [t for t in traces if t["type"] == "scatter3d"]
+    assert len(paths) == len(runs), [t["name"] for t in paths]
+    for run, path in zip(runs, paths, strict=True):
+        assert path["name"].startswith(run["name"]), (path["name"], run["name"])
+        xs, ys = [x for x in path["x"] if x is not None], [y for y in path["y"] if y is not None]
+        assert _close(xs[0], run["x"][0], 1e-3) and _close(ys[0], run["y"][0], 1e-3)
+        assert _close(xs[-1], run["x"][-1], 1e-3) and _close(ys[-1], run["y"][-1], 1e-3)
+    _no_exception(page)
+    _shot(page, "explore-3d-view")
 
 
 # --- the first start on an empty cache ----------------------------------------------------------
