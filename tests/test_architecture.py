@@ -201,6 +201,17 @@ def test_the_ui_modules_of_data_and_text_do_not_import_streamlit():
     assert done.stdout.strip() == "False"
 
 
+def test_the_preparation_imports_neither_numba_nor_the_core_so_the_title_shows_first():
+    """app.py imports ui.preparation before any page shows its title: importing Numba and
+    the core there (~0.4 s CPU) kept the first visitor of a fresh server from the title."""
+    code = ("import sys, ui.preparation; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} "
+            "& {'numba', 'landscapes', 'optimizers'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 # --- the page names only what exists --------------------------------------------------------------
 
 
