@@ -45,10 +45,16 @@ def compare() -> None:
         runs = []
         what = ("optimizer, hyperparameters and batch size" if data
                 else "optimizer and hyperparameters")
-        with st.expander(f"Runs: {what} of each", expanded=False):
-            cells = st.columns(4)
+        # its ~70 inputs drawn only while it is open (closed, the runs stay as they are)
+        cards = inputs.card(f"Runs: {what} of each", "compare.card.runs")
+        with cards:
+            cells = st.columns(4) if cards.open else []
             for i in range(count):
                 before = c.runs[i] if i < len(c.runs) else c.runs[-1]
+                if not cards.open:
+                    runs.append(replace(before, batch_size=(
+                        inputs.kept_batch_size(before.batch_size, surface) if data else None)))
+                    continue
                 with cells[i % 4].container(border=True):
                     sections.run_heading(i)
                     the_run = inputs.run_editor(before, ps.key(f"run{i}"),

@@ -51,8 +51,8 @@ def _key(widgets, name: str) -> str:
 
 
 def _open_cards(at: AppTest) -> AppTest:
-    """Open every run card (Explore's "...: hyperparameters"): a card draws its inputs only
-    while open."""
+    """Open every run card (Explore's "...: hyperparameters", Compare's "Runs: ..."): a card
+    draws its inputs only while open."""
     for expander in at.expander:
         key = expander.proto.id.rsplit("-", 1)[-1]
         if ".card." in key:
@@ -428,7 +428,7 @@ def test_compare_races_batch_sizes_on_a_data_surface_from_a_link():
 
 
 def test_compare_switches_to_a_data_surface_and_sets_batch_sizes():
-    at = _open("compare")
+    at = _open_cards(_open("compare"))
     at.slider(key=_key(at.slider, "count")).set_value(3).run()
     at.selectbox(key=_key(at.selectbox, "surface.name")).set_value("logistic_regression").run()
     _clean(at)
@@ -458,7 +458,7 @@ def test_compare_switches_to_a_data_surface_and_sets_batch_sizes():
     (121, "Invalid batch_size: 121 (allowed: an integer, 1 <= batch_size <= 120)"),
 ])
 def test_compare_bad_batch_size_shows_an_error_and_keeps_the_last_good_one(typed, message):
-    at = _open("compare", COMPARE_DATA_LINK)
+    at = _open_cards(_open("compare", COMPARE_DATA_LINK))
     at.number_input(key=_key(at.number_input, "run1.batch_size")).set_value(typed).run()
     assert not at.exception
     errors = [_rendered(e.value) for e in at.error]

@@ -8,6 +8,7 @@ message is shown right under the input, while the page falls back to the last go
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable
@@ -78,6 +79,20 @@ def hyperparameter_input(hp: Parameter, value: float, key: str, *,
                            key=key, help=help_text, disabled=disabled))
 
 
+def card(label: str, key: str):
+    """An expander that draws its content only while open (``st.expander`` with
+    ``on_change="rerun"``; its ``.open`` says whether): a closed card costs a rerun none of
+    its inputs. Streamlit ties an expander's state to its label, so a card whose label
+    changes ("Adam" becoming "Adam #1") is keyed anew and opened if it was open."""
+    ss = st.session_state
+    keyed = f"{key}.{hashlib.blake2b(label.encode(), digest_size=4).hexdigest()}"
+    before = ss.get(f"_{key}.keyed")
+    if before not in (None, keyed) and ss.get(before):
+        ss[keyed] = True
+    ss[f"_{key}.keyed"] = keyed
+    return st.expander(label, on_change="rerun", key=keyed)
+
+
 def run_editor(the_run: settings.RunConfig, key: str, *, choose_optimizer: bool = True,
                lr_override: float | None = None, columns: int = 1) -> settings.RunConfig:
     """An optimizer with its own hyperparameters (only the ones it takes, torch's defaults).
@@ -131,12 +146,10 @@ def optimizer_runs(runs: tuple[settings.RunConfig, ...], page) -> tuple[settings
         for k, the_run in enumerate(copies, start=1):
             numbered = f"{title} #{k}" if len(copies) > 1 else title
             index = len(edited)
-            # drawn only while open (a closed card costs a rerun none of its ~10 widgets);
             # its key outlives a new link, so a card stays open when the runs are re-keyed
-            card = st.expander(f"{numbered}: hyperparameters", on_change="rerun",
-                               key=f"{page.page}.card.{name}.{k}")
-            with card:
-                if not card.open:
+            box = card(f"{numbered}: hyperparameters", f"{page.page}.card.{name}.{k}")
+            with box:
+                if not box.open:
                     edited.append(the_run)
                     continue
                 key = page.key(f"run.{name}" if k == 1 else f"run.{name}.{k}")
@@ -468,6 +481,14 @@ def batch_size_input(value: int | None, surface: settings.Setting, key: str) -> 
     st.caption("full batch: the exact gradient" if batch is None
                else f"{-(-n // batch)} mini-batches per epoch")
     return batch
+
+
+def kept_batch_size(value: int | None, surface: settings.Setting) -> int | None:
+    """A run's batch size as ``batch_size_input`` keeps it with no input shown: at most the
+    dataset's size n (None, the full batch, at n)."""
+    if value is None:
+        return None
+    return settings.batch_or_full(min(value, settings.data_size(surface)), surface)
 
 
 def seeds_input(value: int, key: str) -> int:
