@@ -154,9 +154,11 @@ def colored_table(rows: list[dict], colors: list[str], column: str | None = None
                 unsafe_allow_html=True)
 
 
+@st.fragment
 def downloads(scene, name: str) -> None:
     """CSV of every trajectory, the animation as a standalone HTML page that plays offline,
-    and for slides a GIF, an MP4 and a 2× PNG (``ui.exports``: drawn when asked)."""
+    and for slides a GIF, an MP4 and a 2× PNG (``ui.exports``: drawn when asked). A
+    fragment: a "Make ..." button reruns only these buttons, not the page."""
     left, right, *slides = st.columns(5)
     left.download_button(
         "⬇ Trajectories (CSV)", data=lambda: compute.trajectories_csv(scene),
