@@ -5,23 +5,22 @@ from __future__ import annotations
 import time
 
 
+def _shortest(clock, repeats: int, fn, args, kwargs) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = clock()
+        fn(*args, **kwargs)
+        best = min(best, clock() - start)
+    return best
+
+
 def best_of(repeats: int, fn, *args, **kwargs) -> float:
     """The shortest wall-clock time of ``repeats`` calls, in seconds (the repeat least
     disturbed by other work on the machine)."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args, **kwargs)
-        best = min(best, time.perf_counter() - start)
-    return best
+    return _shortest(time.perf_counter, repeats, fn, args, kwargs)
 
 
 def best_cpu_of(repeats: int, fn, *args, **kwargs) -> float:
     """The shortest CPU time of this thread over ``repeats`` calls, in seconds: what a call
     costs when other work on the machine takes turns on its core (a single-threaded call)."""
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.thread_time()
-        fn(*args, **kwargs)
-        best = min(best, time.thread_time() - start)
-    return best
+    return _shortest(time.thread_time, repeats, fn, args, kwargs)
