@@ -10,6 +10,9 @@ only:
   single run, sweep and basin map, a typed formula (its grid, a run, Newton's method on it)
   and a data surface (its grid, a mini-batch run, a sweep and a basin map) -- the sum is what
   a fresh server compiles before every page answers at once;
+* where that process's compile time goes: the CPU time of each function's own compile (less
+  the functions compiled inside it, from Numba's compile events), the costliest listed, and
+  the fast kernels' together;
 * each optimizer's first sweep, from that same process, before anything else but the first
   trajectory (the sweeps of the optimizers after the first show what one more optimizer
   costs), then each optimizer's first single run (its fast kernel);
@@ -40,6 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FIRST_TRAJECTORY_TARGET_S = 2.0
 EVERYTHING_TARGET_S = 20.0
 FIRST_PAGE_TARGET_S = 2.0
+COSTLIEST = 8
+"""How many functions to list by the CPU time of their own compile."""
 
 _FIRST_TRAJECTORY = """
 import optimizers
@@ -52,6 +57,25 @@ began, cpu = time.perf_counter(), time.process_time()
 import numpy as np
 import landscapes, optimizers
 times = {"import": time.perf_counter() - began}
+from numba.core import event
+
+compiling, own_cpu = [], {}  # the compiles under way (nested); each function's own CPU time
+
+
+class OwnCompileTime(event.Listener):  # a compile's CPU time, less the compiles inside it
+
+    def on_start(self, ev):
+        compiling.append([ev.data["dispatcher"].py_func.__name__, time.process_time(), 0.0])
+
+    def on_end(self, ev):
+        name, start, inner = compiling.pop()
+        spent = time.process_time() - start
+        own_cpu[name] = own_cpu.get(name, 0.0) + spent - inner
+        if compiling:
+            compiling[-1][2] += spent
+
+
+event.register("numba:compile", OwnCompileTime())
 
 def timed(label, fn, *args, **kwargs):
     start = time.perf_counter()
@@ -104,6 +128,7 @@ compiled = {id(d): d for name, module in list(sys.modules.items())
 compiled.update({id(d): d for d in engine.entry_points() if d.signatures})
 times["entry points"] = sum(1 for d in engine.entry_points() if d.signatures)
 times["compiled functions"] = len(compiled)
+times["own compile cpu"] = dict(sorted(own_cpu.items(), key=lambda item: -item[1]))
 print(json.dumps(times))
 """
 
@@ -163,6 +188,13 @@ def run() -> list[tuple[str, float, str, str]]:
                  times["entry points"], "-", "kernels"))
     rows.append(("compiled functions (entry points and the helpers they call)",
                  times["compiled functions"], "-", "functions"))
+    own = times["own compile cpu"]
+    rows.append(("  their compile's CPU time, all of them", sum(own.values()), "-", "s"))
+    fast = [seconds for name, seconds in own.items() if name.startswith("simulate_")]
+    rows.append((f"  of which the {len(fast)} fast kernels' own", sum(fast), "-", "s"))
+    for name, seconds in list(own.items())[:COSTLIEST]:
+        rows.append((f"  of which {name}'s own (less the functions it compiles)", seconds, "-",
+                     "s"))
     first = first_page.measure()
     if first is None:
         print("(the first page is not measured: Chromium or playwright is missing)")
