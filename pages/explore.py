@@ -43,7 +43,7 @@ def explore() -> None:
         sharing.share_panel(ps)
     scene = compute.Scene(surface, config.runs, steps, start, schedule, gradient, seed,
                           seeds=seeds, reference=True)
-    runs_data = sections.animated_map(scene, ps)
+    runs_data = sections.animated_map(scene, ps, linked=True)
     if runs_data is None:
         return
     # Closed at first and drawn only while open: each change cost the browser ~1 s of the

@@ -1410,6 +1410,8 @@ def test_step_by_step_steps_with_the_buttons_the_field_and_the_keys(page, server
     _open(page, server, "/?runs=momentum(lr=0.001);adam(lr=0.05)&steps=50")
     heading = page.get_by_role("heading", name="Step by step")
     heading.scroll_into_view_if_needed()
+    _step_equation(page, 49, new_point(49))  # where the player opens: its end
+    page.get_by_role("button", name=re.compile("^first")).click()
     _step_equation(page, 0, new_point(0))
     page.get_by_role("button", name="▶").click()
     _step_equation(page, 1, new_point(1))
@@ -1469,6 +1471,100 @@ def test_the_3d_view_opens_on_demand_with_every_path_on_the_sheet(page, server):
         assert _close(xs[-1], run["x"][-1], 1e-3) and _close(ys[-1], run["y"][-1], 1e-3)
     _no_exception(page)
     _shot(page, "explore-3d-view")
+
+
+class ScriptRuns:
+    """The script runs the server finished for a tab, read from its websocket (Streamlit's
+    ForwardMsg ``script_finished``): whole-page runs and fragment-only runs."""
+
+    def __init__(self, tab):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        self.page = 0
+        self.fragment = 0
+        status = ForwardMsg.ScriptFinishedStatus
+
+        def received(payload) -> None:
+            if isinstance(payload, str):
+                return
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") != "script_finished":
+                return
+            if message.script_finished == status.FINISHED_SUCCESSFULLY:
+                self.page += 1
+            elif message.script_finished == status.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                self.fragment += 1
+
+        tab.on("websocket", lambda socket: socket.on("framereceived", received))
+
+    def counts(self) -> tuple[int, int]:
+        return self.page, self.fragment
+
+
+def test_the_step_section_follows_the_players_step_and_moves_it(page, server):
+    """Explore's "Step by step" follows the player: pausing it, its ◀ 1 and 1 ▶, its keys and
+    its step field put the section on exactly that step (with that step's numbers), and the
+    section's own ▶, ◀ and field move the player's cursor there. Each move reruns only the
+    section (and the player's fragment), never the page."""
+    import figures
+    import landscapes
+    import optimizers
+
+    surface = landscapes.get("rosenbrock")
+    path = optimizers.simulate(surface, "momentum", surface.start, 50, lr=0.001,
+                               record_state=True)
+
+    def new_point(k: int) -> str:
+        return figures.step_numbers(path, k).lines[-1]
+
+    runs = ScriptRuns(page)
+    _open(page, server, "/?runs=momentum(lr=0.001);adam(lr=0.05)&steps=50")
+    chart = Map(page)
+    chart.wait_drawn()
+    _step_equation(page, 49, new_point(49))
+    opened = runs.counts()
+
+    def moved(step: int) -> None:
+        """The section shows ``step`` and the player is there, after fragment runs only."""
+        _step_equation(page, step, new_point(step))
+        chart.wait_state("(state, k) => state.step === k && !state.playing", step)
+        _settle(page)
+        assert runs.page == opened[0], f"the page reran: {runs.counts()} after {opened}"
+
+    chart.play()
+    paused = chart.pause()["step"]
+    moved(min(paused, 49))
+    field = chart.inside.locator(".dl-step")
+    field.fill("20")
+    field.press("Enter")
+    moved(20)
+    chart.button("one step forward").click()
+    moved(21)
+    chart.button("one step back").click()
+    chart.button("one step back").click()
+    moved(19)
+    chart.inside.locator(".dl-runs th").first.click()  # the keys go to the player
+    page.keyboard.press("ArrowRight")
+    moved(20)
+    page.keyboard.press("Home")
+    moved(0)
+    reports = chart.eval("() => window.descentLab.state().stepReports")
+    assert runs.fragment > opened[1]
+
+    heading = page.get_by_role("heading", name="Step by step")  # the section moves the player
+    heading.scroll_into_view_if_needed()
+    page.get_by_role("button", name="▶").click()
+    moved(1)
+    section_field = page.locator(_STEP_FIELD)
+    section_field.fill("37")
+    section_field.press("Enter")
+    moved(37)
+    page.get_by_role("button", name="◀").click()
+    moved(36)
+    assert chart.eval("() => window.descentLab.state().stepReports") == reports, (
+        "a step the page asked for came back as a report")
+    _no_exception(page)
+    _shot(page, "explore-step-follows-player")
 
 
 # --- the first start on an empty cache ----------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from ui import classroom, course, query, settings
 
@@ -123,11 +124,63 @@ def start_from_click(page: str, key: str) -> None:
     replace_config(page, replace(config, start=start))
 
 
+STEP_VIEW = "step_view"
+"""The key of a page's step-by-step fragment (``ui.step_view``), which follows its player."""
+LINKED_PLAYER = "linked_player"
+"""The key of the fragment of a player whose step a step-by-step section follows."""
+
+
+def current_step(page: str) -> int | None:
+    """The step the page's player was last left at, by the visitor or by the page's own step
+    controls; None at its end (where a player opens)."""
+    return st.session_state.get(f"_{page}.step")
+
+
+def step_request(page: str) -> dict | None:
+    """What the page's step controls last asked the player for: ``{"step", "seq"}``."""
+    return st.session_state.get(f"_{page}.step_request")
+
+
+def go_to_step(page: str, step: int | None) -> None:
+    """Callback of a step control beside the player: the page's step becomes ``step`` and the
+    player is asked to go there; only the step section and the player's fragment rerun."""
+    ss = st.session_state
+    ss[f"_{page}.step"] = step
+    seq = (step_request(page) or {"seq": 0})["seq"] + 1
+    ss[f"_{page}.step_request"] = {"step": step, "seq": seq}
+    _rerun_only([STEP_VIEW, LINKED_PLAYER])
+
+
+def _rerun_only(fragments: list[str]) -> None:
+    """From a callback: rerun only these fragments, or only the first where the others were
+    not drawn; with none drawn, the interaction's own rerun."""
+    for scope in (fragments, fragments[:1]):
+        try:
+            st.rerun(scope)
+        except StreamlitAPIException:  # a fragment the page did not draw
+            continue
+
+
 def player_event(page: str, key: str) -> None:
     """Callback of a player (``ui.player.show``): a click on the map moves the start of every
     run; a released slider sets that run's hyperparameter (``with_run_value``). The widgets
-    are re-keyed, so the sidebar, the URL and every view follow."""
+    are re-keyed, so the sidebar, the URL and every view follow: the whole page reruns, even
+    from a player in a fragment. A reported step (``{"kind": "step"}``) becomes the page's
+    step, and only the step section reruns."""
     event = st.session_state.get(key)
+    if event and event.get("kind") == "step":
+        try:
+            step = None if event.get("end") else int(event["step"])
+        except (KeyError, TypeError, ValueError):  # not a value the player sends: ignore it
+            return
+        st.session_state[f"_{page}.step"] = step
+        _rerun_only([STEP_VIEW])
+        return
+    _apply_event(page, key, event)
+    st.rerun()
+
+
+def _apply_event(page: str, key: str, event: dict | None) -> None:
     room = st.session_state.get(f"_{page}.room", classroom.Classroom())
     if not event or event.get("kind") != "commit":
         if not room.start_fixed:  # a teacher's link that fixes the start: no click moves it

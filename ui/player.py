@@ -8,9 +8,12 @@ ready bytes instead (a figure's JSON, or the player's manifest and blob from
 
 What moves stays in the browser: Play, Pause, speed, stepping and scrubbing by step, and a
 run's lr or β slider (its path is swapped from the run's precomputed neighbourhood while the
-slider moves). Only a released slider (``{"kind": "commit", "run", "name", "value", "seq"}``)
-and a click or drag on the map (``{"kind": "click", "x", "y", "seq"}``) come back as the
-component's value.
+slider moves). Only a released slider (``{"kind": "commit", "run", "name", "value", "seq"}``),
+a click or drag on the map (``{"kind": "click", "x", "y", "seq"}``) and, where the page asks
+(``report_steps``), the step the visitor leaves the player at (``{"kind": "step", "step",
+"end", "seq"}``: paused, stepped, scrubbed, never while it plays) come back as the component's
+value. ``step_request`` (``{"step", "seq"}``, step None for the end) moves the player to a
+step the page chose, once per ``seq``.
 
 Streamlit serves a component's files from one folder and refuses links out of it, so the
 component's page (``ui/player/index.html``) and the installed plotly package's plotly.min.js
@@ -123,7 +126,8 @@ def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
 
 def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm"),
          clickable: bool = True, sliders: bool = True, height: int = 760,
-         click_note: str = "", on_event: Callable[[], None] | None = None):
+         click_note: str = "", on_event: Callable[[], None] | None = None,
+         report_steps: bool = False, step_request: dict | None = None):
     """The player for a scene (or a tuple of scenes on one surface, whose runs race on one
     map). Returns its last event (a click on the map or a released slider, see the module's
     docstring) or None.
@@ -138,6 +142,7 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders)
     return _player(manifest=manifest, blob=blob, data_id=the_id, height=height, key=key,
                    fill_height=presentation.fill_height(), click_note=click_note,
+                   report_steps=report_steps, step_request=step_request,
                    default=None, on_change=on_event)
 
 

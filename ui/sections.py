@@ -105,23 +105,41 @@ def chart(figure: dict | str, key: str, *, height: int | None = None) -> None:
     player.chart(figure, height=height, key=f"{CHART_KEY}.{key}")
 
 
-def animated_map(scene, page, *, only: tuple[str, ...] = ()) -> list[dict] | None:
+def animated_map(scene, page, *, only: tuple[str, ...] = (), linked: bool = False
+                 ) -> list[dict] | None:
     """The scene's player: the map (a click or drag starts every run there, unless a teacher's
     link fixes the start), the step curves
     (``only`` these of "gap", "lr", "grad_norm"), a readout and an lr (and β) slider per run,
     under a typed surface's formula. Returns the runs as the figure builders take them, or
-    None when the core refuses the settings (its message is shown instead)."""
+    None when the core refuses the settings (its message is shown instead).
+
+    ``linked``: the page's step section (``ui.step_view``) follows the player's step and
+    moves it; the player then sits in a fragment of its own, so that a step asked for reruns
+    the player and the section, not the page."""
     formula_card(scene.surface)
     key = f"{page.page}.player"  # not re-keyed with the page: a released slider keeps it
+    curves = only or ("gap", "lr", "grad_norm")
     try:
         runs_data = compute.run_payloads(scene)
-        player.show(scene, key=key, curves=only or ("gap", "lr", "grad_norm"),
-                    on_event=functools.partial(page_state.player_event, page.page, key),
-                    **sharing.map_options(page))
+        if linked:
+            _linked_player(scene, page.page, key, curves, sharing.map_options(page))
+        else:
+            player.show(scene, key=key, curves=curves,
+                        on_event=functools.partial(page_state.player_event, page.page, key),
+                        **sharing.map_options(page))
     except ValueError as error:
         st.error(plain(f"These settings cannot be run: {error}"))
         return None
     return runs_data
+
+
+@st.fragment(key=page_state.LINKED_PLAYER)
+def _linked_player(scene, page: str, key: str, curves: tuple[str, ...], options: dict) -> None:
+    """The player reporting the step the visitor leaves it at, and going to the step the
+    page's step section asks for (``options``: what a teacher's link sets)."""
+    player.show(scene, key=key, curves=curves, report_steps=True,
+                step_request=page_state.step_request(page),
+                on_event=functools.partial(page_state.player_event, page, key), **options)
 
 
 def run_summary(runs_data: list[dict]) -> None:

@@ -1,6 +1,7 @@
 """Explore's "Step by step" section: one run, one step at a time.
 
-Pick a run and a step (◀ ▶, the ← → keys, or type its number): the section shows that step's
+The section follows the player's step, and its own ◀ ▶ (the ← → keys) and step field move
+the player too (``ui.page_state``: the page's step). For a chosen run it shows that step's
 update rule with the numbers the core recorded, a sentence of what happened, the arrows at the
 point on a small map with the quadratic model's contours, the loss and the optimizer's state
 over time with a cursor at the step, the loss along the step against its Taylor models, and
@@ -19,7 +20,7 @@ import streamlit as st
 import figures
 import optimizers
 from figures import local_model, step_view
-from ui import compute, sections, tables
+from ui import compute, page_state, sections, tables
 from ui.inputs import plain
 
 MAP_HEIGHT = 360
@@ -33,27 +34,41 @@ MIN_HALF_WIDTH = 1e-6
 """The local map's smallest half-width, relative to the surface's window (a step of 0)."""
 
 
-def _move(key: str, delta: int, last: int) -> None:
-    """◀ / ▶: one step back or on, within 0 .. last."""
-    st.session_state[key] = int(min(max(int(st.session_state.get(key, 0)) + delta, 0), last))
+def _move(page: str, delta: int, last: int) -> None:
+    """◀ / ▶: one step back or on from the page's step, within 0 .. last."""
+    _go(page, _shown_step(page, last) + delta, last)
 
 
-def _jump(key: str, value: int) -> None:
-    st.session_state[key] = value
+def _go(page: str, k: int, last: int) -> None:
+    page_state.go_to_step(page, int(min(max(k, 0), last)))
+
+
+def _typed(page: str, field: str, last: int) -> None:
+    _go(page, int(st.session_state[field]), last)
+
+
+def _shown_step(page: str, last: int) -> int:
+    """The step the section shows: the step leaving the player's current point (the last
+    step when the player is at its end, or past this run's end)."""
+    t = page_state.current_step(page)
+    return last if t is None else int(min(max(t, 0), last))
 
 
 def section(scene: compute.Scene, runs_data: list[dict], page) -> None:
-    """The section, under its heading (a fragment: stepping reruns only this section)."""
+    """The section, under its heading (a fragment: stepping reruns only this section and the
+    player, whose step it follows)."""
     st.subheader("Step by step")
     st.caption("One run, one step at a time: the update rule with this step's numbers, the "
-               "arrows at the point, the optimizer's state, and the local Taylor model. Step "
-               "with ◀ ▶ (or the ← → keys), or type a step.")
+               "arrows at the point, the optimizer's state, and the local Taylor model. It "
+               "follows the player's step; step with ◀ ▶ (or the ← → keys), or type a step, "
+               "and the player follows.")
     _step_by_step(scene, [run["name"] for run in runs_data],
-                  [run["color"] for run in runs_data], page.key("step"))
+                  [run["color"] for run in runs_data], page.page, page.key("step"))
 
 
-@st.fragment
-def _step_by_step(scene: compute.Scene, names: list[str], colors: list[str], key: str) -> None:
+@st.fragment(key=page_state.STEP_VIEW)
+def _step_by_step(scene: compute.Scene, names: list[str], colors: list[str], page: str,
+                  key: str) -> None:
     index = 0
     if len(names) > 1:
         index = st.selectbox("run", range(len(names)), format_func=lambda i: names[i],
@@ -64,21 +79,21 @@ def _step_by_step(scene: compute.Scene, names: list[str], colors: list[str], key
         st.info(plain(f"{names[index]} took no step ({ended})."))
         return
     last = path.steps - 1
-    step_key = f"{key}.k"
-    st.session_state.setdefault(step_key, 0)
-    if int(st.session_state[step_key]) > last:  # a shorter run than before
-        st.session_state[step_key] = last
+    field_key = f"{key}.k"
+    k = _shown_step(page, last)
+    st.session_state[field_key] = k  # the field shows the page's step, however it moved
     back, field, on, first, end = st.columns([1, 2, 1, 1, 1], vertical_alignment="bottom")
     back.button("◀", key=f"{key}.back", help="One step back (←)", shortcut="Left",
-                on_click=_move, args=(step_key, -1, last), width="stretch")
+                on_click=_move, args=(page, -1, last), width="stretch")
     on.button("▶", key=f"{key}.on", help="One step on (→)", shortcut="Right",
-              on_click=_move, args=(step_key, 1, last), width="stretch")
+              on_click=_move, args=(page, 1, last), width="stretch")
     first.button("first", key=f"{key}.first", help="The first step (Home)", shortcut="Home",
-                 on_click=_jump, args=(step_key, 0), width="stretch")
+                 on_click=_go, args=(page, 0, last), width="stretch")
     end.button("last", key=f"{key}.end", help="The last step (End)", shortcut="End",
-               on_click=_jump, args=(step_key, last), width="stretch")
-    k = int(field.number_input(f"step (0 to {last}): from point k to point k + 1",
-                               min_value=0, max_value=last, step=1, key=step_key))
+               on_click=_go, args=(page, last, last), width="stretch")
+    field.number_input(f"step (0 to {last}): from point k to point k + 1", min_value=0,
+                       max_value=last, step=1, key=field_key, on_change=_typed,
+                       args=(page, field_key, last))
     _show_step(scene, path, k, names[index], colors[index], key, index)
 
 

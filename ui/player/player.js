@@ -13,6 +13,11 @@
 // slider input event (performance.now() at the handler's entry) to the end of the redraw;
 // #plot.dataset.ready is the id of the data shown and #plot.dataset.step the step shown;
 // window.descentLab.state() describes what is drawn.
+//
+// Following the page's step (Explore's step by step): with reportSteps set, the step the
+// visitor leaves the player at (paused, stepped, scrubbed, typed: never while it plays) goes
+// back as {kind: "step", step, end, seq}; follow({step, seq}) goes to a step the page asks for
+// (a new seq), without reporting it back.
 "use strict";
 
 (function () {
@@ -22,6 +27,7 @@
   const HALO = "rgba(255, 255, 255, 0.95)";
   const SYMBOL_SIZE = 14;
   const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
+  const REPORT_DELAY_MS = 150;  // a held key or a dragged scrubber reports where it stops
 
   window.descentLabStats = window.descentLabStats || { slider: [] };
 
@@ -154,6 +160,10 @@
       this.fading = false;
       this.clicks = 0;
       this.commits = 0;
+      this.reportSteps = false;
+      this.reported = null;  // the step last reported to (or asked for by) the page
+      this.stepReports = 0;
+      this.followed = null;  // the seq of the page's last step request
       this.id = null;
       this.clickNote = "";  // what the hover says of a map that takes no click
       this.build();
@@ -196,15 +206,14 @@
       const el = this.el;
       el.play.addEventListener("click", () => this.toggle());
       el.speed.addEventListener("change", () => { this.speed = parseFloat(el.speed.value); });
-      el.first.addEventListener("click", () => this.goto(0));
-      el.last.addEventListener("click", () => this.goto(this.steps));
-      el.back.addEventListener("click", () => this.goto(this.step - 1));
-      el.forward.addEventListener("click", () => this.goto(this.step + 1));
-      el.scrub.addEventListener("input", () => { this.pause(); this.goto(parseInt(el.scrub.value, 10)); });
+      el.first.addEventListener("click", () => this.land(0));
+      el.last.addEventListener("click", () => this.land(this.steps));
+      el.back.addEventListener("click", () => this.land(this.step - 1));
+      el.forward.addEventListener("click", () => this.land(this.step + 1));
+      el.scrub.addEventListener("input", () => this.land(parseInt(el.scrub.value, 10)));
       el.stepInput.addEventListener("change", () => {
         const t = parseInt(el.stepInput.value, 10);
-        this.pause();
-        this.goto(Number.isFinite(t) ? t : this.step);
+        this.land(Number.isFinite(t) ? t : this.step);
       });
       el.full.addEventListener("click", () => this.fullscreen());
       document.addEventListener("fullscreenchange", () => this.resize());
@@ -244,15 +253,14 @@
       if (!this.manifest) return false;
       const tenth = Math.max(1, Math.round(this.steps / 10));
       const moves = {
-        ArrowLeft: () => this.goto(this.step - 1), ArrowRight: () => this.goto(this.step + 1),
-        Home: () => this.goto(0), End: () => this.goto(this.steps),
-        PageUp: () => this.goto(this.step - tenth), PageDown: () => this.goto(this.step + tenth),
+        ArrowLeft: () => this.land(this.step - 1), ArrowRight: () => this.land(this.step + 1),
+        Home: () => this.land(0), End: () => this.land(this.steps),
+        PageUp: () => this.land(this.step - tenth), PageDown: () => this.land(this.step + tenth),
       };
       if (key === " " || key === "Spacebar") {
         this.toggle();
       } else if (moves[key]) {
-        this.pause();
-        moves[key]();
+        moves[key]();  // land(): pauses there, and reports the step
       } else {
         return false;
       }
@@ -473,6 +481,37 @@
       this.draw();
     }
 
+    // the visitor moved to step t (a button, a key, the scrubber, the field): stop there
+    land(t) {
+      this.pause();
+      this.goto(t);
+      this.landed();
+    }
+
+    // Tell the page the step the visitor left the player at, once it stops moving (a held
+    // key or a dragged scrubber: one report where it stops), and only a step it does not know.
+    landed() {
+      if (!this.reportSteps || this.standalone) return;
+      clearTimeout(this.reporting);
+      this.reporting = setTimeout(() => {
+        if (this.playing || !this.manifest || this.step === this.reported) return;
+        this.reported = this.step;
+        this.stepReports += 1;
+        this.send({ kind: "step", step: this.step, end: this.step >= this.steps,
+          seq: this.stepReports, data: this.id });
+      }, REPORT_DELAY_MS);
+    }
+
+    // The page asks for a step (its own step controls moved): go there, once per request.
+    follow(request) {
+      if (!request || request.seq === this.followed || !this.manifest) return;
+      this.followed = request.seq;
+      const t = request.step === null ? this.steps : request.step;
+      this.reported = Math.max(0, Math.min(this.steps, Math.round(t)));  // the page knows it
+      this.pause(false);
+      this.goto(t);
+    }
+
     toggle() { this.playing ? this.pause() : this.play(); }
 
     play() {
@@ -496,12 +535,13 @@
       this.frame = requestAnimationFrame(tick);
     }
 
-    pause() {
+    pause(report = true) {
       if (!this.playing) return;
       this.playing = false;
       cancelAnimationFrame(this.frame);
       this.el.play.textContent = "▶ Play";
       this.el.play.setAttribute("aria-pressed", "false");
+      if (report) this.landed();
     }
 
     // --- layout: Plotly draws what never moves -----------------------------------------------
@@ -980,7 +1020,8 @@
         };
       });
       return { id: this.id, step: t, steps: this.steps, playing: this.playing, speed: this.speed,
-        fading: this.fading, runs: drawn, lines };
+        fading: this.fading, runs: drawn, lines, reported: this.reported,
+        stepReports: this.stepReports };
     }
   }
 
