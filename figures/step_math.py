@@ -145,6 +145,7 @@ class _Step:
     hessian: np.ndarray | None
     rates: np.ndarray | None  # the effective step size per coordinate (``effective_rates``)
     source: str = "analytic"  # the gradient source: anything else estimates ∇f
+    grad_next: np.ndarray | None = None  # the gradient at the new point (L-BFGS's secant)
 
     @property
     def nabla(self) -> str:
@@ -460,6 +461,121 @@ def _newton(s: _Step) -> tuple[list[str], np.ndarray]:
     ], landed
 
 
+def _rms(values: np.ndarray) -> float:
+    """The root mean square over the two coordinates, as the kernels take it."""
+    return float(np.sqrt(values[0] * values[0] + values[1] * values[1]) / 2.0 ** 0.5)
+
+
+def _lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
+    """start + weight (end - start), in the order torch's CPU ``lerp`` (and the kernels) take."""
+    if weight < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1.0 - weight)
+
+
+def _adafactor(s: _Step) -> tuple[list[str], np.ndarray]:
+    t, lr, g = s.t, s.lr, s.grad
+    tau, d, eps1, eps2 = s.hp["beta2_decay"], s.hp["d"], s.hp["eps1"], s.hp["eps2"]
+    decay = s.hp["weight_decay"]
+    weight = t ** tau  # 1 - beta2_t: the weight of the new squared gradient
+    rho = min(lr, 1.0 / t ** 0.5)
+    scale = _rms(s.theta)
+    alpha = max(eps2, scale) * rho
+    shrink = 1.0 - lr * decay
+    variance = s.after["variance"]
+    update = (1.0 / np.sqrt(np.maximum(variance, eps1 * eps1))) * g
+    update_rms = _rms(update)
+    clip = max(1.0, update_rms / d)
+    theta = s.theta * shrink if decay != 0.0 else s.theta
+    landed = theta + (-alpha / clip) * update
+    kept = (rf"\theta_{{{s.k}}}(1-\gamma\lambda)" if decay != 0.0 else rf"\theta_{{{s.k}}}")
+    start = (rf"{point(s.theta)}\cdot {num(shrink, 8)}" if decay != 0.0 else point(s.theta))
+    return [
+        rf"g_{{{t}}} = {s.nabla} = {vec(g)}",
+        rf"1-\hat\beta_{{2,{t}}} = t^{{\tau}} = {t}^{{{num(tau)}}} = {num(weight)},\quad "
+        rf"\rho_{{{t}}} = \min(\gamma, 1/\sqrt{{t}}) = \min({num(lr)}, "
+        rf"{num(1.0 / t ** 0.5)}) = {num(rho)}",
+        rf"\alpha_{{{t}}} = \max(\epsilon_2, \mathrm{{RMS}}(\theta_{{{s.k}}}))\,\rho_{{{t}}}"
+        rf" = \max({num(eps2)}, {num(scale)})\cdot {num(rho)} = {num(alpha)}",
+        rf"V_{{{t}}} = \hat\beta_{{2,{t}}} V_{{{t - 1}}} + (1-\hat\beta_{{2,{t}}})\, "
+        rf"g_{{{t}}}^2 = {num(1.0 - weight)}\,{vec(s.before['variance'])} + {num(weight)}\,"
+        rf"{vec(g * g)} = {vec(variance)}",
+        rf"U_{{{t}}} = \frac{{g_{{{t}}}}}{{\max(\sqrt{{V_{{{t}}}}}, \epsilon_1)}} = "
+        rf"{vec(update)},\quad \max(1, \mathrm{{RMS}}(U_{{{t}}})/d) = \max(1, "
+        rf"{num(update_rms)}/{num(d)}) = {num(clip)}",
+        s.update_line(rf"{kept} - \frac{{\alpha_{{{t}}} U_{{{t}}}}}{{\max(1, "
+                      rf"\mathrm{{RMS}}(U_{{{t}}})/d)}} = {start} - {num(alpha / clip)}\,"
+                      rf"{vec(update)}"),
+    ], landed
+
+
+def _adamw_schedule_free(s: _Step) -> tuple[list[str], np.ndarray]:
+    t, g, y = s.t, s.grad, s.theta
+    beta1, beta2, eps = s.hp["beta1"], s.hp["beta2"], s.hp["eps"]
+    decay, warmup = s.hp["weight_decay"], s.hp["warmup_steps"]
+    rate = s.lr * (t / warmup) if t <= warmup else s.lr
+    z_old = y if t == 1 else s.before["z"]
+    lr_max, weight_sum = s.after["lr_max"][0], s.after["weight_sum"][0]
+    weight = t ** s.hp["r"] * lr_max ** s.hp["weight_lr_power"]
+    c = weight / weight_sum if weight_sum != 0.0 else 0.0
+    v = s.after["exp_avg_sq"]
+    normalised = g / (np.sqrt(v / (1.0 - beta2 ** t)) + eps)
+    if decay != 0.0:
+        normalised = normalised + decay * y
+    landed = _lerp(y, z_old, c) + normalised * (rate * (beta1 * (1.0 - c) - 1.0))
+    z = z_old - normalised * rate
+    x = _lerp(landed, z, 1.0 - 1.0 / beta1)
+    decayed = rf" + \lambda y_{{{s.k}}}" if decay != 0.0 else ""
+    return [
+        rf"g_{{{t}}} = {s.nabla} = {vec(g)}\quad(\theta = y\text{{, where gradients are "
+        rf"taken}})",
+        rf"\gamma_{{{t}}} = \gamma\min(1, t/T_w) = {num(rate)},\quad "
+        rf"\max_{{i\le {t}}}\gamma_i = {num(lr_max)},\quad c_{{{t}}} = \frac{{t^r\,"
+        rf"(\max_{{i\le t}}\gamma_i)^p}}{{\sum_{{j\le t}} j^r (\max_{{i\le j}}\gamma_i)^p}}"
+        rf" = \frac{{{num(weight)}}}{{{num(weight_sum)}}} = {num(c)}",
+        _ema("v", t, r"\beta_2", beta2, s.before["exp_avg_sq"], rf"g_{{{t}}}^2", g * g, v),
+        rf"u_{{{t}}} = \frac{{g_{{{t}}}}}{{\sqrt{{v_{{{t}}}/(1-\beta_2^{{{t}}})}} + \epsilon}}"
+        rf"{decayed} = {vec(normalised)}",
+        rf"z_{{{t}}} = z_{{{t - 1}}} - \gamma_{{{t}}} u_{{{t}}} = {point(z_old)} - "
+        rf"{num(rate)}\,{vec(normalised)} = {point(z)}"
+        + (r"\quad(z_0 = \theta_0)" if t == 1 else ""),
+        s.update_line(rf"(1-c_{{{t}}})\,y_{{{s.k}}} + c_{{{t}}} z_{{{t - 1}}} + \gamma_{{{t}}}"
+                      rf"\big(\beta_1(1-c_{{{t}}}) - 1\big) u_{{{t}}} = {point(_lerp(y, z_old, c))}"
+                      rf" + {factor(rate * (beta1 * (1.0 - c) - 1.0))}\,{vec(normalised)}"),
+        rf"x_{{{t}}} = y_{{{t}}} + (1 - 1/\beta_1)(z_{{{t}}} - y_{{{t}}}) = {point(x)}"
+        rf"\quad(\text{{the average you evaluate}})",
+    ], landed
+
+
+def _lbfgs(s: _Step) -> tuple[list[str], np.ndarray]:
+    """One torch step of L-BFGS is a whole inner loop (up to max_iter directions from the
+    history of pairs, each with its own move): written with what the core records of it,
+    the gradients where it starts and ends, and the pair (s, y) the whole step makes."""
+    t, g = s.t, s.grad
+    delta = s.new - s.theta
+    lines = [
+        rf"g_{{{t}}} = {s.nabla} = {vec(g)},\quad \|g_{{{t}}}\|_\infty = "
+        rf"{num(np.max(np.abs(g)))}\ (\text{{stops at }}\tau_g = "
+        rf"{num(s.hp['tolerance_grad'])})",
+        rf"\Delta_{{{t}}} = \sum_{{\text{{inner }} i}} \alpha_i d_i = {vec(delta)}\quad"
+        rf"(d_i = -H_i \nabla f,\ \text{{at most }} K = {int(s.hp['max_iter'])}"
+        rf"\text{{ inner iterations}})",
+        rf"g_{{{t}}}^\top \Delta_{{{t}}} = {num(float(g @ delta))}\quad"
+        + (r"(\text{downhill})" if g @ delta < 0 else r"(\text{not downhill})"),
+    ]
+    if s.grad_next is not None:
+        y = s.grad_next - g
+        ys, ss = float(y @ delta), float(delta @ delta)
+        lines.append(
+            rf"s = \Delta_{{{t}}},\quad y = \nabla f(\theta_{{{t}}}) - {s.nabla} = "
+            rf"{vec(s.grad_next)} - {vec(g)} = {vec(y)},\quad y^\top s = {num(ys)}"
+            + (rf",\quad \frac{{y^\top s}}{{s^\top s}} = {num(ys / ss)}" if ss > 0 else ""))
+    landed = s.theta + delta
+    lines.append(s.update_line(rf"\theta_{{{s.k}}} + \Delta_{{{t}}} = {point(s.theta)} + "
+                               rf"{vec(delta)}"))
+    return lines, landed
+
+
 def _generic(s: _Step) -> tuple[list[str], np.ndarray]:
     """Any optimizer without a written-out form: its rule, then its state with the numbers."""
     lines = [s.spec.latex]
@@ -476,7 +592,8 @@ WRITERS: dict[str, Callable[[_Step], tuple[list[str], np.ndarray]]] = {
     "sgd": _sgd, "momentum": _sgd, "nesterov": _sgd, "adagrad": _adagrad,
     "adadelta": _adadelta, "rmsprop": _rmsprop, "adam": _adam, "adamw": _adam,
     "adamax": _adamax, "nadam": _nadam, "radam": _radam, "lion": _lion, "rprop": _rprop,
-    "asgd": _asgd, "newton": _newton,
+    "asgd": _asgd, "newton": _newton, "adafactor": _adafactor,
+    "adamw_schedule_free": _adamw_schedule_free, "lbfgs": _lbfgs,
 }
 """The optimizers whose steps are written out term by term; any other gets ``_generic``."""
 
@@ -593,6 +710,15 @@ def _why(s: _Step, ratio: float, angle: float) -> str:
                 "gradients, so its steps only shrink")
     if name in ADAM_LIKE or name in ("rmsprop", "adadelta"):
         return "each coordinate is scaled by its own running size of the gradient"
+    if name == "lbfgs":
+        return ("one L-BFGS step is a whole inner loop of quasi-Newton moves, each along the "
+                "gradient bent by the curvature its history of moves has measured")
+    if name == "adafactor":
+        return ("Adafactor's step is relative to the point's size, shrinks like 1/sqrt(t), and "
+                "is scaled down when its RMS exceeds d")
+    if name == "adamw_schedule_free":
+        return ("the gradient is taken at y, between the base sequence z and the average x; "
+                "averaging does a schedule's work")
     return "the optimizer's rule and its state set this step"
 
 
@@ -638,7 +764,7 @@ def step_numbers(path, k: int, hessian: np.ndarray | None = None) -> StepNumbers
         after={name: values[k + 1] for name, values in path.state.items()},
         hessian=None if hessian is None else np.asarray(hessian, dtype=np.float64),
         rates=None if rates is None else rates[k + 1],
-        source=path.config["gradient"]["name"],
+        source=path.config["gradient"]["name"], grad_next=path.grad[k + 1].copy(),
     )
     if spec.name == "newton" and step.hessian is None:
         raise ValueError("Newton's step needs the surface's Hessian at the landed")

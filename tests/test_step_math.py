@@ -27,7 +27,7 @@ def panel(path, k):
 
 @pytest.mark.parametrize(("optimizer", "hyperparameters"),
                          [pytest.param(o, h, id=configuration_id(o, h, s))
-                          for o, h, s in CONFIGURATIONS if o != "lbfgs"])
+                          for o, h, s in CONFIGURATIONS])
 def test_every_optimizers_step_is_written_with_the_numbers_the_core_recorded(optimizer,
                                                                              hyperparameters):
     path = recorded(optimizer, **hyperparameters)
@@ -54,7 +54,7 @@ def test_every_optimizers_step_is_written_with_the_numbers_the_core_recorded(opt
         assert shown.sentence.startswith(f"Step {k} → {k + 1} has length")
 
 
-@pytest.mark.parametrize("optimizer", [o for o in optimizers.names() if o != "lbfgs"])
+@pytest.mark.parametrize("optimizer", optimizers.names())
 def test_every_optimizer_has_a_panel_with_its_symbols_mapped_to_torchs_names(optimizer):
     spec = optimizers.OPTIMIZERS_BY_NAME[optimizer]
     # ASGD's default lr = 0.01 leaves Rosenbrock's window within 4 steps from this start
@@ -167,3 +167,27 @@ def test_a_gradient_the_source_estimated_is_marked_as_an_estimate(gradient):
     np.testing.assert_allclose(shown.formula_point, path.xy[3], rtol=1e-13)
     exact = figures.step_numbers(recorded("adam", lr=0.01), 2)
     assert exact.lines[0].startswith(r"g_{3} = \nabla f(\theta_{2}) = ")
+
+
+def test_every_optimizer_has_its_step_written_out_term_by_term():
+    assert set(step_math.WRITERS) == set(optimizers.names())
+
+
+def test_an_lbfgs_step_shows_the_move_and_the_secant_pair_from_the_cores_gradients():
+    path = recorded("lbfgs", lr=0.5, line_search_fn=1)
+    shown = panel(path, 1)
+    y = path.grad[2] - path.grad[1]
+    s = path.xy[2] - path.xy[1]
+    text = "\n".join(shown.lines)
+    assert step_math.vec(s) in text and step_math.vec(y) in text
+    assert rf"y^\top s = {step_math.num(y @ s)}" in text
+    assert "downhill" in text and "inner" in shown.sentence
+
+
+def test_adafactors_first_step_is_a_sign_step_of_length_its_relative_step_size():
+    path = recorded("adafactor", lr=0.1)
+    shown = panel(path, 0)
+    # V_1 = g_1^2 (the weight 1^tau = 1), so U_1 = sign(g_1); alpha_1 = RMS(theta_0) min(lr, 1)
+    alpha = np.sqrt(np.mean(np.square(START))) * 0.1
+    np.testing.assert_allclose(shown.delta, -alpha * np.sign(path.grad[0]), rtol=1e-12)
+    assert rf"\max(1, \mathrm{{RMS}}(U_{{1}})/d) = \max(1, 1/1) = 1" in "\n".join(shown.lines)
