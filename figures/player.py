@@ -24,6 +24,9 @@ run ended (``ended``: "" or "diverged at step 37"; ``ended_at``: the step it nam
 other seeds (``band``), its exact-gradient path (``reference``) and its optimizer's second
 sequence of points (``averaged``: ASGD's average, schedule-free AdamW's x), and every point
 where it evaluated f (``evaluated``: L-BFGS's, at most EVALUATED_CAP, drawn as small dots).
+Where asked (``arrows``), each run's arrows at every point t, (m+1, 2) float32, NaN at the
+last point: ``descent`` = -lr_t ∇f(x_t), ``step`` = x_{t+1} - x_t and, for a momentum method,
+``velocity`` (what momentum adds); the manifest's ``arrows`` names and colours them.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from figures.animation import (
 )
 from figures.palette import POINT_STYLES, SURFACE_COLORSCALE, style_of
 from figures.status import timeline
+from figures.step_view import ARROWS, arrow_series
 from optimizers import strided_indices
 
 ALIGN = 8
@@ -147,7 +151,7 @@ def _padded_lr(lr: np.ndarray, points: int) -> np.ndarray:
 
 
 def _run(run: dict[str, Any], pack: Packer, bounds, neighbourhood: dict[str, Any] | None,
-         writes_label: bool) -> dict[str, Any]:
+         writes_label: bool, arrows: bool = False) -> dict[str, Any]:
     style = style_of(run)
     xy = np.asarray(run["xy"], dtype=np.float64).reshape(-1, 2)
     points = xy.shape[0]
@@ -178,6 +182,10 @@ def _run(run: dict[str, Any], pack: Packer, bounds, neighbourhood: dict[str, Any
                       if run.get("evaluated") is not None and len(run["evaluated"]) else None),
         "sliders": [],
     }
+    if arrows and run.get("grad") is not None:
+        series = arrow_series(xy, np.asarray(run["grad"], dtype=np.float64),
+                              np.asarray(run["lr"], dtype=np.float64), bool(run.get("momentum")))
+        entry["arrows"] = {key: pack.add(values) for key, values in series.items()}
     if label and writes_label and points:
         seen = last_seen(xy, bounds)
         entry["label_at"] = [seen[0], seen[1]]
@@ -239,6 +247,7 @@ def player_payload(
     clickable: bool = True,
     start: tuple[float, float] | None = None,
     layer: dict[str, Any] | None = None,
+    arrows: bool = False,
 ) -> tuple[dict[str, Any], bytes]:
     """The manifest and blob the player draws (see the module's docstring).
 
@@ -248,12 +257,14 @@ def player_payload(
     has none), as ``ui.compute.neighbourhoods`` gives them. ``clickable``: a click or drag on
     the map moves the start (the browser sends it back; the page reruns the runs there).
     ``layer``: ``surface_layer(surface)`` made beforehand (made here when None).
+    ``arrows``: each run's arrows at every point (``figures.step_view.arrow_series``, from
+    its ``grad``, ``lr`` and ``momentum``), which the map draws at the current step.
     """
     pack = Packer()
     neighbourhoods = list(neighbourhoods or [None] * len(runs))
     bounds = _bounds(surface)
     labelled = sum(bool(end_label(run)) for run in runs)
-    entries = [_run(run, pack, bounds, hood, labelled <= MAX_END_LABELS)
+    entries = [_run(run, pack, bounds, hood, labelled <= MAX_END_LABELS, arrows)
                for run, hood in zip(runs, neighbourhoods, strict=True)]
     if start is None and runs:
         first = np.asarray(runs[0]["xy"], dtype=np.float64).reshape(-1, 2)
@@ -276,5 +287,7 @@ def player_payload(
         "steps": max((int(np.asarray(run["xy"]).reshape(-1, 2).shape[0]) - 1 for run in runs),
                      default=0),
         "runs": entries,
+        "arrows": ([{"key": key, "name": name, "color": color} for key, name, color in ARROWS]
+                   if arrows else []),
     }
     return manifest, pack.blob()

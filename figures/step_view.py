@@ -211,18 +211,49 @@ def state_charts(path) -> list[dict[str, Any]]:
     return charts
 
 
+ARROWS = (("descent", "−lr ∇f (the gradient alone)", GRADIENT_COLOR),
+          ("step", "the step taken", STEP_COLOR),
+          ("velocity", "what momentum adds", VELOCITY_COLOR))
+"""The arrows at the current point: key, name, colour (the player's map draws them too)."""
+
+
+def carries_momentum(hyperparameters: dict[str, float]) -> bool:
+    """Whether a run's steps carry a velocity (a momentum method): its arrows show what
+    momentum adds to the gradient's step."""
+    return hyperparameters.get("momentum", 0.0) > 0.0
+
+
 def step_arrows(numbers: StepNumbers, hyperparameters: dict[str, float]
                 ) -> list[tuple[str, np.ndarray, np.ndarray, str]]:
     """The arrows at the point, to scale: the step plain gradient descent would take
     (-lr ∇f), the step taken, and for a momentum method what momentum adds to the gradient's
     step (from the tip of the first, so the two add up to the step taken)."""
     zero = np.zeros(2)
-    arrows = [("−lr ∇f (the gradient alone)", zero, numbers.plain, GRADIENT_COLOR),
-              ("the step taken", zero, numbers.delta, STEP_COLOR)]
-    if hyperparameters.get("momentum", 0.0) > 0.0:
-        arrows.append(("what momentum adds", numbers.plain, numbers.delta - numbers.plain,
-                       VELOCITY_COLOR))
+    (_, descent, descent_color), (_, taken, step_color), (_, adds, velocity_color) = ARROWS
+    arrows = [(descent, zero, numbers.plain, descent_color),
+              (taken, zero, numbers.delta, step_color)]
+    if carries_momentum(hyperparameters):
+        arrows.append((adds, numbers.plain, numbers.delta - numbers.plain, velocity_color))
     return arrows
+
+
+def arrow_series(xy: np.ndarray, grad: np.ndarray, lr: np.ndarray, momentum: bool
+                 ) -> dict[str, np.ndarray]:
+    """``step_arrows`` at every point t of a run, (n+1, 2) each, NaN at the last point (no
+    step leaves it): ``descent`` = -lr_t ∇f(x_t) (the gradient as the run's source gave it),
+    ``step`` = x_{t+1} - x_t and, for a momentum method (``momentum``), ``velocity`` = their
+    difference, what momentum adds (for SGD's momentum -lr_t μ b_t, b its
+    momentum_buffer before the step)."""
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    steps = min(np.asarray(lr).shape[0], xy.shape[0] - 1)
+    descent = np.full(xy.shape, np.nan)
+    step = np.full(xy.shape, np.nan)
+    descent[:steps] = -np.asarray(lr[:steps], dtype=np.float64)[:, None] * grad[:steps]
+    step[:steps] = xy[1:steps + 1] - xy[:steps]
+    series = {"descent": descent, "step": step}
+    if momentum:
+        series["velocity"] = step - descent
+    return series
 
 
 def arrows_reach(arrows: Sequence[tuple[str, np.ndarray, np.ndarray, str]]) -> float:

@@ -1567,6 +1567,77 @@ def test_the_step_section_follows_the_players_step_and_moves_it(page, server):
     _shot(page, "explore-step-follows-player")
 
 
+# The pixel of the map canvas halfway along run 0's step arrow, as drawn now.
+_STEP_ARROW_MIDDLE = """() => {
+    const player = window.descentLab, arrows = player.arrowState();
+    const run = arrows.runs[0], k = arrows.scale;
+    const a = player.axes(document.getElementById('plot'), '');
+    return [a.x(run.at[0] + 0.5 * k * run.step[0]), a.y(run.at[1] + 0.5 * k * run.step[1])];
+}"""
+# The colour of the map canvas at a pixel.
+_CANVAS_COLOUR = """([x, y]) => {
+    const ratio = window.devicePixelRatio || 1;
+    const canvas = document.querySelector('.dl-map-canvas');
+    return Array.from(canvas.getContext('2d').getImageData(
+        Math.round(x * ratio), Math.round(y * ratio), 1, 1).data);
+}"""
+
+
+def test_the_map_draws_the_arrows_at_the_current_point_to_scale(page, server):
+    """Explore's map draws, at each run's current point, the step plain gradient descent
+    would take (-lr ∇f), the step taken and, for momentum, what momentum adds: the vectors
+    are the core's at that step (within float32 rounding), all at one scale the key under
+    the map states; the Arrows button hides and shows them."""
+    import numpy as np
+
+    import figures
+    import landscapes
+    import optimizers
+
+    surface = landscapes.get("rosenbrock")
+    momentum = optimizers.simulate(surface, "momentum", surface.start, 50, lr=0.001,
+                                   record_state=True)
+    adam = optimizers.simulate(surface, "adam", surface.start, 50, lr=0.05)
+    _open(page, server, "/?runs=momentum(lr=0.001);adam(lr=0.05)&steps=50")
+    chart = Map(page)
+    chart.wait_drawn()
+    field = chart.inside.locator(".dl-step")
+    field.fill("20")
+    field.press("Enter")
+    chart.wait_state("(state) => state.step === 20")
+    arrows = chart.eval("() => window.descentLab.state().arrows")
+    assert arrows["shown"] and arrows["drawn"] == 2 and arrows["scale"] >= 1
+    for run, path in zip(arrows["runs"], (momentum, adam), strict=True):
+        assert run["point"] == 20
+        np.testing.assert_allclose(run["at"], path.xy[20], rtol=1e-6)
+        np.testing.assert_allclose(run["descent"], -path.lr[20] * path.grad[20], rtol=1e-6)
+        np.testing.assert_allclose(run["step"], path.xy[21] - path.xy[20], rtol=1e-6)
+    shown = figures.step_numbers(momentum, 20)
+    np.testing.assert_allclose(arrows["runs"][0]["velocity"], shown.delta - shown.plain,
+                               rtol=1e-5)
+    assert arrows["runs"][1].get("velocity") is None  # Adam has no momentum hyperparameter
+    key = chart.inside.locator(".dl-arrow-key")
+    assert "what momentum adds" in key.inner_text()
+    scale = arrows["scale"]
+    assert (f"{scale:g}× their length" in key.inner_text() if scale > 1
+            else "to the map's scale" in key.inner_text())
+    colours = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+               for c in (figures.OKABE_ITO[0], figures.OKABE_ITO[1], figures.OKABE_ITO[2])]
+    middle = chart.eval(_STEP_ARROW_MIDDLE)
+    drawn = chart.eval(_CANVAS_COLOUR, middle)
+    assert drawn[3] == 255 and any(max(abs(a - b) for a, b in zip(drawn[:3], c, strict=True))
+                                   < 30 for c in colours), f"no arrow drawn there: {drawn}"
+
+    chart.button("Arrows").click()
+    hidden = chart.eval("() => window.descentLab.state().arrows")
+    assert not hidden["shown"] and hidden["drawn"] == 0 and not key.is_visible()
+    assert chart.eval(_CANVAS_COLOUR, middle) != drawn
+    chart.button("Arrows").click()
+    assert chart.eval("() => window.descentLab.state().arrows")["drawn"] == 2
+    _no_exception(page)
+    _shot(page, "explore-arrows")
+
+
 # --- the first start on an empty cache ----------------------------------------------------------
 
 PREPARING = "Preparing the optimizers (first start only)"

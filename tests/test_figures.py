@@ -748,3 +748,35 @@ def test_the_html_page_has_a_title_and_a_caption_of_what_it_shows():
         assert words in caption, words
     assert page.count("<html") == 1 and "new DescentLabPlayer" in page
     assert "<script src" not in page and "https://" not in page.split("<figcaption>")[1]
+
+
+def test_the_arrows_at_every_point_are_the_cores_gradient_step_and_what_momentum_adds():
+    """The player's arrows (Explore): at each point t, -lr_t ∇f(x_t) from the core's recorded
+    gradient, the step x_{t+1} - x_t, and for a momentum method what momentum adds (for SGD's
+    momentum, -lr μ b_t from its recorded momentum_buffer), float32 of the core's float64;
+    NaN at the last point. Sent only where asked: Compare's payload stays as it was."""
+    from ui import compute, settings
+
+    scene = compute.Scene(settings.surface_setting("rosenbrock"),
+                          (settings.run("momentum", lr=0.001), settings.run("adam", lr=0.05)),
+                          40)
+    runs = compute.run_payloads(scene)
+    manifest, blob = figures.player_payload(compute.surface_view(scene.surface), runs,
+                                            arrows=True)
+    assert [a["key"] for a in manifest["arrows"]] == ["descent", "step", "velocity"]
+    momentum, adam = (compute.recorded_run(scene, i) for i in range(2))
+    for path, entry in zip((momentum, adam), manifest["runs"], strict=True):
+        descent = unpack(blob, entry["arrows"]["descent"])
+        step = unpack(blob, entry["arrows"]["step"])
+        assert descent.dtype == np.float32 and descent.shape == path.xy.shape
+        np.testing.assert_array_equal(descent[:-1], (-path.lr[:, None] * path.grad[:-1])
+                                      .astype(np.float32))
+        np.testing.assert_array_equal(step[:-1], np.diff(path.xy, axis=0).astype(np.float32))
+        assert np.isnan(descent[-1]).all() and np.isnan(step[-1]).all()
+    velocity = unpack(blob, manifest["runs"][0]["arrows"]["velocity"])
+    mu, buffer = 0.9, momentum.state["momentum_buffer"]
+    np.testing.assert_allclose(velocity[1:-1], -momentum.lr[1:, None] * mu * buffer[1:-1],
+                               rtol=1e-5, atol=1e-12)
+    assert "velocity" not in manifest["runs"][1]["arrows"]  # Adam: no momentum hyperparameter
+    plain, _ = figures.player_payload(compute.surface_view(scene.surface), runs)
+    assert plain["arrows"] == [] and all("arrows" not in r for r in plain["runs"])

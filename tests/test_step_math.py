@@ -190,4 +190,4 @@ def test_adafactors_first_step_is_a_sign_step_of_length_its_relative_step_size()
     # V_1 = g_1^2 (the weight 1^tau = 1), so U_1 = sign(g_1); alpha_1 = RMS(theta_0) min(lr, 1)
     alpha = np.sqrt(np.mean(np.square(START))) * 0.1
     np.testing.assert_allclose(shown.delta, -alpha * np.sign(path.grad[0]), rtol=1e-12)
-    assert rf"\max(1, \mathrm{{RMS}}(U_{{1}})/d) = \max(1, 1/1) = 1" in "\n".join(shown.lines)
+    assert r"\max(1, \mathrm{RMS}(U_{1})/d) = \max(1, 1/1) = 1" in "\n".join(shown.lines)

@@ -20,6 +20,7 @@ import streamlit as st
 import figures
 import landscapes
 import optimizers
+from figures.step_view import carries_momentum
 from optimizers.specs import OPTIMIZERS_BY_NAME
 from ui import neighbourhoods as ui_neighbourhoods
 from ui.settings import CUSTOM, RunConfig, Setting, is_data, landscape_of, sweepable
@@ -195,6 +196,10 @@ def run_payloads(scene: Scene, names: list[str] | None = None) -> list[dict[str,
             "batch_gap": gap(path.loss) if path.on_minibatches else None,
             "lr": path.lr,
             "grad_norm": np.hypot(path.grad[:, 0], path.grad[:, 1]),
+            "grad": path.grad,
+            "momentum": carries_momentum(
+                {**OPTIMIZERS_BY_NAME[path.config["optimizer"]].fixed,
+                 **path.config["hyperparameters"]}),
             "diverged_at": path.diverged_at,
             "outcome": optimizers.outcome(path, landscape),
             "tolerance": tolerance,

@@ -137,7 +137,8 @@ def current_step(page: str) -> int | None:
 
 
 def step_request(page: str) -> dict | None:
-    """What the page's step controls last asked the player for: ``{"step", "seq"}``."""
+    """What the page's step controls last asked the player for: ``{"step", "moves", "seq"}``
+    (the step, None for the player's end; the visitor's moves of the player the page knew)."""
     return st.session_state.get(f"_{page}.step_request")
 
 
@@ -145,9 +146,12 @@ def go_to_step(page: str, step: int | None) -> None:
     """Callback of a step control beside the player: the page's step becomes ``step`` and the
     player is asked to go there; only the step section and the player's fragment rerun."""
     ss = st.session_state
-    ss[f"_{page}.step"] = step
     seq = (step_request(page) or {"seq": 0})["seq"] + 1
-    ss[f"_{page}.step_request"] = {"step": step, "seq": seq}
+    # "moves": how many moves of the visitor the page has heard of; a player moved since (a
+    # key can reach it and this control at once) keeps its step, and reports it
+    ss[f"_{page}.step_request"] = {"step": step, "moves": ss.get(f"_{page}.moves", 0),
+                                   "seq": seq}
+    ss[f"_{page}.step"] = step
     _rerun_only([STEP_VIEW, LINKED_PLAYER])
 
 
@@ -171,9 +175,11 @@ def player_event(page: str, key: str) -> None:
     if event and event.get("kind") == "step":
         try:
             step = None if event.get("end") else int(event["step"])
+            moves = int(event.get("moves", 0))
         except (KeyError, TypeError, ValueError):  # not a value the player sends: ignore it
             return
         st.session_state[f"_{page}.step"] = step
+        st.session_state[f"_{page}.moves"] = moves
         _rerun_only([STEP_VIEW])
         return
     _apply_event(page, key, event)

@@ -104,10 +104,12 @@ def surface_layer(surface: settings.Setting) -> dict:
 @st.cache_resource(max_entries=32, show_spinner=False,
                    hash_funcs=compute.KEYS)
 def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm"),
-            clickable: bool = True, sliders: bool = True) -> tuple[dict, bytes, str]:
+            clickable: bool = True, sliders: bool = True, arrows: bool = False
+            ) -> tuple[dict, bytes, str]:
     """The player's manifest, blob and data id for one or more scenes (``ui.compute.Scene``)
     on one surface, their runs drawn together on one map in order: the runs, their
-    neighbourhoods (with ``sliders``) and the step curves ``curves``."""
+    neighbourhoods (with ``sliders``), the step curves ``curves`` and (``arrows``) each run's
+    arrows at every point."""
     runs, hoods = [], []
     for scene in scenes:
         runs += compute.run_payloads(scene)
@@ -118,7 +120,7 @@ def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
         compute.surface_view(first.surface), runs, hoods, curves=curves, clickable=clickable,
         lr_title=(f"Learning rate: {settings.schedule_label(scheduled[0]).lower()}"
                   if len(scheduled) == len(scenes) else ""),
-        start=first.start_point(), layer=surface_layer(first.surface),
+        start=first.start_point(), layer=surface_layer(first.surface), arrows=arrows,
     )
     blob = figures.player.encode(blob)
     return manifest, blob, data_id(json.dumps(manifest, sort_keys=True), blob)
@@ -127,7 +129,7 @@ def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
 def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm"),
          clickable: bool = True, sliders: bool = True, height: int = 760,
          click_note: str = "", on_event: Callable[[], None] | None = None,
-         report_steps: bool = False, step_request: dict | None = None):
+         report_steps: bool = False, step_request: dict | None = None, arrows: bool = False):
     """The player for a scene (or a tuple of scenes on one surface, whose runs race on one
     map). Returns its last event (a click on the map or a released slider, see the module's
     docstring) or None.
@@ -136,10 +138,13 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     the component call, ``args`` included, is sent to the browser instead), so bind what the
     callback needs beforehand (``functools.partial``). ``height`` is the frame's height until
     the player has measured itself. ``click_note``: what the hover over a map that takes no
-    click says of why it does not.
+    click says of why it does not. ``arrows``: the map draws each run's arrows at the
+    current point (the negative gradient, the step taken, what momentum adds), with a button
+    to hide them.
     """
     scenes = scenes if isinstance(scenes, tuple) else (scenes,)
-    manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders)
+    manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders,
+                                     arrows=arrows)
     return _player(manifest=manifest, blob=blob, data_id=the_id, height=height, key=key,
                    fill_height=presentation.fill_height(), click_note=click_note,
                    report_steps=report_steps, step_request=step_request,

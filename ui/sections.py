@@ -135,9 +135,10 @@ def animated_map(scene, page, *, only: tuple[str, ...] = (), linked: bool = Fals
 
 @st.fragment(key=page_state.LINKED_PLAYER)
 def _linked_player(scene, page: str, key: str, curves: tuple[str, ...], options: dict) -> None:
-    """The player reporting the step the visitor leaves it at, and going to the step the
-    page's step section asks for (``options``: what a teacher's link sets)."""
-    player.show(scene, key=key, curves=curves, report_steps=True,
+    """The player reporting the step the visitor leaves it at, going to the step the page's
+    step section asks for, and drawing the arrows at the current point that section
+    explains (``options``: what a teacher's link sets)."""
+    player.show(scene, key=key, curves=curves, report_steps=True, arrows=True,
                 step_request=page_state.step_request(page),
                 on_event=functools.partial(page_state.player_event, page, key), **options)
 

@@ -40,7 +40,8 @@ def _move(page: str, delta: int, last: int) -> None:
 
 
 def _go(page: str, k: int, last: int) -> None:
-    page_state.go_to_step(page, int(min(max(k, 0), last)))
+    """To step k (0 .. last); past the last step, to the player's end (its last point)."""
+    page_state.go_to_step(page, None if k > last else int(max(k, 0)))
 
 
 def _typed(page: str, field: str, last: int) -> None:
@@ -90,7 +91,7 @@ def _step_by_step(scene: compute.Scene, names: list[str], colors: list[str], pag
     first.button("first", key=f"{key}.first", help="The first step (Home)", shortcut="Home",
                  on_click=_go, args=(page, 0, last), width="stretch")
     end.button("last", key=f"{key}.end", help="The last step (End)", shortcut="End",
-               on_click=_go, args=(page, last, last), width="stretch")
+               on_click=_go, args=(page, last + 1, last), width="stretch")
     field.number_input(f"step (0 to {last}): from point k to point k + 1", min_value=0,
                        max_value=last, step=1, key=field_key, on_change=_typed,
                        args=(page, field_key, last))

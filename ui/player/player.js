@@ -16,8 +16,9 @@
 //
 // Following the page's step (Explore's step by step): with reportSteps set, the step the
 // visitor leaves the player at (paused, stepped, scrubbed, typed: never while it plays) goes
-// back as {kind: "step", step, end, seq}; follow({step, seq}) goes to a step the page asks for
-// (a new seq), without reporting it back.
+// back as {kind: "step", step, end, moves, seq}, ``moves`` counting the visitor's moves of the
+// player; follow({step, moves, seq}) goes to a step the page asks for (a new seq), without
+// reporting it back, unless the visitor moved the player since the page last heard of it.
 "use strict";
 
 (function () {
@@ -27,7 +28,8 @@
   const HALO = "rgba(255, 255, 255, 0.95)";
   const SYMBOL_SIZE = 14;
   const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
-  const REPORT_DELAY_MS = 150;  // a held key or a dragged scrubber reports where it stops
+  const REPORT_DELAY_MS = 150;
+  const ARROW_MIN_PX = 40;  // the longest arrow at the current point is at least this long  // a held key or a dragged scrubber reports where it stops
 
   window.descentLabStats = window.descentLabStats || { slider: [] };
 
@@ -124,6 +126,30 @@
     }
   }
 
+  // An arrow from (x0, y0) to (x1, y1) in pixels, with a white halo under it.
+  function arrow(ctx, x0, y0, x1, y1, color) {
+    const length = Math.hypot(x1 - x0, y1 - y0);
+    if (!(length > 0.5)) return;
+    const head = Math.min(10, 0.45 * length), angle = Math.atan2(y1 - y0, x1 - x0);
+    const shape = () => {
+      ctx.beginPath();
+      ctx.moveTo(x0, y0);
+      ctx.lineTo(x1 - 0.6 * head * Math.cos(angle), y1 - 0.6 * head * Math.sin(angle));
+    };
+    const tip = () => {
+      ctx.beginPath();
+      ctx.moveTo(x1, y1);
+      ctx.lineTo(x1 - head * Math.cos(angle - 0.45), y1 - head * Math.sin(angle - 0.45));
+      ctx.lineTo(x1 - head * Math.cos(angle + 0.45), y1 - head * Math.sin(angle + 0.45));
+      ctx.closePath();
+    };
+    ctx.lineCap = "round";
+    ctx.strokeStyle = HALO; ctx.lineWidth = 5.5; shape(); ctx.stroke();
+    tip(); ctx.lineWidth = 3; ctx.stroke();
+    ctx.strokeStyle = color; ctx.lineWidth = 2.5; shape(); ctx.stroke();
+    ctx.fillStyle = color; tip(); ctx.fill();
+  }
+
   // One run's arrays as drawn: its committed path, or one value of a slider's neighbourhood.
   class Track {
     constructor(steps, xy, loss, gap, lr, grad, ended) {
@@ -161,7 +187,11 @@
       this.clicks = 0;
       this.commits = 0;
       this.reportSteps = false;
+      this.showArrows = true;
+      this.arrowScale = null;  // the factor the arrows were last drawn at (null: none drawn)
       this.reported = null;  // the step last reported to (or asked for by) the page
+      this.moves = 0;  // the visitor's moves of the player (a step, a key, Play …)
+      this.reportedMoves = null;
       this.stepReports = 0;
       this.followed = null;  // the seq of the page's last step request
       this.id = null;
@@ -186,12 +216,14 @@
           <button type="button" class="dl-forward" title="One step forward (→)" aria-label="one step forward">1 ▶</button>
           <button type="button" class="dl-last" title="Last step (End)" aria-label="last step"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M11 2h2v12h-2zM2 2v12l8-6z" fill="currentColor"/></svg></button>
           <span class="dl-of">step <input type="number" class="dl-step" min="0" step="1" value="0" aria-label="go to step"> / <span class="dl-total">0</span></span>
+          <button type="button" class="dl-arrows" title="Show or hide the arrows at the current point" aria-pressed="true" hidden>➚ Arrows</button>
           <button type="button" class="dl-full" title="Fullscreen" aria-label="fullscreen"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M1 1h5v2H3v3H1zM10 1h5v5h-2V3h-3zM1 10h2v3h3v2H1zM13 10h2v5h-5v-2h3z" fill="currentColor"/></svg></button>
         </div>
         <div class="dl-main">
           <div class="dl-layer dl-map"><div id="plot"></div><canvas class="dl-map-canvas"></canvas><div class="dl-hint"></div></div>
           <div class="dl-layer dl-curves"><div id="curves"></div><canvas class="dl-curves-canvas"></canvas></div>
         </div>
+        <div class="dl-arrow-key" hidden></div>
         <div class="dl-note"></div>
         <table class="dl-runs"><thead></thead><tbody></tbody></table>`;
       const q = (s) => root.querySelector(s);
@@ -201,6 +233,7 @@
         stepInput: q(".dl-step"), total: q(".dl-total"), full: q(".dl-full"), main: q(".dl-main"),
         mapBox: q(".dl-map"), plot: q("#plot"), mapCanvas: q(".dl-map-canvas"), hint: q(".dl-hint"),
         curvesBox: q(".dl-curves"), curves: q("#curves"), curvesCanvas: q(".dl-curves-canvas"),
+        arrows: q(".dl-arrows"), arrowKey: q(".dl-arrow-key"),
         note: q(".dl-note"), head: q(".dl-runs thead"), body: q(".dl-runs tbody"),
       };
       const el = this.el;
@@ -216,6 +249,11 @@
         this.land(Number.isFinite(t) ? t : this.step);
       });
       el.full.addEventListener("click", () => this.fullscreen());
+      el.arrows.addEventListener("click", () => {
+        this.showArrows = !this.showArrows;
+        el.arrows.setAttribute("aria-pressed", String(this.showArrows));
+        this.draw();
+      });
       document.addEventListener("fullscreenchange", () => this.resize());
       window.addEventListener("keydown", (event) => this.key(event));
       this.pointer();
@@ -308,6 +346,7 @@
       this.el.scrub.max = String(this.steps);
       this.el.stepInput.max = String(this.steps);
       this.el.total.textContent = String(this.steps);
+      this.el.arrows.hidden = !(manifest.arrows && manifest.arrows.length);
       if (!sameShape) this.buildTable(); else this.refreshTable();
       this.el.plot.dataset.ready = "";
       return this.layout(!sameMap).then(() => {
@@ -337,6 +376,8 @@
         spec: run, committed, steps, sliders, track: committed, moved: null,
         batchGap: a(arr.batch_gap), fit: a(arr.fit),
         band: run.band.map((r) => a(r)), reference: a(run.reference), averaged: a(run.averaged),
+        arrows: run.arrows ? { descent: a(run.arrows.descent), step: a(run.arrows.step),
+          velocity: a(run.arrows.velocity) } : null,
         evaluated: a(run.evaluated),
       };
     }
@@ -483,6 +524,7 @@
 
     // the visitor moved to step t (a button, a key, the scrubber, the field): stop there
     land(t) {
+      this.moves += 1;
       this.pause();
       this.goto(t);
       this.landed();
@@ -494,20 +536,24 @@
       if (!this.reportSteps || this.standalone) return;
       clearTimeout(this.reporting);
       this.reporting = setTimeout(() => {
-        if (this.playing || !this.manifest || this.step === this.reported) return;
+        if (this.playing || !this.manifest || this.moves === this.reportedMoves) return;
         this.reported = this.step;
+        this.reportedMoves = this.moves;
         this.stepReports += 1;
         this.send({ kind: "step", step: this.step, end: this.step >= this.steps,
-          seq: this.stepReports, data: this.id });
+          moves: this.moves, seq: this.stepReports, data: this.id });
       }, REPORT_DELAY_MS);
     }
 
-    // The page asks for a step (its own step controls moved): go there, once per request.
+    // The page asks for a step (its own step controls moved): go there, once per request,
+    // unless the visitor moved the player since the page last heard from it (a key that
+    // reached both, a click on the player): then the player keeps its step, and reports it.
     follow(request) {
       if (!request || request.seq === this.followed || !this.manifest) return;
       this.followed = request.seq;
-      const t = request.step === null ? this.steps : request.step;
-      this.reported = Math.max(0, Math.min(this.steps, Math.round(t)));  // the page knows it
+      if (request.moves !== this.moves) { this.landed(); return; }
+      const t = request.step === null ? this.steps : Math.max(0, Math.min(this.steps, Math.round(request.step)));
+      this.reported = t;  // the page knows it
       this.pause(false);
       this.goto(t);
     }
@@ -517,6 +563,7 @@
     play() {
       if (this.playing || !this.manifest) return;
       if (this.step >= this.steps) this.step = 0;
+      this.moves += 1;
       this.playing = true;
       this.el.play.textContent = "❚❚ Pause";
       this.el.play.setAttribute("aria-pressed", "true");
@@ -803,9 +850,80 @@
         ctx.setLineDash([]);
         ctx.stroke();
       }
+      this.drawArrows(ctx, a);
       ctx.restore();
       this.drawLabels(ctx, a);
       if (this.dataView) this.drawFits(ctx);
+    }
+
+    // Each run's arrows at its current point (its committed path only): the step plain
+    // gradient descent would take, -lr ∇f, the step taken and, for a momentum method, what
+    // momentum adds, drawn from the tip of the first (the two add up to the step). All at one
+    // scale: true map lengths, or magnified by one round factor (said under the map) when the
+    // longest would be shorter than ARROW_MIN_PX.
+    arrowsAt(run) {
+      if (!run.arrows || run.moved !== null) return null;
+      const p = run.track.count(this.step) - 1, vectors = {};
+      for (const key of ["descent", "step", "velocity"]) {
+        const values = run.arrows[key];
+        if (!values) continue;
+        const v = [values[2 * p], values[2 * p + 1]];
+        if (!Number.isFinite(v[0]) || !Number.isFinite(v[1])) return null;  // the last point
+        vectors[key] = v;
+      }
+      return { point: p, at: [run.track.xy[2 * p], run.track.xy[2 * p + 1]], vectors };
+    }
+
+    drawArrows(ctx, a) {
+      const specs = this.manifest.arrows || [];
+      this.arrowScale = null;
+      if (!specs.length) return;
+      const drawn = this.showArrows ? this.runs.map((run) => this.arrowsAt(run)).filter(Boolean) : [];
+      let longest = 0;
+      const px = (at, v, scale) => [a.x(at[0] + scale * v[0]) - a.x(at[0]), a.y(at[1] + scale * v[1]) - a.y(at[1])];
+      for (const d of drawn) {
+        for (const v of Object.values(d.vectors)) longest = Math.max(longest, Math.hypot(...px(d.at, v, 1)));
+        const tip = [d.vectors.descent[0] + (d.vectors.velocity || [0, 0])[0], d.vectors.descent[1] + (d.vectors.velocity || [0, 0])[1]];
+        longest = Math.max(longest, Math.hypot(...px(d.at, tip, 1)));
+      }
+      const key = this.el.arrowKey;
+      if (!drawn.length || !(longest > 0) || !Number.isFinite(longest)) { key.hidden = true; return; }
+      let scale = 1;
+      if (longest < ARROW_MIN_PX) {  // a round factor: 1, 2 or 5 times a power of ten
+        const wanted = ARROW_MIN_PX / longest, power = Math.pow(10, Math.floor(Math.log10(wanted)));
+        scale = [1, 2, 5, 10].map((m) => m * power).find((f) => f >= wanted);
+      }
+      this.arrowScale = scale;
+      ctx.save();
+      ctx.globalAlpha = 1;
+      ctx.setLineDash([]);
+      for (const d of drawn) {
+        const x0 = a.x(d.at[0]), y0 = a.y(d.at[1]);
+        for (const spec of specs) {
+          const v = d.vectors[spec.key];
+          if (!v) continue;
+          const from = spec.key === "velocity" ? px(d.at, d.vectors.descent, scale) : [0, 0];
+          const [dx, dy] = px(d.at, v, scale);
+          arrow(ctx, x0 + from[0], y0 + from[1], x0 + from[0] + dx, y0 + from[1] + dy, spec.color);
+        }
+      }
+      ctx.restore();
+      const shown = specs.filter((spec) => drawn.some((d) => d.vectors[spec.key]));
+      key.innerHTML = "";
+      for (const spec of shown) {
+        const item = document.createElement("span");
+        item.className = "dl-arrow-item";
+        item.innerHTML = '<span class="dl-arrow-swatch"></span><span></span>';
+        item.firstChild.style.background = spec.color;
+        item.lastChild.textContent = spec.name;
+        key.appendChild(item);
+      }
+      const words = document.createElement("span");
+      words.className = "dl-arrow-scale";
+      words.textContent = scale === 1 ? "arrows at the current point, to the map's scale"
+        : `arrows at the current point, all drawn ${format(scale)}× their length`;
+      key.appendChild(words);
+      key.hidden = false;
     }
 
     polyline(ctx, a, xy, n, width, dash, alpha) {
@@ -992,6 +1110,17 @@
 
     // --- what tests and the benchmark read --------------------------------------------------
 
+    // the arrows as drawn at the current step (each run's vectors in map units, before the
+    // drawing's common factor ``scale``), for tests
+    arrowState() {
+      const runs = (this.runs || []).map((run) => {
+        const d = this.showArrows && this.manifest && this.manifest.arrows && this.manifest.arrows.length
+          ? this.arrowsAt(run) : null;
+        return d && { name: run.spec.name, point: d.point, at: d.at, ...d.vectors };
+      });
+      return { shown: this.showArrows, scale: this.arrowScale, drawn: runs.filter(Boolean).length, runs };
+    }
+
     state() {
       const t = this.step, runs = this.runs || [];
       const lines = [];
@@ -1021,7 +1150,7 @@
       });
       return { id: this.id, step: t, steps: this.steps, playing: this.playing, speed: this.speed,
         fading: this.fading, runs: drawn, lines, reported: this.reported,
-        stepReports: this.stepReports };
+        stepReports: this.stepReports, arrows: this.arrowState() };
     }
   }
 
