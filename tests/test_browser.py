@@ -1943,8 +1943,8 @@ def test_a_presenters_clicker_and_the_keys_drive_the_player_without_a_click_firs
 # --- Schedules: a schedule made of schedules, a typed factor, a cycled momentum ---------------
 
 def _chart_titled(tab, title: str):
-    """The frame of the static chart whose title starts with ``title``."""
-    for frame in _charts(tab):
+    """The frame of the static chart whose title starts with ``title`` (every chart drawn)."""
+    for frame in _charts(tab, max(1, tab.locator(CHART).count())):
         if any(t.startswith(title) for t in frame.locator(".gtitle").all_text_contents()):
             return frame
     raise AssertionError(f"no chart titled {title!r}")
@@ -2011,7 +2011,9 @@ def test_schedules_builds_a_sequential_schedule_and_a_typed_factor(page, server)
     box = page.locator('input[aria-label="lr_lambda"]').first
     box.fill("0.5^(t/50)")
     box.press("Enter")
-    _settle(page)
+    _wait(page, "() => (new URLSearchParams(location.search).get('schedules') || '')"
+                ".includes('lr_lambda=0.5^(t/50)')", what="the typed factor in the link")
+    _settle(page)  # the chart then shows the typed factor, not the one before it
     curve = _curve(page, "Learning rate by step", "Lambda (typed factor)")
     assert _close(curve[0], lr, tolerance) and _close(curve[100], lr * 0.25, tolerance), curve[:3]
 
