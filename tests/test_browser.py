@@ -1825,6 +1825,9 @@ PRESENTATION_SCREENS = {
     # A projector's 1280 x 720 with the system's scale at 150 %.
     "1280x720-scale-1.5": {"viewport": {"width": 1280, "height": 720},
                            "device_scale_factor": 1.5},
+    # The same at browser zoom 200 %: a viewport of 640 x 360 CSS pixels, 3 device pixels each.
+    "1280x720-scale-1.5-zoom-200": {"viewport": {"width": 640, "height": 360},
+                                    "device_scale_factor": 3},
 }
 
 
@@ -1841,8 +1844,27 @@ def _boxes(tab) -> dict:
             viewport: {width: innerWidth, height: innerHeight},
             player: box(frame), plot: box(plot),
             leave: box(document.querySelector('.st-key-present-leave button')),
+            parts: Object.fromEntries(['.dl-map', '.dl-curves', '.dl-line', '.dl-readout'].map(
+                (s) => [s, box(frame.contentDocument.querySelector(s))])),
         };
     }""", [PLAYER])
+
+
+_FRAME_CONTROLS = """() => Array.from(document.querySelectorAll('input, button, select'))
+    .filter(e => { const r = e.getBoundingClientRect(), style = getComputedStyle(e);
+                   return r.width > 0 && r.height > 0 && style.visibility !== 'hidden'; })
+    .map(e => e.getAttribute('aria-label') || e.innerText || e.tagName)"""
+"""The controls shown inside the player's frame."""
+
+_READABLE = """() => ({
+    tick: Math.min(...Array.from(document.querySelectorAll('#plot .xtick text, #plot .ytick text'))
+        .map(t => parseFloat(getComputedStyle(t).fontSize))),
+    status: parseFloat(getComputedStyle(document.querySelector('.dl-status')).fontSize),
+    step: parseFloat(getComputedStyle(document.querySelector('.dl-line')).fontSize),
+    line: getComputedStyle(document.querySelector('.dl-line')).display,
+    color: getComputedStyle(document.querySelector('.dl-status')).color,
+})"""
+"""What a visitor reads in the player: its tick labels, a run's status, the step line."""
 
 
 def _apart(a: dict, b: dict) -> bool:
@@ -1853,17 +1875,23 @@ def _apart(a: dict, b: dict) -> bool:
 @pytest.mark.parametrize("screen", list(PRESENTATION_SCREENS))
 def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, screen):
     """"Present" (and present=1 in a link): sidebar, controls and text hidden; the player (the
-    map, its curves and its playback controls) wholly inside the viewport and at least 70 % of
-    its height, its map's plot at least half of it, nothing overlapping; Esc leaves, and the
-    page is back with its controls."""
+    map, its curves, the step line and the readout) wholly inside the viewport, its map's plot
+    at least 70 % of its height, nothing overlapping, no control shown (the player's bar shows
+    only under the mouse), read from the back row (tick labels of 18 px or more, black text,
+    thicker paths); the same at browser zoom 200 %; Esc leaves, and the page is back with its
+    controls and its usual look."""
     context = browser.new_context(**PRESENTATION_SCREENS[screen])
     try:
         tab = context.new_page()
         tab.set_default_timeout(RERUN_MS)
-        _open(tab, server, "/?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001)")
-        Map(tab).wait_drawn()
-        _settle(tab)
-        tab.locator(f"{SIDEBAR} button:visible", has_text="Present").click()
+        link = "/?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001)"
+        if PRESENTATION_SCREENS[screen]["viewport"]["width"] < 700:
+            _open(tab, server, link + "&present=1")  # a narrow page folds its sidebar: a link
+        else:
+            _open(tab, server, link)
+            Map(tab).wait_drawn()
+            _settle(tab)
+            tab.locator(f"{SIDEBAR} button:visible", has_text="Present").click()
         _wait(tab, "() => new URLSearchParams(location.search).get('present') === '1'",
               what="present=1 in the URL")
         _wait(tab, """([selector, share]) => {
@@ -1872,16 +1900,32 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, scre
                 && frame.contentDocument.getElementById('plot');
             return plot && plot.getBoundingClientRect().height >= share * innerHeight
                 && frame.getBoundingClientRect().bottom <= innerHeight;
-        }""", [PLAYER, 0.5], what="the map to fill half of the screen's height")
+        }""", [PLAYER, 0.7], what="the map to fill 70 % of the screen's height")
         _settle(tab)
+        tab.mouse.move(1, 1)  # not over the player
+        chart = Map(tab)
+        chart.wait_plot("(state) => state.presenting", what="the player's presentation look")
+        _wait(tab, """(selector) => document.querySelector(selector).getBoundingClientRect()
+            .bottom <= innerHeight + 1""", PLAYER, what="the player to fit (its last resize)")
         boxes = _boxes(tab)
         view, player = boxes["viewport"], boxes["player"]
-        assert player["height"] >= 0.7 * view["height"], boxes
-        assert player["top"] >= 0 and player["bottom"] <= view["height"], boxes
+        assert boxes["plot"]["height"] >= 0.7 * view["height"], boxes
+        assert player["top"] >= 0 and player["bottom"] <= view["height"] + 1, boxes["parts"]
         assert player["left"] >= 0 and player["right"] <= view["width"], boxes
         assert _apart(player, boxes["leave"]), boxes
+        parts = list(boxes["parts"].values())
+        assert all(_apart(a, b) for i, a in enumerate(parts) for b in parts[i + 1:]), boxes
         controls = _visible_controls(tab)
         assert len(controls) == 1 and controls[0].endswith("Leave presentation (Esc)"), controls
+        assert chart.eval(_FRAME_CONTROLS) == []
+        readable = chart.eval(_READABLE)
+        assert readable["tick"] >= 18 and readable["status"] >= 15, readable
+        assert readable["line"] != "none" and readable["color"] == "rgb(0, 0, 0)", readable
+        look = chart.eval("() => window.descentLab.state().look")
+        assert look["path"] >= 5 and look["head"] >= 20 and look["casing"] > 0, look
+        chart.inside.locator(".dl-map").hover()  # the mouse over the player: its bar
+        chart.button("Play").wait_for()
+        tab.mouse.move(1, 1)
         assert not tab.locator(SIDEBAR).is_visible()
         assert not tab.locator("h1").is_visible()
         _no_exception(tab)
@@ -1892,7 +1936,11 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, scre
               what="present gone from the URL")
         _settle(tab)
         assert tab.locator("h1").is_visible()
-        tab.locator(f"{SIDEBAR} button:visible", has_text="Present").wait_for()
+        tab.locator(f"{SIDEBAR} button", has_text="Present").first.wait_for(state="attached")
+        chart = Map(tab)
+        chart.wait_plot("(state) => !state.presenting", what="the player's usual look")
+        assert chart.eval(_READABLE)["line"] == "none"
+        assert chart.button("Play").is_visible()
         _no_exception(tab)
     finally:
         context.close()

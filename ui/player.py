@@ -157,6 +157,7 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     return _player(manifest=manifest, blob=blob, data_id=the_id, height=height, key=key,
                    fill_height=presentation.fill_height(), click_note=click_note,
                    report_steps=report_steps, step_request=step_request,
+                   present=presentation.presenting(),
                    default=None, on_change=on_event)
 
 

@@ -27,6 +27,18 @@
   const SPEEDS = [["½×", 0.5], ["1×", 1], ["2×", 2], ["4×", 4]];
   const HALO = "rgba(255, 255, 255, 0.95)";
   const SYMBOL_SIZE = 14;
+  // How things are drawn: on a page, and in presentation mode (read from the back row of a
+  // room: larger type, thicker lines and heads, black on white, a white casing under each
+  // path so it stands out on the darker and the lighter parts of the map alike).
+  const LOOKS = {
+    page: { font: 14, curveFont: 13, title: 13, label: 15, path: 3, dot: 3, head: SYMBOL_SIZE,
+      casing: 0, curve: 2.5, cursor: "rgba(38, 39, 48, 0.55)", cursorWidth: 1.5, marker: 4.5,
+      grid: "#eeeeee", ink: "#262730", margin: { l: 55, r: 90, t: 12, b: 45 } },
+    present: { font: 20, curveFont: 17, title: 19, label: 21, path: 5, dot: 4, head: 24,
+      casing: 4, curve: 4, cursor: "#000000", cursorWidth: 2.5, marker: 7,
+      grid: "#c8c8c8", ink: "#000000", margin: { l: 70, r: 110, t: 14, b: 62 } },
+  };
+  const CURVE_ROOM = 120;  // presentation mode: the least height of a curve beside the map
   const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
   const REPORT_DELAY_MS = 150;
   const ARROW_MIN_PX = 40;  // the longest arrow at the current point is at least this long  // a held key or a dragged scrubber reports where it stops
@@ -196,6 +208,7 @@
       this.followed = null;  // the seq of the page's last step request
       this.id = null;
       this.clickNote = "";  // what the hover says of a map that takes no click
+      this.presenting = false;  // presentation mode (the page says so): LOOKS.present
       this.build();
     }
 
@@ -219,13 +232,14 @@
           <button type="button" class="dl-arrows" title="Show or hide the arrows at the current point" aria-pressed="true" hidden>➚ Arrows</button>
           <button type="button" class="dl-full" title="Fullscreen" aria-label="fullscreen"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M1 1h5v2H3v3H1zM10 1h5v5h-2V3h-3zM1 10h2v3h3v2H1zM13 10h2v5h-5v-2h3z" fill="currentColor"/></svg></button>
         </div>
+        <div class="dl-line" aria-live="off"><span class="dl-line-step"></span><span class="dl-keys">space: play or pause · ← →: a step · PageUp PageDown: a tenth · Esc: leave</span></div>
         <div class="dl-main">
           <div class="dl-layer dl-map"><div id="plot"></div><canvas class="dl-map-canvas"></canvas><div class="dl-hint"></div></div>
           <div class="dl-layer dl-curves"><div id="curves"></div><canvas class="dl-curves-canvas"></canvas></div>
         </div>
         <div class="dl-arrow-key" hidden></div>
         <div class="dl-note"></div>
-        <table class="dl-runs"><thead></thead><tbody></tbody></table>`;
+        <div class="dl-readout"><table class="dl-runs"><thead></thead><tbody></tbody></table></div>`;
       const q = (s) => root.querySelector(s);
       this.el = {
         play: q(".dl-play"), speed: q(".dl-speed"), first: q(".dl-first"), back: q(".dl-back"),
@@ -235,6 +249,7 @@
         curvesBox: q(".dl-curves"), curves: q("#curves"), curvesCanvas: q(".dl-curves-canvas"),
         arrows: q(".dl-arrows"), arrowKey: q(".dl-arrow-key"),
         note: q(".dl-note"), head: q(".dl-runs thead"), body: q(".dl-runs tbody"),
+        line: q(".dl-line"), lineStep: q(".dl-line-step"), readout: q(".dl-readout"),
       };
       const el = this.el;
       el.play.addEventListener("click", () => this.toggle());
@@ -303,6 +318,19 @@
         return false;
       }
       return true;
+    }
+
+    get look() { return this.presenting ? LOOKS.present : LOOKS.page; }
+
+    // Presentation mode on or off (the page's flag): the look, and the layout that fills the
+    // height given with the map beside its curves and readout; the playback bar shows only
+    // while the mouse is over the player (the keys drive it: ui/sharing.py).
+    present(on) {
+      on = Boolean(on);
+      if (on === this.presenting) return;
+      this.presenting = on;
+      this.root.classList.toggle("dl-present", on);
+      if (this.manifest) { this.mapSize = null; this.layout(true).then(() => this.draw()); }
     }
 
     fullscreen() {
@@ -406,8 +434,9 @@
       const anySlider = runs.some((r) => r.sliders.length);
       const head = ["run", ...(anySlider ? ["try another value (drag)"] : []),
         "step", "x", "y", "loss", "lr", "‖∇f‖"];
+      const keys = ["run", ...(anySlider ? ["try"] : []), "step", "x", "y", "loss", "lr", "grad"];
       const numeric = anySlider ? 2 : 1;
-      this.el.head.innerHTML = "<tr>" + head.map((h, i) => `<th${i >= numeric ? ' class="dl-num"' : ""}>${h}</th>`).join("") + "</tr>";
+      this.el.head.innerHTML = "<tr>" + head.map((h, i) => `<th data-key="${keys[i]}"${i >= numeric ? ' class="dl-num"' : ""}>${h}</th>`).join("") + "</tr>";
       this.el.body.innerHTML = "";
       this.cells = runs.map((run, i) => {
         const tr = document.createElement("tr");
@@ -419,6 +448,7 @@
         let sliders = null;
         if (anySlider) {
           sliders = document.createElement("td");
+          sliders.dataset.key = "try";
           tr.appendChild(sliders);
         }
         const nums = ["step", "x", "y", "loss", "lr", "grad"].map((key) => {
@@ -596,29 +626,11 @@
     layout(newMap) {
       const m = this.manifest, el = this.el;
       const width = Math.max(320, this.el.main.clientWidth || this.root.clientWidth);
-      const full = Boolean(document.fullscreenElement);
       const wide = Boolean(m.map.data_view);
       const [[x0, x1], [y0, y1]] = m.map.bounds;
       const ratio = (y1 - y0) / (x1 - x0);
-      // the curves beside a map that is about square or tall, under a wide one
-      const side = !wide && width >= 720 && ratio >= 0.75 && m.curves.length > 0;
-      el.main.classList.toggle("dl-stacked", !side);
-      const mapWidth = side ? Math.floor(width * 0.62) : width;
-      const margin = { l: 55, r: wide ? 20 : 90, t: 12, b: 45 };
-      const plotWidth = (wide ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
-      const stackedCurves = !side && m.curves.length ? 250 : 0;
-      // Fullscreen and presentation mode: the map's plot takes what the screen (or the height
-      // given) leaves after everything drawn around it (bar, note, readout, curves under it),
-      // as measured now: a readout row grows when its sliders arrive.
-      const fill = full ? window.innerHeight : this.fillHeight;
-      const box = (e) => e.getBoundingClientRect();
-      const tableBottom = box(el.body.parentElement).bottom;
-      const pad = parseFloat(getComputedStyle(this.root).paddingBottom) || 0;
-      const around = (box(el.main).top - box(this.root).top) + (tableBottom - box(el.main).bottom) + pad;
-      const maxHeight = fill ? fill - around - margin.t - margin.b - stackedCurves - 12 : 620;
-      const mapHeight = Math.round(Math.min(maxHeight, Math.max(200, plotWidth * ratio)) + margin.t + margin.b);
-      const curvesHeight = side ? mapHeight : stackedCurves;
-      const curvesWidth = side ? width - mapWidth - 10 : width;
+      const { margin, mapWidth, mapHeight, curvesWidth, curvesHeight, side } = this.presenting
+        ? this.presentSizes(width, ratio, wide) : this.pageSizes(width, ratio, wide);
       const jobs = [];
       if (newMap || this.mapSize !== `${mapWidth}x${mapHeight}`) {
         jobs.push(this.drawMap(mapWidth, mapHeight, margin));
@@ -631,6 +643,80 @@
         this.fitCanvas(el.curvesCanvas, el.curves);
         this.onResize();
       });
+    }
+
+    // The curves drawn: all of them, but in presentation mode only as many as the height
+    // beside the map has room for (presentSizes), the first ones.
+    shownCurves() {
+      const all = this.manifest.curves;
+      return this.presenting && this.curveCount ? all.slice(0, this.curveCount) : all;
+    }
+
+    // On a page (and fullscreen): the curves beside a map that is about square or tall, under
+    // a wide one.
+    pageSizes(width, ratio, wide) {
+      const m = this.manifest, el = this.el;
+      const full = Boolean(document.fullscreenElement);
+      const side = !wide && width >= 720 && ratio >= 0.75 && m.curves.length > 0;
+      el.main.classList.toggle("dl-stacked", !side);
+      el.mapBox.style.width = "";
+      el.readout.style.maxHeight = "";
+      const mapWidth = side ? Math.floor(width * 0.62) : width;
+      const margin = { l: 55, r: wide ? 20 : 90, t: 12, b: 45 };
+      const plotWidth = (wide ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
+      const stackedCurves = !side && m.curves.length ? 250 : 0;
+      // Fullscreen: the map's plot takes what the screen leaves after everything drawn around
+      // it (bar, note, readout, curves under it), as measured now: a readout row grows when
+      // its sliders arrive.
+      const fill = full ? window.innerHeight : this.fillHeight;
+      const box = (e) => e.getBoundingClientRect();
+      const tableBottom = box(el.body.parentElement).bottom;
+      const pad = parseFloat(getComputedStyle(this.root).paddingBottom) || 0;
+      const around = (box(el.main).top - box(this.root).top) + (tableBottom - box(el.main).bottom) + pad;
+      const maxHeight = fill ? fill - around - margin.t - margin.b - stackedCurves - 12 : 620;
+      const mapHeight = Math.round(Math.min(maxHeight, Math.max(200, plotWidth * ratio)) + margin.t + margin.b);
+      return { margin, mapWidth, mapHeight, side, curvesHeight: side ? mapHeight : stackedCurves,
+        curvesWidth: side ? width - mapWidth - 10 : width };
+    }
+
+    // Presentation mode (player.css: .dl-present, a grid): the map as tall as the height given,
+    // its curves, the step line and the readout in a column beside it (under a wide map), the
+    // curves taking what the line and the readout leave, as measured now.
+    presentSizes(width, ratio, wide) {
+      const m = this.manifest, el = this.el;
+      const fill = (document.fullscreenElement ? 0 : this.fillHeight) || window.innerHeight;
+      const margin = { ...this.look.margin, r: wide ? 24 : this.look.margin.r };
+      const beside = !wide && m.curves.length > 0;
+      this.root.classList.toggle("dl-present-stacked", !beside);
+      const box = (e) => e.getBoundingClientRect();
+      const gap = 14;  // player.css: the grid's column gap
+      if (beside) {
+        const column = Math.max(200, Math.round(0.3 * width));
+        let plotHeight = fill - margin.t - margin.b - 8;
+        let plotWidth = plotHeight / ratio;
+        const most = width - column - gap - margin.l - margin.r;
+        if (plotWidth > most) { plotWidth = most; plotHeight = plotWidth * ratio; }
+        const mapWidth = Math.floor(plotWidth + margin.l + margin.r);
+        el.mapBox.style.width = mapWidth + "px";
+        // the readout scrolls where its runs leave less than one curve's room
+        el.readout.style.maxHeight = "";
+        const line = box(el.line).height, tallest = Math.max(80, fill - line - CURVE_ROOM - 24);
+        const readout = Math.min(box(el.readout).height, tallest);
+        el.readout.style.maxHeight = readout >= tallest ? tallest + "px" : "";
+        const room = fill - line - readout - 24;
+        this.curveCount = Math.max(1, Math.min(m.curves.length, Math.floor(room / CURVE_ROOM)));
+        return { margin, mapWidth, mapHeight: Math.floor(plotHeight + margin.t + margin.b),
+          curvesWidth: width - mapWidth - gap, curvesHeight: Math.max(CURVE_ROOM, Math.floor(room)), side: true };
+      }
+      el.mapBox.style.width = "";
+      el.readout.style.maxHeight = "";
+      this.curveCount = m.curves.length;
+      const curvesHeight = m.curves.length ? Math.max(CURVE_ROOM, Math.round(0.28 * fill)) : 0;
+      const rest = box(el.line).height + box(el.body.parentElement).height + curvesHeight + 24;
+      const plotWidth = (wide ? 0.55 : 1) * (width - margin.l - margin.r);
+      const plotHeight = Math.max(120, Math.min(fill - rest - margin.t - margin.b, plotWidth * ratio));
+      return { margin, mapWidth: width, mapHeight: Math.floor(plotHeight + margin.t + margin.b),
+        curvesWidth: width, curvesHeight, side: false };
     }
 
     resize() {
@@ -656,7 +742,7 @@
       const data = [{
         type: "scatter", mode: "markers", x: [null], y: [null], hoverinfo: "skip", showlegend: false,
         marker: { color: [bar.low], cmin: bar.low, cmax: bar.high, showscale: true, colorscale: bar.colorscale,
-          colorbar: { title: { text: bar.title, side: "right" }, thickness: 14, len: 1, outlinewidth: 0 } },
+          colorbar: { title: { text: bar.title, side: "right" }, thickness: this.presenting ? 20 : 14, len: 1, outlinewidth: 0 } },
       }];
       for (const kind of [...new Set(map.points.map((p) => p.kind))]) {
         const pts = map.points.filter((p) => p.kind === kind);
@@ -667,7 +753,7 @@
         });
       }
       const layout = {
-        width, height, margin, font: { family: FONT, size: 14 }, showlegend: false,
+        width, height, margin, font: { family: FONT, size: this.look.font, color: this.look.ink }, showlegend: false,
         xaxis: { range: [x0, x1], title: { text: "x", standoff: 4 }, constrain: "domain", showgrid: false, zeroline: false, fixedrange: true },
         yaxis: { range: [y0, y1], title: { text: "y", standoff: 4 }, scaleanchor: "x", constrain: "domain", showgrid: false, zeroline: false, fixedrange: true },
         images: [{ source: map.image, xref: "x", yref: "y", x: x0, y: y1, sizex: x1 - x0, sizey: y1 - y0,
@@ -727,15 +813,16 @@
     }
 
     drawCurveAxes(width, height, side) {
-      const m = this.manifest, n = m.curves.length;
+      const m = this.manifest, specs = this.shownCurves(), n = specs.length;
       const layout = {
-        width, height, font: { family: FONT, size: 13 }, showlegend: false,
-        margin: { l: 62, r: 12, t: 26, b: 38 }, plot_bgcolor: "white", paper_bgcolor: "white",
+        width, height, font: { family: FONT, size: this.look.curveFont, color: this.look.ink }, showlegend: false,
+        margin: this.presenting ? { l: 78, r: 14, t: 30, b: 48 } : { l: 62, r: 12, t: 26, b: 38 },
+        plot_bgcolor: "white", paper_bgcolor: "white",
         dragmode: false, hovermode: false, annotations: [],
       };
       const gap = side ? 0.16 : 0.09;
-      this.curveRanges = m.curves.map((spec) => this.curveRange(spec));
-      m.curves.forEach((spec, i) => {
+      this.curveRanges = specs.map((spec) => this.curveRange(spec));
+      specs.forEach((spec, i) => {
         const suffix = i ? String(i + 1) : "";
         let xDomain = [0, 1], yDomain = [0, 1];
         if (side) {
@@ -747,19 +834,20 @@
         }
         layout["xaxis" + suffix] = {
           domain: xDomain, anchor: "y" + suffix, range: [0, Math.max(1, this.steps)], fixedrange: true,
-          gridcolor: "#eeeeee", zeroline: false, showticklabels: !side || i === n - 1,
+          gridcolor: this.look.grid, zeroline: false, showticklabels: !side || i === n - 1,
           title: (!side || i === n - 1) ? { text: "step", standoff: 2 } : undefined,
           tickformat: "d",
         };
         layout["yaxis" + suffix] = {
           domain: yDomain, anchor: "x" + suffix, type: spec.log ? "log" : "linear", range: this.curveRanges[i],
-          fixedrange: true, gridcolor: "#eeeeee", zeroline: false, exponentformat: "power",
+          fixedrange: true, gridcolor: this.look.grid, zeroline: false, exponentformat: "power",
+          nticks: this.presenting ? 4 : undefined,
           title: { text: spec.y_title, standoff: 2 },
         };
         layout.annotations.push({ text: `<b>${spec.title}</b>`, xref: "x" + suffix + " domain", yref: "y" + suffix + " domain",
-          x: 0, xanchor: "left", y: 1, yanchor: "bottom", yshift: 4, showarrow: false, font: { size: 13 } });
+          x: 0, xanchor: "left", y: 1, yanchor: "bottom", yshift: 4, showarrow: false, font: { size: this.look.title } });
       });
-      const data = m.curves.map((_, i) => ({ type: "scatter", x: [null], y: [null], xaxis: "x" + (i ? i + 1 : ""), yaxis: "y" + (i ? i + 1 : ""), hoverinfo: "skip" }));
+      const data = specs.map((_, i) => ({ type: "scatter", x: [null], y: [null], xaxis: "x" + (i ? i + 1 : ""), yaxis: "y" + (i ? i + 1 : ""), hoverinfo: "skip" }));
       return Plotly.react(this.el.curves, data, layout, { displayModeBar: false, responsive: false, staticPlot: true });
     }
 
@@ -784,6 +872,7 @@
       if (document.activeElement !== this.el.stepInput) this.el.stepInput.value = String(t);
       this.el.plot.dataset.step = String(t);
       this.root.dataset.step = String(t);
+      this.el.lineStep.textContent = `step ${t} / ${this.steps}`;
       this.drawPaths();
       if (this.manifest.curves.length && this.el.curves._fullLayout) this.drawCurves();
       this.readout();
@@ -816,36 +905,46 @@
           }
         }
       }
+      const look = this.look;
+      if (look.casing) {  // presentation: a white casing under every path first
+        ctx.strokeStyle = HALO;
+        for (const run of this.runs) this.polyline(ctx, a, run.track.xy, run.track.count(t), look.path + look.casing, [], 1);
+      }
       for (const run of this.runs) {
         const track = run.track, n = track.count(t);
         ctx.strokeStyle = run.spec.color;
         ctx.fillStyle = run.spec.color;
-        this.polyline(ctx, a, track.xy, n, 3, dashPattern(run.spec.dash, 3), 1);
-        const stride = Math.max(1, Math.ceil(n / MAX_DOTS));
+        this.polyline(ctx, a, track.xy, n, look.path, dashPattern(run.spec.dash, look.path), 1);
+        const stride = Math.max(1, Math.ceil(n / MAX_DOTS)), d = look.dot;
         for (let i = 0; i < n; i += stride) {
           const x = track.xy[2 * i], y = track.xy[2 * i + 1];
           if (!Number.isFinite(x)) continue;
-          ctx.fillRect(a.x(x) - 1.5, a.y(y) - 1.5, 3, 3);
+          ctx.fillRect(a.x(x) - d / 2, a.y(y) - d / 2, d, d);
         }
       }
       for (const run of this.runs) {  // heads above every path
         const track = run.track, p = track.count(t) - 1;
         const x = track.xy[2 * p], y = track.xy[2 * p + 1];
         if (!Number.isFinite(x)) continue;
-        symbolPath(ctx, run.spec.symbol, a.x(x), a.y(y), SYMBOL_SIZE / 2);
+        symbolPath(ctx, run.spec.symbol, a.x(x), a.y(y), look.head / 2);
         ctx.fillStyle = run.spec.color;
         ctx.fill();
-        ctx.lineWidth = 2;
-        ctx.strokeStyle = "white";
         ctx.setLineDash([]);
+        if (look.casing) {  // presentation: a black ring around the white one
+          ctx.lineWidth = 5;
+          ctx.strokeStyle = "black";
+          ctx.stroke();
+        }
+        ctx.lineWidth = look.casing ? 2.5 : 2;
+        ctx.strokeStyle = "white";
         ctx.stroke();
       }
       ctx.globalAlpha = 1;
       const start = this.pendingStart || this.manifest.start;
       if (start) {
         ctx.beginPath();
-        ctx.arc(a.x(start[0]), a.y(start[1]), 8, 0, 2 * Math.PI);
-        ctx.lineWidth = 2.5;
+        ctx.arc(a.x(start[0]), a.y(start[1]), look.head * 0.6, 0, 2 * Math.PI);
+        ctx.lineWidth = look.casing ? 3.5 : 2.5;
         ctx.strokeStyle = "#000000";
         ctx.setLineDash([]);
         ctx.stroke();
@@ -947,7 +1046,7 @@
     // "left the map at step k" where the run was last seen, once the playback gets there
     drawLabels(ctx, a) {
       ctx.save();
-      ctx.font = `600 15px ${FONT}`;
+      ctx.font = `600 ${this.look.label}px ${FONT}`;
       for (const run of this.runs) {
         const spec = run.spec;
         if (!spec.label || !spec.label_at || run.moved !== null || this.step < run.committed.last) continue;
@@ -978,8 +1077,8 @@
         if (!run.fit || run.moved !== null) continue;
         const rows = run.fit.length / g, row = Math.min(this.step, rows - 1);
         ctx.strokeStyle = run.spec.color;
-        ctx.lineWidth = 3;
-        ctx.setLineDash(dashPattern(run.spec.dash, 3));
+        ctx.lineWidth = this.look.path;
+        ctx.setLineDash(dashPattern(run.spec.dash, this.look.path));
         ctx.beginPath();
         for (let i = 0; i < g; i++) {
           const v = run.fit[row * g + i];
@@ -993,8 +1092,8 @@
     drawCurves() {
       const canvas = this.el.curvesCanvas, ctx = canvas.getContext("2d");
       ctx.clearRect(0, 0, canvas.width, canvas.height);
-      const t = this.step;
-      this.manifest.curves.forEach((spec, c) => {
+      const t = this.step, look = this.look;
+      this.shownCurves().forEach((spec, c) => {
         const a = this.axes(this.el.curves, c ? String(c + 1) : "");
         const key = spec.key === "grad_norm" ? "grad" : spec.key;
         ctx.save();
@@ -1010,13 +1109,13 @@
         }
         for (const run of this.runs) {
           ctx.strokeStyle = run.spec.color;
-          this.curve(ctx, a, run.track, run.track[key], 2.5, dashPattern(run.spec.dash, 2.5), 1, spec.key === "lr");
+          this.curve(ctx, a, run.track, run.track[key], look.curve, dashPattern(run.spec.dash, look.curve), 1, spec.key === "lr");
         }
         // the cursor at the current step, and each run's value there
         const cx = a.x(t);
         ctx.setLineDash([]);
-        ctx.strokeStyle = "rgba(38, 39, 48, 0.55)";
-        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = look.cursor;
+        ctx.lineWidth = look.cursorWidth;
         ctx.beginPath();
         ctx.moveTo(cx, a.top);
         ctx.lineTo(cx, a.top + a.height);
@@ -1026,7 +1125,7 @@
           const v = key === "lr" ? track.rate(p) : track[key][p];
           if (!Number.isFinite(v) || (a.ylog && v <= 0)) continue;
           ctx.beginPath();
-          ctx.arc(a.x(track.stepOf(p)), a.y(v), 4.5, 0, 2 * Math.PI);
+          ctx.arc(a.x(track.stepOf(p)), a.y(v), look.marker, 0, 2 * Math.PI);
           ctx.fillStyle = run.spec.color;
           ctx.fill();
           ctx.lineWidth = 1.5;
@@ -1149,6 +1248,7 @@
         };
       });
       return { id: this.id, step: t, steps: this.steps, playing: this.playing, speed: this.speed,
+        presenting: this.presenting, look: this.look, shownCurves: this.shownCurves().length,
         fading: this.fading, runs: drawn, lines, reported: this.reported,
         stepReports: this.stepReports, arrows: this.arrowState() };
     }
