@@ -1718,7 +1718,8 @@ def test_a_teacher_link_hides_and_locks_controls_and_shows_its_title_and_note(
     """Every page: "Share with students" makes a link with controls hidden or locked, a title
     and a note. A student opening it sees the title and the note on top, no hidden control,
     the locked ones dimmed and out of reach (a click does not open them, the keyboard cannot
-    focus them), the same map, and no share panel; a tampered link names what it ignored."""
+    focus them), the same runs on the map (with no run slider: the runs are locked), and no
+    share panel; a tampered link names what it ignored."""
     _open(page, server, "/?surface=himmelblau&runs=adam(lr=0.1);momentum(lr=0.002)&steps=300")
     Map(page).wait_drawn()
     shown = Map(page).paths()
@@ -1750,6 +1751,7 @@ def test_a_teacher_link_hides_and_locks_controls_and_shows_its_title_and_note(
         _open(student, link, "")
         Map(student).wait_drawn()
         assert Map(student).paths() == shown  # the same paths (with no run sliders: locked)
+        assert Map(student).inside.locator('.dl-runs input[type="range"]').count() == 0
         banner = student.locator(".st-key-classroom-banner")
         assert "Adam against momentum" in banner.inner_text()
         assert "Which run finds a minimum first? Press Play." in banner.inner_text()
