@@ -6,7 +6,8 @@ player is then given the height to fill (``fill_height``) and sizes its map to f
 everything it draws around the map (its bar, curves and readout, measured in the browser, so a
 readout row that grows when its sliders arrive never pushes the player off the screen).
 Everything else on the page (sidebar, controls, text) is hidden by the page's CSS (``css``),
-black on white.
+black on white. The player is told it is presenting (``presenting``): larger type, thicker
+paths, black text, its curves and readout beside the map, its bar only under the mouse.
 """
 
 from __future__ import annotations
