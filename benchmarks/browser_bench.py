@@ -6,7 +6,9 @@ Starts ``streamlit run app.py`` on a free localhost port, opens Explore's defaul
 with 8 runs x 1000 steps, and measures in the page (``performance.now()``):
 
 * a server-side control moved (the sidebar's "steps" slider, one key press to a new value,
-  so every move is a new computation) -> the map redrawn (its player shows a new figure), and
+  so every move is a new computation) -> the map redrawn (its player shows a new figure),
+  split at the map's new data reaching its frame (before: the server and Streamlit; after:
+  the player's own work), and
   -> the whole page settled (the script finished and every chart in the browser's view drawn:
   a chart below the fold, or in a closed expander, draws when it is scrolled to or opened);
 * the bytes the browser received over the websocket for one such move (on Compare 8 x 1000
@@ -60,16 +62,24 @@ def compare_path() -> str:
     return f"/compare?runs={runs}&steps={COMPARE_STEPS}"
 
 
-# In the page: the first key press starts the clock; each animation frame looks for the map's
-# new figure (drawn), then for the script's end with every chart in view drawn (settled).
+# In the page: the first key press starts the clock; the map's frame notes when its new data
+# arrives (the component's render message: the server's and Streamlit's part until then); each
+# animation frame looks for the map's new figure (drawn), then for the script's end with every
+# chart in view drawn (settled).
 _ARM = """([player, players]) => {
     const mapPlot = () => {
         const frame = document.querySelector(player);
         return frame && frame.contentDocument && frame.contentDocument.getElementById('plot');
     };
     const before = mapPlot() ? mapPlot().dataset.ready : null;
-    const bench = {start: null, drawn: null, settled: null};
+    const bench = {start: null, data: null, drawn: null, settled: null};
     window.__bench = bench;
+    const frame = document.querySelector(player);
+    if (frame && frame.contentWindow) frame.contentWindow.addEventListener('message', (event) => {
+        const args = event.data && event.data.type === 'streamlit:render' && event.data.args;
+        if (bench.start !== null && bench.data === null && args && args.data_id
+                && args.data_id !== before) bench.data = performance.now();
+    }, true);
     document.addEventListener('keydown', () => {
         if (bench.start === null) bench.start = performance.now();
     }, {capture: true, once: true});
@@ -153,12 +163,14 @@ def _count_received(tab) -> list[int]:
     return received
 
 
-def _moves(tab, received: list[int], count: int) -> tuple[list[float], list[float], list[int]]:
-    """``count`` presses of ← on the sidebar's steps slider, each waited out: the ms to the map
-    redrawn and to the page settled, and the websocket bytes received (``received``, a
-    counter from :func:`_count_received`), of each."""
+def _moves(tab, received: list[int], count: int
+           ) -> tuple[list[float | None], list[float], list[float], list[int]]:
+    """``count`` presses of ← on the sidebar's steps slider, each waited out: the ms to the
+    map's new data in its frame (None: not seen), to the map redrawn and to the page settled,
+    and the websocket bytes received (``received``, a counter from :func:`_count_received`),
+    of each."""
     steps = tab.locator('[data-testid="stSidebar"] input[aria-label="steps"]').first
-    drawn, settled, sizes = [], [], []
+    data, drawn, settled, sizes = [], [], [], []
     for _ in range(count):
         tab.wait_for_function(_SETTLED, timeout=WAIT_MS)
         tab.evaluate(_ARM, [PLAYER, ALL_PLAYERS])
@@ -169,10 +181,12 @@ def _moves(tab, received: list[int], count: int) -> tuple[list[float], list[floa
                               polling=50)
         bench = tab.evaluate("() => window.__bench")
         drawn.append(bench["drawn"] - bench["start"])
+        # None: the render message was not seen (then neither part is printed)
+        data.append(None if bench["data"] is None else bench["data"] - bench["start"])
         settled.append(bench["settled"] - bench["start"])
         time.sleep(0.3)  # the last messages of the run
         sizes.append(received[0])
-    return drawn, settled, sizes
+    return data, drawn, settled, sizes
 
 
 def _open(tab, url: str, timeout: float = WAIT_MS) -> float:
@@ -228,9 +242,15 @@ def run() -> Iterator[tuple[str, float, str, str]]:
                                        (f"Compare 8 x {COMPARE_STEPS}", compare_path(),
                                         MAP_TARGET_COMPARE_MS)):
                 _open(tab, url + path)
-                drawn, settled, sizes = _moves(tab, received, MOVES)
+                data, drawn, settled, sizes = _moves(tab, received, MOVES)
                 yield (f"{name}: control -> map redrawn, median of {MOVES} new values",
                        statistics.median(drawn), f"<= {target:g}", "ms")
+                seen = [(a, d) for a, d in zip(data, drawn, strict=True) if a is not None]
+                if len(seen) == len(drawn):
+                    yield ("  of which: control -> the map's data in its frame (server, Streamlit)",
+                           statistics.median(a for a, _ in seen), "-", "ms")
+                    yield ("  of which: the data in its frame -> map redrawn (the player)",
+                           statistics.median(d - a for a, d in seen), "-", "ms")
                 yield (f"{name}: control -> whole page settled, median",
                        statistics.median(settled), f"<= {SETTLED_TARGET_MS:g}", "ms")
                 yield (f"{name}: bytes received per move (websocket), median",
