@@ -40,8 +40,8 @@
   };
   const CURVE_ROOM = 120;  // presentation mode: the least height of a curve beside the map
   const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
-  const REPORT_DELAY_MS = 150;
-  const ARROW_MIN_PX = 40;  // the longest arrow at the current point is at least this long  // a held key or a dragged scrubber reports where it stops
+  const REPORT_DELAY_MS = 150;  // a held key or a dragged scrubber reports where it stops
+  const ARROW_MIN_PX = 40;  // the longest arrow at the current point is at least this long
 
   window.descentLabStats = window.descentLabStats || { slider: [] };
 
