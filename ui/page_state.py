@@ -17,6 +17,7 @@ from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import classroom, course, query, settings
 
@@ -157,7 +158,15 @@ def go_to_step(page: str, step: int | None) -> None:
 
 def _rerun_only(fragments: list[str]) -> None:
     """From a callback: rerun only these fragments, or only the first where the others were
-    not drawn; with none drawn, the interaction's own rerun."""
+    not drawn; with none drawn, the interaction's own rerun.
+
+    Only when the interaction was itself a fragment's rerun: when the page reruns (another
+    widget changed at the same time, e.g. a key that moved a sidebar slider and pressed a
+    button's shortcut, or a move queued while the script ran), a keyed rerun would replace
+    it, and the other widget's new value would be kept but not drawn: a lost move."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not ctx.fragment_ids_this_run:
+        return
     for scope in (fragments, fragments[:1]):
         try:
             st.rerun(scope)

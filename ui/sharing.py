@@ -88,8 +88,16 @@ _SCRIPT = """
       } catch (error) { /* a frame of another origin: not ours */ }
     }
   };
+  // A key pressed on a slider is the slider's alone: Streamlit's button shortcuts (the step
+  // section's ← → Home End, listening on the document) skip text fields but not sliders, so
+  // ← on the sidebar's steps slider also stepped the section and the player back. The body
+  // sees the key after the slider (React's root is inside it) and before the document.
+  const onSliderKey = (event) => {
+    if (event.target.closest && event.target.closest('[role="slider"]')) event.stopPropagation();
+  };
   lock(); listen();
   if (!window.__descentLabObserver) {
+    document.body.addEventListener("keydown", onSliderKey);
     document.addEventListener("keydown", onKey, true);
     document.addEventListener("keydown", onPlaybackKey);
     window.__descentLabObserver = new MutationObserver(() => { lock(); listen(); });
