@@ -1379,7 +1379,7 @@ def test_a_link_to_a_lesson_that_does_not_exist_says_so(page, server):
 
 # --- Explore's step by step ---------------------------------------------------------------------
 
-_STEP_FIELD = 'input[aria-label^="step (0 to"]'
+_STEP_FIELD = 'input[aria-label^="step k: from point k"]'
 
 def _step_equation(tab, k: int, expected: str) -> None:
     """The field reads step k and the section shows ``expected``, the LaTeX of that step's new

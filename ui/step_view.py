@@ -92,9 +92,11 @@ def _step_by_step(scene: compute.Scene, names: list[str], colors: list[str], pag
                  on_click=_go, args=(page, 0, last), width="stretch")
     end.button("last", key=f"{key}.end", help="The last step (End)", shortcut="End",
                on_click=_go, args=(page, last + 1, last), width="stretch")
-    field.number_input(f"step (0 to {last}): from point k to point k + 1", min_value=0,
-                       max_value=last, step=1, key=field_key, on_change=_typed,
-                       args=(page, field_key, last))
+    # The label and bounds do not name the run's length: a field whose props change when the
+    # steps slider moves is re-created by the browser at its default (0), and that counted as
+    # a typed 0 (the player jumped to its start). _go keeps a typed step within 0 .. last.
+    field.number_input("step k: from point k to point k + 1", min_value=0, step=1,
+                       key=field_key, on_change=_typed, args=(page, field_key, last))
     _show_step(scene, path, k, names[index], colors[index], key, index)
 
 
