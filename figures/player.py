@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from isal import isal_zlib
 
 from figures.animation import (
     MAX_END_LABELS,
@@ -86,17 +87,19 @@ def unpack(blob: bytes, reference: dict[str, Any]) -> np.ndarray:
 
 def encode(blob: bytes) -> bytes:
     """The blob as it travels: its bytes regrouped by position in each 4-byte word (every
-    float's sign-and-exponent bytes together, then the next bytes …), then deflated (zlib,
-    level 1). Neighbouring points of a path share their high bytes, so this about halves the
-    size (Compare's 8 × 1000 steps with neighbourhoods: ~3.4 MB -> ~1.5 MB); the browser
-    inflates it with its own DecompressionStream("deflate") and regroups the bytes back.
+    float's sign-and-exponent bytes together, then the next bytes …), then deflated (zlib
+    format, ISA-L's level 1). Neighbouring points of a path share their high bytes, so this
+    about halves the size (Compare's 8 × 1000 steps with neighbourhoods: ~3.4 MB -> ~1.5 MB);
+    the browser inflates it with its own DecompressionStream("deflate") and regroups the
+    bytes back.
 
-    Level 1, by measurement (CPU ms, Explore's default 1.30 MB | Compare 8 × 1000 3.44 MB):
-    level 1 0.61 MB 12.6 ms | 1.47 MB 30 ms; levels 2 to 6 at most 3 % smaller and up to 5×
-    slower; Z_RLE 0.70 MB 6.7 ms | 1.72 MB 17 ms (14-17 % more bytes to every student, for
-    ~6 ms once per new value); stored (level 0) 1.30 MB | 3.44 MB, over the 2 MB budget."""
+    ISA-L, by measurement (thread CPU ms, Explore's default 1.33 MB | its 3 runs at 3000 steps
+    1.65 MB): ISA-L level 1 0.648 MB 1.5 ms | 0.815 MB 2.1 ms; the standard library's zlib
+    level 1 0.633 MB 12.8 ms | 0.794 MB 16.1 ms, and its Z_RLE 0.726 MB 6.7 ms | 0.925 MB
+    8.6 ms; zlib-ng level 1 4.9 ms, libdeflate level 1 6.0 ms. A new value of any control
+    pays it once per rerun (``python -m benchmarks load single``)."""
     words = np.frombuffer(blob, dtype=np.uint8).reshape(-1, 4)  # ALIGN keeps whole words
-    return zlib.compress(words.T.tobytes(), 1)
+    return isal_zlib.compress(words.T.tobytes(), 1)
 
 
 def decode(data: bytes) -> bytes:
