@@ -590,7 +590,8 @@ def test_dragging_a_run_slider_bends_its_path_at_once_and_releasing_it_runs_it(p
 
 def test_moving_the_steps_slider_redraws_the_map_with_that_many_steps(page, server):
     """A slider in the sidebar reruns the page: two presses of ← on "steps" make the URL say
-    steps=498 and the map draw paths of 498 steps (499 points)."""
+    steps=498, the map draw paths of 498 steps (499 points) and the curves' step axis end at
+    498."""
     _open(page, server, "/")
     chart = Map(page)
     chart.wait_drawn()
@@ -604,6 +605,12 @@ def test_moving_the_steps_slider_redraws_the_map_with_that_many_steps(page, serv
           what="steps=498 in the URL")
     chart.wait_plot("""(state) => state.runs.length
         && state.runs.every(r => r.points === 499)""", what="paths of 499 points")
+    # the curves follow the map (their axes are redrawn after it: ui/player/player.js, layout)
+    assert chart.frame().wait_for_function("""() => {
+        const curves = document.getElementById('curves');
+        return curves.dataset.ready === document.getElementById('plot').dataset.ready
+            && curves._fullLayout.xaxis.range[1];
+    }""", timeout=RERUN_MS).json_value() == 498
     _settle(page)
     _no_exception(page)
 

@@ -162,6 +162,12 @@
     ctx.fillStyle = color; tip(); ctx.fill();
   }
 
+  // Resolves once the browser has painted the next frame: work queued after it runs after
+  // what is drawn now is on screen.
+  function afterPaint() {
+    return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  }
+
   // One run's arrays as drawn: its committed path, or one value of a slider's neighbourhood.
   class Track {
     constructor(steps, xy, loss, gap, lr, grad, ended) {
@@ -209,6 +215,8 @@
       this.id = null;
       this.clickNote = "";  // what the hover says of a map that takes no click
       this.presenting = false;  // presentation mode (the page says so): LOOKS.present
+      this.curvesToken = 0;  // the latest layout's: a deferred drawing of the curves' axes checks it
+      this.curvesPending = false;  // the curves' axes are to be redrawn for the data shown
       this.build();
     }
 
@@ -637,11 +645,30 @@
         this.mapSize = `${mapWidth}x${mapHeight}`;
       }
       el.curvesBox.style.display = m.curves.length ? "" : "none";
-      if (m.curves.length) jobs.push(this.drawCurveAxes(curvesWidth, curvesHeight, side));
+      const curveAxes = () => (m.curves.length ? this.drawCurveAxes(curvesWidth, curvesHeight, side) : null);
+      // New runs on the same map (a control moved): the map is redrawn at once and the
+      // curves' axes (Plotly, ~0.1 s of the frame's thread for three subplots) after the
+      // next paint; until then the curves keep their old data on their old axes.
+      const later = !jobs.length && Boolean(el.curves._fullLayout);
+      const token = ++this.curvesToken;
+      this.curvesPending = later;
+      if (!later) jobs.push(curveAxes());
       return Promise.all(jobs).then(() => {
         this.fitCanvas(el.mapCanvas, el.plot);
-        this.fitCanvas(el.curvesCanvas, el.curves);
+        if (!later) { this.fitCanvas(el.curvesCanvas, el.curves); el.curves.dataset.ready = this.coming || ""; }
         this.onResize();
+        if (!later) return;
+        afterPaint().then(() => {
+          if (token !== this.curvesToken) return null;  // a newer layout draws them
+          return Promise.resolve(curveAxes()).then(() => {
+            if (token !== this.curvesToken) return;
+            this.curvesPending = false;
+            this.fitCanvas(el.curvesCanvas, el.curves);
+            if (this.manifest.curves.length) this.drawCurves();
+            el.curves.dataset.ready = this.id || "";
+            this.onResize();
+          });
+        });
       });
     }
 
@@ -874,7 +901,7 @@
       this.root.dataset.step = String(t);
       this.el.lineStep.textContent = `step ${t} / ${this.steps}`;
       this.drawPaths();
-      if (this.manifest.curves.length && this.el.curves._fullLayout) this.drawCurves();
+      if (this.manifest.curves.length && this.el.curves._fullLayout && !this.curvesPending) this.drawCurves();
       this.readout();
     }
 
