@@ -27,7 +27,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.timing import best_cpu_of, best_of  # noqa: E402 -- after the path is set
+from benchmarks.timing import (  # noqa: E402 -- after the path is set
+    best_cpu_of,
+    best_of,
+    best_process_cpu_of,
+)
 
 Row = tuple[str, float, str, str]  # (what, measured, target text, unit)
 
@@ -86,8 +90,15 @@ def core() -> list[Row]:
     basins_args = ("himmelblau", "momentum", 300)
     optimizers.basins(*basins_args, resolution=8, lr=0.01)
     basins = best_of(9, optimizers.basins, *basins_args, resolution=200, lr=0.01)
-    rows.append(("basins: 200 x 200 starts x 300 momentum steps on Himmelblau", basins * 1e3,
-                 f"<= {BASINS_TARGET_MS:g}", "ms"))
+    basins_cpu = best_process_cpu_of(9, optimizers.basins, *basins_args, resolution=200,
+                                     lr=0.01)
+    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    rows += [
+        ("basins: 200 x 200 starts x 300 momentum steps on Himmelblau", basins * 1e3,
+         f"<= {BASINS_TARGET_MS:g}", "ms"),
+        (f"  the same, CPU time of all its threads / {threads} threads (its wall time when "
+         f"the cores are free)", basins_cpu / threads * 1e3, f"<= {BASINS_TARGET_MS:g}", "ms"),
+    ]
     return rows + neighbourhoods()
 
 
@@ -176,10 +187,13 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark group(s): {', '.join(unknown)} "
               f"(choose from: {', '.join(groups)})")
         return 2
-    print(f"{'what':<80} {'measured':>10} {'target':>8}  unit")
+    print(f"{'what':<80} {'measured':>10} {'target':>8}  unit  (load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     for name in chosen:
         for what, measured, target, unit in groups[name]():
             print(f"{what:<80} {measured:>10.4g} {target:>8}  {unit}", flush=True)
+        print(f"  (load average after {name}: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+              f"cores)", flush=True)
     return 0
 
 
