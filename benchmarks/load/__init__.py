@@ -10,7 +10,9 @@ Scenarios (each starts its own servers on free localhost ports and stops them):
 ``single``   one Streamlit process held to one core (the students run on the other), a few
              students moving Explore's "steps" slider as fast as the answers come: the reruns
              per second one process serves, every move a new value (a new simulation) and, apart,
-             moves between two values (cached results).
+             moves between two values (cached results); and the median CPU time of one script
+             run, measured inside the server (its script thread alone:
+             benchmarks/load/profiled_server.py), which the machine's other work hardly moves.
 ``profile``  the same process with its ScriptRunner threads under cProfile, one student: where
              a rerun's server time goes.
 ``steady``   the balanced deployment (``make serve WORKERS=n``: n processes behind HAProxy), N
@@ -52,6 +54,7 @@ STUDENTS_TARGET = 40
 P95_TARGET_S = 1.0
 FINAL_TARGET_S = 2.0
 SINGLE_TARGET = 20.0
+RUN_CPU_TARGET_MS = 40.0  # issue 11: server CPU per rerun, median, in-process
 
 
 @dataclass
@@ -73,6 +76,7 @@ class Outcome:
     client_cpu: float = 0.0
     rss_mb: float = 0.0  # the servers' resident memory at the end
     requests: int = 0  # rerun requests sent (moves and releases)
+    run_cpu: list[float] = field(default_factory=list)  # each script run's CPU, where timed
     workers: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -226,13 +230,16 @@ async def warm_up(running: servers.Running, outcome: Outcome) -> None:
         await teacher.close()
 
 
-async def drive(running: servers.Running, count: int, spread: float, act, bound: float
-                ) -> Outcome:
+async def drive(running: servers.Running, count: int, spread: float, act, bound: float,
+                acting=None) -> Outcome:
     """Open ``count`` students, then let each one ``act``; measure the window of acting.
-    Whatever still acts after ``bound`` seconds is stopped and reported."""
+    Whatever still acts after ``bound`` seconds is stopped and reported. ``acting(bool)`` is
+    told when the acting begins (True) and ends (False)."""
     outcome = Outcome()
     await warm_up(running, outcome)
     students = await open_students(running.port, count, outcome, spread)
+    if acting:
+        acting(True)
     cpu0, client0, began = running.cpu_seconds(), time.process_time(), time.perf_counter()
     try:
         await asyncio.wait_for(
@@ -243,6 +250,8 @@ async def drive(running: servers.Running, count: int, spread: float, act, bound:
     outcome.server_cpu = running.cpu_seconds() - cpu0
     outcome.client_cpu = time.process_time() - client0
     outcome.rss_mb = running.rss_mb()
+    if acting:
+        outcome.run_cpu = acting(False)
     for s in students:
         await s.close()
     return outcome
@@ -297,15 +306,37 @@ def core_split() -> tuple[set[int], set[int]]:
 def run_single(options, settings: list[str]) -> list[tuple[str, Outcome]]:
     server_core, client_cores = core_split()
     results = []
-    with servers.one_process(settings, cores=server_core) as running, client_on(client_cores):
+    run_cpu = Path(tempfile.mkdtemp(prefix="descent-lab-run-cpu-")) / "runs.txt"
+    with servers.one_process(settings, cores=server_core, run_cpu_to=run_cpu) as running, \
+            client_on(client_cores):
+        def acting(begins: bool) -> list[float]:
+            """The CPU time of each script run since the last call (those before the
+            students act are dropped)."""
+            if not begins:
+                time.sleep(1.0)  # the last run's thread ends after its post-run work
+            return [float(line) for line in _signalled(running, run_cpu).read_text().split()]
+
         for cached in (False, True):
             act = closed_loop(options.single_seconds, options.timeout, options.seed, cached,
                               options.single_students)
             bound = options.single_seconds + options.timeout + 30
             results.append(("cached" if cached else "fresh",
                             asyncio.run(drive(running, options.single_students, 1.0, act,
-                                              bound))))
+                                              bound, acting))))
     return results
+
+
+def _signalled(running: servers.Running, target: Path) -> Path:
+    """``target`` as the instrumented server (benchmarks.load.profiled_server) writes it anew
+    on SIGUSR1."""
+    target.unlink(missing_ok=True)
+    os.kill(running.pids[0], signal.SIGUSR1)
+    deadline = time.monotonic() + 30
+    while not target.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the instrumented server wrote nothing; see {running.log_dir}")
+        time.sleep(0.1)
+    return target
 
 
 def run_profile(options, settings: list[str]) -> list[tuple[str, Path, int]]:
@@ -315,20 +346,10 @@ def run_profile(options, settings: list[str]) -> list[tuple[str, Path, int]]:
     dumps = []
     with servers.one_process(settings, cores=server_core, profile_to=target) as running, \
             client_on(client_cores):
-        pid = running.pids[0]
-
         def dump(name: str) -> Path:
             time.sleep(1.0)  # the last run's thread ends after its post-run work
-            target.unlink(missing_ok=True)
-            os.kill(pid, signal.SIGUSR1)
-            deadline = time.monotonic() + 30
-            while not target.exists():
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the profiled server wrote no profile; see "
-                                       f"{running.log_dir}")
-                time.sleep(0.1)
             kept = out_dir / f"{name}.prof"
-            target.rename(kept)
+            _signalled(running, target).rename(kept)
             return kept
 
         async def measured(cached: bool) -> int:
@@ -403,6 +424,10 @@ def report_single(results: list[tuple[str, Outcome]], options) -> None:
         rate = len(served) / outcome.window if outcome.window else 0.0
         row(f"{label}: reruns/s", rate, f">= {SINGLE_TARGET:g}", "1/s")
         row(f"{label}: p50 latency", percentile([m.latency for m in served], 50), "-", "s")
+        if outcome.run_cpu:
+            row(f"{label}: script run CPU, median ({len(outcome.run_cpu)} runs)",
+                percentile(outcome.run_cpu, 50) * 1e3,
+                f"<= {RUN_CPU_TARGET_MS:g}" if name == "fresh" else "-", "ms")
         common_rows(label, outcome)
         row(f"{label}: lost or failed", len(outcome.failed) + len(outcome.problems), "0", "")
         list_failures(label, outcome)

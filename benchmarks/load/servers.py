@@ -66,18 +66,23 @@ def _stop(process: subprocess.Popen, signum: int = signal.SIGTERM, grace: float 
 
 @contextlib.contextmanager
 def one_process(settings: list[str], *, cores: set[int] | None = None,
-                profile_to: Path | None = None) -> Iterator[Running]:
+                profile_to: Path | None = None, run_cpu_to: Path | None = None
+                ) -> Iterator[Running]:
     """One Streamlit process on a free port; ``cores`` pins it (every thread) to those cores;
-    ``profile_to`` runs it under benchmarks.load.profiled_server, which writes the profile of its
-    script runs there on SIGUSR1."""
+    ``profile_to`` or ``run_cpu_to`` runs it under benchmarks.load.profiled_server, which on
+    SIGUSR1 writes there the profile of its script runs or the CPU time of each."""
     port = serve.free_port()
     log_dir = Path(tempfile.mkdtemp(prefix="descent-lab-load-"))
-    entry = ["-m", "benchmarks.load.profiled_server"] if profile_to else ["-m", "streamlit", "run"]
+    instrumented = profile_to or run_cpu_to
+    entry = (["-m", "benchmarks.load.profiled_server"] if instrumented
+             else ["-m", "streamlit", "run"])
     command = [sys.executable, *entry, "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", *settings]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if profile_to:
         env["DESCENT_LAB_PROFILE"] = str(profile_to)
+    if run_cpu_to:
+        env["DESCENT_LAB_RUN_CPU"] = str(run_cpu_to)
 
     def prepare() -> None:
         serve._die_with_parent()
