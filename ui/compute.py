@@ -108,7 +108,10 @@ def trajectories(scene: Scene) -> list[optimizers.Trajectory]:
     return [_simulate(scene, r, scene.schedule) for r in scene.runs]
 
 
-@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=KEYS)
+# st.cache_resource, not st.cache_data: ~2.5 MB of arrays for Explore's default, which
+# st.cache_data pickled on every new scene (~2-3 ms of a new value's rerun) only for the
+# player's payload (itself kept with st.cache_resource) to read them once. Nothing changes them.
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=KEYS)
 def neighbourhoods(scene: Scene) -> list[dict[str, Any] | None]:
     """For each run of the scene (in order), the same run over a grid of its learning rate
     and of its momentum-like hyperparameter, strided for the player's sliders
