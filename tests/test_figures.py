@@ -79,6 +79,24 @@ def test_the_blob_travels_encoded_and_decodes_to_the_same_bytes():
     assert len(encode(blob)) < 0.7 * len(blob)
 
 
+def _strict(token: str):
+    raise ValueError(f"{token} is not JSON")
+
+
+def test_a_figure_travels_as_json_with_every_value_exact_and_gaps_as_null():
+    from ui import compute
+
+    figure = {"data": [{"x": np.arange(3.0), "y": [0.1 + 0.2, float("nan"), 1e-300],
+                        "z": np.array([[np.inf, -np.inf], [2.5, np.nan]]), "name": "f − f*",
+                        "count": np.int64(3), "shown": np.bool_(True)}],
+              "layout": {"height": 300, "title": {"text": "‖∇f‖ at step 7"}}}
+    parsed = json.loads(compute.to_json(figure), parse_constant=_strict)
+    assert parsed == {"data": [{"x": [0.0, 1.0, 2.0], "y": [0.30000000000000004, None, 1e-300],
+                                "z": [[None, None], [2.5, None]], "name": "f − f*",
+                                "count": 3, "shown": True}],
+                      "layout": {"height": 300, "title": {"text": "‖∇f‖ at step 7"}}}
+
+
 def test_every_array_of_the_payload_reads_back_as_float32_of_what_was_packed():
     runs = _runs(count=3, steps=300)
     manifest, blob = figures.player_payload(_surface(), runs, _hoods(runs, steps=300))
