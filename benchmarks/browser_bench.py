@@ -14,8 +14,9 @@ with 8 runs x 1000 steps, and measures in the page (``performance.now()``):
 * the bytes the browser received over the websocket for one such move (on Compare 8 x 1000
   the player's payload carries the neighbourhoods: target <= 2 MB); for scale, the
   neighbourhoods alone as float32 in base64;
-* the first map of a page opened in a new tab on a warm cache (each chart's frame of the
-  page loads plotly.js on its own);
+* the first map of a page opened in a new tab on a warm cache: shown (its picture and paths,
+  which the player draws before plotly.js has run in its frame) and with its axes, colour bar
+  and curves (drawn by Plotly once plotly.js has run);
 * dragging a player slider (Compare 8 x 1000, the first run's lr): the player's own timings,
   ``window.descentLabStats.slider`` inside its frame (ms from each input event to the redrawn
   path).
@@ -115,6 +116,12 @@ _MAP_DRAWN = """(player) => {
     return Boolean(plot && plot.dataset.ready && plot.querySelector('.scatterlayer'));
 }"""
 
+_MAP_SHOWN = """(player) => {
+    const frame = document.querySelector(player);
+    const plot = frame && frame.contentDocument && frame.contentDocument.getElementById('plot');
+    return Boolean(plot && (plot.dataset.preview || plot.dataset.ready));
+}"""
+
 _SETTLED = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     return app && app.dataset.testScriptState === 'notRunning';
@@ -197,6 +204,17 @@ def _open(tab, url: str, timeout: float = WAIT_MS) -> float:
     return time.perf_counter() - began
 
 
+def _first_map(tab, url: str) -> tuple[float, float]:
+    """Open ``url``; seconds from the navigation to the map shown (its picture and paths, with
+    or without Plotly) and to the map drawn by Plotly (axes, colour bar, curves)."""
+    began = time.perf_counter()
+    tab.goto(url)
+    tab.wait_for_function(_MAP_SHOWN, arg=PLAYER, timeout=FIRST_PAGE_MS, polling="raf")
+    shown = time.perf_counter() - began
+    tab.wait_for_function(_MAP_DRAWN, arg=PLAYER, timeout=FIRST_PAGE_MS, polling="raf")
+    return shown, time.perf_counter() - began
+
+
 def _neighbourhood_bytes() -> int:
     """Compare 8 x 1000's neighbourhoods as the player would carry them: every array as
     float32, base64 (the words of how each run ended aside)."""
@@ -260,9 +278,11 @@ def run() -> Iterator[tuple[str, float, str, str]]:
                     "(for scale)", _neighbourhood_bytes() / 1e6, "-", "MB"))
             for name, path in (("Explore", "/"), ("Compare", compare_path())):  # both warm
                 fresh = context.new_page()
-                yield (f"first map of a page, new tab, warm cache: {name}",
-                       _open(fresh, url + path, FIRST_PAGE_MS), f"<= {FIRST_MAP_TARGET_S:g}",
-                       "s")
+                shown, drawn = _first_map(fresh, url + path)
+                yield (f"first map of a page, new tab, warm cache: {name} (picture and paths)",
+                       shown, f"<= {FIRST_MAP_TARGET_S:g}", "s")
+                yield ("  the same with its axes, colour bar and curves (plotly.js run)", drawn,
+                       "-", "s")
                 fresh.close()
             _open(tab, compare)
             timings = _drag_slider(tab)

@@ -366,6 +366,75 @@ def test_every_page_opens_and_its_map_plays(page, server, name):
     _shot(page, name)
 
 
+_PREVIEW = """() => {
+    const plot = document.getElementById('plot'), a = window.descentLab.previewAxes;
+    const picture = document.querySelector('.dl-preview');
+    const canvas = document.querySelector('.dl-map-canvas'), ctx = canvas.getContext('2d');
+    const ratio = canvas.width / canvas.clientWidth;
+    const state = window.descentLab.state();
+    const heads = state.runs.map((run) => {  // the pixel at each run's head, and its colour
+        const n = run.x.length - 1;
+        const [r, g, b] = ctx.getImageData(Math.round(a.x(run.x[n]) * ratio),
+                                           Math.round(a.y(run.y[n]) * ratio), 1, 1).data;
+        const hex = '#' + [r, g, b].map((v) => v.toString(16).padStart(2, '0')).join('');
+        return [hex, run.color.toLowerCase()];
+    });
+    return {
+        preview: plot.dataset.preview, ready: plot.dataset.ready || '',
+        plotly: Boolean(window.Plotly),
+        rect: [a.left, a.top, a.width, a.height],
+        picture: picture && picture.complete && picture.naturalWidth > 0
+            ? [picture.offsetLeft, picture.offsetTop, picture.offsetWidth, picture.offsetHeight]
+            : null,
+        points: state.runs.map((run) => run.points), heads,
+    };
+}"""
+
+
+def test_the_first_map_shows_before_plotly_js_has_run_where_plotly_then_draws_it(page, server):
+    """A page's map does not wait for plotly.js (4.8 MB, ~1 s to fetch, parse and run in a
+    new tab): held back here, the map already shows the surface's picture and every run's whole
+    path with its head; let go, Plotly draws the axes and colour bar with the plot exactly
+    where the picture and paths were (nothing jumps), and the picture drawn before is gone."""
+    held = []
+
+    def hold(route) -> None:
+        held.append(route)
+
+    page.route("**/plotly.min.js*", hold)
+    page.goto(server + "/")
+    _wait(page, """(selector) => {
+        const frame = document.querySelector(selector);
+        const plot = frame && frame.contentDocument && frame.contentDocument.getElementById('plot');
+        return plot && plot.dataset.preview;
+    }""", PLAYER, what="the map drawn before plotly.js has run", timeout=60_000)
+    chart = Map(page)
+    before = chart.eval(_PREVIEW)
+    assert held, "plotly.js was not asked for"
+    assert not before["plotly"] and not before["ready"]
+    assert before["points"] == [501, 501, 501]
+    for head, colour in before["heads"]:
+        assert head == colour, before["heads"]
+    assert before["picture"] is not None
+    assert all(abs(p - r) <= 1 for p, r in zip(before["picture"], before["rect"], strict=True))
+    for route in held:
+        route.continue_()
+    page.unroute("**/plotly.min.js*")
+    chart.wait_drawn()
+    after = chart.eval("""() => {
+        const L = document.getElementById('plot')._fullLayout;
+        return {rect: [L.xaxis._offset, L.yaxis._offset, L.xaxis._length, L.yaxis._length],
+                preview: document.querySelectorAll('.dl-preview').length,
+                points: window.descentLab.state().runs.map((run) => run.points)};
+    }""")
+    assert all(abs(p - r) <= 0.5 for p, r in zip(after["rect"], before["rect"], strict=True)), (
+        after["rect"], before["rect"])
+    assert after["preview"] == 0
+    assert after["points"] == before["points"]
+    _settle(page)
+    _no_exception(page)
+
+
 # --- the map: click, Play, Pause, speed, scrubber ------------------------------------------------
 
 

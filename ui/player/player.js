@@ -11,7 +11,8 @@
 //
 // For tests and the benchmark: window.descentLabStats.slider holds the milliseconds from each
 // slider input event (performance.now() at the handler's entry) to the end of the redraw;
-// #plot.dataset.ready is the id of the data shown and #plot.dataset.step the step shown;
+// #plot.dataset.ready is the id of the data shown (drawn by Plotly; #plot.dataset.preview
+// while it is drawn without plotly.js, before that has run) and #plot.dataset.step the step shown;
 // window.descentLab.state() describes what is drawn.
 //
 // Following the page's step (Explore's step by step): with reportSteps set, the step the
@@ -41,6 +42,8 @@
   const CURVE_ROOM = 120;  // presentation mode: the least height of a curve beside the map
   const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
   const REPORT_DELAY_MS = 150;  // a held key or a dragged scrubber reports where it stops
+  const COLORBAR_TICKS = 6;  // about this many ticks on the map's colour bar
+  const COLORBAR_PAD = 10;  // px between the plot and its colour bar, and after the bar's title
   const ARROW_MIN_PX = 40;  // the longest arrow at the current point is at least this long
 
   window.descentLabStats = window.descentLabStats || { slider: [] };
@@ -160,6 +163,29 @@
     tip(); ctx.lineWidth = 3; ctx.stroke();
     ctx.strokeStyle = color; ctx.lineWidth = 2.5; shape(); ctx.stroke();
     ctx.fillStyle = color; tip(); ctx.fill();
+  }
+
+  // The colour bar's ticks: about COLORBAR_TICKS of them at 1, 2 or 5 times a power of ten,
+  // labelled with the step's decimals (thousands and millions as k and M, a true minus sign).
+  // Chosen here rather than by Plotly so that the room the bar takes beside the map is known
+  // before Plotly draws it (colorbarRoom): the map drawn before plotly.js has run
+  // (layoutPreview) is then where Plotly draws it.
+  function colorbarTicks(low, high) {
+    const span = high - low;
+    if (!(span > 0) || !Number.isFinite(span)) return { values: [low], texts: [tickText(low, 1)] };
+    const raw = span / COLORBAR_TICKS, power = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map((f) => f * power).find((f) => f >= raw * (1 - 1e-9));
+    const values = [];
+    for (let k = Math.ceil(low / step - 1e-9); k * step <= high + 1e-9 * step; k++) values.push(k * step);
+    return { values, texts: values.map((v) => tickText(v, step)) };
+  }
+
+  function tickText(value, step) {
+    const big = Math.max(Math.abs(value), step);
+    const [unit, suffix] = big >= 1e7 ? [1e6, "M"] : big >= 1e4 ? [1e3, "k"] : [1, ""];
+    const decimals = Math.max(0, -Math.floor(Math.log10(step / unit) + 1e-9));
+    const text = Math.abs(value / unit).toFixed(decimals);
+    return (value < 0 && Number(text) !== 0 ? "\u2212" : "") + text + suffix;
   }
 
   // Resolves once the browser has painted the next frame: work queued after it runs after
@@ -387,7 +413,7 @@
       this.el.plot.dataset.ready = "";
       return this.layout(!sameMap).then(() => {
         this.id = id;
-        this.el.plot.dataset.ready = id;
+        this.el.plot.dataset[this.previewAxes ? "preview" : "ready"] = id;
         this.draw();
       });
     }
@@ -639,6 +665,7 @@
       const ratio = (y1 - y0) / (x1 - x0);
       const { margin, mapWidth, mapHeight, curvesWidth, curvesHeight, side } = this.presenting
         ? this.presentSizes(width, ratio, wide) : this.pageSizes(width, ratio, wide);
+      if (!window.Plotly) return this.layoutPreview(mapWidth, mapHeight, margin, curvesWidth, curvesHeight);
       const jobs = [];
       if (newMap || this.mapSize !== `${mapWidth}x${mapHeight}`) {
         jobs.push(this.drawMap(mapWidth, mapHeight, margin));
@@ -654,6 +681,7 @@
       this.curvesPending = later;
       if (!later) jobs.push(curveAxes());
       return Promise.all(jobs).then(() => {
+        this.endPreview();
         this.fitCanvas(el.mapCanvas, el.plot);
         if (!later) { this.fitCanvas(el.curvesCanvas, el.curves); el.curves.dataset.ready = this.coming || ""; }
         this.onResize();
@@ -670,6 +698,64 @@
           });
         });
       });
+    }
+
+    // Before plotly.js has run in this frame (~1 s on a page's first map: fetched, parsed and
+    // run on the page's one main thread), the map is drawn without it: its picture where
+    // Plotly will put the plot (the margins, then the axes' shared scale centred, as
+    // scaleanchor and constrain "domain" do), the paths on the canvas over it, and the
+    // frame's final size; axes, colour bar, points and curves come with Plotly (upgrade).
+    layoutPreview(mapWidth, mapHeight, margin, curvesWidth, curvesHeight) {
+      const m = this.manifest, el = this.el;
+      const [[x0, x1], [y0, y1]] = m.map.bounds;
+      const across = (m.map.data_view ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
+      const down = mapHeight - margin.t - margin.b;
+      const scale = Math.min(across / (x1 - x0), down / (y1 - y0));
+      const width = scale * (x1 - x0), height = scale * (y1 - y0);
+      const left = margin.l + (across - width) / 2, top = margin.t + (down - height) / 2;
+      this.previewAxes = {
+        left, top, width, height, ylog: false,
+        x: (v) => left + width * (v - x0) / (x1 - x0),
+        y: (v) => top + height * (1 - (v - y0) / (y1 - y0)),
+      };
+      el.plot.style.width = mapWidth + "px";
+      el.plot.style.height = mapHeight + "px";
+      el.curvesBox.style.display = m.curves.length ? "" : "none";
+      el.curves.style.width = curvesWidth + "px";
+      el.curves.style.height = curvesHeight + "px";
+      let picture = el.mapBox.querySelector(".dl-preview");
+      if (!picture) {
+        picture = document.createElement("img");
+        picture.className = "dl-preview";
+        picture.alt = "";
+        el.mapBox.insertBefore(picture, el.plot);
+      }
+      Object.assign(picture.style, { left: left + "px", top: top + "px", width: width + "px", height: height + "px" });
+      picture.src = m.map.image;
+      this.mapSize = null;  // Plotly draws the map when it comes
+      this.fitCanvas(el.mapCanvas, el.plot);
+      this.onResize();
+      return picture.decode().catch(() => null);
+    }
+
+    // plotly.js has run in this frame: Plotly draws the map and the curves drawn without it.
+    upgrade() {
+      if (!this.previewAxes || !this.manifest || !window.Plotly) return Promise.resolve();
+      const id = this.id;
+      return this.layout(true).then(() => {
+        if (id === null || id !== this.id) return;  // newer data: its own load marks it
+        this.el.plot.dataset.ready = id;
+        this.draw();
+      });
+    }
+
+    endPreview() {
+      if (!this.previewAxes) return;
+      this.previewAxes = null;
+      const picture = this.el.mapBox.querySelector(".dl-preview");
+      if (picture) picture.remove();
+      for (const box of [this.el.plot, this.el.curves]) { box.style.width = ""; box.style.height = ""; }
+      delete this.el.plot.dataset.preview;
     }
 
     // The curves drawn: all of them, but in presentation mode only as many as the height
@@ -689,7 +775,7 @@
       el.mapBox.style.width = "";
       el.readout.style.maxHeight = "";
       const mapWidth = side ? Math.floor(width * 0.62) : width;
-      const margin = { l: 55, r: wide ? 20 : 90, t: 12, b: 45 };
+      const margin = { l: 55, r: wide ? 20 : this.colorbarRoom(), t: 12, b: 45 };
       const plotWidth = (wide ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
       const stackedCurves = !side && m.curves.length ? 250 : 0;
       // Fullscreen: the map's plot takes what the screen leaves after everything drawn around
@@ -712,7 +798,7 @@
     presentSizes(width, ratio, wide) {
       const m = this.manifest, el = this.el;
       const fill = (document.fullscreenElement ? 0 : this.fillHeight) || window.innerHeight;
-      const margin = { ...this.look.margin, r: wide ? 24 : this.look.margin.r };
+      const margin = { ...this.look.margin, r: wide ? 24 : this.colorbarRoom() };
       const beside = !wide && m.curves.length > 0;
       this.root.classList.toggle("dl-present-stacked", !beside);
       const box = (e) => e.getBoundingClientRect();
@@ -762,14 +848,27 @@
       canvas.getContext("2d").setTransform(ratio, 0, 0, ratio, 0, 0);
     }
 
+    // The width the colour bar takes right of the map's plot (a map beside its data view has
+    // it between the two): the gap, the bar, its widest tick label, its title on its side,
+    // measured in the font Plotly draws them with.
+    colorbarRoom() {
+      const bar = this.manifest.map.colorbar, ticks = colorbarTicks(bar.low, bar.high);
+      const ctx = (this.measure = this.measure || document.createElement("canvas").getContext("2d"));
+      ctx.font = `${this.look.font}px ${FONT}`;
+      const label = Math.max(...ticks.texts.map((t) => ctx.measureText(t).width));
+      const thickness = this.presenting ? 20 : 14;
+      return Math.ceil(COLORBAR_PAD + thickness + 4 + label + 6 + 1.3 * this.look.font + COLORBAR_PAD);
+    }
+
     drawMap(width, height, margin) {
       const m = this.manifest, map = m.map;
       const [[x0, x1], [y0, y1]] = map.bounds;
-      const bar = map.colorbar;
+      const bar = map.colorbar, ticks = colorbarTicks(bar.low, bar.high);
       const data = [{
         type: "scatter", mode: "markers", x: [null], y: [null], hoverinfo: "skip", showlegend: false,
         marker: { color: [bar.low], cmin: bar.low, cmax: bar.high, showscale: true, colorscale: bar.colorscale,
-          colorbar: { title: { text: bar.title, side: "right" }, thickness: this.presenting ? 20 : 14, len: 1, outlinewidth: 0 } },
+          colorbar: { title: { text: bar.title, side: "right" }, thickness: this.presenting ? 20 : 14, len: 1, outlinewidth: 0,
+            x: 1, xanchor: "left", xpad: COLORBAR_PAD, tickmode: "array", tickvals: ticks.values, ticktext: ticks.texts } },
       }];
       for (const kind of [...new Set(map.points.map((p) => p.kind))]) {
         const pts = map.points.filter((p) => p.kind === kind);
@@ -780,7 +879,10 @@
         });
       }
       const layout = {
-        width, height, margin, font: { family: FONT, size: this.look.font, color: this.look.ink }, showlegend: false,
+        // margins as given (colorbarRoom made room for the bar): the map drawn before plotly.js
+        // ran (layoutPreview) put the plot where this puts it
+        width, height, margin: { ...margin, autoexpand: false },
+        font: { family: FONT, size: this.look.font, color: this.look.ink }, showlegend: false,
         xaxis: { range: [x0, x1], title: { text: "x", standoff: 4 }, constrain: "domain", showgrid: false, zeroline: false, fixedrange: true },
         yaxis: { range: [y0, y1], title: { text: "y", standoff: 4 }, scaleanchor: "x", constrain: "domain", showgrid: false, zeroline: false, fixedrange: true },
         images: [{ source: map.image, xref: "x", yref: "y", x: x0, y: y1, sizex: x1 - x0, sizey: y1 - y0,
@@ -881,6 +983,7 @@
     // --- what moves: drawn on the canvases ----------------------------------------------------
 
     axes(plot, suffix) {
+      if (this.previewAxes && plot === this.el.plot && !suffix) return this.previewAxes;
       const L = plot._fullLayout, xa = L["xaxis" + suffix], ya = L["yaxis" + suffix];
       const xr = xa.range.map(Number), yr = ya.range.map(Number);
       const xlog = xa.type === "log", ylog = ya.type === "log";
@@ -893,7 +996,7 @@
     }
 
     draw() {
-      if (!this.manifest || !this.el.plot._fullLayout) return;
+      if (!this.manifest || !(this.el.plot._fullLayout || this.previewAxes)) return;
       const t = this.step;
       this.el.scrub.value = String(t);
       if (document.activeElement !== this.el.stepInput) this.el.stepInput.value = String(t);
@@ -901,7 +1004,7 @@
       this.root.dataset.step = String(t);
       this.el.lineStep.textContent = `step ${t} / ${this.steps}`;
       this.drawPaths();
-      if (this.manifest.curves.length && this.el.curves._fullLayout && !this.curvesPending) this.drawCurves();
+      if (this.manifest.curves.length && this.el.curves._fullLayout && !this.curvesPending && !this.previewAxes) this.drawCurves();
       this.readout();
     }
 
@@ -913,6 +1016,13 @@
       ctx.beginPath();
       ctx.rect(a.left, a.top, a.width, a.height);
       ctx.clip();
+      if (this.previewAxes) {  // the map's points, which Plotly draws (and names on hover) once it has run
+        for (const point of this.manifest.map.points) {
+          symbolPath(ctx, point.symbol, a.x(point.x), a.y(point.y), point.size / 2);
+          ctx.fillStyle = point.color;
+          ctx.fill();
+        }
+      }
       ctx.globalAlpha = this.fading ? 0.25 : 1;
       ctx.lineJoin = "round";
       ctx.lineCap = "round";
@@ -979,7 +1089,7 @@
       this.drawArrows(ctx, a);
       ctx.restore();
       this.drawLabels(ctx, a);
-      if (this.dataView) this.drawFits(ctx);
+      if (this.dataView && !this.previewAxes) this.drawFits(ctx);
     }
 
     // Each run's arrows at its current point (its committed path only): the step plain
