@@ -1906,6 +1906,14 @@ PRESENTATION_SCREENS = {
     # The same at browser zoom 200 %: a viewport of 640 x 360 CSS pixels, 3 device pixels each.
     "1280x720-scale-1.5-zoom-200": {"viewport": {"width": 640, "height": 360},
                                     "device_scale_factor": 3},
+    # A 4K screen at the system's usual 200 %.
+    "3840x2160-scale-2": {"viewport": {"width": 1920, "height": 1080}, "device_scale_factor": 2},
+}
+PRESENTATION_LINKS = {
+    "explore": "/?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001)",
+    "compare-8-runs": "/compare?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001);"
+                      "sgd(lr=0.001);rmsprop(lr=0.01);adagrad(lr=0.5);nadam(lr=0.05);"
+                      "adamax(lr=0.1);nesterov(lr=0.001)",
 }
 
 
@@ -1945,24 +1953,63 @@ _READABLE = """() => ({
 """What a visitor reads in the player: its tick labels, a run's status, the step line."""
 
 
+_TEXT_CLASHES = """() => {
+    const box = (e) => { const r = e.getBoundingClientRect();
+        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+    const frame = {left: 0, top: 0, right: document.documentElement.clientWidth,
+                   bottom: document.documentElement.clientHeight};
+    const texts = [];
+    for (const t of document.querySelectorAll('.dl-player svg text')) {
+        const r = t.getBoundingClientRect();
+        if (!t.textContent.trim() || !r.width || getComputedStyle(t).visibility === 'hidden')
+            continue;
+        texts.push({words: t.textContent.trim(), box: box(t),
+                    chart: box(t.closest('svg.main-svg') || t.ownerSVGElement)});
+    }
+    const inside = (a, b) => a.left >= b.left - 0.5 && a.top >= b.top - 0.5
+        && a.right <= b.right + 0.5 && a.bottom <= b.bottom + 0.5;
+    const overlapping = [], clipped = [];
+    texts.forEach((a, i) => {
+        if (!inside(a.box, a.chart) || !inside(a.box, frame)) clipped.push(a.words);
+        for (const b of texts.slice(i + 1)) {
+            const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+            const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+            if (w > 0.5 && h > 0.5) overlapping.push([a.words, b.words]);
+        }
+    });
+    const cut = Array.from(document.querySelectorAll('.dl-runs .dl-name, .dl-runs .dl-status'))
+        .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.textContent);
+    const readout = document.querySelector('.dl-readout');
+    return {texts: texts.length, overlapping, clipped, cut,
+            scrolled: readout.scrollHeight > readout.clientHeight + 1};
+}"""
+"""In the player's frame: the text of its charts (tick labels, axis and curve titles, the colour
+bar's) as boxes, and those that overlap another or stand outside their chart or the frame; the
+readout's run names and statuses cut short; whether the readout scrolls."""
+
+
 def _apart(a: dict, b: dict) -> bool:
     return (a["right"] <= b["left"] + 1 or b["right"] <= a["left"] + 1
             or a["bottom"] <= b["top"] + 1 or b["bottom"] <= a["top"] + 1)
 
 
 @pytest.mark.parametrize("screen", list(PRESENTATION_SCREENS))
-def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, screen):
+@pytest.mark.parametrize("link_name", list(PRESENTATION_LINKS))
+def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link_name, screen):
     """"Present" (and present=1 in a link): sidebar, controls and text hidden; the player (the
     map, its curves, the step line and the readout) wholly inside the viewport, its map's plot
     at least 70 % of its height, nothing overlapping, no control shown (the player's bar shows
     only under the mouse), read from the back row (tick labels of 18 px or more, black text,
-    thicker paths); the same at browser zoom 200 %; Esc leaves, and the page is back with its
-    controls and its usual look."""
+    thicker paths); inside the charts no two texts overlap and none is cut by its chart or the
+    frame; every run in the readout, none scrolled out of sight, named whole with its status;
+    the same at browser zoom 200 % and on a 4K screen, with two runs (Explore) and eight
+    (Compare); Esc leaves, and the page is back with its controls and its usual look."""
     context = browser.new_context(**PRESENTATION_SCREENS[screen])
     try:
         tab = context.new_page()
         tab.set_default_timeout(RERUN_MS)
-        link = "/?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001)"
+        link = PRESENTATION_LINKS[link_name]
         if PRESENTATION_SCREENS[screen]["viewport"]["width"] < 700:
             _open(tab, server, link + "&present=1")  # a narrow page folds its sidebar: a link
         else:
@@ -1993,11 +2040,18 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, scre
         assert _apart(player, boxes["leave"]), boxes
         parts = list(boxes["parts"].values())
         assert all(_apart(a, b) for i, a in enumerate(parts) for b in parts[i + 1:]), boxes
+        text = chart.eval(_TEXT_CLASHES)
+        assert text["texts"] >= 10, text  # the map's ticks at least
+        assert not (text["overlapping"] or text["clipped"] or text["cut"]), text
+        assert not text["scrolled"], text
         controls = _visible_controls(tab)
         assert len(controls) == 1 and controls[0].endswith("Leave presentation (Esc)"), controls
         assert chart.eval(_FRAME_CONTROLS) == []
         readable = chart.eval(_READABLE)
-        assert readable["tick"] >= 18 and readable["status"] >= 15, readable
+        # a status of 15 px, or where eight runs share a narrow column (compact), a 45th of
+        # the screen's height: 8 px at zoom 200 %, as large a share of the screen as 16 px
+        assert readable["tick"] >= 18, readable
+        assert readable["status"] >= min(15, view["height"] / 45), readable
         assert readable["line"] != "none" and readable["color"] == "rgb(0, 0, 0)", readable
         look = chart.eval("() => window.descentLab.state().look")
         assert look["path"] >= 5 and look["head"] >= 20 and look["casing"] > 0, look
@@ -2007,7 +2061,7 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, scre
         assert not tab.locator(SIDEBAR).is_visible()
         assert not tab.locator("h1").is_visible()
         _no_exception(tab)
-        _shot(tab, f"presentation-{screen}")
+        _shot(tab, f"presentation-{link_name}-{screen}")
 
         tab.keyboard.press("Escape")
         _wait(tab, "() => !new URLSearchParams(location.search).get('present')",

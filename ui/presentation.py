@@ -64,6 +64,8 @@ CSS = """
     padding: {top}px 12px 0 12px !important; max-width: none !important; }
 .stMain [data-testid="stElementContainer"]:not(:has(iframe[src*="descent_lab_player"])):not(
     .st-key-present-leave) { display: none !important; }
+.stMain [data-testid="stLayoutWrapper"]:not(:has(iframe[src*="descent_lab_player"])):not(
+    :has(.st-key-present-leave)) { display: none !important; }
 [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: 12px !important; }
 [data-testid="stColumn"] { min-width: 0 !important; width: auto !important;
     flex: 1 1 0% !important; }

@@ -34,12 +34,23 @@
   const LOOKS = {
     page: { font: 14, curveFont: 13, title: 13, label: 15, path: 3, dot: 3, head: SYMBOL_SIZE,
       casing: 0, curve: 2.5, cursor: "rgba(38, 39, 48, 0.55)", cursorWidth: 1.5, marker: 4.5,
-      grid: "#eeeeee", ink: "#262730", margin: { l: 55, r: 90, t: 12, b: 45 } },
+      grid: "#eeeeee", ink: "#262730", margin: { l: 55, r: 90, t: 12, b: 45 },
+      curveMargin: { l: 62, r: 12, t: 26, b: 44 } },
     present: { font: 20, curveFont: 17, title: 19, label: 21, path: 5, dot: 4, head: 24,
       casing: 4, curve: 4, cursor: "#000000", cursorWidth: 2.5, marker: 7,
-      grid: "#c8c8c8", ink: "#000000", margin: { l: 70, r: 110, t: 14, b: 62 } },
+      grid: "#c8c8c8", ink: "#000000", margin: { l: 70, r: 110, t: 14, b: 62 },
+      curveMargin: { l: 78, r: 14, t: 30, b: 56 } },
   };
-  const CURVE_ROOM = 120;  // presentation mode: the least height of a curve beside the map
+  // A y axis labels ticks at least TICK_SPACING font sizes apart ("10⁻²" with its raised
+  // exponent is about 1.3 tall), and in presentation mode a curve beside the map is drawn only
+  // where its plot has room for CURVE_TICKS of them.
+  const TICK_SPACING = 1.5;
+  const CURVE_TICKS = 3;
+  // Presentation mode's compact readout: its type at most READOUT_FONT px, at least
+  // READOUT_WITH_CURVE px beside a curve, never below READOUT_LEAST px
+  const READOUT_FONT = 19;
+  const READOUT_WITH_CURVE = 15;
+  const READOUT_LEAST = 9;
   const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
   const REPORT_DELAY_MS = 150;  // a held key or a dragged scrubber reports where it stops
   const COLORBAR_TICKS = 6;  // about this many ticks on the map's colour bar
@@ -364,6 +375,7 @@
       if (on === this.presenting) return;
       this.presenting = on;
       this.root.classList.toggle("dl-present", on);
+      if (!on) this.compact(false);
       if (this.manifest) { this.mapSize = null; this.layout(true).then(() => this.draw()); }
     }
 
@@ -671,8 +683,9 @@
         jobs.push(this.drawMap(mapWidth, mapHeight, margin));
         this.mapSize = `${mapWidth}x${mapHeight}`;
       }
-      el.curvesBox.style.display = m.curves.length ? "" : "none";
-      const curveAxes = () => (m.curves.length ? this.drawCurveAxes(curvesWidth, curvesHeight, side) : null);
+      const curves = this.shownCurves().length;
+      el.curvesBox.style.display = curves ? "" : "none";
+      const curveAxes = () => (curves ? this.drawCurveAxes(curvesWidth, curvesHeight, side) : null);
       // New runs on the same map (a control moved): the map is redrawn at once and the
       // curves' axes (Plotly, ~0.1 s of the frame's thread for three subplots) after the
       // next paint; until then the curves keep their old data on their old axes.
@@ -692,7 +705,7 @@
             if (token !== this.curvesToken) return;
             this.curvesPending = false;
             this.fitCanvas(el.curvesCanvas, el.curves);
-            if (this.manifest.curves.length) this.drawCurves();
+            if (this.shownCurves().length) this.drawCurves();
             el.curves.dataset.ready = this.id || "";
             this.onResize();
           });
@@ -720,7 +733,7 @@
       };
       el.plot.style.width = mapWidth + "px";
       el.plot.style.height = mapHeight + "px";
-      el.curvesBox.style.display = m.curves.length ? "" : "none";
+      el.curvesBox.style.display = this.shownCurves().length ? "" : "none";
       el.curves.style.width = curvesWidth + "px";
       el.curves.style.height = curvesHeight + "px";
       let picture = el.mapBox.querySelector(".dl-preview");
@@ -762,7 +775,26 @@
     // beside the map has room for (presentSizes), the first ones.
     shownCurves() {
       const all = this.manifest.curves;
-      return this.presenting && this.curveCount ? all.slice(0, this.curveCount) : all;
+      return this.presenting && this.curveCount !== undefined ? all.slice(0, this.curveCount) : all;
+    }
+
+    // Presentation mode: the least height of n curves stacked beside the map (each plot with
+    // room for CURVE_TICKS tick labels, a title between two of them: curveGap)
+    curvesRoom(n) {
+      const look = this.look, margin = look.curveMargin;
+      return margin.t + margin.b + n * CURVE_TICKS * TICK_SPACING * look.curveFont + (n - 1) * this.curveGap();
+    }
+
+    curveGap() { return 2 * this.look.title; }
+
+    // A y axis's ticks for a plot ``px`` pixels tall: labels at least TICK_SPACING font sizes
+    // apart. A log axis labels every d-th power of ten (d as small as that allows); a linear
+    // one (or a log one spanning less than a decade) lets Plotly choose at most that many.
+    yTicks(range, log, px) {
+      const most = Math.max(1, Math.floor(px / (TICK_SPACING * this.look.curveFont)));
+      const span = Math.abs(range[1] - range[0]);
+      if (log && span >= 1) return { tickmode: "linear", tick0: 0, dtick: Math.max(1, Math.ceil(span / most)) };
+      return { nticks: log ? Math.max(1, Math.floor(most / 2)) : most };
     }
 
     // On a page (and fullscreen): the curves beside a map that is about square or tall, under
@@ -811,25 +843,54 @@
         if (plotWidth > most) { plotWidth = most; plotHeight = plotWidth * ratio; }
         const mapWidth = Math.floor(plotWidth + margin.l + margin.r);
         el.mapBox.style.width = mapWidth + "px";
-        // the readout scrolls where its runs leave less than one curve's room
+        // the readout first (it scrolls only where even its compact form is taller than the
+        // column), then as many curves as the rest has room for: none where one would be too
+        // short to read
         el.readout.style.maxHeight = "";
-        const line = box(el.line).height, tallest = Math.max(80, fill - line - CURVE_ROOM - 24);
-        const readout = Math.min(box(el.readout).height, tallest);
-        el.readout.style.maxHeight = readout >= tallest ? tallest + "px" : "";
-        const room = fill - line - readout - 24;
-        this.curveCount = Math.max(1, Math.min(m.curves.length, Math.floor(room / CURVE_ROOM)));
+        const line = box(el.line).height, under = fill - line - 24;
+        this.fitReadout(width - mapWidth - gap, under, m.curves.length ? under - this.curvesRoom(1) : under, fill);
+        const readout = Math.min(box(el.readout).height, under);
+        el.readout.style.maxHeight = readout >= under ? under + "px" : "";
+        const room = under - readout;
+        let count = m.curves.length;
+        while (count > 0 && this.curvesRoom(count) > room) count--;
+        this.curveCount = count;
         return { margin, mapWidth, mapHeight: Math.floor(plotHeight + margin.t + margin.b),
-          curvesWidth: width - mapWidth - gap, curvesHeight: Math.max(CURVE_ROOM, Math.floor(room)), side: true };
+          curvesWidth: width - mapWidth - gap, curvesHeight: count ? Math.floor(room) : 0, side: true };
       }
       el.mapBox.style.width = "";
       el.readout.style.maxHeight = "";
+      this.compact(false);
       this.curveCount = m.curves.length;
-      const curvesHeight = m.curves.length ? Math.max(CURVE_ROOM, Math.round(0.28 * fill)) : 0;
+      const curvesHeight = m.curves.length ? Math.max(this.curvesRoom(1), Math.round(0.28 * fill)) : 0;
       const rest = box(el.line).height + box(el.body.parentElement).height + curvesHeight + 24;
       const plotWidth = (wide ? 0.55 : 1) * (width - margin.l - margin.r);
       const plotHeight = Math.max(120, Math.min(fill - rest - margin.t - margin.b, plotWidth * ratio));
       return { margin, mapWidth: width, mapHeight: Math.floor(plotHeight + margin.t + margin.b),
         curvesWidth: width, curvesHeight, side: false };
+    }
+
+    // Presentation mode: the readout that fits a column ``width`` wide: whole (a table) where
+    // it leaves room for a curve (``withCurve`` pixels) and the column is wide enough for
+    // its table, else compact (player.css: .dl-compact), its type as large as leaves a
+    // curve room down to READOUT_WITH_CURVE px, else as large as fits alone (``under``)
+    // down to a 34th of the height filled (its status a 38th: as large a share of the
+    // screen as the whole readout's 17 px status at 1280 x 720).
+    fitReadout(width, under, withCurve, fill) {
+      const height = () => this.el.readout.getBoundingClientRect().height;
+      const whole = width >= 360;
+      const fits = (compact, size, room) => { this.compact(compact, size); return height() <= room; };
+      if (whole && fits(false, 0, withCurve)) return;
+      const least = Math.max(READOUT_LEAST, Math.floor(fill / 34));
+      for (let size = READOUT_FONT; size >= READOUT_WITH_CURVE; size--) if (fits(true, size, withCurve)) return;
+      if (whole && fits(false, 0, under)) return;
+      for (let size = READOUT_FONT; size > least; size--) if (fits(true, size, under)) return;
+      this.compact(true, least);
+    }
+
+    compact(on, size) {
+      this.root.classList.toggle("dl-compact", on);
+      this.el.readout.style.fontSize = on ? size + "px" : "";
     }
 
     resize() {
@@ -883,7 +944,8 @@
         // ran (layoutPreview) put the plot where this puts it
         width, height, margin: { ...margin, autoexpand: false },
         font: { family: FONT, size: this.look.font, color: this.look.ink }, showlegend: false,
-        xaxis: { range: [x0, x1], title: { text: "x", standoff: 4 }, constrain: "domain", showgrid: false, zeroline: false, fixedrange: true },
+        xaxis: { range: [x0, x1], title: { text: "x", standoff: 4 + this.tickStandoff(this.look.font) }, constrain: "domain", showgrid: false, zeroline: false, fixedrange: true,
+          ticklabelstandoff: this.tickStandoff(this.look.font) },
         yaxis: { range: [y0, y1], title: { text: "y", standoff: 4 }, scaleanchor: "x", constrain: "domain", showgrid: false, zeroline: false, fixedrange: true },
         images: [{ source: map.image, xref: "x", yref: "y", x: x0, y: y1, sizex: x1 - x0, sizey: y1 - y0,
           sizing: "stretch", layer: "below", xanchor: "left", yanchor: "top" }],
@@ -941,21 +1003,25 @@
       return [lo - pad, hi + pad];
     }
 
+    // How far below its axis an x tick label stands: clear of the y axis's lowest label, which
+    // stands half a line below the corner they share
+    tickStandoff(font) { return Math.round(0.45 * font); }
+
     drawCurveAxes(width, height, side) {
       const m = this.manifest, specs = this.shownCurves(), n = specs.length;
       const layout = {
         width, height, font: { family: FONT, size: this.look.curveFont, color: this.look.ink }, showlegend: false,
-        margin: this.presenting ? { l: 78, r: 14, t: 30, b: 48 } : { l: 62, r: 12, t: 26, b: 38 },
-        plot_bgcolor: "white", paper_bgcolor: "white",
+        margin: { ...this.look.curveMargin }, plot_bgcolor: "white", paper_bgcolor: "white",
         dragmode: false, hovermode: false, annotations: [],
       };
-      const gap = side ? 0.16 : 0.09;
+      const plotHeight = height - this.look.curveMargin.t - this.look.curveMargin.b;
+      const gap = side ? (this.presenting ? this.curveGap() / plotHeight : 0.16) : 0.09;
       this.curveRanges = specs.map((spec) => this.curveRange(spec));
       specs.forEach((spec, i) => {
         const suffix = i ? String(i + 1) : "";
-        let xDomain = [0, 1], yDomain = [0, 1];
+        let xDomain = [0, 1], yDomain = [0, 1], h = 1;
         if (side) {
-          const h = (1 - gap * (n - 1)) / n;
+          h = (1 - gap * (n - 1)) / n;
           yDomain = [1 - (i + 1) * h - i * gap, 1 - i * h - i * gap];
         } else {
           const w = (1 - gap * (n - 1)) / n;
@@ -964,13 +1030,13 @@
         layout["xaxis" + suffix] = {
           domain: xDomain, anchor: "y" + suffix, range: [0, Math.max(1, this.steps)], fixedrange: true,
           gridcolor: this.look.grid, zeroline: false, showticklabels: !side || i === n - 1,
-          title: (!side || i === n - 1) ? { text: "step", standoff: 2 } : undefined,
-          tickformat: "d",
+          title: (!side || i === n - 1) ? { text: "step", standoff: 2 + this.tickStandoff(this.look.curveFont) } : undefined,
+          tickformat: "d", ticklabelstandoff: this.tickStandoff(this.look.curveFont),
         };
         layout["yaxis" + suffix] = {
           domain: yDomain, anchor: "x" + suffix, type: spec.log ? "log" : "linear", range: this.curveRanges[i],
           fixedrange: true, gridcolor: this.look.grid, zeroline: false, exponentformat: "power",
-          nticks: this.presenting ? 4 : undefined,
+          ...this.yTicks(this.curveRanges[i], spec.log, h * plotHeight),
           title: { text: spec.y_title, standoff: 2 },
         };
         layout.annotations.push({ text: `<b>${spec.title}</b>`, xref: "x" + suffix + " domain", yref: "y" + suffix + " domain",
@@ -1004,7 +1070,7 @@
       this.root.dataset.step = String(t);
       this.el.lineStep.textContent = `step ${t} / ${this.steps}`;
       this.drawPaths();
-      if (this.manifest.curves.length && this.el.curves._fullLayout && !this.curvesPending && !this.previewAxes) this.drawCurves();
+      if (this.shownCurves().length && this.el.curves._fullLayout && !this.curvesPending && !this.previewAxes) this.drawCurves();
       this.readout();
     }
 
