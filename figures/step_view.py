@@ -41,9 +41,10 @@ def _finite(values) -> list[float | None]:
     """Values as a JSON list, a value that is not finite as null (a gap)."""
     values = np.asarray(values, dtype=np.float64)
     listed = values.tolist()
-    if np.isfinite(values).all():
-        return listed
-    return [v if np.isfinite(v) else None for v in listed]
+    # only the gaps are visited: a test of every value took ~1 ms per 1500-point curve with one
+    for i in np.flatnonzero(~np.isfinite(values)).tolist():
+        listed[i] = None
+    return listed
 
 
 def taylor_slice(sl: StepSlice, height: int = 340) -> dict[str, Any]:

@@ -408,6 +408,23 @@ def _player(at: AppTest) -> tuple[dict, bytes]:
     raise AssertionError("no player on the page")
 
 
+def _data_id(at: AppTest) -> str:
+    """The id by which the player's browser side knows the data it has already drawn."""
+    return next(json.loads(c.proto.json_args)["data_id"] for c in at.get("component_instance")
+                if "manifest" in json.loads(c.proto.json_args))
+
+
+def test_the_players_data_id_changes_with_its_data_and_only_then():
+    at = _open("explore", {"steps": "100"})
+    first, (manifest, _) = _data_id(at), _player(at)
+    at.run()
+    assert _data_id(at) == first
+    at.slider(key=_key(at.slider, "steps")).set_value(120).run()
+    assert _data_id(at) != first and _player(at)[0]["steps"] == 120
+    at.slider(key=_key(at.slider, "steps")).set_value(100).run()
+    assert _data_id(at) == first and _player(at)[0] == manifest
+
+
 def test_compare_races_batch_sizes_on_a_data_surface_from_a_link():
     at = _open("compare", COMPARE_DATA_LINK)
     _clean(at)

@@ -17,6 +17,7 @@ no Streamlit here (``ui.compute.neighbourhoods`` caches it).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -97,10 +98,18 @@ def beta_values(optimizer: str, hyperparameters: dict[str, float], name: str) ->
 
 
 def grid(optimizer: str, hyperparameters: dict[str, float], name: str) -> np.ndarray:
-    """The values a run's slider for ``name`` offers."""
-    if name == "lr":
-        return lr_values(optimizer, hyperparameters)
-    return beta_values(optimizer, hyperparameters, name)
+    """The values a run's slider for ``name`` offers (read-only: kept for the run's
+    hyperparameters, since a new surface, start or number of steps leaves them as they were)."""
+    return _grid(optimizer, tuple(sorted(hyperparameters.items())), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _grid(optimizer: str, hyperparameters: tuple[tuple[str, float], ...], name: str
+          ) -> np.ndarray:
+    values = (lr_values(optimizer, dict(hyperparameters)) if name == "lr"
+              else beta_values(optimizer, dict(hyperparameters), name))
+    values.flags.writeable = False
+    return values
 
 
 def _all_the_same(xy: np.ndarray) -> bool:
