@@ -177,26 +177,27 @@
   }
 
   // The colour bar's ticks: about COLORBAR_TICKS of them at 1, 2 or 5 times a power of ten,
-  // labelled with the step's decimals (thousands and millions as k and M, a true minus sign).
+  // labelled to the step's decimals (thousands or millions as k or M, a true minus sign).
   // Chosen here rather than by Plotly so that the room the bar takes beside the map is known
   // before Plotly draws it (colorbarRoom): the map drawn before plotly.js has run
   // (layoutPreview) is then where Plotly draws it.
   function colorbarTicks(low, high) {
     const span = high - low;
-    if (!(span > 0) || !Number.isFinite(span)) return { values: [low], texts: [tickText(low, 1)] };
+    if (!(span > 0) || !Number.isFinite(span)) return { values: [low], texts: [tickText(low, 1, 1)] };
     const raw = span / COLORBAR_TICKS, power = Math.pow(10, Math.floor(Math.log10(raw)));
     const step = [1, 2, 5, 10].map((f) => f * power).find((f) => f >= raw * (1 - 1e-9));
     const values = [];
     for (let k = Math.ceil(low / step - 1e-9); k * step <= high + 1e-9 * step; k++) values.push(k * step);
-    return { values, texts: values.map((v) => tickText(v, step)) };
+    const most = Math.max(Math.abs(low), Math.abs(high));
+    const unit = most >= 1e7 ? 1e6 : most >= 1e4 ? 1e3 : 1;  // one unit for every label
+    return { values, texts: values.map((v) => tickText(v, step, unit)) };
   }
 
-  function tickText(value, step) {
-    const big = Math.max(Math.abs(value), step);
-    const [unit, suffix] = big >= 1e7 ? [1e6, "M"] : big >= 1e4 ? [1e3, "k"] : [1, ""];
+  function tickText(value, step, unit) {
     const decimals = Math.max(0, -Math.floor(Math.log10(step / unit) + 1e-9));
-    const text = Math.abs(value / unit).toFixed(decimals);
-    return (value < 0 && Number(text) !== 0 ? "\u2212" : "") + text + suffix;
+    const number = Number(Math.abs(value / unit).toFixed(decimals));  // no trailing zeros
+    if (number === 0) return "0";
+    return (value < 0 ? "\u2212" : "") + String(number) + ({ 1: "", 1e3: "k", 1e6: "M" })[unit];
   }
 
   // Resolves once the browser has painted the next frame: work queued after it runs after
