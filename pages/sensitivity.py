@@ -4,7 +4,7 @@ import streamlit as st
 
 import figures
 from optimizers.specs import OPTIMIZERS_BY_NAME
-from ui import compute, configs, inputs, sections, settings, sharing
+from ui import compute, configs, inputs, presentation, sections, settings, sharing
 
 st.title("Sensitivity")
 st.markdown("How much do the results depend on two hyperparameters? Each cell is one run; "
@@ -72,8 +72,11 @@ def sensitivity() -> None:
         log_y=spec.hyperparameter(y_param).log, log_values=log_values,
         diverged=result.diverged_at >= 0)
     heat_key = ps.key(f"heat.{x_param}.{y_param}.{resolution}")
-    st.plotly_chart(figure, key=heat_key, config={"displaylogo": False}, selection_mode="points",
-                    on_select=sections.cell_picker(heat_key, ps.key("cell_x"), ps.key("cell_y")))
+    with presentation.shown("heatmap"):
+        st.plotly_chart(presentation.fit(figure), key=heat_key, selection_mode="points",
+                        **presentation.plotly_options({"displaylogo": False}),
+                        on_select=sections.cell_picker(heat_key, ps.key("cell_x"),
+                                                       ps.key("cell_y")))
     sections.open_cell_in_explore(scene, x_param, xs, y_param, ys, ps.key("cell_x"),
                                  ps.key("cell_y"))
 

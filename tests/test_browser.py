@@ -2120,6 +2120,47 @@ def test_a_presenters_clicker_and_the_keys_drive_the_player_without_a_click_firs
     _no_exception(page)
 
 
+@pytest.mark.parametrize("screen", list(PRESENTATION_SCREENS))
+def test_sensitivity_presents_its_heatmap_filling_the_screen(browser, server, screen):
+    """Sensitivity's "Present" (a page with no animated map): its heatmap of the sweep fills
+    the screen under the leave button (at least 70 % of its height, wholly inside it), its
+    tick labels in the presentation type (18 px or more, black), no other control or text
+    shown; Esc leaves, and the page is back with its controls."""
+    context = browser.new_context(**PRESENTATION_SCREENS[screen])
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(RERUN_MS)
+        _open(tab, server, "/sensitivity?resolution=6&basin_resolution=10&present=1")
+        heat = tab.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+        heat.locator(".heatmaplayer").first.wait_for()
+        _wait(tab, """(share) => {
+            const plot = document.querySelector('[data-testid="stPlotlyChart"] .main-svg');
+            const box = plot && plot.getBoundingClientRect();
+            return box && box.height >= share * innerHeight && box.bottom <= innerHeight + 1
+                && box.top >= 0;
+        }""", 0.7, what="the heatmap to fill 70 % of the screen's height")
+        tab.mouse.move(1, 1)
+        controls = _visible_controls(tab)
+        assert len(controls) == 1 and controls[0].endswith("Leave presentation (Esc)"), controls
+        ticks = heat.evaluate("""(plot) => Array.from(
+            plot.querySelectorAll('.xtick text, .ytick text'))
+            .map(t => [parseFloat(getComputedStyle(t).fontSize), getComputedStyle(t).fill])""")
+        assert ticks and all(size >= 18 and fill == "rgb(0, 0, 0)" for size, fill in ticks), ticks
+        assert not tab.locator("h1").is_visible()
+        assert not tab.locator(SIDEBAR).is_visible()
+        _no_exception(tab)
+        _shot(tab, f"presentation-sensitivity-{screen}")
+
+        tab.keyboard.press("Escape")
+        _wait(tab, "() => !new URLSearchParams(location.search).get('present')",
+              what="present gone from the URL")
+        _settle(tab)
+        assert tab.locator("h1").is_visible()
+        _no_exception(tab)
+    finally:
+        context.close()
+
+
 # --- Schedules: a schedule made of schedules, a typed factor, a cycled momentum ---------------
 
 def _chart_titled(tab, title: str):

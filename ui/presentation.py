@@ -7,7 +7,9 @@ everything it draws around the map (its bar, curves and readout, measured in the
 readout row that grows when its sliders arrive never pushes the player off the screen).
 Everything else on the page (sidebar, controls, text) is hidden by the page's CSS (``css``),
 black on white. The player is told it is presenting (``presenting``): larger type, thicker
-paths, black text, its curves and readout beside the map, its bar only under the mouse.
+paths, black text, its curves and readout beside the map, its bar only under the mouse. A page
+whose picture is no player (Sensitivity's heatmap) draws it in a ``shown`` container, sized
+and lettered for the room by ``fit``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ FALLBACK = {"width": 1280, "height": 720}
 """The viewport assumed until the browser has reported its own."""
 TOP_BAR = 56
 """CSS pixels above the player: the leave button's row."""
+SHOWN = "present-shown"
+"""The key prefix of a container that stays in view in presentation mode (``shown``)."""
+FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 20, "color": "#000000"}
+"""The type of a Plotly figure shown in presentation mode (the player's ``LOOKS.present``)."""
 
 
 def presenting() -> bool:
@@ -53,6 +59,30 @@ def fill_height() -> int | None:
     return max(240, viewport["height"] - TOP_BAR)
 
 
+def shown(name: str):
+    """A container whose content stays in view in presentation mode (the page's one picture
+    when it has no player)."""
+    return st.container(key=f"{SHOWN}-{name}")
+
+
+def fit(figure: dict) -> dict:
+    """``figure`` (a Plotly figure as a dict) as drawn in presentation mode: as tall as the
+    room under the leave button, in the player's presentation type (on a page: unchanged)."""
+    height = fill_height()
+    if height is None:
+        return figure
+    return {**figure, "layout": {**figure["layout"], "height": height, "font": FONT}}
+
+
+def plotly_options(config: dict) -> dict:
+    """``st.plotly_chart``'s theme and config: on a page, Streamlit's theme and ``config``;
+    in presentation mode no theme (Streamlit's small grey type would replace the type ``fit``
+    gave) and no mode bar (no control shows)."""
+    if not presenting():
+        return {"theme": "streamlit", "config": config}
+    return {"theme": None, "config": {**config, "displayModeBar": False}}
+
+
 CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
@@ -63,9 +93,10 @@ CSS = """
 .stMain [data-testid="stMainBlockContainer"] {
     padding: {top}px 12px 0 12px !important; max-width: none !important; }
 .stMain [data-testid="stElementContainer"]:not(:has(iframe[src*="descent_lab_player"])):not(
-    .st-key-present-leave) { display: none !important; }
+    .st-key-present-leave):not([class*="st-key-{shown}"] *) { display: none !important; }
 .stMain [data-testid="stLayoutWrapper"]:not(:has(iframe[src*="descent_lab_player"])):not(
-    :has(.st-key-present-leave)) { display: none !important; }
+    :has(.st-key-present-leave)):not(:has([class*="st-key-{shown}"])) {
+    display: none !important; }
 [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: 12px !important; }
 [data-testid="stColumn"] { min-width: 0 !important; width: auto !important;
     flex: 1 1 0% !important; }
@@ -81,4 +112,4 @@ CSS = """
 
 def css() -> str:
     """The page's CSS in presentation mode."""
-    return CSS.replace("{top}", str(TOP_BAR))
+    return CSS.replace("{top}", str(TOP_BAR)).replace("{shown}", SHOWN)
