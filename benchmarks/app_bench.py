@@ -49,7 +49,7 @@ def run() -> list[tuple[str, float, str, str]]:
     scene = _scene()
 
     def cold():
-        for cached in (compute.trajectories, compute.neighbourhoods, compute.surface_view,
+        for cached in (compute.trajectories, compute.run_neighbourhood, compute.surface_view,
                        player.payload):
             cached.clear()
         return player.payload((scene,))

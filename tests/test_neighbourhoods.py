@@ -142,6 +142,25 @@ def test_a_scene_has_one_neighbourhood_per_run_in_order():
         0.05, 1.0, 1e-3]
 
 
+
+def test_a_change_to_one_run_computes_that_runs_neighbourhood_alone():
+    """A released lr slider changes one run: the others' neighbourhoods are the ones made
+    before (the same objects), and the changed run's is its own, at the new value."""
+    from dataclasses import replace
+
+    from ui import compute, settings
+
+    runs = (settings.run("adam", lr=0.05), settings.run("momentum", lr=1e-3),
+            settings.run("sgd", lr=0.01))
+    scene = compute.Scene(settings.surface_setting("himmelblau"), runs, 40, start=(1.0, 4.5))
+    before = compute.neighbourhoods(scene)
+    moved = replace(scene, runs=(runs[0], settings.run("momentum", lr=2e-3), runs[2]))
+    after = compute.neighbourhoods(moved)
+    assert after[0] is before[0] and after[2] is before[2]
+    assert after[1] is not before[1]
+    lr = after[1]["sliders"][0]
+    assert lr["values"][lr["current"]] == 2e-3
+
 @pytest.mark.parametrize(("optimizer", "beta"), [("momentum", "momentum"), ("adam", "beta1")])
 def test_a_schedule_that_sets_beta_at_every_step_leaves_only_the_lr_slider(optimizer, beta):
     """OneCycleLR with cycle_momentum sets the momentum (or β1) at every step, as torch does:

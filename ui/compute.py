@@ -107,25 +107,32 @@ def trajectories(scene: Scene) -> list[optimizers.Trajectory]:
     return [_simulate(scene, r, scene.schedule) for r in scene.runs]
 
 
-# st.cache_resource, not st.cache_data: ~2.5 MB of arrays for Explore's default, which
-# st.cache_data pickled on every new scene (~2-3 ms of a new value's rerun) only for the
-# player's payload (itself kept with st.cache_resource) to read them once. Nothing changes them.
-@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=KEYS)
 def neighbourhoods(scene: Scene) -> list[dict[str, Any] | None]:
     """For each run of the scene (in order), the same run over a grid of its learning rate
     and of its momentum-like hyperparameter, strided for the player's sliders
     (``ui.neighbourhoods.neighbourhood`` gives the fields); None for a run whose settings the
-    core refuses."""
-    out: list[dict[str, Any] | None] = []
-    for the_run in scene.runs:
-        try:
-            out.append(ui_neighbourhoods.neighbourhood(
-                scene.landscape(), the_run.optimizer, the_run.kwargs(), scene.start_point(),
-                scene.steps, schedule=scene.schedule.core(),
-                gradient=the_run.gradient(scene.gradient).core(), seed=scene.seed))
-        except ValueError:
-            out.append(None)
-    return out
+    core refuses. Each run's is kept on its own (``run_neighbourhood``): a change to one run (a
+    released lr slider, a run added) computes that run's alone."""
+    start = scene.start_point()
+    return [run_neighbourhood(scene.surface, the_run, start, scene.steps, scene.schedule,
+                              the_run.gradient(scene.gradient), scene.seed)
+            for the_run in scene.runs]
+
+
+# st.cache_resource, not st.cache_data: ~0.8 MB of arrays a run (Explore's default), which
+# st.cache_data pickled on every new one (~1 ms each) only for the player's payload (itself
+# kept with st.cache_resource) to read them once. Nothing changes them.
+@st.cache_resource(max_entries=96, show_spinner=False, hash_funcs=KEYS)
+def run_neighbourhood(surface: Setting, the_run: RunConfig, start: tuple[float, float],
+                      steps: int, schedule: Setting, gradient: Setting, seed: int
+                      ) -> dict[str, Any] | None:
+    """One run's neighbourhoods (``neighbourhoods``), from the settings that decide them."""
+    try:
+        return ui_neighbourhoods.neighbourhood(
+            landscape_of(surface), the_run.optimizer, the_run.kwargs(), start, steps,
+            schedule=schedule.core(), gradient=gradient.core(), seed=seed)
+    except ValueError:
+        return None
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=KEYS)
