@@ -271,87 +271,6 @@ def _tally(p, f, g, box, target_loss, t, tally):
         tally[FINAL_LOSS, r] = loss if ok else final_loss
 
 
-# At most 30 arguments: CPython 3.11 passes a call with more as *args, which Numba cannot inline.
-@jit(inline="always")  # as its callers' helpers are: one level less for LLVM to optimise again
-def _advance_chunk(
-    surface, sp, rule, h, rate_ab, plateau, q, interval, source, gq, noise, seed,
-    steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
-    kept, xy, loss, grad, lr_used, state,
-):
-    """Advance the m = len(f) runs of one chunk together, one step at a time.
-
-    ``p`` holds the starts in the layout of :func:`evaluate`; ``s`` has one column per
-    coordinate, ``h``, ``rates`` and ``tally`` (N_TALLY_ROWS, m) one per run. A run that becomes
-    unusable keeps computing (harmless NaNs) but its tally no longer changes. Points are tallied
-    every ``tally_every`` steps and at the end: 1 makes every summary exact; a basin map, which
-    needs only where runs end, tallies just the first and the last point. With non-empty
-    ``xy`` (c, k, 2) and ``tally_every`` 1, runs r = 0 .. c - 1 of the chunk have their
-    points at the steps ``kept`` (k,) (ascending) recorded while they are usable: xy[r, j],
-    ``loss`` (c, k), ``grad`` (c, k, 2) and the rate of the step from it in ``lr_used``
-    (c, k) (later slots are left as they were); the chunk stops once none is usable. With
-    non-empty ``state`` (points, N_STATE, 2) also run 0's state after each step (row t: after
-    t steps, so row 0 is all zeros; a shared buffer is in column 0 only), for a single run
-    recorded at every step. With a third row of ``rate_ab`` (``CYCLED``) the schedule sets the
-    rule's momentum or beta1 (``CYCLED_SLOT``) to rate_ab[CYCLED, t] before step t + 1, and a
-    running beta1^step (``BETA1_POWER_SLOT``) to rate_ab[CYCLED, t]^t, so the step's bias
-    correction takes this step's beta1, as torch's does.
-    """
-    m = f.shape[0]
-    record = xy.shape[0] > 0
-    record_state = state.shape[0] > 0
-    second_order = SECOND_ORDER[rule]
-    for r in range(m):
-        schedules.init_plateau(memory[r])
-        tally[FIRST_UNUSABLE, r] = tally[FIRST_REACHED, r] = np.inf
-        tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r] = p[r], p[m + r], np.nan
-    s[:] = 0.0
-    for r in range(m):
-        rates[r] = h[LR, r]
-    j = 0  # the next slot of ``kept``
-    for t in range(steps + 1):
-        evaluate(surface, sp, source, gq, noise, seed, t, second_order, p, f, g, hess)
-        if t % tally_every == 0 or t == steps:
-            _tally(p, f, g, box, target_loss, t, tally)
-        keep = record and j < kept.shape[0] and kept[j] == t
-        if keep:
-            usable = 0
-            for r in range(xy.shape[0]):
-                if tally[FIRST_UNUSABLE, r] > t:
-                    usable += 1
-                    xy[r, j, 0], xy[r, j, 1], loss[r, j] = p[r], p[m + r], f[r]
-                    grad[r, j, 0], grad[r, j, 1] = g[r], g[m + r]
-            if usable == 0:
-                return
-        if t == steps:
-            return
-        if not plateau:
-            for r in range(m):
-                rates[r] = rate_ab[0, t] * h[LR, r] + rate_ab[1, t]
-        if keep:
-            for r in range(xy.shape[0]):
-                if tally[FIRST_UNUSABLE, r] > t:
-                    lr_used[r, j] = rates[r]
-            j += 1
-        if rate_ab.shape[0] > CYCLED:
-            for r in range(m):
-                h[CYCLED_SLOT[rule], r] = rate_ab[CYCLED, t]
-            if BETA1_POWER_SLOT[rule] >= 0:
-                for r in range(m):
-                    s[BETA1_POWER_SLOT[rule], r] = rate_ab[CYCLED, t] ** t
-        step_all(rule, p, g, hess, s, h, rates, t + 1, m)
-        if record_state:
-            for k in range(s.shape[0]):
-                state[t + 1, k, 0], state[t + 1, k, 1] = s[k, 0], s[k, m]
-        if plateau:  # after the step, as scheduler.step(loss) is, once an interval
-            for r in range(m):
-                memory[r, schedules.INTERVAL_LOSS] += f[r]
-            if (t + 1) % interval == 0:
-                for r in range(m):
-                    rates[r] = schedules.plateau_step(
-                        q, memory[r], rates[r], memory[r, schedules.INTERVAL_LOSS] / interval)
-                    memory[r, schedules.INTERVAL_LOSS] = 0.0
-
-
 @jit(nogil=True)
 def batch_kernel(
     chunks, surface, sp, rule, h, varied_slots, varied_values, rate_ab, plateau, q,
@@ -365,18 +284,35 @@ def batch_kernel(
 
     Run r starts at ``starts[r]`` (n, 2) with the hyperparameters ``h`` (N_HYPERPARAMETERS,),
     except that slot ``varied_slots[k]`` takes ``varied_values[k, r]``; step t's rate is
-    rate_ab[0, t] h[LR] + rate_ab[1, t] (or reduce_on_plateau's, when ``plateau``), and a
-    schedule that cycles the momentum sets it from rate_ab[CYCLED] (see _advance_chunk). A chunk is
-    the m = len(f) runs lo .. lo + m - 1, advanced together by :func:`_advance_chunk` in the
-    workspace ``hc``, ``s``, ``memory``, ``p``, ``g``, ``hess``, ``f``, ``rates``, ``tally``,
-    which stays in cache; ``sp`` is the thread's own copy of the surface parameters, since a
-    typed formula uses the tail of its vector as scratch. Writes per run: the last usable point
-    and its loss, the first step whose loss is <= target_loss (-1: never) and the divergence
-    index (-1: none), exact when ``tally_every`` is 1, and with non-empty ``xy`` every run's
-    points at the steps ``kept`` (see _advance_chunk).
+    rate_ab[0, t] h[LR] + rate_ab[1, t] (or reduce_on_plateau's, when ``plateau``). A chunk is
+    the m = len(f) runs lo .. lo + m - 1, advanced together one step at a time in the
+    workspace, which stays in cache: ``hc`` and ``rates`` (one column per run), ``s`` (one
+    column per coordinate), ``memory``, ``p``, ``g``, ``hess`` (3, m), ``f``, ``tally``
+    (N_TALLY_ROWS, m); ``sp`` is the thread's own copy of the surface parameters, since a typed
+    formula uses the tail of its vector as scratch. ``p`` holds the chunk's points in the
+    layout of :func:`evaluate`. A run that becomes unusable keeps computing (harmless NaNs)
+    but its tally no longer changes.
+
+    Points are tallied every ``tally_every`` steps and at the end: 1 makes every summary exact;
+    a basin map, which needs only where runs end, tallies just the first and the last point.
+    Writes per run: the last usable point and its loss, the first step whose loss is
+    <= target_loss (-1: never) and the divergence index (-1: none). With non-empty ``xy``
+    (n, k, 2) and ``tally_every`` 1, every run has its points at the steps ``kept`` (k,)
+    (ascending) recorded while it is usable: xy[run, j], ``loss`` (n, k), ``grad`` (n, k, 2)
+    and the rate of the step from it in ``lr_used`` (n, k) (later slots are left as they
+    were); a chunk stops once none of its runs is usable. With non-empty ``state``
+    (points, N_STATE, 2) also run 0's state after each step (row t: after t steps, so row 0 is
+    all zeros; a shared buffer is in column 0 only), for a single run recorded at every step.
+    With a third row of ``rate_ab`` (``CYCLED``) the schedule sets the rule's momentum or
+    beta1 (``CYCLED_SLOT``) to rate_ab[CYCLED, t] before step t + 1, and a running beta1^step
+    (``BETA1_POWER_SLOT``) to rate_ab[CYCLED, t]^t, so the step's bias correction takes this
+    step's beta1, as torch's does.
     """
     n = starts.shape[0]
     m = f.shape[0]
+    record = xy.shape[0] > 0
+    record_state = state.shape[0] > 0
+    second_order = SECOND_ORDER[rule]
     for c in range(chunks[0], chunks[1]):
         lo = c * m
         count = min(m, n - lo)
@@ -387,12 +323,54 @@ def batch_kernel(
             p[r], p[m + r] = starts[run, 0], starts[run, 1]
             for k in range(varied_slots.shape[0]):
                 hc[varied_slots[k], r] = varied_values[k, run]
-        _advance_chunk(
-            surface, sp, rule, hc, rate_ab, plateau, q, interval, source, gq, noise,
-            seed, steps, box, target_loss, tally_every, s, memory, p, g, hess, f, rates, tally,
-            kept, xy[lo : lo + count], loss[lo : lo + count], grad[lo : lo + count],
-            lr_used[lo : lo + count], state,
-        )
+            schedules.init_plateau(memory[r])
+            tally[FIRST_UNUSABLE, r] = tally[FIRST_REACHED, r] = np.inf
+            tally[FINAL_X, r], tally[FINAL_Y, r], tally[FINAL_LOSS, r] = p[r], p[m + r], np.nan
+            rates[r] = hc[LR, r]
+        s[:] = 0.0
+        j = 0  # the next slot of ``kept``
+        for t in range(steps + 1):
+            evaluate(surface, sp, source, gq, noise, seed, t, second_order, p, f, g, hess)
+            if t % tally_every == 0 or t == steps:
+                _tally(p, f, g, box, target_loss, t, tally)
+            keep = record and j < kept.shape[0] and kept[j] == t
+            if keep:
+                usable = 0
+                for r in range(count):
+                    if tally[FIRST_UNUSABLE, r] > t:
+                        usable += 1
+                        xy[lo + r, j, 0], xy[lo + r, j, 1], loss[lo + r, j] = p[r], p[m + r], f[r]
+                        grad[lo + r, j, 0], grad[lo + r, j, 1] = g[r], g[m + r]
+                if usable == 0:
+                    break
+            if t == steps:
+                break
+            if not plateau:
+                for r in range(m):
+                    rates[r] = rate_ab[0, t] * hc[LR, r] + rate_ab[1, t]
+            if keep:
+                for r in range(count):
+                    if tally[FIRST_UNUSABLE, r] > t:
+                        lr_used[lo + r, j] = rates[r]
+                j += 1
+            if rate_ab.shape[0] > CYCLED:
+                for r in range(m):
+                    hc[CYCLED_SLOT[rule], r] = rate_ab[CYCLED, t]
+                if BETA1_POWER_SLOT[rule] >= 0:
+                    for r in range(m):
+                        s[BETA1_POWER_SLOT[rule], r] = rate_ab[CYCLED, t] ** t
+            step_all(rule, p, g, hess, s, hc, rates, t + 1, m)
+            if record_state:
+                for k in range(s.shape[0]):
+                    state[t + 1, k, 0], state[t + 1, k, 1] = s[k, 0], s[k, m]
+            if plateau:  # after the step, as scheduler.step(loss) is, once an interval
+                for r in range(m):
+                    memory[r, schedules.INTERVAL_LOSS] += f[r]
+                if (t + 1) % interval == 0:
+                    for r in range(m):
+                        rates[r] = schedules.plateau_step(
+                            q, memory[r], rates[r], memory[r, schedules.INTERVAL_LOSS] / interval)
+                        memory[r, schedules.INTERVAL_LOSS] = 0.0
         for r in range(count):
             final_xy[lo + r, 0] = tally[FINAL_X, r]
             final_xy[lo + r, 1] = tally[FINAL_Y, r]
