@@ -61,16 +61,17 @@
 
   // The blob as it travels (figures/player.py: encode): deflated, its bytes grouped by
   // position in each 4-byte word. Inflated here, and regrouped into a fresh buffer (typed
-  // views need their element size's alignment).
+  // views need their element size's alignment) a whole word at a time: the four bytes of word
+  // i put together little-endian, the order the typed arrays that read the blob assume (every
+  // browser's). One write per word rather than per byte: Compare 8 x 1000's ~3.4 MB took 55 ms
+  // of the frame's thread byte by byte, ~3 ms word by word (Chromium traces, load ~6-7).
   function inflate(bytes) {
     const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).arrayBuffer().then((inflated) => {
-      const grouped = new Uint8Array(inflated), words = grouped.length / 4;
-      const out = new Uint8Array(grouped.length);
-      for (let b = 0; b < 4; b++) {
-        const from = b * words;
-        for (let i = 0; i < words; i++) out[4 * i + b] = grouped[from + i];
-      }
+      const words = inflated.byteLength / 4;
+      const [b0, b1, b2, b3] = [0, 1, 2, 3].map((b) => new Uint8Array(inflated, b * words, words));
+      const out = new Uint32Array(words);
+      for (let i = 0; i < words; i++) out[i] = b0[i] | (b1[i] << 8) | (b2[i] << 16) | (b3[i] << 24);
       return out.buffer;
     });
   }
