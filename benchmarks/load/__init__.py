@@ -523,6 +523,12 @@ def report_steady(outcome: Outcome, options) -> None:
     latency_rows(label, outcome, f"<= {P95_TARGET_S:g}")
     row(f"{label}: lost or failed moves", len(outcome.failed) + len(outcome.problems), "0", "")
     common_rows(label, outcome)
+    if outcome.requests:  # how close this machine is: its cores' reruns/s at that CPU cost
+        cores = min(options.workers, os.cpu_count() or 1)
+        capacity = cores * outcome.requests / max(outcome.server_cpu, 1e-9)
+        row(f"{label}:   reruns/s all {cores} cores give at that cost (if nothing else ran)",
+            capacity, f">= {offered:g}", "1/s")
+        row(f"{label}:   the class's demand / that capacity", offered / capacity, "< 1", "x")
     print(f"  students per process: {dict(sorted(outcome.workers.items()))}")
     list_failures(label, outcome)
 
@@ -630,4 +636,7 @@ def main(argv: list[str]) -> int:
         except Exception as error:  # a scenario that cannot run says why; the others still run
             failed += 1
             print(f"{name}: not run: {type(error).__name__}: {error}", flush=True)
+        # the machine is shared: what else ran during the scenario moves every figure but CPU
+        print(f"  (load average after {name}: {os.getloadavg()[0]:.2f} on {os.cpu_count()} "
+              f"cores)", flush=True)
     return 1 if failed else 0
