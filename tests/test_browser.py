@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import streamlit_server
-from ui import tables
+from ui import classroom, tables
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -1859,6 +1859,39 @@ def test_a_teacher_link_hides_and_locks_controls_and_shows_its_title_and_note(
         _no_exception(student)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_opens_a_teacher_link_as_the_teacher_set_it(page, server, name):
+    """Every page's teacher link (the fields its "Share with students" panel writes): the
+    title and the note on top, the first half of the page's controls hidden (not on the
+    page at all), the others locked (dimmed, "Set by your teacher", inert: out of reach of a
+    click and the keyboard), no share panel, no warning, and its map or charts drawn."""
+    path, _, animated = PAGES[name]
+    controls = list(classroom.CONTROLS[name])
+    hidden, locked = controls[:len(controls) // 2], controls[len(controls) // 2:]
+    query = urllib.parse.urlencode({"hide": ",".join(hidden), "lock": ",".join(locked),
+                                    "title": "Watch the runs", "note": "Then answer."})
+    _open(page, server, f"{path}?{query}")
+    banner = page.locator(".st-key-classroom-banner")
+    assert "Watch the runs" in banner.inner_text() and "Then answer." in banner.inner_text()
+    _wait(page, """(names) => names.every((name) => Array.from(document.querySelectorAll(
+            `[class*="st-key-control-${name}--"]`)).every((box) => !box.getClientRects().length))
+        """, hidden, what=f"{hidden} hidden", timeout=10_000)  # its style came with the page
+    for control in locked:
+        boxes = page.locator(f'[class*="st-key-control-{control}--"]')
+        assert boxes.count() >= 1, f"no {control} on {name}"
+        for box in boxes.all():  # (on Learn some are in a tab not shown yet)
+            assert box.evaluate("box => box.inert && getComputedStyle(box).opacity < 1"), control
+            assert box.get_by_text("Set by your teacher").count() == 1, control
+    assert page.locator(SIDEBAR).get_by_text("Share with students").count() == 0
+    assert page.locator(WARNING).count() == 0, _warnings(page)
+    if animated:
+        Map(page).wait_drawn()
+    else:
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
+    _no_exception(page)
+    _shot(page, f"teacher-link-{name}")
 
 
 def test_a_link_that_locks_the_start_leaves_the_map_unclickable_and_says_why(page, server):
