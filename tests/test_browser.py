@@ -1520,6 +1520,30 @@ _TRACES_3D = """() => document.getElementById('plot').data.map(
            y: t.y ? Array.from(t.y) : []}))"""
 
 
+def test_a_static_map_has_a_fullscreen_button_that_fills_the_screen(page, server):
+    """Sensitivity's basins map (a static chart, not the player): the fullscreen button in its
+    mode bar shows the map alone, as large as the screen; pressed again, the map is back at
+    its own size on the page."""
+    _open(page, server, "/sensitivity?resolution=6&basin_resolution=10")
+    _charts(page)
+    frame = page.locator(".st-key-chart-basins iframe").element_handle().content_frame()
+    size = "() => { const r = document.getElementById('plot').getBoundingClientRect();" \
+           " return [r.width, r.height, innerWidth, innerHeight]; }"
+    width, height, _, _ = frame.evaluate(size)
+    page.locator(".st-key-chart-basins iframe").hover()
+    frame.locator('.modebar-btn[data-title="Fullscreen"]').click()
+    frame.wait_for_function("""() => document.fullscreenElement === document.getElementById('plot')
+        && document.querySelector('#plot .main-svg').getBoundingClientRect().height
+           >= innerHeight - 2""")
+    full = frame.evaluate(size)
+    assert full[1] > height and full[0] >= full[2] - 2, (full, width, height)
+    frame.locator('.modebar-btn[data-title="Fullscreen"]').click()
+    frame.wait_for_function("""(height) => !document.fullscreenElement && Math.abs(
+        document.querySelector('#plot .main-svg').getBoundingClientRect().height - height) < 2""",
+                            arg=height)
+    _no_exception(page)
+
+
 def test_the_3d_view_opens_on_demand_with_every_path_on_the_sheet(page, server):
     """Explore's "3-D surface with the same paths" is closed at first (nothing of it drawn);
     opened, it draws the sheet and every run's path on it, from the start to where the map's
