@@ -768,6 +768,22 @@ def test_the_html_page_has_a_title_and_a_caption_of_what_it_shows():
     assert "<script src" not in page and "https://" not in page.split("<figcaption>")[1]
 
 
+def test_the_players_frame_is_one_page_with_its_script_and_style_inside():
+    """The folder Streamlit serves the player from holds its page with player.js and
+    player.css inside it (a page makes a frame per chart, all at once: each waits for one
+    response, not three in turn) and plotly.js, which the page fetches when it needs it."""
+    from ui import player
+
+    folder = player._component_folder()
+    page = (folder / "index.html").read_text()
+    assert "<script src" not in page and 'rel="stylesheet"' not in page
+    source = Path(player.__file__).with_name("player")
+    assert (source / "player.css").read_text() in page
+    assert "window.DescentLabPlayer = Player;" in page
+    served = sorted(f.name for f in folder.iterdir() if not f.name.endswith(".part"))
+    assert served == ["index.html", "plotly.min.js", "plotly.min.js.gz"]
+
+
 def test_the_arrows_at_every_point_are_the_cores_gradient_step_and_what_momentum_adds():
     """The player's arrows (Explore): at each point t, -lr_t ∇f(x_t) from the core's recorded
     gradient, the step x_{t+1} - x_t, and for a momentum method what momentum adds (for SGD's

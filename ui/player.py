@@ -16,10 +16,11 @@ value. ``step_request`` (``{"step", "seq"}``, step None for the end) moves the p
 step the page chose, once per ``seq``.
 
 Streamlit serves a component's files from one folder and refuses links out of it, so the
-component's page (``ui/player/index.html``) and the installed plotly package's plotly.min.js
-are put together in a folder of the user's cache (``$XDG_CACHE_HOME`` or ``~/.cache``), one per
-plotly version and version of the player's files, with plotly.min.js also gzipped once: the
-browser never reaches the network, and the source tree is never written.
+component's page (``ui/player/index.html``, with player.css and player.js put inside it) and
+the installed plotly package's plotly.min.js are put together in a folder of the user's cache
+(``$XDG_CACHE_HOME`` or ``~/.cache``), one per plotly version and version of the player's
+files, with plotly.min.js also gzipped once: the browser never reaches the network, and the
+source tree is never written.
 """
 
 from __future__ import annotations
@@ -46,19 +47,45 @@ _SOURCE = Path(__file__).with_name("player")
 _PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+_STYLE_LINK = '<link rel="stylesheet" href="./player.css">'
+_SCRIPT_LINK = '<script src="./player.js"></script>'
+
+
+def _inline(text: str) -> str:
+    """Text to put inside a <script> element: a closing tag in it would end the element."""
+    return text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def _page() -> bytes:
+    """The component's page as served: ``ui/player/index.html`` with player.css and player.js
+    put inside it. A page makes one frame per chart, all at once; each frame then waits for one
+    response from the server, not three in turn before it can draw."""
+    page = (_SOURCE / "index.html").read_text()
+    if _STYLE_LINK not in page or _SCRIPT_LINK not in page:
+        raise RuntimeError("ui/player/index.html no longer links player.css and player.js as "
+                           f"{_STYLE_LINK} and {_SCRIPT_LINK}")
+    style, script = (_SOURCE / "player.css").read_text(), (_SOURCE / "player.js").read_text()
+    page = page.replace(_STYLE_LINK, f"<style>\n{style}</style>")
+    return page.replace(_SCRIPT_LINK, f"<script>\n{_inline(script)}</script>").encode()
+
+
 def _component_folder() -> Path:
     """The folder Streamlit serves the player from, made (or refreshed) on first import."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    sources = sorted(_SOURCE.iterdir())
-    digest = hashlib.blake2b(b"".join(s.read_bytes() for s in sources), digest_size=6).hexdigest()
+    page = _page()
+    digest = hashlib.blake2b(page, digest_size=6).hexdigest()
     # One folder per plotly version and per version of the player's own files: two checkouts
     # (or two versions of the app) on one machine never serve each other's player.
     folder = cache / "descent-lab" / f"player-plotly-{plotly.__version__}-{digest}"
     folder.mkdir(parents=True, exist_ok=True)
-    for source in (*sources, _PLOTLY_JS):
-        target = folder / source.name
-        if not target.exists() or target.read_bytes() != source.read_bytes():
-            shutil.copyfile(source, target)
+    target = folder / "index.html"
+    if not target.exists() or target.read_bytes() != page:
+        partial = target.with_name(f"index.html.{os.getpid()}.part")
+        partial.write_bytes(page)
+        os.replace(partial, target)  # another process may be serving the folder already
+    target = folder / _PLOTLY_JS.name
+    if not target.exists() or target.read_bytes() != _PLOTLY_JS.read_bytes():
+        shutil.copyfile(_PLOTLY_JS, target)
     # plotly.js gzipped once here: Streamlit's server gzips every response of a component's
     # folder anew (4.8 MB at level 9, ~0.25 s of CPU per page view), but not a file whose type
     # is already application/gzip; the browser inflates it (index.html).
@@ -159,11 +186,6 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
                    report_steps=report_steps, step_request=step_request,
                    present=presentation.presenting(),
                    default=None, on_change=on_event)
-
-
-def _inline(text: str) -> str:
-    """Text to put inside a <script> element: a closing tag in it would end the element."""
-    return text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
 
 
 def standalone(scenes, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm")) -> str:
