@@ -70,7 +70,8 @@ def _install_project_locators() -> None:
 
 _install_project_locators()
 
-jit = functools.partial(numba.njit, cache=True, error_model="numpy", _nrt=False)
+jit = functools.partial(numba.njit, cache=True, error_model="numpy", _nrt=False,
+                        no_cfunc_wrapper=True)
 """``@jit``: nopython, cached on disk, and IEEE semantics (x / 0 gives inf, never raises)."""
 
 

@@ -15,7 +15,7 @@ from landscapes import models, program, surfaces
 from landscapes.jit import generate, jit, switch_source
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def _data_mean(model, x, y, p):
     n = int(p[0])
     f, gx, gy, hxx, hxy, hyy = models.data_sum(model, x, y, p, n - n, n, np.uint64(0))

@@ -245,7 +245,7 @@ def shuffled_index(position, n, key):
             return np.int64(v)
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def data_sum(model, x, y, p, first, last, key):
     """The sums of the loss and its derivatives over the examples at positions first ..
     last - 1 (f, fx, fy, fxx, fxy, fyy): in data order when ``key`` is 0, else in the

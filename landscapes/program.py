@@ -37,7 +37,7 @@ FORMULA_HEADER = 2  # p[0]: the program's length; p[1]: the deepest stack it nee
 FORMULA_SLOTS = 6  # per stack entry: f, df/dx, df/dy, d2f/dx2, d2f/dxdy, d2f/dy2
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def _int_power(a, n):
     """a**n for an integer n, by repeated squaring (as Numba computes float ** int)."""
     m = abs(n)
@@ -50,14 +50,14 @@ def _int_power(a, n):
     return 1.0 / result if n < 0 else result
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def _power(a, c):
     if c == np.floor(c) and abs(c) <= 64.0:
         return _int_power(a, int(c))
     return a**c
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def _formula_chain(p, k, u, d1, d2):
     """Entry k, holding a, becomes g(a), where g(a) = u, g'(a) = d1 and g''(a) = d2."""
     ax, ay = p[k + 1], p[k + 2]
@@ -72,7 +72,7 @@ def _formula_chain(p, k, u, d1, d2):
     p[k] = u
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def _formula_binary(p, op, j, k):
     """Entry j, holding a, becomes a (op) b for b in entry k."""
     a, ax, ay, axx, axy, ayy = p[j], p[j + 1], p[j + 2], p[j + 3], p[j + 4], p[j + 5]
@@ -114,7 +114,7 @@ def _formula_binary(p, op, j, k):
         p[j + 3], p[j + 4], p[j + 5] = f * (gxx + gx * gx), f * (gxy + gx * gy), f * (gyy + gy * gy)
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def _formula_function(p, op, k):
     """Entry k, holding a, becomes fn(a) for the function of opcode op."""
     a = p[k]
@@ -144,7 +144,7 @@ def _formula_function(p, op, k):
         _formula_chain(p, k, np.nan, np.nan, np.nan)
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def formula_run(x, y, p):
     """Run the program in p at (x, y); the result (f and its derivatives) is the stack's first
     entry, whose index into p is returned."""
@@ -175,7 +175,7 @@ def formula_run(x, y, p):
     return base
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def formula(x, y, p):
     """The typed formula's (f, fx, fy, fxx, fxy, fyy) at (x, y): one run of its program."""
     k = formula_run(x, y, p)

@@ -148,7 +148,7 @@ step_all = generate(
     switch_source("step_all", "p, g, hess, s, h, lr, step, m",
                   {code: _step_all_case(rule) for code, rule in enumerate(rules.RULES)},
                   "p[:] = np.nan"),
-    _RULES_NAMESPACE,
+    _RULES_NAMESPACE, no_cpython_wrapper=True,
 )
 """``step_all(rule, p, g, hess, s, h, lr, step, m)``: one step (torch's count ``step``) of
 every coordinate of m runs, in place. ``s`` has a column per coordinate, ``h`` and ``lr`` one
@@ -165,7 +165,7 @@ def _usable(x, y, f, gx, gy, box):
     return inside & (abs(f) < np.inf) & (abs(gx) < np.inf) & (abs(gy) < np.inf)
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def finite_difference(surface, sp, x, y, h):
     """f(x, y) and the central-difference gradient (f(x+h) - f(x-h)) / 2h: five evaluations,
     through one call site of the surface (one compiled copy of its dispatch)."""
@@ -563,7 +563,7 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, lo, hi):
     return (lo + hi) / 2.0
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def _strong_wolfe(surface, sp, source, gq, x, y, t, dx, dy, f, gx, gy, gtd, evaluated, count,
                   bracket):
     """torch's _strong_wolfe along d from (x, y): bracket a step satisfying the strong Wolfe

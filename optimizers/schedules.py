@@ -728,7 +728,7 @@ def init_plateau(memory):
     memory[INTERVAL_LOSS] = 0.0
 
 
-@jit
+@jit(no_cpython_wrapper=True)
 def plateau_step(q, memory, lr, loss):
     """torch's ReduceLROnPlateau.step(loss) in mode 'min', threshold_mode 'rel'; returns lr.
     ``q`` holds REDUCE_ON_PLATEAU's parameters in its spec's order."""
