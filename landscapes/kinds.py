@@ -62,21 +62,16 @@ built_in = generate(
 code (NaN for any other code). Inlined by LLVM into each compiled caller, which keeps only
 what it uses."""
 
-surface = generate(
-    "surface",
-    switch_source("surface", "x, y, p", {c: f"return {call}" for c, call in _OTHER_CALLS.items()},
+at = generate(
+    "at",
+    switch_source("at", "x, y, p", {c: f"return {call}" for c, call in _OTHER_CALLS.items()},
                   "return built_in(code, x, y, p)"),
-    {**_NAMESPACE, "built_in": built_in}, forceinline=True, no_cpython_wrapper=True,
+    {**_NAMESPACE, "built_in": built_in}, no_cpython_wrapper=True,
 )
-"""``surface(code, x, y, p)``: as :func:`built_in`, for every kind (typed formulas and data
-surfaces too)."""
-
-
-@jit(no_cpython_wrapper=True)
-def at(code, x, y, p):
-    """``surface(code, x, y, p)`` behind a call: one compiled copy of the dispatch serves every
-    evaluation off the hot loops (finite differences, Newton's Hessian in a batch)."""
-    return surface(code, x, y, p)
+"""``at(code, x, y, p)``: as :func:`built_in`, for every kind (typed formulas and data surfaces
+too), behind a call: one compiled copy of the dispatch serves every evaluation off the hot
+loops (finite differences, Newton's Hessian in a batch, L-BFGS, the maps of typed formulas and
+data surfaces)."""
 
 
 surface_all = generate(
@@ -116,7 +111,7 @@ def evaluate_on(code, p, what, xs, ys, out):
     """Fill ``out`` with the value (out[0]), gradient (out[0:2]) or Hessian (out[0:3]) at the
     points (xs[i], ys[i]); ``out`` has shape (3, len(xs))."""
     for i in range(xs.shape[0]):
-        _store(what, out, i, surface(code, xs[i], ys[i], p))
+        _store(what, out, i, at(code, xs[i], ys[i], p))
 
 
 @jit

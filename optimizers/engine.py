@@ -165,7 +165,7 @@ def _usable(x, y, f, gx, gy, box):
     return inside & (abs(f) < np.inf) & (abs(gx) < np.inf) & (abs(gy) < np.inf)
 
 
-@jit(no_cpython_wrapper=True)
+@jit(inline="always")
 def finite_difference(surface, sp, x, y, h):
     """f(x, y) and the central-difference gradient (f(x+h) - f(x-h)) / 2h: five evaluations,
     through one call site of the surface (one compiled copy of its dispatch)."""
