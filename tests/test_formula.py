@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import math
 import warnings
 
@@ -280,6 +281,52 @@ def test_huge_exponents_overflow_to_a_divergence_not_to_a_big_integer():
     path = optimizers.simulate(surface, "sgd", (1.0, 1.0), 10, lr=0.1)
     assert path.diverged_at == 0
     assert landscapes.from_formula("1e999 * x").f(1.0, 0.0) == math.inf
+
+
+# --- typed text is data, never code -------------------------------------------------------------
+
+CANARY = "918273.645"
+"""A number typed into the formulas below, which no table of the project contains."""
+
+
+def test_typed_text_never_reaches_exec_eval_or_compile(monkeypatch):
+    """The one exec of the project (landscapes/jit.py writes each dispatch from its table) never
+    sees what a visitor typed: every text given to exec, eval or compile while a typed formula
+    and a typed schedule factor are read, run, swept, mapped and refused is free of the typed
+    constant and the refused text's names."""
+    sources = []
+
+    def recording(real):
+        def record(source, *args, **kwargs):
+            if isinstance(source, str | bytes):
+                sources.append(source if isinstance(source, str) else source.decode("latin-1"))
+            return real(source, *args, **kwargs)
+        return record
+
+    for name in ("exec", "eval", "compile"):
+        monkeypatch.setattr(builtins, name, recording(getattr(builtins, name)))
+    monkeypatch.setattr(engine, "_FAST_KERNELS", {})  # write the fast kernels again, via exec
+
+    surface = landscapes.from_formula(f"(x - 1)^2 + (y + 0.5)^2 + sin(x * y) / {CANARY}")
+    surface.f(np.linspace(-1.0, 1.0, 7), 0.5)
+    for optimizer in ("adam", "newton", "lbfgs"):
+        optimizers.simulate(surface, optimizer, surface.start, 5)
+    optimizers.simulate(surface, "sgd", surface.start, 5, lr=0.01, gradient="finite_difference")
+    optimizers.sweep(surface, "sgd", surface.start, 5, x_values=[1e-3], y_param="momentum",
+                     y_values=[0.5])
+    optimizers.basins(surface, "momentum", 5, resolution=3)
+    optimizers.simulate("rosenbrock", "rmsprop", (-1.5, 2.0), 5, lr=0.01,
+                        schedule={"name": "lambda", "lr_lambda": f"{CANARY} / ({CANARY} + t)"})
+    for hostile in ("__import__('os').getcwd()", "exec('zz_canary')", "eval('zz_canary')"):
+        with pytest.raises(ValueError):
+            landscapes.from_formula(hostile)
+        with pytest.raises(ValueError):
+            optimizers.simulate("rosenbrock", "sgd", (-1.5, 2.0), 5,
+                                schedule={"name": "lambda", "lr_lambda": hostile})
+
+    assert any("def simulate_rmsprop(" in source for source in sources)  # the recording works
+    for source in sources:
+        assert CANARY not in source and "zz_canary" not in source and "getcwd" not in source
 
 
 # --- property-based ------------------------------------------------------------------------------
