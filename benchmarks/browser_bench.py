@@ -8,7 +8,9 @@ with 8 runs x 1000 steps, and measures in the page (``performance.now()``):
 * a server-side control moved (the sidebar's "steps" slider, one key press to a new value,
   so every move is a new computation) -> the map redrawn (its player shows a new figure),
   split at the map's new data reaching its frame (before: the server and Streamlit; after:
-  the player's own work), and
+  the player's own work), the part before split again at the newest websocket message the
+  page had received by then (before: the server and the network; after: Streamlit's own
+  work in the browser), and
   -> the whole page settled (the script finished and every chart in the browser's view drawn:
   a chart below the fold, or in a closed expander, draws when it is scrolled to or opened);
 * the bytes the browser received over the websocket for one such move (on Compare 8 x 1000
@@ -73,13 +75,16 @@ _ARM = """([player, players]) => {
         return frame && frame.contentDocument && frame.contentDocument.getElementById('plot');
     };
     const before = mapPlot() ? mapPlot().dataset.ready : null;
-    const bench = {start: null, data: null, drawn: null, settled: null};
+    const bench = {start: null, received: null, data: null, drawn: null, settled: null};
     window.__bench = bench;
     const frame = document.querySelector(player);
     if (frame && frame.contentWindow) frame.contentWindow.addEventListener('message', (event) => {
         const args = event.data && event.data.type === 'streamlit:render' && event.data.args;
         if (bench.start !== null && bench.data === null && args && args.data_id
-                && args.data_id !== before) bench.data = performance.now();
+                && args.data_id !== before) {
+            bench.data = performance.now();
+            bench.received = window.__lastMessage;  // _MESSAGES: the newest websocket message
+        }
     }, true);
     document.addEventListener('keydown', () => {
         if (bench.start === null) bench.start = performance.now();
@@ -109,6 +114,19 @@ _ARM = """([player, players]) => {
     };
     requestAnimationFrame(poll);
 }"""
+
+# Before any page script: the time (performance.now()) of the newest message each websocket
+# of the page received, so a move's wait splits where the browser had the server's answer.
+_MESSAGES = """(() => {
+    const Native = window.WebSocket;
+    window.__lastMessage = null;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', () => { window.__lastMessage = performance.now(); });
+        }
+    };
+})();"""
 
 _MAP_DRAWN = """(player) => {
     const frame = document.querySelector(player);
@@ -171,13 +189,15 @@ def _count_received(tab) -> list[int]:
 
 
 def _moves(tab, received: list[int], count: int
-           ) -> tuple[list[float | None], list[float], list[float], list[int]]:
+           ) -> tuple[list[float | None], list[float], list[float], list[int],
+                      list[float | None]]:
     """``count`` presses of ← on the sidebar's steps slider, each waited out: the ms to the
     map's new data in its frame (None: not seen), to the map redrawn and to the page settled,
-    and the websocket bytes received (``received``, a counter from :func:`_count_received`),
-    of each."""
+    the websocket bytes received (``received``, a counter from :func:`_count_received`), and
+    the ms to the newest websocket message the page had when the map's data reached its frame
+    (None: not seen), of each."""
     steps = tab.locator('[data-testid="stSidebar"] input[aria-label="steps"]').first
-    data, drawn, settled, sizes = [], [], [], []
+    data, drawn, settled, sizes, answered = [], [], [], [], []
     for _ in range(count):
         tab.wait_for_function(_SETTLED, timeout=WAIT_MS)
         tab.evaluate(_ARM, [PLAYER, ALL_PLAYERS])
@@ -190,10 +210,13 @@ def _moves(tab, received: list[int], count: int
         drawn.append(bench["drawn"] - bench["start"])
         # None: the render message was not seen (then neither part is printed)
         data.append(None if bench["data"] is None else bench["data"] - bench["start"])
+        answered.append(None if bench["data"] is None or bench["received"] is None
+                        or bench["received"] < bench["start"]
+                        else bench["received"] - bench["start"])
         settled.append(bench["settled"] - bench["start"])
         time.sleep(0.3)  # the last messages of the run
         sizes.append(received[0])
-    return data, drawn, settled, sizes
+    return data, drawn, settled, sizes, answered
 
 
 def _open(tab, url: str, timeout: float = WAIT_MS) -> float:
@@ -251,6 +274,7 @@ def run() -> Iterator[tuple[str, float, str, str]]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(viewport={"width": 1600, "height": 1800})
+            context.add_init_script(_MESSAGES)
             tab = context.new_page()
             received = _count_received(tab)
             _open(tab, url + "/", FIRST_PAGE_MS)  # compiles or loads the kernels
@@ -260,13 +284,20 @@ def run() -> Iterator[tuple[str, float, str, str]]:
                                        (f"Compare 8 x {COMPARE_STEPS}", compare_path(),
                                         MAP_TARGET_COMPARE_MS)):
                 _open(tab, url + path)
-                data, drawn, settled, sizes = _moves(tab, received, MOVES)
+                data, drawn, settled, sizes, answered = _moves(tab, received, MOVES)
                 yield (f"{name}: control -> map redrawn, median of {MOVES} new values",
                        statistics.median(drawn), f"<= {target:g}", "ms")
                 seen = [(a, d) for a, d in zip(data, drawn, strict=True) if a is not None]
                 if len(seen) == len(drawn):
                     yield ("  of which: control -> the map's data in its frame (server, Streamlit)",
                            statistics.median(a for a, _ in seen), "-", "ms")
+                    if None not in answered:
+                        yield ("    of that: control -> the page's newest websocket message by "
+                               "then (server, network)", statistics.median(answered), "-", "ms")
+                        yield ("    of that: that message -> the data in the map's frame "
+                               "(Streamlit in the browser)",
+                               statistics.median(a - m for (a, _), m
+                                                 in zip(seen, answered, strict=True)), "-", "ms")
                     yield ("  of which: the data in its frame -> map redrawn (the player)",
                            statistics.median(d - a for a, d in seen), "-", "ms")
                 yield (f"{name}: control -> whole page settled, median",
