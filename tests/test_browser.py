@@ -1965,6 +1965,9 @@ PRESENTATION_SCREENS = {
                                     "device_scale_factor": 3},
     # A 4K screen at the system's usual 200 %.
     "3840x2160-scale-2": {"viewport": {"width": 1920, "height": 1080}, "device_scale_factor": 2},
+    # A 4K projector at 100 %: the player's look grows with the height (player.js:
+    # PRESENT_HEIGHT), so type and lines keep their share of the screen.
+    "3840x2160": {"viewport": {"width": 3840, "height": 2160}, "device_scale_factor": 1},
 }
 PRESENTATION_LINKS = {
     "explore": "/?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001)",
@@ -2105,10 +2108,12 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
         assert len(controls) == 1 and controls[0].endswith("Leave presentation (Esc)"), controls
         assert chart.eval(_FRAME_CONTROLS) == []
         readable = chart.eval(_READABLE)
-        # a status of 15 px, or where eight runs share a narrow column (compact), a 45th of
-        # the screen's height: 8 px at zoom 200 %, as large a share of the screen as 16 px
-        assert readable["tick"] >= 18, readable
-        assert readable["status"] >= min(15, view["height"] / 45), readable
+        # ticks of 18 px and a status of 15 px at 1280 x 720, as large a share of a taller
+        # screen; where eight runs share a narrow column (compact), a status of a 45th of the
+        # screen's height: 8 px at zoom 200 %, as large a share of the screen as 16 px
+        tall = max(1, view["height"] / 720)
+        assert readable["tick"] >= 18 * tall, readable
+        assert readable["status"] >= min(15 * tall, view["height"] / 45), readable
         assert readable["line"] != "none" and readable["color"] == "rgb(0, 0, 0)", readable
         look = chart.eval("() => window.descentLab.state().look")
         assert look["path"] >= 5 and look["head"] >= 20 and look["casing"] > 0, look

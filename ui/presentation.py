@@ -31,7 +31,8 @@ TOP_BAR = 56
 SHOWN = "present-shown"
 """The key prefix of a container that stays in view in presentation mode (``shown``)."""
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 20, "color": "#000000"}
-"""The type of a Plotly figure shown in presentation mode (the player's ``LOOKS.present``)."""
+"""The type of a Plotly figure shown in presentation mode (the player's ``LOOKS.present``) at
+1280 x 720; on a taller screen it grows with the height, as the player's does."""
 
 
 def presenting() -> bool:
@@ -71,7 +72,9 @@ def fit(figure: dict) -> dict:
     height = fill_height()
     if height is None:
         return figure
-    return {**figure, "layout": {**figure["layout"], "height": height, "font": FONT}}
+    base = FALLBACK["height"] - TOP_BAR  # player.js: PRESENT_HEIGHT
+    font = {**FONT, "size": round(FONT["size"] * max(1.0, height / base))}
+    return {**figure, "layout": {**figure["layout"], "height": height, "font": font}}
 
 
 def plotly_options(config: dict) -> dict:

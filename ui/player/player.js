@@ -32,15 +32,31 @@
   // room: larger type, thicker lines and heads, black on white, a white casing under each
   // path so it stands out on the darker and the lighter parts of the map alike).
   const LOOKS = {
-    page: { font: 14, curveFont: 13, title: 13, label: 15, path: 3, dot: 3, head: SYMBOL_SIZE,
+    page: { font: 14, curveFont: 13, title: 13, label: 15, path: 3, dot: 3, head: SYMBOL_SIZE, bar: 14,
       casing: 0, curve: 2.5, cursor: "rgba(38, 39, 48, 0.55)", cursorWidth: 1.5, marker: 4.5,
       grid: "#eeeeee", ink: "#262730", margin: { l: 55, r: 90, t: 12, b: 45 },
       curveMargin: { l: 62, r: 12, t: 26, b: 44 } },
-    present: { font: 20, curveFont: 17, title: 19, label: 21, path: 5, dot: 4, head: 24,
+    present: { font: 20, curveFont: 17, title: 19, label: 21, path: 5, dot: 4, head: 24, bar: 20,
       casing: 4, curve: 4, cursor: "#000000", cursorWidth: 2.5, marker: 7,
       grid: "#c8c8c8", ink: "#000000", margin: { l: 70, r: 110, t: 14, b: 62 },
       curveMargin: { l: 78, r: 14, t: 30, b: 56 } },
   };
+  // The height presentation mode fills at 1280 x 720 (ui/presentation.py: the viewport under
+  // the leave button's row), where its look is as written above; on a taller screen (4K) every
+  // size of it grows with the height (presentScale), so type and lines keep their share of the
+  // screen, read from the back row as on a projector.
+  const PRESENT_HEIGHT = 664;
+
+  function scaled(look, k) {
+    const out = {};
+    for (const [key, value] of Object.entries(look)) {
+      if (typeof value === "number") out[key] = Math.round(10 * k * value) / 10;
+      else if (value && typeof value === "object") out[key] = scaled(value, k);
+      else out[key] = value;
+    }
+    return out;
+  }
+
   // A y axis labels ticks at least TICK_SPACING font sizes apart ("10⁻²" with its raised
   // exponent is about 1.3 tall), and in presentation mode a curve beside the map is drawn only
   // where its plot has room for CURVE_TICKS of them.
@@ -254,6 +270,7 @@
       this.id = null;
       this.clickNote = "";  // what the hover says of a map that takes no click
       this.presenting = false;  // presentation mode (the page says so): LOOKS.present
+      this.presentScale = 1;  // presentation mode: its look's sizes times this (PRESENT_HEIGHT)
       this.curvesToken = 0;  // the latest layout's: a deferred drawing of the curves' axes checks it
       this.curvesPending = false;  // the curves' axes are to be redrawn for the data shown
       this.build();
@@ -367,7 +384,13 @@
       return true;
     }
 
-    get look() { return this.presenting ? LOOKS.present : LOOKS.page; }
+    get look() {
+      if (!this.presenting) return LOOKS.page;
+      if (!this.presentLook || this.presentLook.k !== this.presentScale) {
+        this.presentLook = { ...scaled(LOOKS.present, this.presentScale), k: this.presentScale };
+      }
+      return this.presentLook;
+    }
 
     // Presentation mode on or off (the page's flag): the look, and the layout that fills the
     // height given with the map beside its curves and readout; the playback bar shows only
@@ -832,6 +855,8 @@
     presentSizes(width, ratio, wide) {
       const m = this.manifest, el = this.el;
       const fill = (document.fullscreenElement ? 0 : this.fillHeight) || window.innerHeight;
+      this.presentScale = Math.max(1, fill / PRESENT_HEIGHT);
+      this.root.style.setProperty("--k", String(this.presentScale));  // player.css
       const margin = { ...this.look.margin, r: wide ? 24 : this.colorbarRoom() };
       const beside = !wide && m.curves.length > 0;
       this.root.classList.toggle("dl-present-stacked", !beside);
@@ -884,9 +909,11 @@
       const fits = (compact, size, room) => { this.compact(compact, size); return height() <= room; };
       if (whole && fits(false, 0, withCurve)) return;
       const least = Math.max(READOUT_LEAST, Math.floor(fill / 34));
-      for (let size = READOUT_FONT; size >= READOUT_WITH_CURVE; size--) if (fits(true, size, withCurve)) return;
+      const most = Math.round(READOUT_FONT * this.presentScale);
+      const withCurveLeast = Math.round(READOUT_WITH_CURVE * this.presentScale);
+      for (let size = most; size >= withCurveLeast; size--) if (fits(true, size, withCurve)) return;
       if (whole && fits(false, 0, under)) return;
-      for (let size = READOUT_FONT; size > least; size--) if (fits(true, size, under)) return;
+      for (let size = most; size > least; size--) if (fits(true, size, under)) return;
       this.compact(true, least);
     }
 
@@ -919,7 +946,7 @@
       const ctx = (this.measure = this.measure || document.createElement("canvas").getContext("2d"));
       ctx.font = `${this.look.font}px ${FONT}`;
       const label = Math.max(...ticks.texts.map((t) => ctx.measureText(t).width));
-      const thickness = this.presenting ? 20 : 14;
+      const thickness = this.look.bar;
       return Math.ceil(COLORBAR_PAD + thickness + 4 + label + 6 + 1.3 * this.look.font + COLORBAR_PAD);
     }
 
@@ -927,10 +954,11 @@
       const m = this.manifest, map = m.map;
       const [[x0, x1], [y0, y1]] = map.bounds;
       const bar = map.colorbar, ticks = colorbarTicks(bar.low, bar.high);
+      const grow = this.presenting ? this.presentScale : 1;  // the known points' markers
       const data = [{
         type: "scatter", mode: "markers", x: [null], y: [null], hoverinfo: "skip", showlegend: false,
         marker: { color: [bar.low], cmin: bar.low, cmax: bar.high, showscale: true, colorscale: bar.colorscale,
-          colorbar: { title: { text: bar.title, side: "right" }, thickness: this.presenting ? 20 : 14, len: 1, outlinewidth: 0,
+          colorbar: { title: { text: bar.title, side: "right" }, thickness: this.look.bar, len: 1, outlinewidth: 0,
             x: 1, xanchor: "left", xpad: COLORBAR_PAD, tickmode: "array", tickvals: ticks.values, ticktext: ticks.texts } },
       }];
       for (const kind of [...new Set(map.points.map((p) => p.kind))]) {
@@ -938,7 +966,7 @@
         data.push({
           type: "scatter", mode: "markers", name: kind, x: pts.map((p) => p.x), y: pts.map((p) => p.y),
           showlegend: false, hovertemplate: `${kind}<br>(%{x:.3f}, %{y:.3f})<extra></extra>`,
-          marker: { symbol: pts[0].symbol, size: pts[0].size, color: pts[0].color, line: { width: 1.5, color: pts[0].color } },
+          marker: { symbol: pts[0].symbol, size: pts[0].size * grow, color: pts[0].color, line: { width: 1.5 * grow, color: pts[0].color } },
         });
       }
       const layout = {
@@ -1086,7 +1114,7 @@
       ctx.clip();
       if (this.previewAxes) {  // the map's points, which Plotly draws (and names on hover) once it has run
         for (const point of this.manifest.map.points) {
-          symbolPath(ctx, point.symbol, a.x(point.x), a.y(point.y), point.size / 2);
+          symbolPath(ctx, point.symbol, a.x(point.x), a.y(point.y), point.size * (this.presenting ? this.presentScale : 1) / 2);
           ctx.fillStyle = point.color;
           ctx.fill();
         }
