@@ -2013,16 +2013,18 @@ _READABLE = """() => ({
 """What a visitor reads in the player: its tick labels, a run's status, the step line."""
 
 
-_TEXT_CLASHES = """() => {
+_TEXT_CLASHES = """(root) => {
     const box = (e) => { const r = e.getBoundingClientRect();
         return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
     const frame = {left: 0, top: 0, right: document.documentElement.clientWidth,
                    bottom: document.documentElement.clientHeight};
     const texts = [];
-    for (const t of document.querySelectorAll('.dl-player svg text')) {
+    for (const t of document.querySelectorAll(root + ' svg text')) {
         const r = t.getBoundingClientRect();
         if (!t.textContent.trim() || !r.width || getComputedStyle(t).visibility === 'hidden')
             continue;
+        const turn = /rotate\\((-?[\\d.]+)/.exec(t.getAttribute('transform') || '');
+        if (turn && parseFloat(turn[1]) % 90) continue;  // slanted: its box is not its letters
         texts.push({words: t.textContent.trim(), box: box(t),
                     chart: box(t.closest('svg.main-svg') || t.ownerSVGElement)});
     }
@@ -2042,11 +2044,12 @@ _TEXT_CLASHES = """() => {
         .map(e => e.textContent);
     const readout = document.querySelector('.dl-readout');
     return {texts: texts.length, overlapping, clipped, cut,
-            scrolled: readout.scrollHeight > readout.clientHeight + 1};
+            scrolled: Boolean(readout) && readout.scrollHeight > readout.clientHeight + 1};
 }"""
-"""In the player's frame: the text of its charts (tick labels, axis and curve titles, the colour
-bar's) as boxes, and those that overlap another or stand outside their chart or the frame; the
-readout's run names and statuses cut short; whether the readout scrolls."""
+"""The text of the charts under ``root`` (in the player's frame: ".dl-player"), tick labels, axis
+and curve titles, the colour bar's, as boxes (a slanted one left out), and those that overlap
+another or stand outside their chart or the frame; the readout's run names and statuses cut
+short; whether the readout scrolls."""
 
 
 def _apart(a: dict, b: dict) -> bool:
@@ -2100,7 +2103,7 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
         assert _apart(player, boxes["leave"]), boxes
         parts = list(boxes["parts"].values())
         assert all(_apart(a, b) for i, a in enumerate(parts) for b in parts[i + 1:]), boxes
-        text = chart.eval(_TEXT_CLASHES)
+        text = chart.eval(_TEXT_CLASHES, ".dl-player")
         assert text["texts"] >= 10, text  # the map's ticks at least
         assert not (text["overlapping"] or text["clipped"] or text["cut"]), text
         assert not text["scrolled"], text
@@ -2186,8 +2189,9 @@ def test_a_presenters_clicker_and_the_keys_drive_the_player_without_a_click_firs
 def test_sensitivity_presents_its_heatmap_filling_the_screen(browser, server, screen):
     """Sensitivity's "Present" (a page with no animated map): its heatmap of the sweep fills
     the screen under the leave button (at least 70 % of its height, wholly inside it), its
-    tick labels in the presentation type (18 px or more, black), no other control or text
-    shown; Esc leaves, and the page is back with its controls."""
+    tick labels in the presentation type (18 px or more, black), no two of its texts
+    overlapping and none cut, no other control or text shown; Esc leaves, and the page is
+    back with its controls."""
     context = browser.new_context(**PRESENTATION_SCREENS[screen])
     try:
         tab = context.new_page()
@@ -2208,6 +2212,8 @@ def test_sensitivity_presents_its_heatmap_filling_the_screen(browser, server, sc
             plot.querySelectorAll('.xtick text, .ytick text'))
             .map(t => [parseFloat(getComputedStyle(t).fontSize), getComputedStyle(t).fill])""")
         assert ticks and all(size >= 18 and fill == "rgb(0, 0, 0)" for size, fill in ticks), ticks
+        text = tab.evaluate(_TEXT_CLASHES, '[class*="st-key-present-shown"]')
+        assert text["texts"] >= 10 and not (text["overlapping"] or text["clipped"]), text
         assert not tab.locator("h1").is_visible()
         assert not tab.locator(SIDEBAR).is_visible()
         _no_exception(tab)

@@ -72,9 +72,14 @@ def fit(figure: dict) -> dict:
     height = fill_height()
     if height is None:
         return figure
-    base = FALLBACK["height"] - TOP_BAR  # player.js: PRESENT_HEIGHT
-    font = {**FONT, "size": round(FONT["size"] * max(1.0, height / base))}
-    return {**figure, "layout": {**figure["layout"], "height": height, "font": font}}
+    grow = max(1.0, height / (FALLBACK["height"] - TOP_BAR))  # player.js: PRESENT_HEIGHT
+    layout = {**figure["layout"], "height": height,
+              "font": {**FONT, "size": round(FONT["size"] * grow)}}
+    for axis in ("xaxis", "yaxis"):  # titles clear of the larger tick labels
+        if axis in layout:
+            title = {**layout[axis].get("title", {}), "standoff": round(12 * grow)}
+            layout[axis] = {**layout[axis], "title": title, "automargin": True}
+    return {**figure, "layout": layout}
 
 
 def plotly_options(config: dict) -> dict:
