@@ -198,10 +198,10 @@
   // Chosen here rather than by Plotly so that the room the bar takes beside the map is known
   // before Plotly draws it (colorbarRoom): the map drawn before plotly.js has run
   // (layoutPreview) is then where Plotly draws it.
-  function colorbarTicks(low, high) {
+  function colorbarTicks(low, high, count = COLORBAR_TICKS) {
     const span = high - low;
     if (!(span > 0) || !Number.isFinite(span)) return { values: [low], texts: [tickText(low, 1, 1)] };
-    const raw = span / COLORBAR_TICKS, power = Math.pow(10, Math.floor(Math.log10(raw)));
+    const raw = span / count, power = Math.pow(10, Math.floor(Math.log10(raw)));
     const step = [1, 2, 5, 10].map((f) => f * power).find((f) => f >= raw * (1 - 1e-9));
     const values = [];
     for (let k = Math.ceil(low / step - 1e-9); k * step <= high + 1e-9 * step; k++) values.push(k * step);
@@ -953,7 +953,12 @@
     drawMap(width, height, margin) {
       const m = this.manifest, map = m.map;
       const [[x0, x1], [y0, y1]] = map.bounds;
-      const bar = map.colorbar, ticks = colorbarTicks(bar.low, bar.high);
+      // the colour bar is as tall as the plot (a wide map's is shorter than the room): its
+      // labels at least TICK_SPACING font sizes apart, as a curve's
+      const across = (map.data_view ? 0.55 : 1) * (width - margin.l - margin.r);
+      const barHeight = Math.min(height - margin.t - margin.b, across * (y1 - y0) / (x1 - x0));
+      const room = Math.floor(barHeight / (TICK_SPACING * this.look.font));
+      const bar = map.colorbar, ticks = colorbarTicks(bar.low, bar.high, Math.max(1, Math.min(COLORBAR_TICKS, room)));
       const grow = this.presenting ? this.presentScale : 1;  // the known points' markers
       const data = [{
         type: "scatter", mode: "markers", x: [null], y: [null], hoverinfo: "skip", showlegend: false,
