@@ -1977,6 +1977,7 @@ PRESENTATION_LINKS = {
                        "sgd(lr=0.001);rmsprop(lr=0.01);adagrad(lr=0.5);nadam(lr=0.05);"
                        "adamax(lr=0.1);nesterov(lr=0.001)", False),
     "lesson-wide-map": ("/lessons?lesson=learning_rate", True),
+    "learn-in-a-tab": ("/learn", True),
 }
 
 
@@ -2078,7 +2079,8 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
         tab.set_default_timeout(RERUN_MS)
         link, wide = PRESENTATION_LINKS[link_name]
         if PRESENTATION_SCREENS[screen]["viewport"]["width"] < 700:
-            _open(tab, server, link + "&present=1")  # a narrow page folds its sidebar: a link
+            # a narrow page folds its sidebar: a link
+            _open(tab, server, link + ("&" if "?" in link else "?") + "present=1")
         else:
             _open(tab, server, link)
             Map(tab).wait_drawn()

@@ -105,6 +105,7 @@ CSS = """
 .stMain [data-testid="stLayoutWrapper"]:not(:has(iframe[src*="descent_lab_player"])):not(
     :has(.st-key-present-leave)):not(:has([class*="st-key-{shown}"])) {
     display: none !important; }
+[data-testid="stTabPanel"] { padding-top: 0 !important; }
 [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: 12px !important; }
 [data-testid="stColumn"] { min-width: 0 !important; width: auto !important;
     flex: 1 1 0% !important; }
