@@ -556,6 +556,22 @@ def test_the_speed_menu_sets_the_pace_of_the_animation(page, server):
     _no_exception(page)
 
 
+def _type_a_step_then_step_by_one(chart: Map, typed: int, landed) -> None:
+    """Drives the player's own controls as a visitor does: types ``typed`` in its step field
+    (Enter), then 1 ▶ once and ◀ 1 twice, calling ``landed(step)`` after each move; leaves the
+    focus on the readout, so the keys pressed next go to the page, not to a button."""
+    field = chart.inside.locator(".dl-step")
+    field.fill(str(typed))
+    field.press("Enter")
+    landed(typed)
+    chart.button("one step forward").click()
+    landed(typed + 1)
+    chart.button("one step back").click()
+    chart.button("one step back").click()
+    landed(typed - 1)
+    chart.inside.locator(".dl-runs th").first.click()
+
+
 def test_scrubbing_stepping_and_the_keyboard_land_on_the_exact_step(page, server):
     """Every way to move through the run lands on an exact step, where every path ends at
     that step: the step field, the ◀ 1 and 1 ▶ buttons, the keys (← → one step, Home, End,
@@ -572,16 +588,7 @@ def test_scrubbing_stepping_and_the_keyboard_land_on_the_exact_step(page, server
         assert chart.eval(f"() => {_PLOT}.dataset.step") == str(step)
         assert chart.inside.locator(".dl-step").input_value() == str(step)
 
-    field = chart.inside.locator(".dl-step")
-    field.fill("123")
-    field.press("Enter")
-    at(123)
-    chart.button("one step forward").click()
-    at(124)
-    chart.button("one step back").click()
-    chart.button("one step back").click()
-    at(122)
-    chart.inside.locator(".dl-runs th").first.click()  # the keys go to the page, not a button
+    _type_a_step_then_step_by_one(chart, 123, at)
     for key, step in (("ArrowRight", 123), ("ArrowLeft", 122), ("Home", 0), ("End", 500),
                       ("PageUp", 450), ("PageDown", 500), ("Home", 0), ("PageDown", 50)):
         page.keyboard.press(key)
@@ -1634,16 +1641,7 @@ def test_the_step_section_follows_the_players_step_and_moves_it(page, server):
     chart.play()
     paused = chart.pause()["step"]
     moved(min(paused, 49))
-    field = chart.inside.locator(".dl-step")
-    field.fill("20")
-    field.press("Enter")
-    moved(20)
-    chart.button("one step forward").click()
-    moved(21)
-    chart.button("one step back").click()
-    chart.button("one step back").click()
-    moved(19)
-    chart.inside.locator(".dl-runs th").first.click()  # the keys go to the player
+    _type_a_step_then_step_by_one(chart, 20, moved)
     page.keyboard.press("ArrowRight")
     moved(20)
     page.keyboard.press("Home")
