@@ -1287,6 +1287,7 @@ def test_the_slide_exports_draw_under_a_progress_bar_and_download_files_that_ope
     link, file_name, gif_frames = SLIDE_EXPORTS[name]
     _open(page, server, link)
     Map(page).wait_drawn()
+    _load_streamlits_progress_bar(page)
     for kind, spec in EXPORTS.items():
         page.evaluate("""() => {
             window.sawProgress = false;
@@ -1318,6 +1319,20 @@ def test_the_slide_exports_draw_under_a_progress_bar_and_download_files_that_ope
                 assert kind != "gif" or frames > 10
     _no_exception(page)
     _shot(page, f"{name}-slide-exports")
+
+
+def _load_streamlits_progress_bar(tab) -> None:
+    """Load the code of Streamlit's progress bar into the tab, as a visitor's tab holds it once
+    it has shown one bar. Streamlit fetches that code only when a page first shows a bar; while
+    a file draws, the server answers that fetch late (seen: 1.1 s under load for a GIF drawn in
+    1.2 s), and a file drawn before it arrives replaces a bar the tab never showed."""
+    import streamlit
+
+    scripts = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    modules = sorted(f"/static/js/{p.name}" for p in scripts.glob("Progress*.js"))
+    assert modules, f"no progress bar module in {scripts}"
+    tab.evaluate("(modules) => Promise.all(modules.map((m) => import(location.origin + m)))",
+                 modules)
 
 
 def _download(tab, label: str, folder: Path) -> Path:
