@@ -1005,6 +1005,7 @@ def paths(
     starts = np.tile(np.array([[x0, y0]]), (m, 1))
     final_xy, _, _, diverged_at = _run_batch(run, starts, n_steps, -math.inf, {param: grid},
                                              record=(kept, xy, loss, grad, lr))
+    lr[:, -1] = np.nan  # no step from point n (L-BFGS's kernel wrote the rate there)
     # a stopped run's last point leads nowhere usable: as in simulate, no step is taken from it
     lr[(diverged_at[:, None] >= 0) & (kept[None, :] >= diverged_at[:, None] - 1)] = np.nan
     losses = run.surface.f(np.append(final_xy[:, 0], x0), np.append(final_xy[:, 1], y0))
@@ -1027,6 +1028,54 @@ def paths(
         for i, value in enumerate(grid))
     return Paths(param=param, values=grid, steps=kept, xy=xy, loss=loss,
                  grad_norm=np.hypot(grad[..., 0], grad[..., 1]), lr=lr,
+                 diverged_at=diverged_at, final_xy=final_xy, ended=ended)
+
+
+def first_steps(full: Paths, landscape: str | Landscape, steps: int, cap: int = 300) -> Paths:
+    """The first ``steps`` steps of ``full`` (``paths`` kept at every point, over at least
+    that many steps), kept at ``cap`` strided points: what ``paths`` with ``steps`` returns,
+    read from the longer run instead of run again. Exact when a run's first steps do not depend
+    on how many follow, as with every optimizer, schedule and gradient source of the core
+    (tests/test_engine.py compares it with ``paths`` over all of them); a schedule whose
+    validation names the run's length (one_cycle's ``total_steps``) must be checked with
+    ``paths`` at the longer length first.
+
+    With n = ``steps``: point j of run i is full's point j, for j in ``strided_indices(n + 1,
+    cap)``; a run that stopped at d <= n stops there too (d > n: it did not stop), its last
+    usable point is x_{min(n, d - 1)}, the rate at point n (and from d - 1 on) is NaN, since
+    no step is taken from it, and how it ended is ``outcome``'s rule on those points."""
+    surface = _landscape(landscape)
+    n = _steps(steps)
+    total = full.steps.size - 1
+    if not np.array_equal(full.steps, np.arange(total + 1)) or n > total:
+        raise ValueError(f"Invalid full: kept at {full.steps.size} points (allowed: every "
+                         f"point of at least {n} steps)")
+    if isinstance(cap, bool) or not isinstance(cap, int | np.integer) or cap < 2:
+        raise ValueError(f"Invalid cap: {cap!r} (allowed: an integer >= 2)")
+    kept = strided_indices(n + 1, int(cap))
+    diverged_at = np.where((full.diverged_at >= 0) & (full.diverged_at <= n),
+                           full.diverged_at, -1)
+    last = np.where(diverged_at >= 0, diverged_at - 1, n)
+    rows = np.arange(full.values.size)
+    final_xy = full.xy[rows, last]
+    lr = full.lr[:, kept]  # copies: full stays as it was
+    lr[:, -1] = np.nan
+    lr[(diverged_at[:, None] >= 0) & (kept[None, :] >= diverged_at[:, None] - 1)] = np.nan
+    x0, y0 = full.xy[0, 0]
+    losses = surface.f(np.append(final_xy[:, 0], x0), np.append(final_xy[:, 1], y0))
+    start_loss, final_loss = float(losses[-1]), losses[:-1]
+    left = _outside(final_xy, surface.bounds)
+    in_the_window = Outcome(IN_THE_WINDOW)
+    ended = tuple(
+        _ended(surface, start_loss, final_xy[i], float(final_loss[i]), True,
+               None if diverged_at[i] < 0 else int(diverged_at[i]),
+               functools.partial(_exit_point, full.xy[i, :last[i] + 1], surface.bounds))
+        if left[i]
+        else Outcome(DIVERGED, int(diverged_at[i])) if diverged_at[i] >= 0
+        else in_the_window
+        for i in rows)
+    return Paths(param=full.param, values=full.values, steps=kept, xy=full.xy[:, kept],
+                 loss=full.loss[:, kept], grad_norm=full.grad_norm[:, kept], lr=lr,
                  diverged_at=diverged_at, final_xy=final_xy, ended=ended)
 
 

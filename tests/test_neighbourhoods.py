@@ -129,6 +129,28 @@ def test_every_path_is_the_run_simulate_makes_at_that_value(surface, optimizer, 
         assert "" in ends and any(e.startswith("diverged at step") for e in ends)
 
 
+@pytest.mark.parametrize(("surface", "optimizer", "values", "start", "steps", "schedule",
+                          "gradient"), SCENES)
+def test_neighbourhoods_read_from_a_longer_run_are_the_same(surface, optimizer, values, start,
+                                                           steps, schedule, gradient):
+    landscape = landscapes.get(surface, **({"size": 20} if surface in landscapes.data_names()
+                                           else {}))
+    start = start or landscape.start
+    h = defaults(optimizer, **values)
+    settings = dict(schedule=schedule, gradient=gradient, seed=3)
+    full = neighbourhoods.full_paths(landscape, optimizer, h, start, 2 * steps + 7, **settings)
+    for n in (1, steps // 2, steps):
+        direct = neighbourhoods.neighbourhood(landscape, optimizer, h, start, n, **settings)
+        read = neighbourhoods.neighbourhood(landscape, optimizer, h, start, n, full=full,
+                                            **settings)
+        np.testing.assert_array_equal(read["steps"], direct["steps"])
+        assert len(read["sliders"]) == len(direct["sliders"])
+        for got, want in zip(read["sliders"], direct["sliders"], strict=True):
+            assert got.keys() == want.keys()
+            for key, value in want.items():
+                np.testing.assert_array_equal(got[key], value, err_msg=f"{key} at {n} steps")
+
+
 def test_a_scene_has_one_neighbourhood_per_run_in_order():
     from ui import compute, settings
 

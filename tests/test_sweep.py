@@ -339,6 +339,59 @@ def test_each_path_is_the_run_simulate_makes_at_its_value(kwargs):
         assert {outcome.kind for outcome in result.ended} == set(optimizers.OUTCOME_KINDS)
 
 
+FIRST_STEPS = [
+    *PATHS,
+    *(pytest.param(dict(landscape="rosenbrock", optimizer=name, start=(-1.5, 2.0), steps=60,
+                        param="lr", values=np.geomspace(1e-4, 3.0, 9)), id=f"{name}-lr")
+      for name in optimizers.names()),
+    *(pytest.param(dict(landscape="himmelblau", optimizer="momentum", start=(1.0, 4.5),
+                        steps=80, param="momentum", values=[0.3, 0.6, 0.9], lr=0.01,
+                        schedule=schedule), id=f"schedule-{schedule['name']}")
+      for schedule in ({"name": "cosine", "T_max": 50},
+                       {"name": "lambda", "lr_lambda": "1/(1 + t)"},
+                       {"name": "cyclic", "step_size_up": 7, "mode": "triangular2"},
+                       {"name": "one_cycle", "max_lr": 0.05, "total_steps": 80},
+                       {"name": "sequential", "milestones": [20],
+                        "schedulers": ["constant", {"name": "step", "step_size": 5}]})),
+    pytest.param(dict(landscape=landscapes.get("linear_regression", size=40), optimizer="adam",
+                      start=None, steps=90, param="lr", values=[0.01, 0.1, 1.0],
+                      gradient={"name": "minibatch", "batch_size": 7}, seed=3),
+                 id="adam-lr-minibatches"),
+]
+
+
+@pytest.mark.parametrize("kwargs", FIRST_STEPS)
+def test_the_first_steps_of_a_longer_run_are_the_shorter_run(kwargs):
+    kwargs = dict(kwargs)
+    landscape, optimizer, start, steps = (kwargs.pop(k) for k in
+                                          ("landscape", "optimizer", "start", "steps"))
+    cap = kwargs.pop("cap", 300)
+    if start is None:
+        start = landscape.start
+    full = optimizers.paths(landscape, optimizer, start, steps, cap=steps + 1, **kwargs)
+    for n in sorted({1, 2, steps // 3, steps - 1, steps}):
+        shorter = optimizers.paths(landscape, optimizer, start, n, cap=cap, **kwargs)
+        read = optimizers.first_steps(full, landscape, n, cap)
+        for name in ("steps", "values", "xy", "loss", "grad_norm", "lr", "diverged_at",
+                     "final_xy"):
+            np.testing.assert_array_equal(getattr(read, name), getattr(shorter, name),
+                                          err_msg=f"{name} after {n} steps")
+        assert read.ended == shorter.ended, n
+    np.testing.assert_array_equal(full.steps, np.arange(steps + 1))  # full is left as it was
+
+
+def test_first_steps_refuse_a_run_kept_at_fewer_points_or_shorter():
+    strided = optimizers.paths("rosenbrock", "sgd", (-1.5, 2.0), 10, param="lr",
+                               values=[1e-3], cap=5)
+    full = optimizers.paths("rosenbrock", "sgd", (-1.5, 2.0), 10, param="lr", values=[1e-3],
+                            cap=11)
+    for paths, steps in ((strided, 4), (full, 11)):
+        with pytest.raises(ValueError, match="Invalid full"):
+            optimizers.first_steps(paths, "rosenbrock", steps)
+    with pytest.raises(ValueError, match="Invalid cap: 1"):
+        optimizers.first_steps(full, "rosenbrock", 4, 1)
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     (dict(param="lr", values=[]), "Invalid values: [] (allowed: a non-empty list of numbers)"),
     (dict(param="lr", values=[0.1, -1.0]), "Invalid learning rate: -1.0"),

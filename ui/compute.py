@@ -22,6 +22,7 @@ import optimizers
 from figures.step_view import carries_momentum
 from optimizers.specs import OPTIMIZERS_BY_NAME
 from ui import neighbourhoods as ui_neighbourhoods
+from ui.configs import STEPS_RANGE
 from ui.settings import CUSTOM, RunConfig, Setting, is_data, landscape_of, sweepable
 
 GRID = 200
@@ -127,8 +128,35 @@ def run_neighbourhood(surface: Setting, the_run: RunConfig, start: tuple[float, 
                       steps: int, schedule: Setting, gradient: Setting, seed: int
                       ) -> dict[str, Any] | None:
     """One run's neighbourhoods (``neighbourhoods``), from the settings that decide them."""
+    longer = next((n for n in LONGER_RUNS if n >= steps), None)
+    full = (None if longer is None
+            else _full_paths(surface, the_run, start, longer, schedule, gradient, seed))
     try:
         return ui_neighbourhoods.neighbourhood(
+            landscape_of(surface), the_run.optimizer, the_run.kwargs(), start, steps,
+            schedule=schedule.core(), gradient=gradient.core(), seed=seed, full=full)
+    except ValueError:
+        return None
+
+
+LONGER_RUNS = (256, 512, 1024, 2048, STEPS_RANGE[1])
+"""The lengths a run's neighbourhoods are computed at (``_full_paths``), the first one at
+least as long as the run: a new number of steps reads its neighbourhoods from one of these
+(Explore's steps slider, 1500 steps: ~8.5 ms of batch kernel a new value, ~1 ms read), at
+most twice the work of computing them for the run alone, once."""
+
+
+# st.cache_resource: ~70 paths x 3001 points x 5 numbers, ~8 MB a run at the longest (fewer
+# entries than the neighbourhoods read from them).
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=KEYS)
+def _full_paths(surface: Setting, the_run: RunConfig, start: tuple[float, float], steps: int,
+                schedule: Setting, gradient: Setting, seed: int
+                ) -> list[optimizers.Paths] | None:
+    """A run's neighbourhoods' grids over ``steps`` steps, kept at every point
+    (``ui.neighbourhoods.full_paths``); None when the core refuses the longer run (a one_cycle
+    schedule's total_steps covers the run, not this length): the run's own are then computed."""
+    try:
+        return ui_neighbourhoods.full_paths(
             landscape_of(surface), the_run.optimizer, the_run.kwargs(), start, steps,
             schedule=schedule.core(), gradient=gradient.core(), seed=seed)
     except ValueError:

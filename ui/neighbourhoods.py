@@ -117,10 +117,23 @@ def _all_the_same(xy: np.ndarray) -> bool:
     return bool(np.all((xy == xy[:1]) | (np.isnan(xy) & np.isnan(xy[:1]))))
 
 
+def full_paths(landscape: landscapes.Landscape, optimizer: str,
+               hyperparameters: dict[str, float], start: tuple[float, float], steps: int,
+               *, schedule: Any = None, gradient: Any = "analytic", seed: int = 0
+               ) -> list[optimizers.Paths]:
+    """The grids of ``neighbourhood`` run over ``steps`` steps and kept at every point, one
+    ``optimizers.Paths`` per slider (``slider_parameters``): ``neighbourhood`` reads any
+    shorter run's from them (``optimizers.first_steps``) instead of running it again."""
+    return [optimizers.paths(landscape, optimizer, start, steps, param=name,
+                             values=grid(optimizer, hyperparameters, name), cap=steps + 1,
+                             schedule=schedule, gradient=gradient, seed=seed, **hyperparameters)
+            for name in slider_parameters(optimizer)]
+
+
 def neighbourhood(landscape: landscapes.Landscape, optimizer: str,
                   hyperparameters: dict[str, float], start: tuple[float, float], steps: int,
                   *, schedule: Any = None, gradient: Any = "analytic",
-                  seed: int = 0) -> dict[str, Any]:
+                  seed: int = 0, full: list[optimizers.Paths] | None = None) -> dict[str, Any]:
     """One run's neighbourhoods, as the player takes them::
 
         {"steps": int64 (k,)  the step index of each kept point,
@@ -134,15 +147,21 @@ def neighbourhood(landscape: landscapes.Landscape, optimizer: str,
     ``ended`` is "" for a run that ended in the window, else ``optimizers.outcome``'s label
     ("diverged at step 37", "left the map at step 12"), and ``ended_at`` the step it names (-1
 for "").
+
+    ``full``: the same grids over at least ``steps`` steps (``full_paths``, with these very
+    settings), whose first ``steps`` steps are read instead of run: the same numbers.
     """
     spec = OPTIMIZERS_BY_NAME[optimizer]
     batches = (gradient if isinstance(gradient, str) else gradient["name"]) == "minibatch"
     kept, sliders = None, []
-    for name in slider_parameters(optimizer):
+    for index, name in enumerate(slider_parameters(optimizer)):
         values = grid(optimizer, hyperparameters, name)
-        paths = optimizers.paths(landscape, optimizer, start, steps, param=name, values=values,
-                                 cap=MAX_KEPT, schedule=schedule, gradient=gradient, seed=seed,
-                                 **hyperparameters)
+        if full is not None:
+            paths = optimizers.first_steps(full[index], landscape, steps, MAX_KEPT)
+        else:
+            paths = optimizers.paths(landscape, optimizer, start, steps, param=name,
+                                     values=values, cap=MAX_KEPT, schedule=schedule,
+                                     gradient=gradient, seed=seed, **hyperparameters)
         kept = paths.steps
         if name != "lr" and _all_the_same(paths.xy):
             continue  # the schedule sets this rate at every step (cycle_momentum): no slider
