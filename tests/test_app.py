@@ -559,8 +559,10 @@ def test_a_link_counting_epochs_off_a_data_surface_warns_and_counts_steps(page, 
 
 
 def _step_panel(at: AppTest) -> list[str]:
-    """The LaTeX of the page's equations (AppTest gives each as $$ ... $$)."""
-    return [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+    """The LaTeX of the page's equations: each st.latex (AppTest gives it as $$ ... $$) and
+    each $$ ... $$ block of a Markdown element."""
+    return ([e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+            + [block.strip() for m in at.markdown for block in m.value.split("$$")[1::2]])
 
 
 def test_explore_step_by_step_steps_back_and_on_and_jumps_with_the_numbers_the_core_recorded():
@@ -591,7 +593,7 @@ def test_explore_step_by_step_steps_back_and_on_and_jumps_with_the_numbers_the_c
     shown = figures.step_numbers(path, 16)
     assert all(line in _step_panel(at) for line in shown.lines)
     assert shown.lines[-1].endswith(figures.step_math.point(path.xy[17]))
-    assert any(_rendered(m.value) == shown.sentence for m in at.markdown)
+    assert any(_rendered(m.value).endswith("\n\n" + shown.sentence) for m in at.markdown)
     # the second run, Adam, from its last step back to its first
     at.selectbox(key=_key(at.selectbox, "step.run")).set_value(1).run()
     at.button(key=_key(at.button, "step.end")).click().run()
@@ -602,7 +604,7 @@ def test_explore_step_by_step_steps_back_and_on_and_jumps_with_the_numbers_the_c
     adam = optimizers.simulate(surface, "adam", surface.start, 50, lr=0.05, record_state=True)
     first = figures.step_numbers(adam, 0)
     assert "first step has length lr in every coordinate" in first.sentence
-    assert any(_rendered(m.value) == first.sentence for m in at.markdown)
+    assert any(_rendered(m.value).endswith("\n\n" + first.sentence) for m in at.markdown)
     np.testing.assert_allclose(np.abs(first.delta), 0.05, rtol=1e-6)
     # the finite-difference table sits beside the exact gradient
     assert any("central difference" in table for table in _tables(at))

@@ -110,16 +110,15 @@ def _show_step(scene: compute.Scene, path: optimizers.Trajectory, k: int, name: 
     shown = _charts(scene, index, k, color)
 
     left, right = st.columns([3, 2], gap="medium")
-    with left:
-        st.markdown(f"**{plain(name)}: step {k} → {k + 1}** (torch's step count "
-                    f"t = {k + 1}, rate {path.lr[k]:.4g})")
+    with left:  # one element, not one per line: each costs the server a message every rerun
         names = [n for _, n, _ in numbers.legend if n in hyper]
-        for chunk in range(0, len(names), LEGEND_PER_LINE):
-            st.latex(figures.step_math.values_latex(
-                numbers, names[chunk:chunk + LEGEND_PER_LINE]))
-        for line in numbers.lines:
-            st.latex(line)
-        st.markdown(plain(numbers.sentence))
+        equations = [figures.step_math.values_latex(numbers, names[chunk:chunk + LEGEND_PER_LINE])
+                     for chunk in range(0, len(names), LEGEND_PER_LINE)] + list(numbers.lines)
+        st.markdown("\n\n".join([
+            f"**{plain(name)}: step {k} → {k + 1}** (torch's step count t = {k + 1}, "
+            f"rate {path.lr[k]:.4g})",
+            *(f"$$\n{equation}\n$$" for equation in equations),
+            plain(numbers.sentence)]))
     with right:
         sections.chart(shown.map, key=f"{key}.map", height=shown.heights["map"])
 
@@ -141,13 +140,13 @@ def _show_step(scene: compute.Scene, path: optimizers.Trajectory, k: int, name: 
         sections.chart(shown.slice, key=f"{key}.slice", height=shown.heights["slice"])
         st.markdown(plain(shown.slice_sentence))
     with table_column:
-        st.markdown("**Finite differences at the point**")
         source = path.config["gradient"]
         used = source["name"] == "finite_difference"
         estimate = local_model.finite_differences(landscape, path.xy[k], k,
                                                   source.get("h") if used else None, used)
         rows = estimate.rows()  # plain HTML: st.dataframe cost a rerun ~3 ms (pandas, Arrow)
-        st.markdown(tables.html_table(rows, [TABLE_TEXT] * len(rows)), unsafe_allow_html=True)
+        st.markdown("**Finite differences at the point**\n\n"
+                    + tables.html_table(rows, [TABLE_TEXT] * len(rows)), unsafe_allow_html=True)
         st.caption(plain(estimate.sentence))
 
 
