@@ -66,31 +66,39 @@ def compare_path() -> str:
 
 
 # In the page: the first key press starts the clock; the map's frame notes when its new data
-# arrives (the component's render message: the server's and Streamlit's part until then); each
-# animation frame looks for the map's new figure (drawn), then for the script's end with every
-# chart in view drawn (settled).
+# arrives (the component's render message: the server's and Streamlit's part until then; a
+# listener added here would run only after the frame's own, and the player's work on the data
+# with it); each animation frame looks for the map's new figure (drawn), then for the script's
+# end with every chart in view drawn (settled).
 _ARM = """([player, players]) => {
+    const frame = () => document.querySelector(player);
     const mapPlot = () => {
-        const frame = document.querySelector(player);
-        return frame && frame.contentDocument && frame.contentDocument.getElementById('plot');
+        const f = frame();
+        return f && f.contentDocument && f.contentDocument.getElementById('plot');
     };
     const before = mapPlot() ? mapPlot().dataset.ready : null;
     const bench = {start: null, received: null, data: null, drawn: null, settled: null};
     window.__bench = bench;
-    const frame = document.querySelector(player);
-    if (frame && frame.contentWindow) frame.contentWindow.addEventListener('message', (event) => {
-        const args = event.data && event.data.type === 'streamlit:render' && event.data.args;
-        if (bench.start !== null && bench.data === null && args && args.data_id
-                && args.data_id !== before) {
-            bench.data = performance.now();
-            bench.received = window.__lastMessage;  // _MESSAGES: the newest websocket message
-        }
-    }, true);
+    window.__messages.length = 0;
+    // when the map's new data reached its frame: noted by the frame itself (ui/player/index.html)
+    // before it works on it, in ms since the epoch
+    const arrived = () => {
+        const f = frame();
+        const stats = f && f.contentWindow && f.contentWindow.descentLabStats;
+        const got = stats && stats.received;
+        return got && got.id !== before ? got.at - performance.timeOrigin : null;
+    };
     document.addEventListener('keydown', () => {
         if (bench.start === null) bench.start = performance.now();
     }, {capture: true, once: true});
     const poll = () => {
         const plot = mapPlot();
+        if (bench.start !== null && bench.data === null && arrived() !== null) {
+            bench.data = arrived();
+            // _MESSAGES: the newest websocket message the page had by then
+            const by = window.__messages.filter((t) => t <= bench.data);
+            bench.received = by.length ? by[by.length - 1] : null;
+        }
         if (bench.start !== null && bench.drawn === null && plot && plot.dataset.ready
                 && plot.dataset.ready !== before && plot.querySelector('.scatterlayer')) {
             bench.drawn = performance.now();
@@ -115,15 +123,16 @@ _ARM = """([player, players]) => {
     requestAnimationFrame(poll);
 }"""
 
-# Before any page script: the time (performance.now()) of the newest message each websocket
-# of the page received, so a move's wait splits where the browser had the server's answer.
+# Before any page script: the times (performance.now()) of the messages each websocket of the
+# page received since the last _ARM, so a move's wait splits where the browser had the server's
+# answer.
 _MESSAGES = """(() => {
     const Native = window.WebSocket;
-    window.__lastMessage = null;
+    window.__messages = [];
     window.WebSocket = class extends Native {
         constructor(...args) {
             super(...args);
-            this.addEventListener('message', () => { window.__lastMessage = performance.now(); });
+            this.addEventListener('message', () => { window.__messages.push(performance.now()); });
         }
     };
 })();"""
