@@ -38,6 +38,9 @@ kernels as arrays.
 
 from __future__ import annotations
 
+import inspect
+import textwrap
+
 import numpy as np
 
 from landscapes import kinds, models
@@ -112,7 +115,7 @@ def _step_all_case(rule) -> str:
 
     def call(i: str, other: str, own: int, cross_other: int) -> str:
         spelled = {
-            "param": f"p[{i}]", "grad": f"g[{i}]", "lr": "lr[r]", "step": "step",
+            "param": f"p[{i}]", "grad": f"g[{i}]", "lr": "rates[r]", "step": "step",
             "grad_other": f"g[{other}]", "hess_own": f"hess[{own}, r]",
             "hess_cross": "hess[1, r]", "hess_other": f"hess[{cross_other}, r]",
             **before[i],
@@ -123,7 +126,7 @@ def _step_all_case(rule) -> str:
                 return spelled[name]
             if name in slot:
                 return f"s[{slot[name]}, {'r' if name in spec.shared_state else i}]"
-            return f"h[{rules.HYPERPARAMETERS[name]}, r]"
+            return f"hc[{rules.HYPERPARAMETERS[name]}, r]"
 
         outputs = [f"p[{i}]"] + [
             (f"shared_{slot[name]}" if i == "r" else "_") if name in spec.shared_state
@@ -143,16 +146,36 @@ def _step_all_case(rule) -> str:
 _RULES_NAMESPACE = {"__name__": __name__, "__file__": __file__, "np": np,
                     **{rule.__name__: rule for rule in rules.RULES}}
 
-step_all = generate(
-    "step_all",
-    switch_source("step_all", "p, g, hess, s, h, lr, step, m",
-                  {code: _step_all_case(rule) for code, rule in enumerate(rules.RULES)},
-                  "p[:] = np.nan"),
-    _RULES_NAMESPACE, no_cpython_wrapper=True,
-)
-"""``step_all(rule, p, g, hess, s, h, lr, step, m)``: one step (torch's count ``step``) of
-every coordinate of m runs, in place. ``s`` has a column per coordinate, ``h`` and ``lr`` one
-per run; ``hess`` (3, m) is read by second-order rules only."""
+_STEP_ALL = switch_source("step_all", "p, g, hess, s, hc, rates, step, m",
+                          {code: _step_all_case(rule) for code, rule in enumerate(rules.RULES)},
+                          "p[:] = np.nan")
+step_all = generate("step_all", _STEP_ALL, _RULES_NAMESPACE, no_cpython_wrapper=True)
+"""``step_all(rule, p, g, hess, s, hc, rates, step, m)``: one step (torch's count ``step``)
+of every coordinate of m runs, in place. ``s`` has a column per coordinate, ``hc`` (the
+hyperparameters) and ``rates`` one per run; ``hess`` (3, m) is read by second-order rules only.
+
+The batch kernel does not call it: its text is written in the kernel in place of the call
+(:func:`_written_in`). Called, Numba compiles it as a library of its own, to machine code, and
+LLVM then inlines all of it into the kernel anyway: ~2 s of CPU on an empty cache for nothing."""
+
+
+def _written_in(kernel, call: str, function: str, namespace: dict, **options):
+    """``kernel`` compiled with ``call`` (one line of it) replaced by the body of the generated
+    ``function`` text, its arguments bound to the call's (a statement ``argument = value``
+    each, before the body)."""
+    source = textwrap.dedent(inspect.getsource(kernel))
+    signature, body = function.split("\n", 1)
+    parameters = signature[signature.index("(") + 1 : signature.rindex(")")].split(", ")
+    line = next(line for line in source.splitlines() if line.strip() == call)
+    indent = line[: len(line) - len(line.lstrip())]
+    values = call[call.index("(") + 1 : call.rindex(")")].split(", ")
+    bound = "".join(f"{indent}{parameter} = {value}\n"
+                    for parameter, value in zip(parameters, values, strict=True)
+                    if parameter != value)
+    body = textwrap.indent(textwrap.dedent(body), indent)
+    source = source.replace(line + "\n", bound + body)
+    name = kernel.__name__.lstrip("_")
+    return generate(name, f"def {name}" + source[source.index("("):], namespace, **options)
 
 
 # --- gradient sources ---------------------------------------------------------------------------
@@ -273,8 +296,7 @@ def _tally(p, f, g, box, target_loss, t, tally):
         tally[FINAL_LOSS, r] = loss if ok else final_loss
 
 
-@jit(nogil=True)
-def batch_kernel(
+def _batch_kernel(
     chunks, surface, sp, rule, h, varied_slots, varied_values, rate_ab, plateau, q,
     interval, source, gq, noise, seed, starts, steps, box, target_loss, tally_every, hc, s,
     memory, p, g, hess, f, rates, tally, final_xy, final_loss, reached_at, diverged_at, kept,
@@ -381,6 +403,11 @@ def batch_kernel(
             diverged_at[lo + r] = -1 if first_unusable == np.inf else int(first_unusable)
             reached_at[lo + r] = -1 if first_reached == np.inf else int(first_reached)
 
+
+batch_kernel = _written_in(_batch_kernel, "step_all(rule, p, g, hess, s, hc, rates, t + 1, m)",
+                           _STEP_ALL, {**globals(), **_RULES_NAMESPACE}, nogil=True)
+"""The compiled :func:`_batch_kernel`, with ``step_all``'s switch written in place of its
+call."""
 
 # --- the fast kernel, one per first-order rule --------------------------------------------------
 
