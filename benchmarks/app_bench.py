@@ -49,8 +49,8 @@ def run() -> list[tuple[str, float, str, str]]:
     scene = _scene()
 
     def cold():
-        for cached in (compute.trajectories, compute.run_neighbourhood, compute.surface_view,
-                       player.payload):
+        for cached in (compute.trajectories, compute.run_neighbourhood, compute._full_paths,
+                       compute.surface_view, player.payload):
             cached.clear()
         return player.payload((scene,))
 

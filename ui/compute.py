@@ -115,26 +115,28 @@ def neighbourhoods(scene: Scene) -> list[dict[str, Any] | None]:
     core refuses. Each run's is kept on its own (``run_neighbourhood``): a change to one run (a
     released lr slider, a run added) computes that run's alone."""
     start = scene.start_point()
-    return [run_neighbourhood(scene.surface, the_run, start, scene.steps, scene.schedule,
-                              the_run.gradient(scene.gradient), scene.seed)
+    return [run_neighbourhood(Scene(scene.surface, (the_run,), scene.steps, start,
+                                    scene.schedule, the_run.gradient(scene.gradient),
+                                    scene.seed))
             for the_run in scene.runs]
 
 
 # st.cache_resource, not st.cache_data: ~0.8 MB of arrays a run (Explore's default), which
 # st.cache_data pickled on every new one (~1 ms each) only for the player's payload (itself
-# kept with st.cache_resource) to read them once. Nothing changes them.
+# kept with st.cache_resource) to read them once. Nothing changes them. One argument: Streamlit
+# hashes each argument of a cached call on its own (~0.02 ms each, a hit included).
 @st.cache_resource(max_entries=96, show_spinner=False, hash_funcs=KEYS)
-def run_neighbourhood(surface: Setting, the_run: RunConfig, start: tuple[float, float],
-                      steps: int, schedule: Setting, gradient: Setting, seed: int
-                      ) -> dict[str, Any] | None:
-    """One run's neighbourhoods (``neighbourhoods``), from the settings that decide them."""
-    longer = next((n for n in LONGER_RUNS if n >= steps), None)
-    full = (None if longer is None
-            else _full_paths(surface, the_run, start, longer, schedule, gradient, seed))
+def run_neighbourhood(run: Scene) -> dict[str, Any] | None:
+    """One run's neighbourhoods (``neighbourhoods``), from the settings that decide them: a
+    scene of that run alone, with its own gradient source and its start point written out."""
+    longer = next((n for n in LONGER_RUNS if n >= run.steps), None)
+    full = None if longer is None else _full_paths(replace(run, steps=longer))
+    the_run = run.runs[0]
     try:
         return ui_neighbourhoods.neighbourhood(
-            landscape_of(surface), the_run.optimizer, the_run.kwargs(), start, steps,
-            schedule=schedule.core(), gradient=gradient.core(), seed=seed, full=full)
+            run.landscape(), the_run.optimizer, the_run.kwargs(), run.start_point(), run.steps,
+            schedule=run.schedule.core(), gradient=run.gradient.core(), seed=run.seed,
+            full=full)
     except ValueError:
         return None
 
@@ -142,23 +144,22 @@ def run_neighbourhood(surface: Setting, the_run: RunConfig, start: tuple[float, 
 LONGER_RUNS = (256, 512, 1024, 2048, STEPS_RANGE[1])
 """The lengths a run's neighbourhoods are computed at (``_full_paths``), the first one at
 least as long as the run: a new number of steps reads its neighbourhoods from one of these
-(Explore's steps slider, 1500 steps: ~8.5 ms of batch kernel a new value, ~1 ms read), at
-most twice the work of computing them for the run alone, once."""
+instead of running ~70 paths again, at most twice the work of computing them for the run
+alone, once."""
 
 
 # st.cache_resource: ~70 paths x 3001 points x 5 numbers, ~8 MB a run at the longest (fewer
 # entries than the neighbourhoods read from them).
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=KEYS)
-def _full_paths(surface: Setting, the_run: RunConfig, start: tuple[float, float], steps: int,
-                schedule: Setting, gradient: Setting, seed: int
-                ) -> list[optimizers.Paths] | None:
-    """A run's neighbourhoods' grids over ``steps`` steps, kept at every point
+def _full_paths(run: Scene) -> list[optimizers.Paths] | None:
+    """A run's neighbourhoods' grids (``run_neighbourhood``'s scene) kept at every point
     (``ui.neighbourhoods.full_paths``); None when the core refuses the longer run (a one_cycle
     schedule's total_steps covers the run, not this length): the run's own are then computed."""
+    the_run = run.runs[0]
     try:
         return ui_neighbourhoods.full_paths(
-            landscape_of(surface), the_run.optimizer, the_run.kwargs(), start, steps,
-            schedule=schedule.core(), gradient=gradient.core(), seed=seed)
+            run.landscape(), the_run.optimizer, the_run.kwargs(), run.start_point(), run.steps,
+            schedule=run.schedule.core(), gradient=run.gradient.core(), seed=run.seed)
     except ValueError:
         return None
 
