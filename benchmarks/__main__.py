@@ -40,6 +40,16 @@ SINGLE_OVER_NUMPY_TARGET = 80.0
 SWEEP_TARGET_S = 0.25
 BASINS_TARGET_MS = 15.0
 NEIGHBOURHOODS_TARGET_MS = 5.0
+SINGLE_ROUNDS = 15
+"""Rounds of the single-trajectory ratio, each the best CPU time of 3 calls of simulate() over
+the best of 3 of the bare loop, interleaved. simulate()'s kernel runs at ~37-41 ns a step in
+some rounds and ~47-50 ns in others of the same process, on the same buffers, a few seconds
+apart, while the bare loop stays at ~30-32 ns: not the process, not the buffers' placement
+(seen in one process alternating between buffers), not ASLR or the hash seed. The slow rounds
+come and go with the machine (a shared virtual machine without performance counters, so the
+cause is not measured): the kernel with a constant lr instead of reading the schedule's
+rates[t] stayed at ~37-42 ns in the rounds the kernel took ~49 in. So one figure is a draw:
+the best, median and worst rounds say more."""
 
 
 def core() -> list[Row]:
@@ -51,16 +61,19 @@ def core() -> list[Row]:
     out = np.empty((steps, 2))
     bare_args = (*start, steps, hp["lr"], hp["beta1"], hp["beta2"], 1e-8, out)
     references.adam_rosenbrock_bare(*bare_args)
-    # interleaved, so both see the same machine
-    engine = bare = engine_cpu = bare_cpu = float("inf")
-    for _ in range(3):
-        engine = min(engine, best_of(5, optimizers.simulate, "rosenbrock", "adam", start, steps,
+    # interleaved rounds, so both see the same machine; the kernel's speed changes from one
+    # second to the next within a process (see SINGLE_ROUNDS), so each round is a ratio
+    engine = bare = float("inf")
+    ratios = []
+    for _ in range(SINGLE_ROUNDS):
+        engine_cpu = best_cpu_of(3, optimizers.simulate, "rosenbrock", "adam", start, steps,
+                                 **hp)
+        bare_cpu = best_cpu_of(3, references.adam_rosenbrock_bare, *bare_args)
+        ratios.append(engine_cpu / bare_cpu)
+        engine = min(engine, best_of(2, optimizers.simulate, "rosenbrock", "adam", start, steps,
                                      **hp) / steps)
-        bare = min(bare, best_of(5, references.adam_rosenbrock_bare, *bare_args) / steps)
-        engine_cpu = min(engine_cpu, best_cpu_of(5, optimizers.simulate, "rosenbrock", "adam",
-                                                 start, steps, **hp) / steps)
-        bare_cpu = min(bare_cpu, best_cpu_of(5, references.adam_rosenbrock_bare, *bare_args)
-                       / steps)
+        bare = min(bare, best_of(2, references.adam_rosenbrock_bare, *bare_args) / steps)
+    ratios.sort()
     numpy_steps = 20_000
     numpy_loop = best_of(
         2, references.adam_rosenbrock_numpy, *start, numpy_steps, hp["lr"], hp["beta1"],
@@ -69,9 +82,13 @@ def core() -> list[Row]:
     rows: list[Row] = [
         ("single trajectory: simulate() / bare jitted Adam loop (Rosenbrock, 200k steps)",
          engine / bare, f"<= {SINGLE_OVER_BARE_TARGET:g}", "x"),
-        ("  the same ratio in CPU time of the thread (less disturbed on a busy machine)",
-         engine_cpu / bare_cpu, f"<= {SINGLE_OVER_BARE_TARGET:g}", "x"),
-        *fresh_process_ratios(),
+        (f"  the same ratio in CPU time of the thread, best of {SINGLE_ROUNDS} interleaved "
+         f"rounds", ratios[0], f"<= {SINGLE_OVER_BARE_TARGET:g}", "x"),
+        ("  the same, median round", ratios[len(ratios) // 2], f"<= {SINGLE_OVER_BARE_TARGET:g}",
+         "x"),
+        ("  the same, worst round", ratios[-1], "-", "x"),
+        ("  rounds over the target", sum(r > SINGLE_OVER_BARE_TARGET for r in ratios), "-",
+         f"of {SINGLE_ROUNDS}"),
         ("single trajectory: NumPy loop / simulate()", numpy_loop / engine,
          f">= {SINGLE_OVER_NUMPY_TARGET:g}", "x"),
         ("  simulate(), Adam on Rosenbrock", engine * 1e9, "-", "ns/step"),
@@ -101,45 +118,6 @@ def core() -> list[Row]:
          f"the cores are free)", basins_cpu / threads * 1e3, f"<= {BASINS_TARGET_MS:g}", "ms"),
     ]
     return rows + neighbourhoods()
-
-
-FRESH_PROCESSES = 5
-_CPU_RATIO = """
-import numpy as np, optimizers
-from benchmarks import references
-from benchmarks.timing import best_cpu_of
-start, steps = (-1.5, 2.0), 200_000
-out = np.empty((steps, 2))
-optimizers.simulate("rosenbrock", "adam", start, 10, lr=1e-3)
-references.adam_rosenbrock_bare(*start, steps, 1e-3, 0.9, 0.999, 1e-8, out)
-engine = bare = float("inf")
-for _ in range(3):
-    engine = min(engine, best_cpu_of(5, optimizers.simulate, "rosenbrock", "adam", start, steps,
-                                     lr=1e-3))
-    bare = min(bare, best_cpu_of(5, references.adam_rosenbrock_bare, *start, steps, 1e-3, 0.9,
-                                 0.999, 1e-8, out))
-print(engine / bare)
-"""
-
-
-def fresh_process_ratios() -> list[Row]:
-    """The single trajectory's CPU-time ratio in new processes (warm cache). The same compiled
-    code measures about 1.3x in some processes and about 1.65x in others (seen with address
-    space randomisation off too), so one process's figure is a draw: the median and the range
-    of several say more."""
-    import subprocess
-
-    ratios = sorted(
-        float(subprocess.run([sys.executable, "-c", _CPU_RATIO], check=True, cwd=ROOT,
-                             capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout)
-        for _ in range(FRESH_PROCESSES))
-    return [
-        (f"  the same CPU ratio, median of {FRESH_PROCESSES} new processes",
-         ratios[len(ratios) // 2], f"<= {SINGLE_OVER_BARE_TARGET:g}", "x"),
-        (f"  the same, lowest of {FRESH_PROCESSES} new processes", ratios[0], "-", "x"),
-        (f"  the same, highest of {FRESH_PROCESSES} new processes", ratios[-1], "-", "x"),
-    ]
 
 
 def neighbourhoods() -> list[Row]:
