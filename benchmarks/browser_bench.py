@@ -8,9 +8,11 @@ with 8 runs x 1000 steps, and measures in the page (``performance.now()``):
 * a server-side control moved (the sidebar's "steps" slider, one key press to a new value,
   so every move is a new computation) -> the map redrawn (its player shows a new figure),
   split at the map's new data reaching its frame (before: the server and Streamlit; after:
-  the player's own work), the part before split again at the newest websocket message the
-  page had received by then (before: the server and the network; after: Streamlit's own
-  work in the browser), and
+  the player's own work and the paint), the part before split again at the newest
+  websocket message the page had handled by then (before: the server, the network and the
+  page's thread: the page handles a message only when its one thread is free, and Streamlit's
+  renders of the page's earlier messages hold it for tens of ms each; after: Streamlit's
+  own work in the browser on that message), and
   -> the whole page settled (the script finished and every chart in the browser's view drawn:
   a chart below the fold, or in a closed expander, draws when it is scrolled to or opened);
 * the bytes the browser received over the websocket for one such move (on Compare 8 x 1000
@@ -302,7 +304,8 @@ def run() -> Iterator[tuple[str, float, str, str]]:
                            statistics.median(a for a, _ in seen), "-", "ms")
                     if None not in answered:
                         yield ("    of that: control -> the page's newest websocket message by "
-                               "then (server, network)", statistics.median(answered), "-", "ms")
+                               "then (server, network, the page's thread busy with Streamlit's "
+                               "renders)", statistics.median(answered), "-", "ms")
                         yield ("    of that: that message -> the data in the map's frame "
                                "(Streamlit in the browser)",
                                statistics.median(a - m for (a, _), m
