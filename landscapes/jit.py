@@ -22,10 +22,32 @@ from __future__ import annotations
 import functools
 import hashlib
 import linecache
+import os
 from pathlib import Path
 
 import numba
-from numba.core import caching
+from numba.core import caching, codegen
+
+
+def _host_features_without_avx512() -> str:
+    """This CPU's features for LLVM, with AVX-512 off (a CPU without it: its own features).
+
+    With AVX-512, LLVM compiles a scalar ``a if c else b`` (Adam's amsgrad, a weight decay, a
+    lerp) into a move under a mask register; the single-run kernels are a chain of such scalar
+    steps, and on this machine's AMD EPYC they ran at ~40 ns a step in some seconds and
+    ~48-50 in others (the bare Adam loop, without masks, at ~30 throughout). Without it: ~36-37
+    ns, steady (python -m benchmarks core, paired at load 5-6: simulate / bare loop 1.21-1.27
+    in all 30 rounds, against 1.29-1.71 and 29 of 30 over 1.3). The batch kernels vectorise
+    with 256-bit AVX2 instead: basin map 9.0-10.4 -> 11.7-13.3 ms CPU per core."""
+    features = codegen.get_host_cpu_features().split(",")  # "+avx2,-avx512f,..."
+    return ",".join("-" + feature[1:] if feature[1:].startswith("avx512") else feature
+                    for feature in features if feature)
+
+
+# Read by Numba's code generator, which it creates for the first jitted function of the
+# process (so before any here); one set by the user wins.
+os.environ.setdefault("NUMBA_CPU_FEATURES", _host_features_without_avx512())
+numba.core.config.reload_config()
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _KERNEL_PACKAGES = ("landscapes", "optimizers")
