@@ -42,14 +42,11 @@ BASINS_TARGET_MS = 15.0
 NEIGHBOURHOODS_TARGET_MS = 5.0
 SINGLE_ROUNDS = 15
 """Rounds of the single-trajectory ratio, each the best CPU time of 3 calls of simulate() over
-the best of 3 of the bare loop, interleaved. simulate()'s kernel runs at ~37-41 ns a step in
-some rounds and ~47-50 ns in others of the same process, on the same buffers, a few seconds
-apart, while the bare loop stays at ~30-32 ns: not the process, not the buffers' placement
-(seen in one process alternating between buffers), not ASLR or the hash seed. The slow rounds
-come and go with the machine (a shared virtual machine without performance counters, so the
-cause is not measured): the kernel with a constant lr instead of reading the schedule's
-rates[t] stayed at ~37-42 ns in the rounds the kernel took ~49 in. So one figure is a draw:
-the best, median and worst rounds say more."""
+the best of 3 of the bare loop, interleaved. Compiled with AVX-512, simulate()'s kernel ran at
+~40 ns a step in some rounds and ~48-50 ns in others of the same process, on the same
+buffers, seconds apart, while the bare loop stayed at ~30 ns; without it (landscapes/jit.py
+says why) at ~36-37 ns in every round. One round can still be disturbed by other work on the
+machine: the best, median and worst rounds say more than one figure."""
 
 
 def core() -> list[Row]:
