@@ -44,9 +44,9 @@ SINGLE_ROUNDS = 15
 """Rounds of the single-trajectory ratio, each the best CPU time of 3 calls of simulate() over
 the best of 3 of the bare loop, interleaved. Compiled with AVX-512, simulate()'s kernel ran at
 ~40 ns a step in some rounds and ~48-50 ns in others of the same process, on the same
-buffers, seconds apart, while the bare loop stayed at ~30 ns; without it (landscapes/jit.py
-says why) at ~36-37 ns in every round. One round can still be disturbed by other work on the
-machine: the best, median and worst rounds say more than one figure."""
+buffers, seconds apart, while the bare loop stayed at ~30 ns; without it (landscapes/jit.py)
+at ~36-37 ns in most rounds and ~40.5 in others (in one run all 15). One figure is a draw:
+the best, median and worst rounds say more."""
 
 
 def core() -> list[Row]:

@@ -33,12 +33,14 @@ def _host_features_without_avx512() -> str:
     """This CPU's features for LLVM, with AVX-512 off (a CPU without it: its own features).
 
     With AVX-512, LLVM compiles a scalar ``a if c else b`` (Adam's amsgrad, a weight decay, a
-    lerp) into a move under a mask register; the single-run kernels are a chain of such scalar
-    steps, and on this machine's AMD EPYC they ran at ~40 ns a step in some seconds and
-    ~48-50 in others (the bare Adam loop, without masks, at ~30 throughout). Without it: ~36-37
-    ns, steady (python -m benchmarks core, paired at load 5-6: simulate / bare loop 1.21-1.27
-    in all 30 rounds, against 1.29-1.71 and 29 of 30 over 1.3). The batch kernels vectorise
-    with 256-bit AVX2 instead: basin map 9.0-10.4 -> 11.7-13.3 ms CPU per core."""
+    lerp) into a move under a mask register, ten in Adam's step. On this machine's AMD EPYC
+    Adam's single-run kernel then ran at ~40 ns a step in some seconds and ~48-50 in others;
+    without, at ~36-37 in most rounds and ~40.5 in others (the bare Adam loop ~30 throughout).
+    python -m benchmarks core, median round of simulate / bare loop: 1.67 and 1.66 with it
+    (load 5-6), 1.21-1.24 in four runs without (load 1.5-6) and 1.37 in a fifth, all of whose
+    rounds were at the slower speed. So the kernel still has two speeds, both lower. The batch
+    kernels vectorise with 256-bit AVX2 instead: quiet runs (load 1.5-2), basin map 9.96 ->
+    11.0 ms CPU per core, sweep 0.138 -> 0.119 s."""
     features = codegen.get_host_cpu_features().split(",")  # "+avx2,-avx512f,..."
     return ",".join("-" + feature[1:] if feature[1:].startswith("avx512") else feature
                     for feature in features if feature)
