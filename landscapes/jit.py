@@ -36,11 +36,11 @@ def _host_features_without_avx512() -> str:
     lerp) into a move under a mask register, ten in Adam's step. On this machine's AMD EPYC
     Adam's single-run kernel then ran at ~40 ns a step in some seconds and ~48-50 in others;
     without, at ~36-37 in most rounds and ~40.5 in others (the bare Adam loop ~30 throughout).
-    python -m benchmarks core, median round of simulate / bare loop: 1.67 and 1.66 with it
-    (load 5-6), 1.21-1.24 in four runs without (load 1.5-6) and 1.37 in a fifth, all of whose
-    rounds were at the slower speed. So the kernel still has two speeds, both lower. The batch
-    kernels vectorise with 256-bit AVX2 instead: quiet runs (load 1.5-2), basin map 9.96 ->
-    11.0 ms CPU per core, sweep 0.138 -> 0.119 s."""
+    python -m benchmarks core, paired runs at load 1, with -> without: median round of simulate
+    / bare loop 1.65, 1.46 -> 1.32, 1.30 (rounds over 1.3: 15, 15 -> 11, 6 of 15); so the
+    kernel still has two speeds, both lower. The batch kernels vectorise with 256-bit AVX2
+    instead, no slower: basin map 12.8, 14.7 -> 12.0, 11.6 ms CPU per core, sweep 0.155, 0.121
+    -> 0.122, 0.115 s."""
     features = codegen.get_host_cpu_features().split(",")  # "+avx2,-avx512f,..."
     return ",".join("-" + feature[1:] if feature[1:].startswith("avx512") else feature
                     for feature in features if feature)
