@@ -45,8 +45,10 @@ SINGLE_ROUNDS = 15
 the best of 3 of the bare loop, interleaved. Compiled with AVX-512, simulate()'s kernel ran at
 ~40 ns a step in some rounds and ~48-50 ns in others of the same process, on the same
 buffers, seconds apart, while the bare loop stayed at ~30 ns; without it (landscapes/jit.py)
-at ~36-37 ns in most rounds and ~40.5 in others (in one run all 15). One figure is a draw:
-the best, median and worst rounds say more."""
+at ~36-37 ns in most rounds and ~40.5 in others (in one run all 15). The loop's speed follows
+its machine code's layout as much as its work: the same kernel without its divergence check
+(less work) ran at ~46 ns in all 16 rounds in which the kernel ran at 36-39. One figure is a
+draw: the best, median and worst rounds say more."""
 
 
 def core() -> list[Row]:
