@@ -1983,14 +1983,13 @@ PRESENTATION_SCREENS = {
     "3840x2160": {"viewport": {"width": 3840, "height": 2160}, "device_scale_factor": 1},
 }
 PRESENTATION_LINKS = {
-    # name: (link, whether its map is twice as wide as tall: such a map cannot fill 70 % of a
-    # 16:9 screen's height beside its readout, and fills 60 % of its width instead)
-    "explore": ("/?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001)", False),
+    "explore": "/?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001)",
     "compare-8-runs": ("/compare?surface=rosenbrock&runs=adam(lr=0.05);momentum(lr=0.001);"
                        "sgd(lr=0.001);rmsprop(lr=0.01);adagrad(lr=0.5);nadam(lr=0.05);"
-                       "adamax(lr=0.1);nesterov(lr=0.001)", False),
-    "lesson-wide-map": ("/lessons?lesson=learning_rate", True),
-    "learn-in-a-tab": ("/learn", True),
+                       "adamax(lr=0.1);nesterov(lr=0.001)"),
+    # maps twice as wide as tall: across the screen, the readout in a row under them
+    "lesson-wide-map": "/lessons?lesson=learning_rate",
+    "learn-in-a-tab": "/learn",
 }
 
 
@@ -2084,13 +2083,13 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
     thicker paths); inside the charts no two texts overlap and none is cut by its chart or the
     frame; every run in the readout, none scrolled out of sight, named whole with its status;
     the same at browser zoom 200 % and on a 4K screen, with two runs (Explore), eight
-    (Compare) and a lesson's map twice as wide as tall (60 % of the screen's width); Esc
+    (Compare) and a lesson's map twice as wide as tall (across the screen); Esc
     leaves, and the page is back with its controls and its usual look."""
     context = browser.new_context(**PRESENTATION_SCREENS[screen])
     try:
         tab = context.new_page()
         tab.set_default_timeout(RERUN_MS)
-        link, wide = PRESENTATION_LINKS[link_name]
+        link = PRESENTATION_LINKS[link_name]
         if PRESENTATION_SCREENS[screen]["viewport"]["width"] < 700:
             # a narrow page folds its sidebar: a link
             _open(tab, server, link + ("&" if "?" in link else "?") + "present=1")
@@ -2101,15 +2100,14 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
             tab.locator(f"{SIDEBAR} button:visible", has_text="Present").click()
         _wait(tab, "() => new URLSearchParams(location.search).get('present') === '1'",
               what="present=1 in the URL")
-        _wait(tab, """([selector, wide]) => {
+        _wait(tab, """(selector) => {
             const frame = document.querySelector(selector);
             const plot = frame && frame.contentDocument
                 && frame.contentDocument.getElementById('plot');
             const box = plot && plot.getBoundingClientRect();
-            return box && (wide ? box.width >= 0.6 * innerWidth : box.height >= 0.7 * innerHeight)
+            return box && box.height >= 0.7 * innerHeight
                 && frame.getBoundingClientRect().bottom <= innerHeight;
-        }""", [PLAYER, wide], what="the map to fill 70 % of the screen's height (wide: 60 % "
-                                   "of its width)")
+        }""", PLAYER, what="the map to fill 70 % of the screen's height")
         _settle(tab)
         tab.mouse.move(1, 1)  # not over the player
         chart = Map(tab)
@@ -2118,10 +2116,7 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
             .bottom <= innerHeight + 1""", PLAYER, what="the player to fit (its last resize)")
         boxes = _boxes(tab)
         view, player = boxes["viewport"], boxes["player"]
-        if wide:
-            assert boxes["plot"]["width"] >= 0.6 * view["width"], boxes
-        else:
-            assert boxes["plot"]["height"] >= 0.7 * view["height"], boxes
+        assert boxes["plot"]["height"] >= 0.7 * view["height"], boxes
         assert player["top"] >= 0 and player["bottom"] <= view["height"] + 1, boxes["parts"]
         assert player["left"] >= 0 and player["right"] <= view["width"], boxes
         assert _apart(player, boxes["leave"]), boxes

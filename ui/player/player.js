@@ -67,6 +67,7 @@
   const READOUT_FONT = 19;
   const READOUT_WITH_CURVE = 15;
   const READOUT_LEAST = 9;
+  const READOUT_UNDER = 17;  // ... and at least this in a row under a wide map (underSizes)
   const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
   const REPORT_DELAY_MS = 150;  // a held key or a dragged scrubber reports where it stops
   const COLORBAR_TICKS = 6;  // about this many ticks on the map's colour bar
@@ -417,7 +418,7 @@
       if (on === this.presenting) return;
       this.presenting = on;
       this.root.classList.toggle("dl-present", on);
-      if (!on) this.compact(false);
+      if (!on) { this.compact(false); this.arrange("beside"); }
       if (this.manifest) { this.mapSize = null; this.layout(true).then(() => this.draw()); }
     }
 
@@ -866,9 +867,11 @@
         curvesWidth: side ? width - mapWidth - 10 : width };
     }
 
-    // Presentation mode (player.css: .dl-present, a grid): the map as tall as the height given,
-    // its curves, the step line and the readout in a column beside it (under a wide map), the
-    // curves taking what the line and the readout leave, as measured now.
+    // Presentation mode (player.css: .dl-present, a grid): the map as large as the height
+    // given allows, in one of three arrangements (arrange): beside a column of its curves, the
+    // step line and the readout (a map about square or tall); across the width with the step
+    // line and a compact readout in a row under it (a map too wide for that: underSizes);
+    // over its curves and readout (a map beside its data view, or one with no curves).
     presentSizes(width, ratio, wide) {
       const m = this.manifest, el = this.el;
       const fill = (document.fullscreenElement ? 0 : this.fillHeight) || window.innerHeight;
@@ -876,15 +879,18 @@
       this.root.style.setProperty("--k", String(this.presentScale));  // player.css
       const margin = { ...this.look.margin, r: wide ? 24 : this.colorbarRoom() };
       const beside = !wide && m.curves.length > 0;
-      this.root.classList.toggle("dl-present-stacked", !beside);
       const box = (e) => e.getBoundingClientRect();
       const gap = 14;  // player.css: the grid's column gap
       if (beside) {
         const column = Math.max(200, Math.round(0.3 * width));
-        let plotHeight = fill - margin.t - margin.b - 8;
-        let plotWidth = plotHeight / ratio;
-        const most = width - column - gap - margin.l - margin.r;
-        if (plotWidth > most) { plotWidth = most; plotHeight = plotWidth * ratio; }
+        const tallest = fill - margin.t - margin.b - 8;
+        const besidePlot = Math.min(tallest, (width - column - gap - margin.l - margin.r) * ratio);
+        if ((width - margin.l - margin.r) * ratio > besidePlot) {
+          const under = this.underSizes(width, ratio, fill, margin);
+          if (under.plotHeight > besidePlot) return under;
+        }
+        this.arrange("beside");
+        const plotHeight = besidePlot, plotWidth = plotHeight / ratio;
         const mapWidth = Math.floor(plotWidth + margin.l + margin.r);
         el.mapBox.style.width = mapWidth + "px";
         // the readout first (it scrolls only where even its compact form is taller than the
@@ -902,6 +908,7 @@
         return { margin, mapWidth, mapHeight: Math.floor(plotHeight + margin.t + margin.b),
           curvesWidth: width - mapWidth - gap, curvesHeight: count ? Math.floor(room) : 0, side: true };
       }
+      this.arrange("stacked");
       el.mapBox.style.width = "";
       el.readout.style.maxHeight = "";
       this.compact(false);
@@ -912,6 +919,53 @@
       const plotHeight = Math.max(120, Math.min(fill - rest - margin.t - margin.b, plotWidth * ratio));
       return { margin, mapWidth: width, mapHeight: Math.floor(plotHeight + margin.t + margin.b),
         curvesWidth: width, curvesHeight, side: false };
+    }
+
+    // Presentation mode's arrangement (player.css): "beside", "under" or "stacked".
+    arrange(kind) {
+      this.root.classList.toggle("dl-present-under", kind === "under");
+      this.root.classList.toggle("dl-present-stacked", kind === "stacked");
+      if (kind !== "under") this.root.classList.remove("dl-no-keys");
+    }
+
+    // Presentation mode, a map too wide for the room beside a column (a quadratic lesson's,
+    // twice as wide as tall): the map across the width, under it a row of the step line and
+    // the compact readout, the runs side by side (player.css: .dl-present-under). Its type as
+    // large as lets the map fill the width: READOUT_FONT, smaller down to READOUT_UNDER (both
+    // times presentScale; a status of 15 px at 1280 x 720), or on a small screen to a 34th of
+    // the height filled, while the runs make the row taller than the step line; the keys
+    // under the step only where they make the row no taller; the curves under the row where
+    // the height left has room for them (a screen taller than 16:9), else none. Returns the
+    // sizes, and the plot's height (to compare with the map beside a column).
+    underSizes(width, ratio, fill, margin) {
+      const m = this.manifest, el = this.el, root = this.root;
+      this.arrange("under");
+      el.mapBox.style.width = "";
+      el.readout.style.maxHeight = "";
+      const box = (e) => e.getBoundingClientRect();
+      const row = () => {
+        const line = box(el.line), readout = box(el.readout);
+        return Math.max(line.bottom, readout.bottom) - Math.min(line.top, readout.top);
+      };
+      const across = width - margin.l - margin.r, tallest = fill - margin.t - margin.b - 8;
+      const room = tallest - across * ratio;  // under a map as wide as the player
+      const most = Math.round(READOUT_FONT * this.presentScale);
+      const least = Math.max(READOUT_LEAST, Math.min(Math.round(READOUT_UNDER * this.presentScale),
+        Math.floor(fill / 34)));
+      let size = most;
+      root.classList.add("dl-no-keys");
+      this.compact(true, size);
+      const taller = () => box(el.readout).height > box(el.line).height;  // the runs make the row
+      while (size > least && row() > room && taller()) this.compact(true, --size);
+      const runs = row();
+      root.classList.remove("dl-no-keys");
+      if (row() > Math.max(runs, room)) root.classList.add("dl-no-keys");
+      const plotHeight = Math.min(across * ratio, tallest - row());
+      const left = tallest - plotHeight - row() - 8;
+      this.curveCount = m.curves.length && left >= this.curvesRoom(1) ? m.curves.length : 0;
+      return { margin, mapWidth: Math.floor(plotHeight / ratio + margin.l + margin.r),
+        mapHeight: Math.floor(plotHeight + margin.t + margin.b), plotHeight,
+        curvesWidth: width, curvesHeight: this.curveCount ? Math.floor(left) : 0, side: false };
     }
 
     // Presentation mode: the readout that fits a column ``width`` wide: whole (a table) where
