@@ -770,6 +770,42 @@ def _go_to_step(chart: Map, step: int) -> None:
     chart.wait_state("(state, k) => state.step === k", step)
 
 
+def _labels_on_the_plot(chart: Map) -> list[dict]:
+    """The runs' labels drawn on the map ("diverged at step k"), each checked to lie inside
+    the map's plot: clear of its colour bar, its axes and the frame's edge."""
+    drawn = chart.eval("""() => { const state = window.descentLab.state();
+        return {labels: state.labels, area: state.plotArea}; }""")
+    area = drawn["area"]
+    for label in drawn["labels"]:
+        assert (label["left"] >= area["left"] - 0.5 and label["right"] <= area["right"] + 0.5
+                and label["top"] >= area["top"] - 0.5
+                and label["bottom"] <= area["bottom"] + 0.5), drawn
+    return drawn["labels"]
+
+
+@pytest.mark.parametrize("width", [360, 700])
+def test_a_diverged_runs_label_stays_inside_a_small_map(browser, server, width):
+    """A run that diverges is labelled where it was last seen ("diverged at step 47") once the
+    playback gets there; on a small map twice as wide as tall (a phone, a narrow window) the
+    label stays inside the map's plot, off its colour bar and the frame's edge."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(RERUN_MS)
+        _open(tab, server, "/lessons?lesson=learning_rate")
+        chart = Map(tab)
+        chart.wait_drawn()
+        chart.eval("() => window.descentLab.press('End')")
+        chart.wait_state("(state) => state.step === state.steps")
+        labels = _labels_on_the_plot(chart)
+        assert [label["text"] for label in labels] == ["diverged at step 47"], labels
+        _no_exception(tab)
+        tab.locator(PLAYER).scroll_into_view_if_needed()
+        _shot(tab, f"diverged-label-{width}")
+    finally:
+        context.close()
+
+
 def test_the_readout_says_how_each_run_stands_at_the_step_shown(page, server):
     """The player's readout says each run's status in words at the step shown: "running"
     until its event, then "reached the tolerance at step k" (Compare knows f* and a
@@ -2126,6 +2162,7 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
         assert text["texts"] >= 10, text  # the map's ticks at least
         assert not (text["overlapping"] or text["clipped"] or text["cut"]), text
         assert not text["scrolled"], text
+        _labels_on_the_plot(chart)
         controls = _visible_controls(tab)
         assert len(controls) == 1 and controls[0].endswith("Leave presentation (Esc)"), controls
         assert chart.eval(_FRAME_CONTROLS) == []

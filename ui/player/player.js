@@ -1352,25 +1352,41 @@
       ctx.globalAlpha = before;
     }
 
-    // "left the map at step k" where the run was last seen, once the playback gets there
+    // "left the map at step k" where the run was last seen, once the playback gets there,
+    // kept inside the plot (a small map's label would run onto its colour bar or off the
+    // frame): moved along, and set smaller where the plot is narrower than the words.
+    // this.labelBoxes: where each was drawn (for tests).
     drawLabels(ctx, a) {
       ctx.save();
-      ctx.font = `600 ${this.look.label}px ${FONT}`;
+      this.labelBoxes = [];
+      const pad = 3;
       for (const run of this.runs) {
         const spec = run.spec;
         if (!spec.label || !spec.label_at || run.moved !== null || this.step < run.committed.last) continue;
         const [vertical, across] = spec.label_position.split(" ");
-        const x = a.x(spec.label_at[0]), y = a.y(spec.label_at[1]);
-        ctx.textAlign = across === "left" ? "right" : across === "right" ? "left" : "center";
-        ctx.textBaseline = vertical === "bottom" ? "top" : "bottom";
-        const dx = across === "left" ? -8 : across === "right" ? 8 : 0;
-        const dy = vertical === "bottom" ? 8 : -8;
+        let size = this.look.label;
+        ctx.font = `600 ${size}px ${FONT}`;
+        const wide = ctx.measureText(spec.label).width;
+        if (wide > a.width - 2 * pad) {
+          size = Math.max(8, Math.floor(size * (a.width - 2 * pad) / wide));
+          ctx.font = `600 ${size}px ${FONT}`;
+        }
+        const w = ctx.measureText(spec.label).width, h = 1.2 * size;
+        const x = a.x(spec.label_at[0]) + (across === "left" ? -8 : across === "right" ? 8 : 0);
+        const y = a.y(spec.label_at[1]) + (vertical === "bottom" ? 8 : -8);
+        let left = across === "left" ? x - w : across === "right" ? x : x - w / 2;
+        let top = vertical === "bottom" ? y : y - h;
+        left = Math.max(a.left + pad, Math.min(left, a.left + a.width - pad - w));
+        top = Math.max(a.top + pad, Math.min(top, a.top + a.height - pad - h));
+        ctx.textAlign = "left";
+        ctx.textBaseline = "middle";
         ctx.lineWidth = 4;
         ctx.strokeStyle = HALO;
         ctx.setLineDash([]);
-        ctx.strokeText(spec.label, x + dx, y + dy);
+        ctx.strokeText(spec.label, left, top + h / 2);
         ctx.fillStyle = spec.text;
-        ctx.fillText(spec.label, x + dx, y + dy);
+        ctx.fillText(spec.label, left, top + h / 2);
+        this.labelBoxes.push({ text: spec.label, left, top, right: left + w, bottom: top + h });
       }
       ctx.restore();
     }
@@ -1529,6 +1545,13 @@
       return { shown: this.showArrows, scale: this.arrowScale, drawn: runs.filter(Boolean).length, runs };
     }
 
+    // the map's plot (its axes' box) in the frame's pixels, for tests
+    plotArea() {
+      if (!this.el.plot._fullLayout) return null;
+      const { left, top, width, height } = this.axes(this.el.plot, "");
+      return { left, top, right: left + width, bottom: top + height };
+    }
+
     state() {
       const t = this.step, runs = this.runs || [];
       const lines = [];
@@ -1559,7 +1582,8 @@
       return { id: this.id, step: t, steps: this.steps, playing: this.playing, speed: this.speed,
         presenting: this.presenting, look: this.look, shownCurves: this.shownCurves().length,
         fading: this.fading, runs: drawn, lines, reported: this.reported,
-        stepReports: this.stepReports, arrows: this.arrowState() };
+        stepReports: this.stepReports, arrows: this.arrowState(),
+        labels: this.labelBoxes || [], plotArea: this.plotArea() };
     }
   }
 
