@@ -2042,6 +2042,9 @@ def _boxes(tab) -> dict:
             viewport: {width: innerWidth, height: innerHeight},
             player: box(frame), plot: box(plot),
             leave: box(document.querySelector('.st-key-present-leave button')),
+            leaveFont: Math.min(...Array.from(document.querySelectorAll(
+                '.st-key-present-leave button *')).filter((e) => e.textContent.trim())
+                .map((e) => parseFloat(getComputedStyle(e).fontSize))),
             parts: Object.fromEntries(['.dl-map', '.dl-curves', '.dl-line', '.dl-readout'].map(
                 (s) => [s, box(frame.contentDocument.querySelector(s))])),
         };
@@ -2156,6 +2159,9 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
         assert player["top"] >= 0 and player["bottom"] <= view["height"] + 1, boxes["parts"]
         assert player["left"] >= 0 and player["right"] <= view["width"], boxes
         assert _apart(player, boxes["leave"]), boxes
+        # the leave button as large a share of the screen as at 1280 x 720 (17.6 px type, 42 px)
+        tall = max(1, view["height"] / 720)
+        assert boxes["leaveFont"] >= 17 * tall and boxes["leave"]["height"] >= 40 * tall, boxes
         parts = list(boxes["parts"].values())
         assert all(_apart(a, b) for i, a in enumerate(parts) for b in parts[i + 1:]), boxes
         text = chart.eval(_TEXT_CLASHES, ".dl-player")
@@ -2170,7 +2176,6 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
         # ticks of 18 px and a status of 15 px at 1280 x 720, as large a share of a taller
         # screen; where eight runs share a narrow column (compact), a status of a 45th of the
         # screen's height: 8 px at zoom 200 %, as large a share of the screen as 16 px
-        tall = max(1, view["height"] / 720)
         assert readable["tick"] >= 18 * tall, readable
         assert readable["status"] >= min(15 * tall, view["height"] / 45), readable
         assert readable["line"] != "none" and readable["color"] == "rgb(0, 0, 0)", readable

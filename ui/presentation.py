@@ -27,7 +27,7 @@ VIEWPORT_KEY = "_viewport"
 FALLBACK = {"width": 1280, "height": 720}
 """The viewport assumed until the browser has reported its own."""
 TOP_BAR = 56
-"""CSS pixels above the player: the leave button's row."""
+"""CSS pixels above the player at 1280 x 720: the leave button's row (``top_bar``)."""
 SHOWN = "present-shown"
 """The key prefix of a container that stays in view in presentation mode (``shown``)."""
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 20, "color": "#000000"}
@@ -51,13 +51,27 @@ def measure() -> dict[str, int]:
     return st.session_state.get(VIEWPORT_KEY, FALLBACK)
 
 
+def scale() -> float:
+    """How many times taller the viewport is than 1280 x 720's (at least 1): presentation
+    mode's type, lines and the leave button's row grow by it, so each keeps its share of a
+    taller screen (a 4K one at 100 %: 3)."""
+    viewport = st.session_state.get(VIEWPORT_KEY, FALLBACK)
+    return max(1.0, viewport["height"] / FALLBACK["height"])
+
+
+def top_bar() -> int:
+    """The CSS pixels of the leave button's row, above the player."""
+    return round(TOP_BAR * scale())
+
+
 def fill_height() -> int | None:
     """The CSS pixels the player fills in presentation mode: the viewport under the leave
-    button's row (None: not presenting, the player takes its own height)."""
+    button's row (None: not presenting, the player takes its own height). The player's
+    look grows with it (player.js: PRESENT_HEIGHT, 720 - TOP_BAR), by ``scale``."""
     if not presenting():
         return None
     viewport = st.session_state.get(VIEWPORT_KEY, FALLBACK)
-    return max(240, viewport["height"] - TOP_BAR)
+    return max(240, viewport["height"] - top_bar())
 
 
 def shown(name: str):
@@ -111,14 +125,21 @@ CSS = """
     flex: 1 1 0% !important; }
 [data-testid="stColumn"]:has(iframe[src*="descent_lab_player"]):not(
     :has([class*="st-key-chart-"])) { flex: 3 1 0% !important; }
-.st-key-present-leave { position: fixed !important; top: 8px; right: 12px; z-index: 1000;
-    width: auto !important; }
+.st-key-present-leave { position: fixed !important; top: calc(8px * {k}); right: 12px;
+    z-index: 1000; width: auto !important; }
 .st-key-present-leave button { background: #000000; color: #ffffff; border-color: #000000;
-    font-size: 1.1rem; }
+    min-height: calc(42px * {k}); padding: calc(4px * {k}) calc(14px * {k});
+    border-radius: calc(8px * {k}); }
+.st-key-present-leave button, .st-key-present-leave button * {
+    font-size: calc(18px * {k}) !important; line-height: 1.3 !important; }
+.st-key-present-leave [data-testid="stIconMaterial"] {
+    margin-right: calc(8px * {k}) !important; }
 </style>
 """
 
 
 def css() -> str:
-    """The page's CSS in presentation mode."""
-    return CSS.replace("{top}", str(TOP_BAR)).replace("{shown}", SHOWN)
+    """The page's CSS in presentation mode (the leave button and its row grow with
+    ``scale``)."""
+    return (CSS.replace("{top}", str(top_bar())).replace("{shown}", SHOWN)
+            .replace("{k}", f"{scale():.3f}"))
