@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import compute, course, inputs, page_state, player, sections, sharing
+from ui import compute, course, inputs, page_state, player, presentation, sections, sharing
 
 PAGE_FILES = {"explore": "pages/explore.py", "compare": "pages/compare.py"}
 PAGE_TITLES = {"explore": "Explore", "compare": "Compare"}
@@ -69,8 +69,10 @@ def show(ps: page_state.PageState) -> course.LessonsConfig:
 
     st.header(f"Lesson {index + 1} of {len(lessons)}: {lesson.title}")
     st.markdown(lesson.text)
+    caption: tuple[str, ...] = ()
     if config.variation == 0:
         _question(lesson, ps)
+        caption = _presented_question(lesson, ps)
         scene = lesson.scene
     else:
         variation = lesson.variations[config.variation - 1]
@@ -81,7 +83,7 @@ def show(ps: page_state.PageState) -> course.LessonsConfig:
                           args=(replace(config, variation=0),))
         scene = variation.scene
     files = f"lesson-{lesson.name}" + (f"-try-{config.variation}" if config.variation else "")
-    _scene(scene, ps, files)
+    _scene(scene, ps, files, caption)
     with sharing.control(ps, "navigation", part=3):
         st.subheader("Try this")
         cells = st.columns(len(lesson.variations))
@@ -123,12 +125,36 @@ def _question(lesson: course.Lesson, ps: page_state.PageState) -> None:
                   on_click=st.session_state.__setitem__, args=(revealed, False))
 
 
-def _scene(scene: course.Scene, ps: page_state.PageState, name: str) -> None:
-    """The scene's animated map and curves, a button that opens it on its page, and its
-    downloads as on every page (CSV, HTML, GIF, MP4, PNG: files called descent-lab-``name``)."""
+def _presented_question(lesson: course.Lesson, ps: page_state.PageState) -> tuple[str, ...]:
+    """In presentation mode (where the question's box hides with the page's controls), what
+    the player shows above its map: the question and its choices, or the question and the
+    answer once revealed; and the button that reveals or hides the answer (beside the leave
+    button: ui/presentation.py). Nothing where the teacher's link hides the question, and
+    no button where it locks it."""
+    if not presentation.presenting() or ps.room.state("question") == "hidden":
+        return ()
+    revealed = f"lessons.revealed.{lesson.name}"
+    shown = bool(st.session_state.get(revealed))
+    if ps.room.state("question") == "free":
+        st.button("Hide the answer" if shown else "Reveal the answer", key=presentation.REVEAL_KEY,
+                  on_click=st.session_state.__setitem__, args=(revealed, not shown))
+    question = f"**Before you press ▶ Play:** {lesson.question}"
+    if shown:
+        return question, "**Answer:** " + " ".join(lesson.answer.split())
+    letters = "ABCDEFGHIJ"
+    return question, " · ".join(f"**{letters[i]}** {choice}"
+                                for i, choice in enumerate(lesson.choices))
+
+
+def _scene(scene: course.Scene, ps: page_state.PageState, name: str,
+           caption: tuple[str, ...] = ()) -> None:
+    """The scene's animated map and curves (in presentation mode ``caption`` above them), a
+    button that opens it on its page, and its downloads as on every page (CSV, HTML, GIF,
+    MP4, PNG: files called descent-lab-``name``)."""
     computed = compute_scene(scene)
     try:  # the lesson's scene as it is: no start to click, no slider to commit
-        player.show(computed, key=ps.key("map"), clickable=False, sliders=False)
+        player.show(computed, key=ps.key("map"), clickable=False, sliders=False,
+                    caption=caption)
     except ValueError as error:
         st.error(inputs.plain(f"This scene cannot be run: {error}"))
         return

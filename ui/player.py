@@ -165,7 +165,8 @@ def payload(scenes: tuple, *, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
 def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm"),
          clickable: bool = True, sliders: bool = True, height: int = 760,
          click_note: str = "", on_event: Callable[[], None] | None = None,
-         report_steps: bool = False, step_request: dict | None = None, arrows: bool = False):
+         report_steps: bool = False, step_request: dict | None = None, arrows: bool = False,
+         caption: tuple[str, ...] = ()):
     """The player for a scene (or a tuple of scenes on one surface, whose runs race on one
     map). Returns its last event (a click on the map or a released slider, see the module's
     docstring) or None.
@@ -176,7 +177,8 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     the player has measured itself. ``click_note``: what the hover over a map that takes no
     click says of why it does not. ``arrows``: the map draws each run's arrows at the
     current point (the negative gradient, the step taken, what momentum adds), with a button
-    to hide them.
+    to hide them. ``caption``: paragraphs (``**bold**`` marked) that presentation mode shows
+    above the map (a lesson's question).
     """
     scenes = scenes if isinstance(scenes, tuple) else (scenes,)
     manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders,
@@ -185,6 +187,7 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
                    fill_height=presentation.fill_height(), click_note=click_note,
                    report_steps=report_steps, step_request=step_request,
                    present=presentation.presenting(),
+                   caption=list(caption) if presentation.presenting() else [],
                    default=None, on_change=on_event)
 
 

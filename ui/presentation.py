@@ -28,6 +28,9 @@ FALLBACK = {"width": 1280, "height": 720}
 """The viewport assumed until the browser has reported its own."""
 TOP_BAR = 56
 """CSS pixels above the player at 1280 x 720: the leave button's row (``top_bar``)."""
+REVEAL_KEY = "present-reveal"
+"""The key of a page's one button of its own in presentation mode, left of the leave button's
+row (the Lessons page's "Reveal the answer")."""
 SHOWN = "present-shown"
 """The key prefix of a container that stays in view in presentation mode (``shown``)."""
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 20, "color": "#000000"}
@@ -115,9 +118,10 @@ CSS = """
 .stMain [data-testid="stMainBlockContainer"] {
     padding: {top}px 12px 0 12px !important; max-width: none !important; }
 .stMain [data-testid="stElementContainer"]:not(:has(iframe[src*="descent_lab_player"])):not(
-    .st-key-present-leave):not([class*="st-key-{shown}"] *) { display: none !important; }
+    .st-key-present-leave):not(.st-key-{reveal}):not([class*="st-key-{shown}"] *) {
+    display: none !important; }
 .stMain [data-testid="stLayoutWrapper"]:not(:has(iframe[src*="descent_lab_player"])):not(
-    :has(.st-key-present-leave)):not(:has([class*="st-key-{shown}"])) {
+    :has(.st-key-present-leave)):not(:has(.st-key-{reveal})):not(:has([class*="st-key-{shown}"])) {
     display: none !important; }
 [data-testid="stTabPanel"] { padding-top: 0 !important; }
 [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: 12px !important; }
@@ -132,6 +136,13 @@ CSS = """
     border-radius: calc(8px * {k}); }
 .st-key-present-leave button, .st-key-present-leave button * {
     font-size: calc(18px * {k}) !important; line-height: 1.3 !important; }
+.st-key-{reveal} { position: fixed !important; top: calc(8px * {k}); left: 12px;
+    z-index: 1000; width: auto !important; }
+.st-key-{reveal} button { background: #ffffff; color: #000000; border: 2px solid #000000;
+    min-height: calc(42px * {k}); padding: calc(4px * {k}) calc(14px * {k});
+    border-radius: calc(8px * {k}); }
+.st-key-{reveal} button, .st-key-{reveal} button * {
+    font-size: calc(18px * {k}) !important; line-height: 1.3 !important; }
 .st-key-present-leave [data-testid="stIconMaterial"] {
     margin-right: calc(8px * {k}) !important; }
 </style>
@@ -142,4 +153,4 @@ def css() -> str:
     """The page's CSS in presentation mode (the leave button and its row grow with
     ``scale``)."""
     return (CSS.replace("{top}", str(top_bar())).replace("{shown}", SHOWN)
-            .replace("{k}", f"{scale():.3f}"))
+            .replace("{k}", f"{scale():.3f}").replace("{reveal}", REVEAL_KEY))

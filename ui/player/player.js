@@ -300,6 +300,7 @@
       const root = this.root;
       root.classList.add("dl-player");
       root.innerHTML = `
+        <div class="dl-caption"></div>
         <div class="dl-bar" role="toolbar" aria-label="playback">
           <button type="button" class="dl-play" title="Play or pause (space)">▶ Play</button>
           <label><select class="dl-speed" title="Playback speed" aria-label="speed">
@@ -332,6 +333,7 @@
         arrows: q(".dl-arrows"), arrowKey: q(".dl-arrow-key"),
         note: q(".dl-note"), head: q(".dl-runs thead"), body: q(".dl-runs tbody"),
         line: q(".dl-line"), lineStep: q(".dl-line-step"), readout: q(".dl-readout"),
+        caption: q(".dl-caption"),
       };
       const el = this.el;
       el.play.addEventListener("click", () => this.toggle());
@@ -420,6 +422,33 @@
       this.root.classList.toggle("dl-present", on);
       if (!on) { this.compact(false); this.arrange("beside"); }
       if (this.manifest) { this.mapSize = null; this.layout(true).then(() => this.draw()); }
+    }
+
+    // What presentation mode shows above the map (or atop the column beside it): the page's
+    // paragraphs (a lesson's question, and its answer once revealed), **bold** marked as in
+    // Markdown; on a page, nothing (the page shows them itself). True if they changed.
+    setCaption(paragraphs) {
+      const html = (paragraphs || []).map((text) => {
+        const safe = String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+        return `<p>${safe.replace(/\*\*(.+?)\*\*/g, "<b>$1</b>")}</p>`;
+      }).join("");
+      if (html === this.el.caption.innerHTML) return false;
+      this.el.caption.innerHTML = html;
+      return true;
+    }
+
+    // Presentation mode: the caption's type as large as keeps it within ``budget`` pixels of
+    // height (READOUT_FONT times presentScale, down to a 34th of the height filled); its
+    // height as laid out, with its margin (0 without one).
+    fitCaption(budget, fill) {
+      const caption = this.el.caption;
+      if (!caption.childElementCount) return 0;
+      const most = Math.round(READOUT_FONT * this.presentScale);
+      const least = Math.max(READOUT_LEAST, Math.floor(fill / 34));
+      let size = most;
+      caption.style.fontSize = size + "px";
+      while (size > least && caption.getBoundingClientRect().height > budget) caption.style.fontSize = --size + "px";
+      return caption.getBoundingClientRect().height + (parseFloat(getComputedStyle(caption).marginBottom) || 0);
     }
 
     fullscreen() {
@@ -897,7 +926,8 @@
         // column), then as many curves as the rest has room for: none where one would be too
         // short to read
         el.readout.style.maxHeight = "";
-        const line = box(el.line).height, under = fill - line - 24;
+        const caption = this.fitCaption(0.3 * fill, fill);
+        const line = box(el.line).height, under = fill - caption - line - 24;
         this.fitReadout(width - mapWidth - gap, under, m.curves.length ? under - this.curvesRoom(1) : under, fill);
         const readout = Math.min(box(el.readout).height, under);
         el.readout.style.maxHeight = readout >= under ? under + "px" : "";
@@ -914,7 +944,8 @@
       this.compact(false);
       this.curveCount = m.curves.length;
       const curvesHeight = m.curves.length ? Math.max(this.curvesRoom(1), Math.round(0.28 * fill)) : 0;
-      const rest = box(el.line).height + box(el.body.parentElement).height + curvesHeight + 24;
+      const caption = this.fitCaption(0.15 * fill, fill);
+      const rest = caption + box(el.line).height + box(el.body.parentElement).height + curvesHeight + 24;
       const plotWidth = (wide ? 0.55 : 1) * (width - margin.l - margin.r);
       const plotHeight = Math.max(120, Math.min(fill - rest - margin.t - margin.b, plotWidth * ratio));
       return { margin, mapWidth: width, mapHeight: Math.floor(plotHeight + margin.t + margin.b),
@@ -947,7 +978,8 @@
         const line = box(el.line), readout = box(el.readout);
         return Math.max(line.bottom, readout.bottom) - Math.min(line.top, readout.top);
       };
-      const across = width - margin.l - margin.r, tallest = fill - margin.t - margin.b - 8;
+      const caption = this.fitCaption(0.15 * fill, fill);  // above the map
+      const across = width - margin.l - margin.r, tallest = fill - caption - margin.t - margin.b - 8;
       const room = tallest - across * ratio;  // under a map as wide as the player
       const most = Math.round(READOUT_FONT * this.presentScale);
       const least = Math.max(READOUT_LEAST, Math.min(Math.round(READOUT_UNDER * this.presentScale),
