@@ -140,7 +140,9 @@ def _wait(tab, predicate: str, arg=None, *, what: str, timeout: float = RERUN_MS
         if type(error).__name__ != "TimeoutError":
             raise
         _no_exception(tab)
-        pytest.fail(f"timed out after {timeout / 1000:.0f} s waiting for {what}")
+        _shot(tab, "timed-out-" + re.sub(r"\W+", "-", what).strip("-"))
+        pytest.fail(f"timed out after {timeout / 1000:.0f} s waiting for {what} "
+                    f"(the tab at {tab.url}; a screenshot in {SHOTS})")
     if result.get("exception"):
         _no_exception(tab)
     return result["value"]
