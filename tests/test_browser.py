@@ -2033,13 +2033,26 @@ PRESENTATION_LINKS = {
 
 def _boxes(tab) -> dict:
     """The page's boxes that matter in presentation mode, in CSS pixels of the viewport: the
-    player's frame (map, curves, its controls and readout) and its map's plot."""
+    player's frame (map, curves, its controls and readout), its map's plot, the leave button,
+    the player's parts and its caption's lines of text (a lesson's question: it flows around
+    the leave button)."""
     return tab.evaluate("""([map]) => {
-        const box = (e) => { const r = e.getBoundingClientRect();
-            return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
-                    width: r.width, height: r.height}; };
         const frame = document.querySelector(map);
+        const at = frame.getBoundingClientRect();
+        const rect = (r, dx = 0, dy = 0) => ({left: r.left + dx, top: r.top + dy,
+            right: r.right + dx, bottom: r.bottom + dy, width: r.width, height: r.height});
+        const box = (e) => rect(e.getBoundingClientRect());
+        const inFrame = (e) => rect(e.getBoundingClientRect(), at.left, at.top);
         const plot = frame.contentDocument.getElementById('plot');
+        const caption = frame.contentDocument.querySelector('.dl-caption');
+        const lines = [];
+        const walk = frame.contentDocument.createTreeWalker(caption, NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) {
+            if (!walk.currentNode.textContent.trim()) continue;
+            const range = frame.contentDocument.createRange();
+            range.selectNodeContents(walk.currentNode);
+            for (const r of range.getClientRects()) lines.push(rect(r, at.left, at.top));
+        }
         return {
             viewport: {width: innerWidth, height: innerHeight},
             player: box(frame), plot: box(plot),
@@ -2047,13 +2060,25 @@ def _boxes(tab) -> dict:
             leaveFont: Math.min(...Array.from(document.querySelectorAll(
                 '.st-key-present-leave button *')).filter((e) => e.textContent.trim())
                 .map((e) => parseFloat(getComputedStyle(e).fontSize))),
-            reveal: box(document.querySelector('.st-key-present-reveal button')
-                || document.body),
+            captionFont: parseFloat(getComputedStyle(caption).fontSize),
+            captionLines: lines,
             parts: Object.fromEntries(['.dl-caption', '.dl-map', '.dl-curves', '.dl-line',
                                        '.dl-readout'].map(
-                (s) => [s, box(frame.contentDocument.querySelector(s))])),
+                (s) => [s, inFrame(frame.contentDocument.querySelector(s))])),
         };
     }""", [PLAYER])
+
+
+def _clear_of_the_leave_button(boxes: dict) -> None:
+    """Nothing of the player under the leave button: where a caption shares its row, the
+    caption's lines of text and the player's other parts; else the whole player."""
+    leave = boxes["leave"]
+    if not boxes["captionLines"]:
+        assert _apart(boxes["player"], leave), boxes
+        return
+    assert all(_apart(line, leave) for line in boxes["captionLines"]), boxes
+    parts = [box for name, box in boxes["parts"].items() if name != ".dl-caption"]
+    assert all(_apart(part, leave) for part in parts), boxes
 
 
 _FRAME_CONTROLS = """() => Array.from(document.querySelectorAll('input, button, select'))
@@ -2122,10 +2147,12 @@ def _apart(a: dict, b: dict) -> bool:
 def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link_name, screen):
     """"Present" (and present=1 in a link): sidebar, controls and text hidden; the player (the
     map, its curves, the step line and the readout) wholly inside the viewport, its map's plot
-    at least 70 % of its height, nothing overlapping, no control shown (the player's bar shows
-    only under the mouse), read from the back row (tick labels of 18 px or more, black text,
-    thicker paths); inside the charts no two texts overlap and none is cut by its chart or the
-    frame; every run in the readout, none scrolled out of sight, named whole with its status;
+    at least 70 % of its height, nothing overlapping, no control shown but the leave button
+    (the player's bar shows only under the mouse; a lesson's question above the map, its text
+    clear of the button, its type a 36th of the height or more), read from the back row (tick
+    labels of 18 px or more, black text, thicker paths); inside the charts no two texts
+    overlap and none is cut by its chart or the frame; every run in the readout, none
+    scrolled out of sight, named whole with its status;
     the same at browser zoom 200 % and on a 4K screen, with two runs (Explore), eight
     (Compare) and a lesson's map twice as wide as tall (across the screen); Esc
     leaves, and the page is back with its controls and its usual look."""
@@ -2149,12 +2176,9 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
             const plot = frame && frame.contentDocument
                 && frame.contentDocument.getElementById('plot');
             const box = plot && plot.getBoundingClientRect();
-            const caption = box && frame.contentDocument.querySelector('.dl-caption');
-            const question = caption && caption.getBoundingClientRect().height > 0;
-            const share = question && innerHeight < 720 ? 0.6 : 0.7;  // see below
-            return box && box.height >= share * innerHeight
+            return box && box.height >= 0.7 * innerHeight
                 && frame.getBoundingClientRect().bottom <= innerHeight;
-        }""", PLAYER, what="the map to fill 70 % of the screen's height (60 % under a question)")
+        }""", PLAYER, what="the map to fill 70 % of the screen's height")
         _settle(tab)
         tab.mouse.move(1, 1)  # not over the player
         chart = Map(tab)
@@ -2163,23 +2187,15 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
             .bottom <= innerHeight + 1""", PLAYER, what="the player to fit (its last resize)")
         boxes = _boxes(tab)
         view, player = boxes["viewport"], boxes["player"]
-        # 70 % of the height; where a lesson's question stands above the map on a screen
-        # under 720 px tall (zoom 200 %), all the height the question and the row under the
-        # map leave (their type at its least), at least 60 %
-        parts = boxes["parts"]
-        if parts[".dl-caption"]["height"] and view["height"] < 720:
-            used = parts[".dl-caption"]["height"] + boxes["plot"]["height"] + max(
-                parts[".dl-line"]["height"], parts[".dl-readout"]["height"])
-            assert used >= player["height"] - 16 and boxes["plot"]["height"] >= 0.6 * view[
-                "height"], boxes
-        else:
-            assert boxes["plot"]["height"] >= 0.7 * view["height"], boxes
+        assert boxes["plot"]["height"] >= 0.7 * view["height"], boxes
         assert player["top"] >= 0 and player["bottom"] <= view["height"] + 1, boxes["parts"]
         assert player["left"] >= 0 and player["right"] <= view["width"], boxes
-        assert _apart(player, boxes["leave"]), boxes
-        # the leave button as large a share of the screen as at 1280 x 720 (17.6 px type, 42 px)
-        tall = max(1, view["height"] / 720)
-        assert boxes["leaveFont"] >= 17 * tall and boxes["leave"]["height"] >= 40 * tall, boxes
+        _clear_of_the_leave_button(boxes)
+        # the leave button as large a share of the screen as at 1280 x 720 (17.6 px type, 42 px;
+        # at zoom 200 % half as many CSS pixels: the same size on the screen)
+        share = view["height"] / 720
+        assert boxes["leaveFont"] >= 17 * share and boxes["leave"]["height"] >= 40 * share, boxes
+        tall = max(1, share)
         parts = list(boxes["parts"].values())
         assert all(_apart(a, b) for i, a in enumerate(parts) for b in parts[i + 1:]), boxes
         text = chart.eval(_TEXT_CLASHES, ".dl-player")
@@ -2188,14 +2204,10 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
         assert not text["scrolled"], text
         _labels_on_the_plot(chart)
         controls = _visible_controls(tab)
-        # a lesson's question (above the map) with its button that reveals the answer
-        expected = ["Leave presentation (Esc)"] + (["Reveal the answer"] if "lesson" in link_name
-                                                   else [])
-        assert len(controls) == len(expected), controls
-        assert all(any(c.endswith(e) for c in controls) for e in expected), controls
-        if "lesson" in link_name:
-            assert _apart(player, boxes["reveal"]) and _apart(boxes["leave"], boxes["reveal"])
+        assert len(controls) == 1 and controls[0].endswith("Leave presentation (Esc)"), controls
+        if "lesson" in link_name:  # its question above the map, read from the back row
             assert "Before you press ▶ Play" in chart.inside.locator(".dl-caption").inner_text()
+            assert boxes["captionFont"] >= view["height"] / 36, boxes
         assert chart.eval(_FRAME_CONTROLS) == []
         readable = chart.eval(_READABLE)
         # ticks of 18 px and a status of 15 px at 1280 x 720, as large a share of a taller
@@ -2229,14 +2241,18 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
         context.close()
 
 
-def test_a_lesson_presented_shows_its_question_then_its_answer(browser, server):
-    """The Lessons page in presentation mode (1280 x 720 at 150 %): its question and choices
-    above the map, in the presentation's type; "Reveal the answer" (the one button besides
-    Leave) puts the answer there instead, the map still filling 70 % of the screen's height
-    with nothing overlapping; "Hide the answer" brings the choices back."""
+@pytest.mark.parametrize("screen", ["1280x720-scale-1.5", "1280x720-scale-1.5-zoom-200"])
+def test_a_lesson_presented_shows_its_question_then_its_answer(browser, server, screen):
+    """The Lessons page in presentation mode (1280 x 720 at 150 %, and at browser zoom 200 %):
+    its question and choices above the map, in the presentation's type, clear of the leave
+    button (no other control shows); the A key (nothing clicked first) puts the answer there
+    instead and A again brings the choices back; with the mouse over the player, its bar's
+    "Reveal the answer" does the same (and "Hide the answer" undoes it); a presenter's
+    clicker's PageDown at the run's last step reveals it. The map fills 70 % of the screen's
+    height throughout, with nothing overlapping."""
     lessons, _ = course.catalogue()
     lesson = next(lesson for lesson in lessons if lesson.name == "learning_rate")
-    context = browser.new_context(**PRESENTATION_SCREENS["1280x720-scale-1.5"])
+    context = browser.new_context(**PRESENTATION_SCREENS[screen])
     try:
         tab = context.new_page()
         tab.set_default_timeout(RERUN_MS)
@@ -2244,48 +2260,63 @@ def test_a_lesson_presented_shows_its_question_then_its_answer(browser, server):
         chart = Map(tab)
         chart.wait_plot("(state) => state.presenting", what="the player's presentation look")
         caption = chart.inside.locator(".dl-caption")
-        _wait(tab, f"""() => document.querySelector('{PLAYER}').contentDocument
-            .querySelector('.dl-caption').innerText.includes('Before you press')""",
-              what="the question above the map")
-        words = " ".join(caption.inner_text().split())
-        assert lesson.question in words and all(choice in words for choice in lesson.choices)
-        size = chart.eval("() => parseFloat(getComputedStyle(document.querySelector("
-                          "'.dl-caption')).fontSize)")
-        assert size >= 17, size
+        answer = " ".join(lesson.answer.replace("**", "").split())
 
-        def fits() -> dict:
-            _wait(tab, """(selector) => {
+        def shows(revealed: bool) -> dict:
+            what = "the answer above the map" if revealed else "the question's choices"
+            _wait(tab, """([selector, revealed]) => {
                 const frame = document.querySelector(selector);
                 const plot = frame.contentDocument.getElementById('plot').getBoundingClientRect();
-                return plot.height >= 0.7 * innerHeight
+                const words = frame.contentDocument.querySelector('.dl-caption').innerText;
+                return words.includes('Answer:') === revealed
+                    && plot.height >= 0.7 * innerHeight
                     && frame.getBoundingClientRect().bottom <= innerHeight + 1;
-            }""", PLAYER, what="the map to fill 70 % of the screen's height")
+            }""", [PLAYER, revealed], what=what + ", the map filling 70 % of the height")
+            _wait(tab, """(selector) => document.querySelector(selector).contentDocument
+                .getElementById('plot').getBoundingClientRect().height >= 0.7 * innerHeight""",
+                  PLAYER, what="the map to keep 70 % of the height once fitted again")
+            words = " ".join(caption.inner_text().split())
+            if revealed:
+                assert answer in words and lesson.choices[0] not in words, words
+            else:
+                assert lesson.question in words, words
+                assert all(choice in words for choice in lesson.choices), words
+            assert chart.eval("() => window.descentLab.state().answerShown") == revealed
             boxes = _boxes(tab)
+            assert boxes["plot"]["height"] >= 0.7 * boxes["viewport"]["height"], boxes
+            _clear_of_the_leave_button(boxes)
             parts = list(boxes["parts"].values())
             assert all(_apart(a, b) for i, a in enumerate(parts) for b in parts[i + 1:]), boxes
             text = chart.eval(_TEXT_CLASHES, ".dl-player")
             assert not (text["overlapping"] or text["clipped"] or text["cut"]), text
+            tab.mouse.move(1, 1)  # not over the player: no control shows but the leave button
+            controls = _visible_controls(tab)
+            assert len(controls) == 1 and controls[0].endswith("Leave presentation (Esc)")
+            assert chart.eval(_FRAME_CONTROLS) == []
+            _no_exception(tab)
             return boxes
 
-        fits()
-        tab.get_by_role("button", name="Reveal the answer").click()
-        answer = " ".join(lesson.answer.replace("**", "").split())
-        _wait(tab, f"""() => document.querySelector('{PLAYER}').contentDocument
-            .querySelector('.dl-caption').innerText.includes('Answer:')""",
-              what="the answer above the map")
-        words = " ".join(caption.inner_text().split())
-        assert lesson.question in words and answer in words, words
-        assert lesson.choices[0] not in words
-        fits()
-        assert tab.get_by_role("button", name="Hide the answer").is_visible()
-        _no_exception(tab)
-        _shot(tab, "presentation-lesson-answer")
-        tab.get_by_role("button", name="Hide the answer").click()
-        _wait(tab, f"""() => !document.querySelector('{PLAYER}').contentDocument
-            .querySelector('.dl-caption').innerText.includes('Answer:')""",
-              what="the choices back")
-        assert all(choice in " ".join(caption.inner_text().split()) for choice in lesson.choices)
-        _no_exception(tab)
+        boxes = shows(revealed=False)
+        assert boxes["captionFont"] >= boxes["viewport"]["height"] / 36, boxes
+        assert tab.evaluate("() => document.activeElement === document.body")
+        tab.keyboard.press("a")  # the keyboard, nothing clicked first
+        shows(revealed=True)
+        _shot(tab, f"presentation-lesson-answer-{screen}")
+        tab.keyboard.press("a")
+        shows(revealed=False)
+
+        chart.inside.locator(".dl-map").hover()  # the mouse: the player's bar
+        chart.button("Reveal the answer").click()
+        shows(revealed=True)
+        chart.inside.locator(".dl-map").hover()
+        chart.button("Hide the answer").click()
+        shows(revealed=False)
+
+        tab.keyboard.press("End")  # a presenter's clicker: "next" once the run is over
+        chart.wait_state("(state) => state.step === state.steps")
+        tab.keyboard.press("PageDown")
+        shows(revealed=True)
+        assert chart.state()["step"] == chart.state()["steps"]
     finally:
         context.close()
 

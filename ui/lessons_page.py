@@ -69,7 +69,7 @@ def show(ps: page_state.PageState) -> course.LessonsConfig:
 
     st.header(f"Lesson {index + 1} of {len(lessons)}: {lesson.title}")
     st.markdown(lesson.text)
-    caption: tuple[str, ...] = ()
+    caption: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     if config.variation == 0:
         _question(lesson, ps)
         caption = _presented_question(lesson, ps)
@@ -125,36 +125,33 @@ def _question(lesson: course.Lesson, ps: page_state.PageState) -> None:
                   on_click=st.session_state.__setitem__, args=(revealed, False))
 
 
-def _presented_question(lesson: course.Lesson, ps: page_state.PageState) -> tuple[str, ...]:
+def _presented_question(lesson: course.Lesson,
+                        ps: page_state.PageState) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """In presentation mode (where the question's box hides with the page's controls), what
-    the player shows above its map: the question and its choices, or the question and the
-    answer once revealed; and the button that reveals or hides the answer (beside the leave
-    button: ui/presentation.py). Nothing where the teacher's link hides the question, and
-    no button where it locks it."""
+    the player shows above its map: the question and its choices, and the question and the
+    answer that take their place once revealed (in the browser: the A key, PageDown at the
+    run's last step, or the player's bar). Nothing where the teacher's link hides the
+    question, and no answer where it locks it."""
     if not presentation.presenting() or ps.room.state("question") == "hidden":
-        return ()
-    revealed = f"lessons.revealed.{lesson.name}"
-    shown = bool(st.session_state.get(revealed))
-    if ps.room.state("question") == "free":
-        st.button("Hide the answer" if shown else "Reveal the answer", key=presentation.REVEAL_KEY,
-                  on_click=st.session_state.__setitem__, args=(revealed, not shown))
+        return (), ()
     question = f"**Before you press ▶ Play:** {lesson.question}"
-    if shown:
-        return question, "**Answer:** " + " ".join(lesson.answer.split())
     letters = "ABCDEFGHIJ"
-    return question, " · ".join(f"**{letters[i]}** {choice}"
-                                for i, choice in enumerate(lesson.choices))
+    choices = " · ".join(f"**{letters[i]}** {choice}" for i, choice in enumerate(lesson.choices))
+    if ps.room.state("question") != "free":
+        return (question, choices), ()
+    return (question, choices), (question, "**Answer:** " + " ".join(lesson.answer.split()))
 
 
 def _scene(scene: course.Scene, ps: page_state.PageState, name: str,
-           caption: tuple[str, ...] = ()) -> None:
-    """The scene's animated map and curves (in presentation mode ``caption`` above them), a
-    button that opens it on its page, and its downloads as on every page (CSV, HTML, GIF,
-    MP4, PNG: files called descent-lab-``name``)."""
+           caption: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())) -> None:
+    """The scene's animated map and curves (in presentation mode ``caption``'s question above
+    them, and its answer once revealed), a button that opens it on its page, and its
+    downloads as on every page (CSV, HTML, GIF, MP4, PNG: files called
+    descent-lab-``name``)."""
     computed = compute_scene(scene)
     try:  # the lesson's scene as it is: no start to click, no slider to commit
         player.show(computed, key=ps.key("map"), clickable=False, sliders=False,
-                    caption=caption)
+                    caption=caption[0], answer=caption[1])
     except ValueError as error:
         st.error(inputs.plain(f"This scene cannot be run: {error}"))
         return

@@ -28,9 +28,11 @@ FALLBACK = {"width": 1280, "height": 720}
 """The viewport assumed until the browser has reported its own."""
 TOP_BAR = 56
 """CSS pixels above the player at 1280 x 720: the leave button's row (``top_bar``)."""
-REVEAL_KEY = "present-reveal"
-"""The key of a page's one button of its own in presentation mode, left of the leave button's
-row (the Lessons page's "Reveal the answer")."""
+EDGE = 8
+"""CSS pixels above a player with a caption at 1280 x 720 (``fill_height``): its caption
+shares the leave button's row, flowing around the button."""
+LEAVE = ".st-key-present-leave button"
+"""The leave button (``ui/sharing.py``: LEAVE_KEY), fixed at the screen's top right."""
 SHOWN = "present-shown"
 """The key prefix of a container that stays in view in presentation mode (``shown``)."""
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 20, "color": "#000000"}
@@ -56,25 +58,48 @@ def measure() -> dict[str, int]:
 
 def scale() -> float:
     """How many times taller the viewport is than 1280 x 720's (at least 1): presentation
-    mode's type, lines and the leave button's row grow by it, so each keeps its share of a
-    taller screen (a 4K one at 100 %: 3)."""
+    mode's type and lines grow by it, so each keeps its share of a taller screen (a 4K one at
+    100 %: 3), and keep their size on a shorter one (browser zoom 200 %: larger on the
+    screen, as the zoom asks)."""
     viewport = st.session_state.get(VIEWPORT_KEY, FALLBACK)
     return max(1.0, viewport["height"] / FALLBACK["height"])
 
 
+def button_scale() -> float:
+    """How many times taller the viewport is than 1280 x 720's, at least a half: the leave
+    button and its row grow and shrink by it, keeping their share of any screen (a 4K one at
+    100 %: 3; 1280 x 720 at browser zoom 200 %: 0.5). A way out, not something the room
+    reads: at zoom 200 % it gives its height back to the map."""
+    viewport = st.session_state.get(VIEWPORT_KEY, FALLBACK)
+    return max(0.5, viewport["height"] / FALLBACK["height"])
+
+
 def top_bar() -> int:
     """The CSS pixels of the leave button's row, above the player."""
-    return round(TOP_BAR * scale())
+    return round(TOP_BAR * button_scale())
 
 
-def fill_height() -> int | None:
+def fill_height(captioned: bool = False) -> int | None:
     """The CSS pixels the player fills in presentation mode: the viewport under the leave
-    button's row (None: not presenting, the player takes its own height). The player's
-    look grows with it (player.js: PRESENT_HEIGHT, 720 - TOP_BAR), by ``scale``."""
+    button's row, or, for a player with a caption (``captioned``: its text flows around the
+    button), under a thin edge (None: not presenting, the player takes its own height). The
+    player's look grows with it (player.js: PRESENT_HEIGHT, 720 - TOP_BAR), by ``scale``."""
     if not presenting():
         return None
     viewport = st.session_state.get(VIEWPORT_KEY, FALLBACK)
-    return max(240, viewport["height"] - top_bar())
+    return max(240, viewport["height"] - (edge() if captioned else top_bar()))
+
+
+def edge() -> int:
+    """The CSS pixels above a player with a caption."""
+    return round(EDGE * button_scale())
+
+
+def captioned_css() -> str:
+    """The page's CSS where its player has a caption (``fill_height(captioned=True)``): the
+    player starts at the top of the screen, beside the leave button."""
+    return (f'<style>.stMain [data-testid="stMainBlockContainer"] {{ padding-top: {edge()}px '
+            "!important; }</style>")
 
 
 def shown(name: str):
@@ -118,10 +143,9 @@ CSS = """
 .stMain [data-testid="stMainBlockContainer"] {
     padding: {top}px 12px 0 12px !important; max-width: none !important; }
 .stMain [data-testid="stElementContainer"]:not(:has(iframe[src*="descent_lab_player"])):not(
-    .st-key-present-leave):not(.st-key-{reveal}):not([class*="st-key-{shown}"] *) {
-    display: none !important; }
+    .st-key-present-leave):not([class*="st-key-{shown}"] *) { display: none !important; }
 .stMain [data-testid="stLayoutWrapper"]:not(:has(iframe[src*="descent_lab_player"])):not(
-    :has(.st-key-present-leave)):not(:has(.st-key-{reveal})):not(:has([class*="st-key-{shown}"])) {
+    :has(.st-key-present-leave)):not(:has([class*="st-key-{shown}"])) {
     display: none !important; }
 [data-testid="stTabPanel"] { padding-top: 0 !important; }
 [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: 12px !important; }
@@ -136,21 +160,15 @@ CSS = """
     border-radius: calc(8px * {k}); }
 .st-key-present-leave button, .st-key-present-leave button * {
     font-size: calc(18px * {k}) !important; line-height: 1.3 !important; }
-.st-key-{reveal} { position: fixed !important; top: calc(8px * {k}); left: 12px;
-    z-index: 1000; width: auto !important; }
-.st-key-{reveal} button { background: #ffffff; color: #000000; border: 2px solid #000000;
-    min-height: calc(42px * {k}); padding: calc(4px * {k}) calc(14px * {k});
-    border-radius: calc(8px * {k}); }
-.st-key-{reveal} button, .st-key-{reveal} button * {
-    font-size: calc(18px * {k}) !important; line-height: 1.3 !important; }
 .st-key-present-leave [data-testid="stIconMaterial"] {
-    margin-right: calc(8px * {k}) !important; }
+    margin-right: calc(8px * {k}) !important; height: auto !important; }
+.st-key-present-leave .stButton { display: flex; }
 </style>
 """
 
 
 def css() -> str:
-    """The page's CSS in presentation mode (the leave button and its row grow with
-    ``scale``)."""
+    """The page's CSS in presentation mode (the leave button and its row keep their share of
+    the screen: ``button_scale``)."""
     return (CSS.replace("{top}", str(top_bar())).replace("{shown}", SHOWN)
-            .replace("{k}", f"{scale():.3f}").replace("{reveal}", REVEAL_KEY))
+            .replace("{k}", f"{button_scale():.3f}"))

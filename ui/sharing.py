@@ -9,7 +9,8 @@ no focus, no key reaches it) when the link locks it.
 The page's script also sends the playback keys pressed on the page (not in a field) to the
 player in view (``press`` in ``ui/player/player.js``), so space, the arrows, Home, End,
 PageUp and PageDown (a presenter's clicker) work without a click on the map first; in
-presentation mode Esc leaves.
+presentation mode Esc leaves, and A (or PageDown at the run's last step) shows a lesson's
+answer above the map.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ _SCRIPT = """
 (() => {
   // Locked controls: inert (no click, focus or key reaches them); in presentation mode, Esc
   // (in the page or in any of its frames) presses the Leave button. The playback keys
-  // (space, arrows, Home, End, PageUp, PageDown: a presenter's clicker) pressed on the page
-  // go to the player in view, so they work without a click on the map first.
+  // (space, arrows, Home, End, PageUp, PageDown: a presenter's clicker; A: a lesson's answer
+  // in presentation mode) pressed on the page go to the player in view, so they work without
+  // a click on the map first.
   const settings = %s;
   window.__descentLab = settings;
   const lock = () => {
@@ -63,7 +65,7 @@ _SCRIPT = """
     return best;
   };
   const PLAYBACK = [" ", "Spacebar", "ArrowLeft", "ArrowRight", "Home", "End", "PageUp",
-                    "PageDown"];
+                    "PageDown", "a", "A"];
   const EDITS = 'input, textarea, select, [contenteditable="true"], [role="slider"], ' +
     '[role="combobox"], [role="listbox"], [role="option"], [role="menu"], [role="tab"], ' +
     '[role="radiogroup"], [role="spinbutton"]';

@@ -68,6 +68,7 @@
   const READOUT_WITH_CURVE = 15;
   const READOUT_LEAST = 9;
   const READOUT_UNDER = 17;  // ... and at least this in a row under a wide map (underSizes)
+  const CORNER_BESIDE = 12;  // ems of a caption's line beside the leave button, at least (clearCorner)
   const MAX_DOTS = 400;  // dots along a path on the map (strided beyond)
   const REPORT_DELAY_MS = 150;  // a held key or a dragged scrubber reports where it stops
   const COLORBAR_TICKS = 6;  // about this many ticks on the map's colour bar
@@ -289,6 +290,10 @@
       this.clickNote = "";  // what the hover says of a map that takes no click
       this.presenting = false;  // presentation mode (the page says so): LOOKS.present
       this.presentScale = 1;  // presentation mode: its look's sizes times this (PRESENT_HEIGHT)
+      this.question = [];  // presentation mode: the caption's paragraphs (a lesson's question)
+      this.answer = [];  // ... shown in their place once revealed (showAnswer)
+      this.answerShown = false;
+      this.keepClear = "";  // the selector of the page's button over the caption's corner
       this.curvesToken = 0;  // the latest layout's: a deferred drawing of the curves' axes checks it
       this.curvesPending = false;  // the curves' axes are to be redrawn for the data shown
       this.build();
@@ -313,6 +318,7 @@
           <button type="button" class="dl-last" title="Last step (End)" aria-label="last step"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M11 2h2v12h-2zM2 2v12l8-6z" fill="currentColor"/></svg></button>
           <span class="dl-of">step <input type="number" class="dl-step" min="0" step="1" value="0" aria-label="go to step"> / <span class="dl-total">0</span></span>
           <button type="button" class="dl-arrows" title="Show or hide the arrows at the current point" aria-pressed="true" hidden>➚ Arrows</button>
+          <button type="button" class="dl-answer" title="Show the answer in place of the choices, or the choices again (the A key; a presenter's clicker: PageDown at the last step)" hidden>Reveal the answer</button>
           <button type="button" class="dl-full" title="Fullscreen" aria-label="fullscreen"><svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M1 1h5v2H3v3H1zM10 1h5v5h-2V3h-3zM1 10h2v3h3v2H1zM13 10h2v5h-5v-2h3z" fill="currentColor"/></svg></button>
         </div>
         <div class="dl-line" aria-live="off"><span class="dl-line-step"></span><span class="dl-keys">space: play or pause · ← →: a step · PageUp PageDown: a tenth · Esc: leave</span></div>
@@ -333,7 +339,7 @@
         arrows: q(".dl-arrows"), arrowKey: q(".dl-arrow-key"),
         note: q(".dl-note"), head: q(".dl-runs thead"), body: q(".dl-runs tbody"),
         line: q(".dl-line"), lineStep: q(".dl-line-step"), readout: q(".dl-readout"),
-        caption: q(".dl-caption"),
+        caption: q(".dl-caption"), answer: q(".dl-answer"),
       };
       const el = this.el;
       el.play.addEventListener("click", () => this.toggle());
@@ -348,6 +354,7 @@
         this.land(Number.isFinite(t) ? t : this.step);
       });
       el.full.addEventListener("click", () => this.fullscreen());
+      el.answer.addEventListener("click", () => this.showAnswer(!this.answerShown));
       el.arrows.addEventListener("click", () => {
         this.showArrows = !this.showArrows;
         el.arrows.setAttribute("aria-pressed", String(this.showArrows));
@@ -384,8 +391,10 @@
     }
 
     // A playback key: space plays or pauses; ← → one step, Home End the ends, PageUp PageDown
-    // (a presenter's clicker) a tenth of the run. True if the key was one of them. The page
-    // around the frame calls it too (ui/sharing.py), so the keys work without a click first.
+    // (a presenter's clicker) a tenth of the run. Where the caption has an answer (a lesson's,
+    // presenting), A shows it or the question's choices again, and PageDown at the last step
+    // (a clicker's "next" once the run is over) shows it. True if the key was one of them. The
+    // page around the frame calls it too (ui/sharing.py), so the keys work without a click first.
     press(key) {
       if (!this.manifest) return false;
       const tenth = Math.max(1, Math.round(this.steps / 10));
@@ -394,6 +403,8 @@
         Home: () => this.land(0), End: () => this.land(this.steps),
         PageUp: () => this.land(this.step - tenth), PageDown: () => this.land(this.step + tenth),
       };
+      if (key === "a" || key === "A") return this.showAnswer(!this.answerShown);
+      if (key === "PageDown" && this.step >= this.steps && !this.answerShown && this.showAnswer(true)) return true;
       if (key === " " || key === "Spacebar") {
         this.toggle();
       } else if (moves[key]) {
@@ -425,30 +436,117 @@
     }
 
     // What presentation mode shows above the map (or atop the column beside it): the page's
-    // paragraphs (a lesson's question, and its answer once revealed), **bold** marked as in
-    // Markdown; on a page, nothing (the page shows them itself). True if they changed.
-    setCaption(paragraphs) {
-      const html = (paragraphs || []).map((text) => {
-        const safe = String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-        return `<p>${safe.replace(/\*\*(.+?)\*\*/g, "<b>$1</b>")}</p>`;
-      }).join("");
-      if (html === this.el.caption.innerHTML) return false;
-      this.el.caption.innerHTML = html;
+    // ``question`` paragraphs (a lesson's question and its choices), and ``answer``'s in their
+    // place once revealed (showAnswer: the A key, the bar's button, or PageDown at the last
+    // step; the answer's paragraphs before its last, such as the question again, only where
+    // the caption fits its height with them: fitCaption), **bold** marked as in Markdown; on a
+    // page, nothing (the page shows them itself). A new question starts unrevealed. True if
+    // what is shown changed.
+    setCaption(question, answer) {
+      question = (question || []).map(String);
+      answer = (answer || []).map(String);
+      if (question.join("\n") !== this.question.join("\n")) this.answerShown = false;
+      this.question = question;
+      this.answer = answer;
+      if (!answer.length) this.answerShown = false;
+      return this.renderCaption();
+    }
+
+    // The answer (true) or the question's choices in the caption; false where there is no
+    // answer to show. The caption's height changes: the map is fitted again.
+    showAnswer(on) {
+      if (!this.answer.length) return false;
+      this.answerShown = Boolean(on);
+      if (this.renderCaption() && this.manifest) this.resize();
       return true;
     }
 
+    renderCaption() {
+      const el = this.el, paragraphs = this.answerShown ? this.answer : this.question;
+      el.answer.hidden = !this.answer.length;
+      el.answer.textContent = this.answerShown ? "Hide the answer" : "Reveal the answer";
+      const html = paragraphs.map((text, i) => {
+        const safe = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+        const context = this.answerShown && i < paragraphs.length - 1 ? ' class="dl-context"' : "";
+        return `<p${context}>${safe.replace(/\*\*(.+?)\*\*/g, "<b>$1</b>")}</p>`;
+      });
+      if (html.length && this.answer.length) {  // how to reveal, where it fits (fitCaption)
+        const key = this.answerShown ? "A: the choices" : "A: the answer";
+        html[html.length - 1] = html[html.length - 1].replace(/<\/p>$/, ` <span class="dl-caption-key">(${key})</span></p>`);
+      }
+      const shown = html.length ? `<span class="dl-corner"></span>${html.join("")}` : "";
+      if (shown === el.caption.innerHTML) return false;
+      el.caption.innerHTML = shown;
+      el.caption.dataset.answer = this.answerShown ? "shown" : "";
+      return true;
+    }
+
+    // Presentation mode: the box at the caption's top right that the page's button
+    // (``keepClear``: the leave button, fixed at the screen's top right) covers, with a gap:
+    // the playback bar under the mouse stops short of it (player.css: --clear-right), and the
+    // caption's text flows around it (player.css: .dl-corner), or starts under it where
+    // the room beside it is narrower than CORNER_BESIDE ems (a caption in the column beside a
+    // square map). Nothing where the button stands clear of the caption (above the player)
+    // or the page is not ours to read.
+    clearCorner() {
+      const caption = this.el.caption, corner = caption.querySelector(".dl-corner");
+      if (!corner) return;
+      const font = parseFloat(getComputedStyle(caption).fontSize) || 16;
+      let width = 0, height = 0;
+      try {
+        const button = this.keepClear && window.frameElement
+          && window.frameElement.ownerDocument.querySelector(this.keepClear);
+        if (button) {
+          const frame = window.frameElement.getBoundingClientRect(), b = button.getBoundingClientRect();
+          const box = caption.getBoundingClientRect(), gap = Math.max(6, Math.round(0.4 * font));
+          width = Math.ceil(frame.left + box.right - b.left + gap);
+          height = Math.ceil(b.bottom - (frame.top + box.top) + gap);
+        }
+      } catch (error) { /* a page of another origin */ }
+      const covers = width > 0 && height > 0;
+      this.root.style.setProperty("--clear-right", covers ? width + "px" : "0px");  // the bar's too
+      if (covers && caption.clientWidth - width < CORNER_BESIDE * font) width = caption.clientWidth;
+      corner.style.width = covers ? width + "px" : "0";
+      corner.style.height = covers ? height + "px" : "0";
+    }
+
     // Presentation mode: the caption's type as large as keeps it within ``budget`` pixels of
-    // height (READOUT_FONT times presentScale, down to a 34th of the height filled); its
-    // height as laid out, with its margin (0 without one).
+    // height (READOUT_FONT times presentScale, down to a 34th of the height filled), its text
+    // clear of the leave button (clearCorner); an answer's context (the question again) only
+    // where the answer fits with it at that least size; how to reveal the answer ("A: the
+    // answer") at its end only where that makes it no taller. Its height as laid out, with
+    // its margin (0 without one).
     fitCaption(budget, fill) {
       const caption = this.el.caption;
-      if (!caption.childElementCount) return 0;
+      if (!caption.childElementCount) { this.root.style.removeProperty("--clear-right"); return 0; }
       const most = Math.round(READOUT_FONT * this.presentScale);
       const least = Math.max(READOUT_LEAST, Math.floor(fill / 34));
-      let size = most;
-      caption.style.fontSize = size + "px";
-      while (size > least && caption.getBoundingClientRect().height > budget) caption.style.fontSize = --size + "px";
-      return caption.getBoundingClientRect().height + (parseFloat(getComputedStyle(caption).marginBottom) || 0);
+      const key = caption.querySelector(".dl-caption-key");
+      const context = Array.from(caption.querySelectorAll(".dl-context"));
+      const height = () => caption.getBoundingClientRect().height;
+      if (key) key.hidden = true;
+      const fit = () => {
+        let size = most;
+        caption.style.fontSize = size + "px";
+        this.clearCorner();
+        while (size > least && height() > budget) {
+          caption.style.fontSize = --size + "px";
+          this.clearCorner();
+        }
+      };
+      context.forEach((p) => { p.hidden = false; });
+      fit();
+      for (const p of context) {
+        if (height() <= budget) break;
+        p.hidden = true;
+        fit();
+      }
+      if (key) {
+        const without = height();
+        key.hidden = false;
+        if (height() > without + 0.5) key.hidden = true;
+      }
+      return height() + (parseFloat(getComputedStyle(caption).marginBottom) || 0);
     }
 
     fullscreen() {
@@ -1612,7 +1710,7 @@
         };
       });
       return { id: this.id, step: t, steps: this.steps, playing: this.playing, speed: this.speed,
-        presenting: this.presenting, look: this.look, shownCurves: this.shownCurves().length,
+        presenting: this.presenting, answerShown: this.answerShown, look: this.look, shownCurves: this.shownCurves().length,
         fading: this.fading, runs: drawn, lines, reported: this.reported,
         stepReports: this.stepReports, arrows: this.arrowState(),
         labels: this.labelBoxes || [], plotArea: this.plotArea() };
