@@ -2087,6 +2087,8 @@ PRESENTATION_LINKS = {
                        "adamax(lr=0.1);nesterov(lr=0.001)"),
     # maps twice as wide as tall: across the screen, the readout in a row under them
     "lesson-wide-map": "/lessons?lesson=learning_rate",
+    # a square map: its question atop the column beside it, under the leave button
+    "lesson-square-map": "/lessons?lesson=momentum",
     "learn-in-a-tab": "/learn",
 }
 
