@@ -1513,16 +1513,21 @@ def test_a_lesson_goes_next_and_back_reveals_its_answer_and_loads_its_variations
     variations; every scene opens in Explore". Next and Previous move through the lessons (and
     the URL names the lesson); an answer picked, then revealed, is marked and explained with
     what the runs measured; Play moves the paths; a variation loads its own scene; "Open in
-    Explore" opens that scene with Explore's controls."""
+    Explore" opens that scene with Explore's controls. A lesson's map, and each variation's,
+    opens at step 0 (the starting points), so the outcome shows only after Play."""
     _open(page, server, "/lessons?lesson=learning_rate")
     chart = Map(page)
     first = chart.wait_drawn()
     assert page.locator("h2", has_text="Lesson 1 of").count() == 1
+    at_start = "(state) => state.step === 0 && state.lengths.every((n) => n === 1)"
+    chart.wait_state(at_start)
+    chart.eval("() => window.descentLab.land(window.descentLab.steps)")  # seen to the end
     _button(page, "Next →").click()
     _wait(page, "() => new URLSearchParams(location.search).get('lesson') === 'gradient'",
           what="lesson=gradient in the URL")
     page.locator("h2", has_text="Lesson 2 of").wait_for()
     chart.wait_drawn(other_than=first)
+    chart.wait_state(at_start)
     _button(page, "← Previous").click()
     page.locator("h2", has_text="Lesson 1 of").wait_for()
     _settle(page)
@@ -1541,12 +1546,14 @@ def test_a_lesson_goes_next_and_back_reveals_its_answer_and_loads_its_variations
     final = chart.runs()
     assert len(final) == 3
     chart.play()
+    chart.wait_state("(state) => state.step > 0")
     assert chart.runs() != final, "▶ Play did not move the paths"
 
     _button(page, "Load this scene").click()
     _wait(page, "() => new URLSearchParams(location.search).get('try') === '1'",
           what="try=1 in the URL")
     chart.wait_drawn(other_than=shown)
+    chart.wait_state(at_start)
     page.get_by_text("Try this: Just below the limit").wait_for()
     _settle(page)
     _no_exception(page)
@@ -2389,6 +2396,8 @@ def test_a_presenters_clicker_and_the_keys_drive_the_player_without_a_click_firs
     sends) step a tenth of the run back and forward, Home, End and the arrows move, space plays
     and pauses, all before anything was clicked; Esc leaves. On the page, a key typed into a
     field stays in the field."""
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     _open(page, server, "/?surface=rosenbrock&runs=adam(lr=0.05)&steps=500&present=1")
     chart = Map(page)
     chart.wait_drawn()
@@ -2409,7 +2418,7 @@ def test_a_presenters_clicker_and_the_keys_drive_the_player_without_a_click_firs
         _shot(page, "presenters-clicker-focus")
     assert focus is None, (focus, page.evaluate("""() => [...document.querySelectorAll(
         '[role="dialog"], [data-testid="stToast"], [role="alertdialog"]')].map(
-            (d) => d.getAttribute('data-testid') + ': ' + d.innerText)"""))  # no click
+            (d) => d.getAttribute('data-testid') + ': ' + d.innerText)"""), console)  # no click
     page.keyboard.press("Escape")
     _wait(page, "() => !new URLSearchParams(location.search).get('present')",
           what="present gone from the URL")

@@ -151,7 +151,7 @@ def _scene(scene: course.Scene, ps: page_state.PageState, name: str,
     computed = compute_scene(scene)
     try:  # the lesson's scene as it is: no start to click, no slider to commit
         player.show(computed, key=ps.key("map"), clickable=False, sliders=False,
-                    caption=caption[0], answer=caption[1])
+                    caption=caption[0], answer=caption[1], opens_at_start=True)
     except ValueError as error:
         st.error(inputs.plain(f"This scene cannot be run: {error}"))
         return

@@ -166,7 +166,8 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
          clickable: bool = True, sliders: bool = True, height: int = 760,
          click_note: str = "", on_event: Callable[[], None] | None = None,
          report_steps: bool = False, step_request: dict | None = None, arrows: bool = False,
-         caption: tuple[str, ...] = (), answer: tuple[str, ...] = ()):
+         caption: tuple[str, ...] = (), answer: tuple[str, ...] = (),
+         opens_at_start: bool = False):
     """The player for a scene (or a tuple of scenes on one surface, whose runs race on one
     map). Returns its last event (a click on the map or a released slider, see the module's
     docstring) or None.
@@ -181,7 +182,9 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     above the map (a lesson's question and its choices), its text flowing around the leave
     button at the screen's top (the player starts there); ``answer``: paragraphs shown in
     their place once revealed, in the browser (the A key, PageDown at the last step, or the
-    button on the player's bar under the mouse).
+    button on the player's bar under the mouse). ``opens_at_start``: the map opens at step 0
+    (the starting points, no path yet) instead of the runs' end, so a question about the
+    outcome is asked before it shows (a lesson).
     """
     scenes = scenes if isinstance(scenes, tuple) else (scenes,)
     manifest, blob, the_id = payload(scenes, curves=curves, clickable=clickable, sliders=sliders,
@@ -192,7 +195,7 @@ def show(scenes, *, key: str, curves: tuple[str, ...] = ("gap", "lr", "grad_norm
     return _player(manifest=manifest, blob=blob, data_id=the_id, height=height, key=key,
                    fill_height=presentation.fill_height(captioned), click_note=click_note,
                    report_steps=report_steps, step_request=step_request,
-                   present=presentation.presenting(),
+                   opens_at_start=opens_at_start, present=presentation.presenting(),
                    caption=list(caption) if captioned else [],
                    answer=list(answer) if captioned else [],
                    keep_clear=presentation.LEAVE if captioned else "",

@@ -279,6 +279,7 @@
       this.clicks = 0;
       this.commits = 0;
       this.reportSteps = false;
+      this.opensAtStart = false;  // new data opens at step 0, not at the runs' end (a lesson)
       this.showArrows = true;
       this.arrowScale = null;  // the factor the arrows were last drawn at (null: none drawn)
       this.reported = null;  // the step last reported to (or asked for by) the page
@@ -580,13 +581,16 @@
       this.floor = manifest.floor;
       this.fading = false;
       this.pendingStart = null;
-      const atEnd = this.id === null || this.step >= this.steps;
+      // The first data opens at the runs' end (every path whole), and newer data keeps the
+      // step (or the end); where the page asks, all data opens at step 0 (a lesson, a
+      // variation: the outcome is its question's answer, to see after pressing Play).
+      const atEnd = !this.opensAtStart && (this.id === null || this.step >= this.steps);
       this.runs = manifest.runs.map((run) => this.loadRun(run));
       this.dataView = manifest.map.data_view && {
         u: array(manifest.map.data_view.u), v: array(manifest.map.data_view.v),
         grid: array(manifest.map.data_view.grid),
       };
-      this.step = atEnd ? this.steps : Math.min(this.step, this.steps);
+      this.step = atEnd ? this.steps : this.opensAtStart ? 0 : Math.min(this.step, this.steps);
       this.el.scrub.max = String(this.steps);
       this.el.stepInput.max = String(this.steps);
       this.el.total.textContent = String(this.steps);
