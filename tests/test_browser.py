@@ -157,6 +157,49 @@ def _settle(tab, timeout: float = RERUN_MS) -> None:
     }""", what="the page's script to finish", timeout=timeout)
 
 
+STILL_MS = 250
+"""How long a control must stay in one place, with nothing around it animating, before a
+journey clicks it: a visitor sees it stop before reaching for it."""
+
+# Whether an element stays in one place, with no animation running on it or on a box around it,
+# for ``stillMs`` and at least ``frames`` animation frames.
+_STILL = """(element, [stillMs, frames]) => new Promise((resolve) => {
+    const box = () => {
+        const r = element.getBoundingClientRect();
+        return [r.x, r.y, r.width, r.height].map(Math.round).join();
+    };
+    const animating = () => document.getAnimations().some((a) => a.playState === 'running'
+        && a.effect && a.effect.target && a.effect.target.contains(element));
+    const first = box(), start = performance.now();
+    let seen = 0;
+    const frame = () => {
+        if (!element.isConnected || box() !== first || animating()) return resolve(false);
+        seen += 1;
+        if (seen >= frames && performance.now() - start >= stillMs) return resolve(true);
+        requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+})"""
+
+
+def _click_when_still(tab, locator, *, what: str) -> None:
+    """Click ``locator`` once it has stopped moving, as a visitor does.
+
+    Playwright clicks once the element's box is the same in two animation frames, then sends
+    the mouse down and up as separate events: an element that moves in between gets the down,
+    whatever moved under the pointer gets the up, and no click happens. A run card opening
+    (``st.expander``) animates its height for 0.5 s, and the content its rerun draws slides
+    down with it; on a loaded machine two frames can pass with the button still, and the card's
+    button then slid ~300 px away between down and up (the up landed on "Share with students")."""
+    deadline = time.monotonic() + RERUN_MS / 1000
+    while not locator.evaluate(_STILL, [STILL_MS, 5]):
+        if time.monotonic() > deadline:
+            _shot(tab, "kept-moving-" + re.sub(r"\W+", "-", what).strip("-"))
+            pytest.fail(f"{what} kept moving for {RERUN_MS / 1000:.0f} s (the tab at {tab.url}; "
+                        f"a screenshot in {SHOTS})")
+    locator.click()
+
+
 def _open(tab, server: str, path: str, timeout: float = RERUN_MS) -> None:
     tab.goto(server + path)
     _settle(tab, timeout)
@@ -885,8 +928,9 @@ def test_a_run_card_adds_another_run_of_its_optimizer_and_removes_itself(page, s
     chart.wait_drawn()
     assert len(chart.runs()) == 1
     cards = page.locator(f'{SIDEBAR} [data-testid="stExpander"]', has_text="hyperparameters")
-    cards.first.locator("summary").click()
-    cards.first.get_by_role("button", name=re.compile("another Adam run")).click()
+    _click_when_still(page, cards.first.locator("summary"), what="the Adam card")
+    _click_when_still(page, cards.first.get_by_role("button", name=re.compile("another Adam run")),
+                      what="＋ another Adam run")
     _wait(page, "() => (new URLSearchParams(location.search).get('runs') || '')"
                 ".split(';').length === 2", what="two runs in the link")
     chart.wait_plot("(state) => state.runs.length === 2", what="two paths on the map")
@@ -895,9 +939,10 @@ def test_a_run_card_adds_another_run_of_its_optimizer_and_removes_itself(page, s
     assert len(titles) == 2 and "Adam #1" in titles[0] and "Adam #2" in titles[1], titles
 
     second = cards.nth(1)
-    if not second.get_by_role("button", name=re.compile("remove this run")).is_visible():
-        second.locator("summary").click()
-    second.get_by_role("button", name=re.compile("remove this run")).click()
+    remove = second.get_by_role("button", name=re.compile("remove this run"))
+    if not remove.is_visible():
+        _click_when_still(page, second.locator("summary"), what="the Adam #2 card")
+    _click_when_still(page, remove, what="✕ remove this run")
     _wait(page, "() => (new URLSearchParams(location.search).get('runs') || '')"
                 ".split(';').length === 1", what="one run in the link")
     chart.wait_plot("(state) => state.runs.length === 1", what="one path on the map")
