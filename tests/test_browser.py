@@ -2141,6 +2141,9 @@ PRESENTATION_LINKS = {
     "lesson-wide-map": "/lessons?lesson=learning_rate",
     # a square map: its question atop the column beside it, under the leave button
     "lesson-square-map": "/lessons?lesson=momentum",
+    # a map beside a chart of its data (batch vs stochastic vs mini-batch): the two across the
+    # screen, the colour bar between them clear of the data chart's axis
+    "lesson-data-view": "/lessons?lesson=batches",
     "learn-in-a-tab": "/learn",
 }
 
@@ -2268,7 +2271,8 @@ def test_presentation_mode_fills_the_screen_and_esc_leaves(browser, server, link
     overlap and none is cut by its chart or the frame; every run in the readout, none
     scrolled out of sight, named whole with its status;
     the same at browser zoom 200 % and on a 4K screen, with two runs (Explore), eight
-    (Compare) and a lesson's map twice as wide as tall (across the screen); Esc
+    (Compare), a lesson's map twice as wide as tall (across the screen) and one beside a chart of
+    its data (the batches lesson: its colour bar between the two); Esc
     leaves, and the page is back with its controls and its usual look."""
     context = browser.new_context(**PRESENTATION_SCREENS[screen])
     try:

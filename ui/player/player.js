@@ -73,6 +73,12 @@
   const REPORT_DELAY_MS = 150;  // a held key or a dragged scrubber reports where it stops
   const COLORBAR_TICKS = 6;  // about this many ticks on the map's colour bar
   const COLORBAR_PAD = 10;  // px between the plot and its colour bar, and after the bar's title
+  // A map beside a chart of its data (a data surface): the map's plot at most DATA_SHARE of
+  // the width, the data chart's at least DATA_LEAST; between them the colour bar (DATA_BAR px
+  // thick) and the data chart's y axis, placed in pixels (dataViewLayout)
+  const DATA_SHARE = 0.55;
+  const DATA_LEAST = 0.25;
+  const DATA_BAR = 10;
   const ARROW_MIN_PX = 40;  // the longest arrow at the current point is at least this long
 
   window.descentLabStats = window.descentLabStats || { slider: [] };
@@ -895,7 +901,7 @@
     layoutPreview(mapWidth, mapHeight, margin, curvesWidth, curvesHeight) {
       const m = this.manifest, el = this.el;
       const [[x0, x1], [y0, y1]] = m.map.bounds;
-      const across = (m.map.data_view ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
+      const across = this.mapAcross(mapWidth, mapHeight, margin);
       const down = mapHeight - margin.t - margin.b;
       const scale = Math.min(across / (x1 - x0), down / (y1 - y0));
       const width = scale * (x1 - x0), height = scale * (y1 - y0);
@@ -982,7 +988,7 @@
       el.readout.style.maxHeight = "";
       const mapWidth = side ? Math.floor(width * 0.62) : width;
       const margin = { l: 55, r: wide ? 20 : this.colorbarRoom(), t: 12, b: 45 };
-      const plotWidth = (wide ? 0.55 : 1) * (mapWidth - margin.l - margin.r);
+      const plotWidth = (wide ? DATA_SHARE : 1) * (mapWidth - margin.l - margin.r);
       const stackedCurves = !side && m.curves.length ? 250 : 0;
       // Fullscreen: the map's plot takes what the screen leaves after everything drawn around
       // it (bar, note, readout, curves under it), as measured now: a readout row grows when
@@ -1001,8 +1007,8 @@
     // Presentation mode (player.css: .dl-present, a grid): the map as large as the height
     // given allows, in one of three arrangements (arrange): beside a column of its curves, the
     // step line and the readout (a map about square or tall); across the width with the step
-    // line and a compact readout in a row under it (a map too wide for that: underSizes);
-    // over its curves and readout (a map beside its data view, or one with no curves).
+    // line and a compact readout in a row under it (a map too wide for that, or beside its
+    // data view: underSizes); over its curves and readout (a map with no curves).
     presentSizes(width, ratio, wide) {
       const m = this.manifest, el = this.el;
       const fill = (document.fullscreenElement ? 0 : this.fillHeight) || window.innerHeight;
@@ -1012,6 +1018,12 @@
       const beside = !wide && m.curves.length > 0;
       const box = (e) => e.getBoundingClientRect();
       const gap = 14;  // player.css: the grid's column gap
+      if (wide) {
+        // a map beside its data view: the two across the width (the map's plot DATA_SHARE of
+        // it, as tall as that or the height allows: dataViewLayout), the row under them
+        const under = this.underSizes(width, DATA_SHARE * ratio, fill, margin);
+        return { ...under, mapWidth: width };
+      }
       if (beside) {
         const column = Math.max(200, Math.round(0.3 * width));
         const tallest = fill - margin.t - margin.b - 8;
@@ -1048,7 +1060,7 @@
       const curvesHeight = m.curves.length ? Math.max(this.curvesRoom(1), Math.round(0.28 * fill)) : 0;
       const caption = this.fitCaption(0.15 * fill, fill);
       const rest = caption + box(el.line).height + box(el.body.parentElement).height + curvesHeight + 24;
-      const plotWidth = (wide ? 0.55 : 1) * (width - margin.l - margin.r);
+      const plotWidth = width - margin.l - margin.r;
       const plotHeight = Math.max(120, Math.min(fill - rest - margin.t - margin.b, plotWidth * ratio));
       return { margin, mapWidth: width, mapHeight: Math.floor(plotHeight + margin.t + margin.b),
         curvesWidth: width, curvesHeight, side: false };
@@ -1146,13 +1158,66 @@
     // The width the colour bar takes right of the map's plot (a map beside its data view has
     // it between the two): the gap, the bar, its widest tick label, its title on its side,
     // measured in the font Plotly draws them with.
-    colorbarRoom() {
+    colorbarRoom(thickness = this.look.bar) {
       const bar = this.manifest.map.colorbar, ticks = colorbarTicks(bar.low, bar.high);
-      const ctx = (this.measure = this.measure || document.createElement("canvas").getContext("2d"));
-      ctx.font = `${this.look.font}px ${FONT}`;
-      const label = Math.max(...ticks.texts.map((t) => ctx.measureText(t).width));
-      const thickness = this.look.bar;
+      const label = this.widest(ticks.texts);
       return Math.ceil(COLORBAR_PAD + thickness + 4 + label + 6 + 1.3 * this.look.font + COLORBAR_PAD);
+    }
+
+    // the width of the widest of ``texts`` in the font Plotly draws the map's labels with
+    // (``size`` px)
+    widest(texts, size = this.look.font) {
+      const ctx = (this.measure = this.measure || document.createElement("canvas").getContext("2d"));
+      ctx.font = `${size}px ${FONT}`;
+      return Math.max(...texts.map((t) => ctx.measureText(t).width));
+    }
+
+    // ``text`` in lines no wider than ``px`` in type of ``size`` px (a word wider than that
+    // alone on its line), joined by Plotly's line break
+    wrap(text, px, size) {
+      const lines = [];
+      for (const word of text.split(" ")) {
+        const last = lines.length ? `${lines[lines.length - 1]} ${word}` : null;
+        if (last !== null && this.widest([last], size) <= px) lines[lines.length - 1] = last;
+        else lines.push(word);
+      }
+      return lines.join("<br>");
+    }
+
+    // the colour bar's thickness beside a data view (grown with presentation mode's scale)
+    dataBar() { return DATA_BAR * (this.presenting ? this.presentScale : 1); }
+
+    // The width of the map's plot in a figure ``width`` x ``height`` (its margins given): the
+    // whole plot's, or beside a data view dataViewLayout's.
+    mapAcross(width, height, margin) {
+      return this.manifest.map.data_view ? this.dataViewLayout(width, height, margin).across
+        : width - margin.l - margin.r;
+    }
+
+    // A map beside a chart of its data, in pixels from the plot's left (P wide): the map's
+    // plot ``across`` = min(DATA_SHARE P, its height / the map's height-to-width ratio) (the
+    // height its figure was given fills), then the colour bar (colorbarRoom: gap, bar, tick
+    // labels, title, gap), then the data chart's y axis (its tick labels, chosen here as the
+    // colour bar's are so their width is known, their standoff, its title, an em), and the
+    // data chart from ``dataLeft`` to the right end; the map narrower where the data chart
+    // would be under DATA_LEAST P. Nothing of the bar meets the data chart's axis at any size.
+    dataViewLayout(width, height, margin) {
+      const [[x0, x1], [y0, y1]] = this.manifest.map.bounds;
+      const plot = width - margin.l - margin.r, down = height - margin.t - margin.b;
+      const v = this.dataView.v;
+      let lo = Infinity, hi = -Infinity;
+      for (const value of v) { lo = Math.min(lo, value); hi = Math.max(hi, value); }
+      const pad = 0.25 * Math.max(hi - lo, 1e-6);
+      const range = [lo - pad, hi + pad];
+      const room = Math.floor(down / (TICK_SPACING * this.look.font));
+      const yTicks = colorbarTicks(range[0], range[1], Math.max(1, Math.min(COLORBAR_TICKS, room)));
+      const font = this.look.font;
+      // an em between the bar's title and the axis's: Plotly's gaps around a title grow with its type
+      const axisRoom = Math.ceil(this.tickStandoff(font) + this.widest(yTicks.texts) + 4 + 1.3 * font + font);
+      const between = this.colorbarRoom(this.dataBar()) + axisRoom;
+      const across = Math.max(0, Math.min(DATA_SHARE * plot, down * (x1 - x0) / (y1 - y0),
+        (1 - DATA_LEAST) * plot - between));
+      return { across, plot, range, yTicks, dataLeft: Math.min(across + between, (1 - DATA_LEAST) * plot) };
     }
 
     drawMap(width, height, margin) {
@@ -1160,7 +1225,7 @@
       const [[x0, x1], [y0, y1]] = map.bounds;
       // the colour bar is as tall as the plot (a wide map's is shorter than the room): its
       // labels at least TICK_SPACING font sizes apart, as a curve's
-      const across = (map.data_view ? 0.55 : 1) * (width - margin.l - margin.r);
+      const across = this.mapAcross(width, height, margin);
       const barHeight = Math.min(height - margin.t - margin.b, across * (y1 - y0) / (x1 - x0));
       const room = Math.floor(barHeight / (TICK_SPACING * this.look.font));
       const bar = map.colorbar, ticks = colorbarTicks(bar.low, bar.high, Math.max(1, Math.min(COLORBAR_TICKS, room)));
@@ -1193,23 +1258,25 @@
       };
       if (map.data_view) {
         const view = map.data_view, v = this.dataView.v, grid = this.dataView.grid;
-        let lo = Infinity, hi = -Infinity;
-        for (const value of v) { lo = Math.min(lo, value); hi = Math.max(hi, value); }
-        const pad = 0.25 * Math.max(hi - lo, 1e-6);
-        layout.xaxis.domain = [0, 0.55];
+        const split = this.dataViewLayout(width, height, margin), font = this.look.font;
+        layout.xaxis.domain = [0, split.across / split.plot];
         layout.xaxis.title.text = `${view.axes[0]}  (x)`;
         layout.yaxis.title.text = `${view.axes[1]}  (y)`;
-        layout.xaxis2 = { domain: [0.72, 1], anchor: "y2", zeroline: false, fixedrange: true,
-          title: { text: "u (input)" }, range: [grid[0], grid[grid.length - 1]] };
-        layout.yaxis2 = { anchor: "x2", zeroline: false, fixedrange: true, title: { text: "v (target)" }, range: [lo - pad, hi + pad] };
-        layout.annotations = [{ text: view.title, xref: "x2 domain", yref: "y2 domain", x: 0.02, xanchor: "left",
-          y: 0.99, yanchor: "top", showarrow: false, font: { size: 12 }, bgcolor: "rgba(255,255,255,0.8)" }];
-        data[0].marker.colorbar.x = 0.565;
-        data[0].marker.colorbar.xanchor = "left";
-        data[0].marker.colorbar.thickness = 10;
+        layout.xaxis2 = { domain: [split.dataLeft / split.plot, 1], anchor: "y2", zeroline: false, fixedrange: true,
+          title: { text: "u (input)", standoff: 4 + this.tickStandoff(font) }, ticklabelstandoff: this.tickStandoff(font),
+          range: [grid[0], grid[grid.length - 1]] };
+        layout.yaxis2 = { anchor: "x2", zeroline: false, fixedrange: true, title: { text: "v (target)", standoff: 4 },
+          ticklabelstandoff: this.tickStandoff(font), range: split.range,
+          tickmode: "array", tickvals: split.yTicks.values, ticktext: split.yTicks.texts };
+        // the data chart's title in its top left corner, in lines as wide as the chart
+        const title = this.wrap(view.title, 0.9 * (split.plot - split.dataLeft), this.look.title);
+        layout.annotations = [{ text: title, xref: "x2 domain", yref: "y2 domain", x: 0.02, xanchor: "left", align: "left",
+          y: 0.99, yanchor: "top", showarrow: false, font: { size: this.look.title }, bgcolor: "rgba(255,255,255,0.8)" }];
+        data[0].marker.colorbar.x = split.across / split.plot;
+        data[0].marker.colorbar.thickness = this.dataBar();
         data.push({ type: "scatter", mode: "markers", x: Array.from(this.dataView.u), y: Array.from(v),
           xaxis: "x2", yaxis: "y2", name: "data", showlegend: false,
-          marker: { color: "rgba(60, 60, 60, 0.45)", size: 5 }, hovertemplate: "u = %{x:.3f}<br>v = %{y:.3f}<extra>data</extra>" });
+          marker: { color: "rgba(60, 60, 60, 0.45)", size: 5 * grow }, hovertemplate: "u = %{x:.3f}<br>v = %{y:.3f}<extra>data</extra>" });
       }
       return Plotly.react(this.el.plot, data, layout, { displayModeBar: false, responsive: false, scrollZoom: false, doubleClick: false });
     }
