@@ -1568,20 +1568,40 @@ def _query(tab) -> dict[str, str]:
     return dict(urllib.parse.parse_qsl(urllib.parse.urlparse(tab.url).query))
 
 
+# The coloured (not grey) pixels the player's step curves hold: the runs' curves and markers.
+_CURVES_INK = """() => {
+    const canvas = document.querySelector('.dl-curves-canvas');
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b, alpha] = [data[i], data[i + 1], data[i + 2], data[i + 3]];
+        if (alpha > 128 && Math.max(r, g, b) - Math.min(r, g, b) > 60) ink += 1;
+    }
+    return ink;
+}"""
+
+
 def test_a_lesson_goes_next_and_back_reveals_its_answer_and_loads_its_variations(page, server):
     """Lessons: "answer the question, press Play to see whether you were right, then try the
     variations; every scene opens in Explore". Next and Previous move through the lessons (and
     the URL names the lesson); an answer picked, then revealed, is marked and explained with
     what the runs measured; Play moves the paths; a variation loads its own scene; "Open in
     Explore" opens that scene with Explore's controls. A lesson's map, and each variation's,
-    opens at step 0 (the starting points), so the outcome shows only after Play."""
+    opens at step 0 (the starting points), its step curves growing with the step, so the
+    outcome shows only after Play."""
     _open(page, server, "/lessons?lesson=learning_rate")
     chart = Map(page)
     first = chart.wait_drawn()
     assert page.locator("h2", has_text="Lesson 1 of").count() == 1
     at_start = "(state) => state.step === 0 && state.lengths.every((n) => n === 1)"
     chart.wait_state(at_start)
+    ink_at_start = chart.eval(_CURVES_INK)
     chart.eval("() => window.descentLab.land(window.descentLab.steps)")  # seen to the end
+    chart.wait_state("(state) => state.step === state.steps")
+    ink_at_end = chart.eval(_CURVES_INK)
+    assert ink_at_start * 5 < ink_at_end, (
+        f"the step curves show the runs' outcome at step 0: {ink_at_start} coloured pixels "
+        f"at step 0, {ink_at_end} at the end")
     _button(page, "Next →").click()
     _wait(page, "() => new URLSearchParams(location.search).get('lesson') === 'gradient'",
           what="lesson=gradient in the URL")

@@ -1619,6 +1619,9 @@
       const canvas = this.el.curvesCanvas, ctx = canvas.getContext("2d");
       ctx.clearRect(0, 0, canvas.width, canvas.height);
       const t = this.step, look = this.look;
+      // a lesson's curves grow with the step (their ends are its question's answer); elsewhere
+      // they are whole, the cursor on them
+      const upTo = this.opensAtStart ? t : null;
       this.shownCurves().forEach((spec, c) => {
         const a = this.axes(this.el.curves, c ? String(c + 1) : "");
         const key = spec.key === "grad_norm" ? "grad" : spec.key;
@@ -1630,12 +1633,12 @@
         for (const run of this.runs) {
           if (spec.key === "gap" && run.batchGap && run.moved === null) {
             ctx.strokeStyle = run.spec.color;
-            this.curve(ctx, a, run.committed, run.batchGap, 1, [], 0.35, false);
+            this.curve(ctx, a, run.committed, run.batchGap, 1, [], 0.35, false, upTo);
           }
         }
         for (const run of this.runs) {
           ctx.strokeStyle = run.spec.color;
-          this.curve(ctx, a, run.track, run.track[key], look.curve, dashPattern(run.spec.dash, look.curve), 1, spec.key === "lr");
+          this.curve(ctx, a, run.track, run.track[key], look.curve, dashPattern(run.spec.dash, look.curve), 1, spec.key === "lr", upTo);
         }
         // the cursor at the current step, and each run's value there
         const cx = a.x(t);
@@ -1662,13 +1665,14 @@
       });
     }
 
-    // a run's series against the step; ``stairs``: the value holds from its step to the next
-    curve(ctx, a, track, values, width, dash, alpha, stairs) {
+    // a run's series against the step (up to step ``upTo``, or all of it where null);
+    // ``stairs``: the value holds from its step to the next
+    curve(ctx, a, track, values, width, dash, alpha, stairs, upTo = null) {
       ctx.lineWidth = width;
       ctx.setLineDash(dash);
       ctx.globalAlpha = alpha;
       ctx.beginPath();
-      const n = track.points, stride = Math.max(1, Math.floor(n / (2 * a.width)));
+      const n = upTo === null ? track.points : Math.min(track.points, track.count(upTo)), stride = Math.max(1, Math.floor(n / (2 * a.width)));
       let pen = false, lastY = 0;
       for (let i = 0; i < n; i += (i + stride < n || i === n - 1) ? stride : n - 1 - i) {
         const v = stairs ? track.rate(i) : values[i];
