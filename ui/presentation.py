@@ -31,8 +31,10 @@ TOP_BAR = 56
 EDGE = 8
 """CSS pixels above a player with a caption at 1280 x 720 (``fill_height``): its caption
 shares the leave button's row, flowing around the button."""
-LEAVE = ".st-key-present-leave button"
-"""The leave button (``ui/sharing.py``: LEAVE_KEY), fixed at the screen's top right."""
+LEAVE_KEY = "present-leave"
+"""The key of presentation mode's leave button (drawn by ``ui/sharing.py``)."""
+LEAVE = f".st-key-{LEAVE_KEY} button"
+"""The leave button's CSS selector: it is fixed at the screen's top right (``CSS``)."""
 SHOWN = "present-shown"
 """The key prefix of a container that stays in view in presentation mode (``shown``)."""
 FONT = {"family": "Source Sans Pro, Helvetica, Arial, sans-serif", "size": 20, "color": "#000000"}
@@ -56,15 +58,6 @@ def measure() -> dict[str, int]:
     return st.session_state.get(VIEWPORT_KEY, FALLBACK)
 
 
-def scale() -> float:
-    """How many times taller the viewport is than 1280 x 720's (at least 1): presentation
-    mode's type and lines grow by it, so each keeps its share of a taller screen (a 4K one at
-    100 %: 3), and keep their size on a shorter one (browser zoom 200 %: larger on the
-    screen, as the zoom asks)."""
-    viewport = st.session_state.get(VIEWPORT_KEY, FALLBACK)
-    return max(1.0, viewport["height"] / FALLBACK["height"])
-
-
 def button_scale() -> float:
     """How many times taller the viewport is than 1280 x 720's, at least a half: the leave
     button and its row grow and shrink by it, keeping their share of any screen (a 4K one at
@@ -83,7 +76,7 @@ def fill_height(captioned: bool = False) -> int | None:
     """The CSS pixels the player fills in presentation mode: the viewport under the leave
     button's row, or, for a player with a caption (``captioned``: its text flows around the
     button), under a thin edge (None: not presenting, the player takes its own height). The
-    player's look grows with it (player.js: PRESENT_HEIGHT, 720 - TOP_BAR), by ``scale``."""
+    player's look grows with the height it fills (player.js: PRESENT_HEIGHT, 720 - TOP_BAR)."""
     if not presenting():
         return None
     viewport = st.session_state.get(VIEWPORT_KEY, FALLBACK)
@@ -143,9 +136,9 @@ CSS = """
 .stMain [data-testid="stMainBlockContainer"] {
     padding: {top}px 12px 0 12px !important; max-width: none !important; }
 .stMain [data-testid="stElementContainer"]:not(:has(iframe[src*="descent_lab_player"])):not(
-    .st-key-present-leave):not([class*="st-key-{shown}"] *) { display: none !important; }
+    .st-key-{leave}):not([class*="st-key-{shown}"] *) { display: none !important; }
 .stMain [data-testid="stLayoutWrapper"]:not(:has(iframe[src*="descent_lab_player"])):not(
-    :has(.st-key-present-leave)):not(:has([class*="st-key-{shown}"])) {
+    :has(.st-key-{leave})):not(:has([class*="st-key-{shown}"])) {
     display: none !important; }
 [data-testid="stTabPanel"] { padding-top: 0 !important; }
 [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important; gap: 12px !important; }
@@ -153,16 +146,16 @@ CSS = """
     flex: 1 1 0% !important; }
 [data-testid="stColumn"]:has(iframe[src*="descent_lab_player"]):not(
     :has([class*="st-key-chart-"])) { flex: 3 1 0% !important; }
-.st-key-present-leave { position: fixed !important; top: calc(8px * {k}); right: 12px;
+.st-key-{leave} { position: fixed !important; top: calc(8px * {k}); right: 12px;
     z-index: 1000; width: auto !important; }
-.st-key-present-leave button { background: #000000; color: #ffffff; border-color: #000000;
+.st-key-{leave} button { background: #000000; color: #ffffff; border-color: #000000;
     min-height: calc(42px * {k}); padding: calc(4px * {k}) calc(14px * {k});
     border-radius: calc(8px * {k}); }
-.st-key-present-leave button, .st-key-present-leave button * {
+.st-key-{leave} button, .st-key-{leave} button * {
     font-size: calc(18px * {k}) !important; line-height: 1.3 !important; }
-.st-key-present-leave [data-testid="stIconMaterial"] {
+.st-key-{leave} [data-testid="stIconMaterial"] {
     margin-right: calc(8px * {k}) !important; height: auto !important; }
-.st-key-present-leave .stButton { display: flex; }
+.st-key-{leave} .stButton { display: flex; }
 </style>
 """
 
@@ -171,4 +164,5 @@ def css() -> str:
     """The page's CSS in presentation mode (the leave button and its row keep their share of
     the screen: ``button_scale``)."""
     return (CSS.replace("{top}", str(top_bar())).replace("{shown}", SHOWN)
+            .replace("{leave}", LEAVE_KEY)
             .replace("{k}", f"{button_scale():.3f}"))

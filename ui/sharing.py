@@ -23,8 +23,6 @@ import streamlit as st
 
 from ui import classroom, inputs, page_state, presentation
 
-LEAVE_KEY = "present-leave"
-
 _SCRIPT = """
 <script>
 (() => {
@@ -134,9 +132,10 @@ def top(ps: page_state.PageState) -> None:
         presentation.measure()
         style += presentation.css()
     settings = {"locked": list(room.lock), "present": room.present}
-    st.html(style + _SCRIPT % (json.dumps(settings), LEAVE_KEY), unsafe_allow_javascript=True)
+    st.html(style + _SCRIPT % (json.dumps(settings), presentation.LEAVE_KEY),
+            unsafe_allow_javascript=True)
     if room.present:
-        st.button("Leave presentation (Esc)", key=LEAVE_KEY, on_click=_leave,
+        st.button("Leave presentation (Esc)", key=presentation.LEAVE_KEY, on_click=_leave,
                   icon=":material/close:", args=(ps.page, room))
     if room.title or room.note:
         with st.container(border=True, key="classroom-banner"):
